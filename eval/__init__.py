@@ -1,0 +1,1 @@
+"""Metrics and benchmarks; each module runs as ``python -m eval.NAME --help``."""

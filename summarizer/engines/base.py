@@ -1,0 +1,61 @@
+"""The small interface every inference engine implements: texts in, texts out.
+
+The pipeline stages (summary, translation) only talk to this interface, so an engine
+(transformers/PyTorch, CTranslate2, ...) can be swapped without touching them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Protocol, runtime_checkable
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """Decoding settings shared by every engine, so that engines decode the same way.
+
+    ``max_new_tokens`` counts generated tokens (the decoder start token excluded).
+    ``min_new_tokens`` exists for speed measurements, where random models must decode
+    a forced, equal number of tokens in every engine.
+    """
+
+    num_beams: int = 4
+    max_new_tokens: int = 512
+    length_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    min_new_tokens: int = 0
+
+    def but(self, **changes) -> DecodeSettings:
+        return replace(self, **changes)
+
+
+# The published settings of the default models (../shared/reference/models.md).
+SUMMARY_DECODING = DecodeSettings(num_beams=4, max_new_tokens=84, length_penalty=0.6, no_repeat_ngram_size=2)
+TRANSLATION_DECODING = DecodeSettings(num_beams=4, max_new_tokens=512)
+
+
+@runtime_checkable
+class Seq2SeqEngine(Protocol):
+    """A loaded sequence-to-sequence model.
+
+    Attributes:
+        model_id: the hub id or folder the model was loaded from.
+        engine: short engine name ("transformers", "ctranslate2").
+        max_input_tokens: the longest input (in the model's tokens, EOS included) it accepts.
+    """
+
+    model_id: str
+    engine: str
+    max_input_tokens: int
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Number of input tokens of each text (special tokens included)."""
+        ...
+
+    def truncate(self, text: str, max_tokens: int) -> str:
+        """The longest prefix of ``text`` (on a token boundary) that fits in ``max_tokens``."""
+        ...
+
+    def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
+        """Decode one batch: one output text per input text, in order."""
+        ...

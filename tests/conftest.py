@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory) -> Path:
+    from tests.tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian")
+
+
+@pytest.fixture(scope="session")
+def tiny_mt5(tmp_path_factory) -> Path:
+    from tests.tiny_models import build_tiny_mt5
+
+    return build_tiny_mt5(tmp_path_factory.mktemp("models") / "tiny-mt5")
+
+
+@pytest.fixture(scope="session")
+def seed_texts() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in SEEDS]
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch):
+    """No test may reach for the network: the hub is unreachable here anyway."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_VERBOSITY", "error")
