@@ -1,0 +1,458 @@
+"""Sentence-splitting benchmark: our splitter against a plain regex and pySBD, on gold sentences.
+
+NTREX-128 and FLORES-200 give Arabic documents as lists of human-made sentences. Each document is
+joined back into an article the way news is laid out (paragraphs of 1-4 sentences, a sentence
+without a final stop, like a headline, on its own line), then every splitter cuts it up again and
+the cuts are compared with the gold ones. The ``--glued`` variant removes the space after a share of
+the stops, as scrapers do ("لافروف.ونقلت"), which is where naive splitters fail.
+
+Scores (micro-averaged over the documents of a data set):
+
+* boundary precision / recall / F1: a boundary is a character offset between two sentences in the
+  document's text with all whitespace removed (so spacing never counts), per document;
+* exact-sentence rate: the share of gold sentences that a splitter returns exactly (whitespace aside).
+
+Run ``python -m eval.split --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eval.report import bar_chart, environment, markdown_table, write_report
+from summarizer.split import split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = (
+    ROOT.parent / "shared" / "data" / "ntrex128" / "dev.jsonl",
+    ROOT.parent / "shared" / "data" / "flores200" / "devtest.jsonl",
+)
+DEFAULT_GLUED = (0.0, 0.3)
+DEFAULT_OUT = Path("reports") / "split"
+REPORT_NAME = "split"
+
+Splitter = Callable[[str], list[str]]
+
+_WHITESPACE_RE = re.compile(r"\s+")
+# A sentence ends with a stop when its last stop is followed only by closing quotes and brackets.
+_FINAL_STOP_RE = re.compile(r"[.!?؟…][\"”»)\]’']*$")
+# The baseline's rule: a boundary after . ! ? ؟ when whitespace follows.
+_NAIVE_RE = re.compile(r"(?<=[.!?؟])\s+")
+_PARAGRAPH_SIZES = (1, 4)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One gold document: its id and its Arabic sentences (stripped, non-empty)."""
+
+    id: str
+    sentences: tuple[str, ...]
+
+
+@dataclass
+class Counts:
+    """Boundary and sentence counts, summed over documents; the scores derive from them."""
+
+    documents: int = 0
+    gold_sentences: int = 0
+    predicted_sentences: int = 0
+    exact_sentences: int = 0
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    # The same, leaving out the boundaries at line breaks, which every splitter gets for free.
+    inline_true_positives: int = 0
+    inline_false_positives: int = 0
+    inline_false_negatives: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Counts) -> None:
+        """Accumulate ``other`` into these counts (micro-averaging)."""
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        return _f1(self.precision, self.recall)
+
+    @property
+    def inline_f1(self) -> float:
+        """Boundary F1 inside paragraphs only: where splitters actually differ."""
+        tp, fp, fn = self.inline_true_positives, self.inline_false_positives, self.inline_false_negatives
+        return _f1(_ratio(tp, tp + fp), _ratio(tp, tp + fn))
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact_sentences / self.gold_sentences if self.gold_sentences else 1.0
+
+    def to_dict(self) -> dict:
+        """Counts and the scores computed from them."""
+        return {
+            **asdict(self),
+            "seconds": round(self.seconds, 4),
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "inline_f1": self.inline_f1,
+            "exact_rate": self.exact_rate,
+        }
+
+
+def _ratio(part: int, whole: int) -> float:
+    """``part / whole``, 1.0 for nothing out of nothing (no boundary to find, none wrongly found)."""
+    return part / whole if whole else 1.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+@dataclass
+class Result:
+    """The scores of one splitter on one data set in one variant."""
+
+    dataset: str
+    variant: str
+    glued: float
+    splitter: str
+    counts: Counts = field(default_factory=Counts)
+
+    def to_dict(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "variant": self.variant,
+            "glued": self.glued,
+            "splitter": self.splitter,
+            **self.counts.to_dict(),
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+def load_documents(path: str | Path, limit: int | None = None) -> list[Document]:
+    """Read ``{"id", "ar": [...]}`` lines; sentences are stripped (NTREX ends each with "\\r")."""
+    documents = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            sentences = tuple(s.strip() for s in record["ar"] if s.strip())
+            if sentences:
+                documents.append(Document(str(record["id"]), sentences))
+            if limit is not None and len(documents) >= limit:
+                break
+    return documents
+
+
+def dataset_name(path: str | Path) -> str:
+    """A short name for a data file: its folder and stem ("ntrex128/dev")."""
+    path = Path(path)
+    return f"{path.parent.name}/{path.stem}"
+
+
+def build_article(sentences: Sequence[str], seed: int | str, glued: float = 0.0) -> str:
+    """Join gold sentences into a news-like article, deterministically for a given ``seed``.
+
+    Paragraphs hold 1-4 sentences; a sentence without a final stop (a headline, a caption) gets a
+    line of its own, since nothing but the line break could mark its end. With ``glued`` > 0, that
+    share of the spaces after a stop inside a paragraph is removed. The layout and the glue draw from
+    separate generators, so the glued variant has the same paragraphs as the normal one.
+    """
+    layout = random.Random(f"layout:{seed}")
+    glue = random.Random(f"glue:{seed}")
+    paragraphs: list[str] = []
+    current = ""
+    left = layout.randint(*_PARAGRAPH_SIZES)
+    for sentence in sentences:
+        if not _FINAL_STOP_RE.search(sentence):
+            if current:
+                paragraphs.append(current)
+            paragraphs.append(sentence)
+            current, left = "", layout.randint(*_PARAGRAPH_SIZES)
+            continue
+        if current:
+            current += ("" if glue.random() < glued else " ") + sentence
+        else:
+            current = sentence
+        left -= 1
+        if left == 0:
+            paragraphs.append(current)
+            current, left = "", layout.randint(*_PARAGRAPH_SIZES)
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Splitters
+
+
+def naive_split(text: str) -> list[str]:
+    """Baseline 1: each line, cut after any of . ! ? ؟ that whitespace follows."""
+    return [piece.strip() for line in text.splitlines() for piece in _NAIVE_RE.split(line) if piece.strip()]
+
+
+def pysbd_splitter() -> Splitter:
+    """Baseline 2: pySBD's rule-based Arabic segmenter, applied line by line like the others."""
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="ar", clean=False)
+
+    def split(text: str) -> list[str]:
+        return [
+            s.strip()
+            for line in text.splitlines()
+            if line.strip()
+            for s in segmenter.segment(line)
+            if s.strip()
+        ]
+
+    return split
+
+
+def splitters() -> dict[str, Splitter]:
+    """The splitters compared, ours first."""
+    return {"ours": split_sentences, "regex": naive_split, "pysbd": pysbd_splitter()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring
+
+
+def _spans(sentences: Iterable[str], text_length: int | None = None) -> list[tuple[int, int]]:
+    """Offsets of each sentence in the whitespace-free concatenation of ``sentences``."""
+    spans, position = [], 0
+    for sentence in sentences:
+        length = len(_WHITESPACE_RE.sub("", sentence))
+        if length:
+            spans.append((position, position + length))
+            position += length
+    return spans
+
+
+def boundaries(sentences: Iterable[str]) -> set[int]:
+    """Offsets between sentences in the whitespace-free text (neither 0 nor the end)."""
+    return {end for _, end in _spans(sentences)[:-1]}
+
+
+def score_document(gold: Sequence[str], predicted: Sequence[str], article: str | None = None) -> Counts:
+    """Compare one document's predicted sentences with the gold ones.
+
+    Both must cover the same characters once whitespace is removed; a splitter that drops or adds
+    text cannot be scored fairly, so that is an error rather than a silent mismatch. With the
+    ``article``, the "inline" counts leave out the boundaries at its line breaks.
+    """
+    gold_text = _WHITESPACE_RE.sub("", "".join(gold))
+    predicted_text = _WHITESPACE_RE.sub("", "".join(predicted))
+    if gold_text != predicted_text:
+        raise ValueError("the predicted sentences do not cover the gold text exactly")
+    gold_spans, predicted_spans = _spans(gold), _spans(predicted)
+    gold_cuts, predicted_cuts = boundaries(gold), boundaries(predicted)
+    line_cuts = boundaries(article.splitlines()) if article is not None else set()
+    inline_gold, inline_predicted = gold_cuts - line_cuts, predicted_cuts - line_cuts
+    return Counts(
+        documents=1,
+        gold_sentences=len(gold_spans),
+        predicted_sentences=len(predicted_spans),
+        exact_sentences=len(set(gold_spans) & set(predicted_spans)),
+        true_positives=len(gold_cuts & predicted_cuts),
+        false_positives=len(predicted_cuts - gold_cuts),
+        false_negatives=len(gold_cuts - predicted_cuts),
+        inline_true_positives=len(inline_gold & inline_predicted),
+        inline_false_positives=len(inline_predicted - inline_gold),
+        inline_false_negatives=len(inline_gold - inline_predicted),
+    )
+
+
+def evaluate(documents: Sequence[Document], splitter: Splitter, glued: float, seed: int) -> Counts:
+    """Split every document's article with ``splitter`` and sum the counts."""
+    total = Counts()
+    for document in documents:
+        article = build_article(document.sentences, f"{seed}:{document.id}", glued)
+        started = time.perf_counter()
+        predicted = splitter(article)
+        elapsed = time.perf_counter() - started
+        counts = score_document(document.sentences, predicted, article)
+        counts.seconds = elapsed
+        total.add(counts)
+    return total
+
+
+def variant_name(glued: float) -> str:
+    """The variant's label: "normal" or "glued 30%"."""
+    return "normal" if glued == 0 else f"glued {glued:.0%}"
+
+
+def run_benchmark(
+    data: Sequence[str | Path] = DEFAULT_DATA,
+    glued: Sequence[float] = DEFAULT_GLUED,
+    limit: int | None = None,
+    seed: int = 0,
+    chosen: dict[str, Splitter] | None = None,
+) -> list[Result]:
+    """Every splitter on every data set in every variant."""
+    chosen = chosen if chosen is not None else splitters()
+    results = []
+    for path in data:
+        documents = load_documents(path, limit)
+        for share in glued:
+            for name, splitter in chosen.items():
+                counts = evaluate(documents, splitter, share, seed)
+                results.append(Result(dataset_name(path), variant_name(share), share, name, counts))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+_HEADERS = (
+    "data set",
+    "variant",
+    "splitter",
+    "precision",
+    "recall",
+    "F1",
+    "F1 in paragraphs",
+    "exact sentences",
+    "sentences",
+)
+
+
+def table_rows(results: Sequence[Result]) -> list[list[object]]:
+    """One row per result, in the order of ``_HEADERS``."""
+    return [
+        [
+            r.dataset,
+            r.variant,
+            r.splitter,
+            r.counts.precision,
+            r.counts.recall,
+            r.counts.f1,
+            r.counts.inline_f1,
+            r.counts.exact_rate,
+            r.counts.gold_sentences,
+        ]
+        for r in results
+    ]
+
+
+def settings_dict(data: Sequence[str | Path], glued: Sequence[float], limit: int | None, seed: int) -> dict:
+    return {
+        "data": [str(path) for path in data],
+        "glued": list(glued),
+        "limit": limit,
+        "seed": seed,
+        "paragraph_sizes": list(_PARAGRAPH_SIZES),
+        "baselines": {
+            "regex": "per line, re.split(r'(?<=[.!?؟])\\s+', line)",
+            "pysbd": "per line, pysbd.Segmenter(language='ar', clean=False)",
+        },
+    }
+
+
+def write_split_report(out: str | Path, results: Sequence[Result], settings: dict) -> Path:
+    """JSON (every figure, settings, environment), Markdown table and a PNG chart of F1."""
+    out = Path(out)
+    payload = {"settings": settings, "results": [r.to_dict() for r in results]}
+    chart_path = out / f"{REPORT_NAME}_f1.png"
+    markdown = "\n\n".join(
+        [
+            "# Sentence splitting: boundary F1 and exact sentences",
+            "Boundaries are offsets between sentences in the whitespace-free text, micro-averaged "
+            "over documents. Articles are rebuilt from the gold sentences (paragraphs of 1-4 "
+            "sentences, a sentence without a final stop on its own line); in the glued variant a "
+            'share of the spaces after stops is removed. "F1 in paragraphs" leaves out the '
+            "boundaries at line breaks, which every splitter finds. The gold sometimes keeps two "
+            "sentences as one (the translators followed the English), so a perfect splitter scores "
+            "a little under 1.",
+            markdown_table(_HEADERS, table_rows(results)),
+            f"![F1]({chart_path.name})",
+        ]
+    )
+    write_report(out, REPORT_NAME, payload, markdown)
+    labels = list(dict.fromkeys(f"{r.dataset} {r.variant}" for r in results))
+    series: dict[str, list[float]] = {}
+    for name in dict.fromkeys(r.splitter for r in results):
+        by_label = {f"{r.dataset} {r.variant}": r.counts.f1 for r in results if r.splitter == name}
+        series[name] = [by_label.get(label, 0.0) for label in labels]
+    bar_chart(chart_path, "Sentence boundary F1", labels, series, "F1")
+    return out
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.split",
+        description="Benchmark sentence splitting (ours vs a plain regex vs pySBD) on gold Arabic sentences.",
+    )
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=[str(path) for path in DEFAULT_DATA],
+        help="JSONL files of {id, ar: [sentences]} (default: NTREX-128 dev and FLORES-200 devtest in ../shared/data)",
+    )
+    parser.add_argument(
+        "--glued",
+        type=float,
+        nargs="+",
+        default=list(DEFAULT_GLUED),
+        help="share(s) of the stops glued to the next word (default: 0.0 and 0.3)",
+    )
+    parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each file")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the paragraph layout and the glue")
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="report folder (default: reports/split)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    args = parser.parse_args(argv)
+    if any(not 0.0 <= share <= 1.0 for share in args.glued):
+        parser.error("--glued takes shares between 0 and 1")
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    missing = [path for path in args.data if not Path(path).is_file()]
+    if missing:
+        parser.error(f"data file(s) not found: {', '.join(missing)}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    results = run_benchmark(args.data, args.glued, args.limit, args.seed)
+    settings = settings_dict(args.data, args.glued, args.limit, args.seed)
+    out = write_split_report(args.out, results, settings)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "settings": settings,
+                    "results": [r.to_dict() for r in results],
+                    "environment": environment(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print(markdown_table(_HEADERS, table_rows(results)))
+        print(f"\nreport: {out / (REPORT_NAME + '.md')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
