@@ -6,6 +6,7 @@ One writer for every benchmark, so each report records the same facts about how 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -27,10 +28,8 @@ def environment() -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = None
     memory_gib = None
-    try:
+    with contextlib.suppress(ValueError, OSError, AttributeError):  # not every OS has these
         memory_gib = round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)
-    except (ValueError, OSError, AttributeError):
-        pass
     return {
         "python": sys.version.split()[0],
         "platform": platform.platform(),

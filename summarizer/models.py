@@ -63,6 +63,12 @@ def _in_hub_cache(model: str) -> bool:
 
 def _advice(role: str, model: str) -> str:
     option = "--summary-model" if role == "summary" else "--translation-model"
+    if looks_like_path(model):
+        default = DEFAULT_SUMMARY_MODEL if role == "summary" else DEFAULT_TRANSLATION_MODEL
+        return (
+            f"Check the path given with {option}: it must be a folder holding config.json, the weights and the "
+            f"tokenizer files (e.g. `hf download {default} --local-dir DIR` on a machine with a network)."
+        )
     return (
         f"On a machine with a network, download it (`hf download {model} --local-dir models/{model.split('/')[-1]}`) "
         f"and pass that folder with {option} (Python: {role}_model=...), or copy a filled Hugging Face cache "
@@ -118,12 +124,13 @@ def load_engine(
     Raises ``ModelLoadError`` with a message naming the model, the reason and what to do.
     """
     engine = resolve_engine(model, engine)
-    device = _resolve_device(device)
+    device = _resolve_device(device, engine)
     key = (str(model), engine, device, quantization)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-        _check_loadable(role, model)
+        if not (engine == "ctranslate2" and _has_cached_export(model, quantization)):
+            _check_loadable(role, model)
         try:
             if engine == "ctranslate2":
                 from .engines.ctranslate2_engine import CTranslate2Engine
@@ -142,14 +149,27 @@ def load_engine(
         return loaded
 
 
-def _resolve_device(device: str) -> str:
-    if device == "cuda":
-        import torch
+def _has_cached_export(model: str, quantization: str | None) -> bool:
+    """An earlier conversion of a hub id can be used offline even when the hub cache is gone."""
+    from .engines.ctranslate2_engine import cached_export
 
-        if not torch.cuda.is_available():
-            raise ModelLoadError("any", "-", "device 'cuda' was asked for but no CUDA GPU is available", "Use --device cpu.")
-    elif device != "cpu":
+    return cached_export(model, quantization) is not None
+
+
+def _resolve_device(device: str, engine: str) -> str:
+    if device not in ("cpu", "cuda"):
         raise ValueError(f"unknown device {device!r}; use 'cpu' or 'cuda'")
+    if device == "cuda":
+        if engine == "ctranslate2":
+            import ctranslate2
+
+            found = ctranslate2.get_cuda_device_count() > 0
+        else:
+            import torch
+
+            found = torch.cuda.is_available()
+        if not found:
+            raise ValueError(f"device 'cuda' was asked for but the {engine} engine sees no CUDA GPU; use --device cpu")
     return device
 
 

@@ -19,6 +19,14 @@ def tiny_marian(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_marian_eos(tmp_path_factory) -> Path:
+    """A tiny Marian that stops early: for CLI runs, which decode with the real length limits."""
+    from tests.tiny_models import build_tiny_marian
+
+    return build_tiny_marian(tmp_path_factory.mktemp("models") / "tiny-marian-eos", eos_bias=3.3)
+
+
+@pytest.fixture(scope="session")
 def tiny_mt5(tmp_path_factory) -> Path:
     from tests.tiny_models import build_tiny_mt5
 

@@ -33,8 +33,13 @@ def _train_spm(workdir: Path, prefix: str, vocab_size: int, **ids) -> Path:
     return workdir / f"{prefix}.model"
 
 
-def build_tiny_marian(out: Path, *, seed: int = 0, max_positions: int = 512) -> Path:
-    """A MarianMT folder in Hugging Face format (source.spm, target.spm, vocab.json, weights)."""
+def build_tiny_marian(out: Path, *, seed: int = 0, max_positions: int = 512, eos_bias: float = 0.0) -> Path:
+    """A MarianMT folder in Hugging Face format (source.spm, target.spm, vocab.json, weights).
+
+    A random model rarely emits EOS, so it decodes to the length limit; ``eos_bias`` (added to
+    the EOS logit) makes it stop after a few tokens like a trained model, for end-to-end tests
+    that run with the real 512-token limit.
+    """
     import sentencepiece as spm
     import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
@@ -64,6 +69,7 @@ def build_tiny_marian(out: Path, *, seed: int = 0, max_positions: int = 512) -> 
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config)
+    model.final_logits_bias[0, 0] = eos_bias
     model.generation_config.num_beams = 4
     model.generation_config.max_length = 512
     model.generation_config.bad_words_ids = [[pad]]

@@ -52,10 +52,6 @@ class Seq2SeqEngine(Protocol):
         """Number of input tokens of each text (special tokens included)."""
         ...
 
-    def truncate(self, text: str, max_tokens: int) -> str:
-        """The longest prefix of ``text`` (on a token boundary) that fits in ``max_tokens``."""
-        ...
-
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
         """Decode one batch: one output text per input text, in order."""
         ...

@@ -25,15 +25,5 @@ class TokenizedEngine:
         encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [len(ids) for ids in encoded]
 
-    def truncate(self, text: str, max_tokens: int) -> str:
-        ids = self.tokenizer(text, add_special_tokens=False)["input_ids"]
-        budget = max(max_tokens - self._special_tokens_added(), 1)
-        if len(ids) <= budget:
-            return text
-        return self.tokenizer.decode(ids[:budget], skip_special_tokens=True).strip()
-
-    def _special_tokens_added(self) -> int:
-        return len(self.tokenizer("", add_special_tokens=True)["input_ids"])
-
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.model_id!r})"

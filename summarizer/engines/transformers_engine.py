@@ -49,10 +49,12 @@ class TransformersEngine(TokenizedEngine):
         config.update(
             num_beams=settings.num_beams,
             max_new_tokens=settings.max_new_tokens,
-            min_new_tokens=settings.min_new_tokens or None,
+            # 0, not None: transformers fills None from the model's config (mT5 would block bigrams anyway)
+            min_new_tokens=settings.min_new_tokens,
             length_penalty=settings.length_penalty,
-            no_repeat_ngram_size=settings.no_repeat_ngram_size or None,
-            early_stopping=True if settings.num_beams > 1 else False,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            # CTranslate2 stops once num_beams hypotheses are finished: the same rule keeps engines equal
+            early_stopping=True,
             do_sample=False,
         )
         return config

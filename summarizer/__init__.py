@@ -1,0 +1,26 @@
+"""Arabic news: clean, split into sentences, summarise, translate to English sentence by sentence.
+
+Names are imported lazily, so ``import summarizer.split`` (or the eval scripts) does not pay
+for the model stack.
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+_EXPORTS = {
+    "CleanedArticle": "clean",
+    "clean_article": "clean",
+    "split_sentences": "split",
+    "Pipeline": "pipeline",
+    "Result": "pipeline",
+    "InputError": "errors",
+    "ModelLoadError": "errors",
+    "SummarizerError": "errors",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

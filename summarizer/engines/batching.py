@@ -1,0 +1,65 @@
+"""Grouping inputs for an engine: token budgets and length-sorted batches.
+
+Shared by the summary and translation stages so that both cut and batch the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .base import DecodeSettings, Seq2SeqEngine
+
+ProgressHook = Callable[[int, int], None]
+SAFETY_TOKENS = 4  # sentencepiece counts are nearly, not exactly, additive across a join
+
+
+def pack(units: list[str], counts: list[int], limit: int, overhead: int) -> list[list[str]]:
+    """Group consecutive units so that each group, joined with spaces, fits in ``limit`` tokens.
+
+    ``counts`` include ``overhead`` special tokens each; a group costs the sum of its units'
+    bare counts plus one overhead. A unit over the limit on its own makes its own group.
+    """
+    groups: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for unit, count in zip(units, counts, strict=True):
+        bare = count - overhead
+        if current and used + bare + overhead + SAFETY_TOKENS > limit:
+            groups.append(current)
+            current, used = [], 0
+        current.append(unit)
+        used += bare
+    if current:
+        groups.append(current)
+    return groups
+
+
+def longest_fitting_prefix(engine: Seq2SeqEngine, text: str, limit: int) -> int:
+    """Length in characters (at least 1) of the longest prefix of ``text`` within ``limit`` tokens."""
+    low, high = 1, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if engine.count_tokens([text[:mid]])[0] <= limit:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def generate_batched(
+    engine: Seq2SeqEngine,
+    texts: list[str],
+    settings: DecodeSettings,
+    batch_size: int,
+    progress: ProgressHook | None = None,
+) -> list[str]:
+    """Run ``texts`` through ``engine`` in batches of similar length (padding is wasted work)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+    outputs = [""] * len(texts)
+    for start in range(0, len(order), batch_size):
+        batch = order[start : start + batch_size]
+        for i, out in zip(batch, engine.generate([texts[i] for i in batch], settings), strict=True):
+            outputs[i] = out
+        if progress:
+            progress(min(start + batch_size, len(order)), len(order))
+    return outputs

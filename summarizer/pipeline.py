@@ -1,0 +1,294 @@
+"""The pipeline: clean -> split -> summarise (Arabic) -> translate -> English summary.
+
+One ``Pipeline`` holds the loaded models; ``pipeline(text)`` runs one article and
+``pipeline.batch(items)`` runs many, sharing model batches across articles.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from .abstractive import LONG_INPUT_MODES, AbstractiveSummarizer
+from .clean import clean_article
+from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
+from .errors import InputError, ModelLoadError
+from .extractive import extractive_summary, lead_summary
+from .inputs import DEFAULT_MAX_CHARS, check_arabic, check_text
+from .models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, load_engine
+from .split import split_sentences
+from .translate import Translator
+
+SUMMARY_METHODS = ("abstractive", "extractive", "lead")
+STAGES = ("clean", "split", "summarize", "translate", "summary_en")
+
+# Called as progress(stage, done, total) while a stage runs (the app maps it to a progress bar).
+StageProgress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Result:
+    """Everything the pipeline produced for one article (``to_dict`` is what the CLI writes)."""
+
+    id: str | None = None
+    sentences: list[str] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    summary_ar: str = ""
+    summary_method: str = ""
+    translation: list[dict] = field(default_factory=list)  # [{"ar": ..., "en": ...}], one per sentence
+    translation_text: str = ""
+    summary_en: str = ""
+    models: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # seconds per stage
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Work:
+    """One article on its way through a batch."""
+
+    index: int
+    result: Result
+    summary_idx: list[int] = field(default_factory=list)
+
+
+class Pipeline:
+    """Arabic news article in; Arabic summary, aligned English translation and English summary out.
+
+    Args:
+        summary_model / translation_model: hub id or local folder (HF format or a CTranslate2
+            export). ``translation_model=None`` skips translation.
+        summary_method: "abstractive" (mT5), "extractive" (LexRank) or "lead" (first sentences).
+            When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a warning.
+        long_input: how the abstractive summary reads articles over 512 tokens ("lead" or "chunked").
+        summary_sentences: sentences in an extractive / lead summary.
+        engine: "auto" (CTranslate2 for exported folders, else transformers), "transformers", "ctranslate2".
+    """
+
+    def __init__(
+        self,
+        summary_model: str | None = DEFAULT_SUMMARY_MODEL,
+        translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
+        *,
+        summary_method: str = "abstractive",
+        long_input: str = "lead",
+        summary_sentences: int = 3,
+        engine: str = "auto",
+        device: str = "cpu",
+        quantization: str | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        translation_batch_size: int = 16,
+        summary_batch_size: int = 8,
+        summary_decoding: DecodeSettings = SUMMARY_DECODING,
+        translation_decoding: DecodeSettings = TRANSLATION_DECODING,
+    ):
+        if summary_method not in SUMMARY_METHODS:
+            raise ValueError(f"summary_method must be one of {', '.join(SUMMARY_METHODS)}, not {summary_method!r}")
+        if long_input not in LONG_INPUT_MODES:
+            raise ValueError(f"long_input must be one of {', '.join(LONG_INPUT_MODES)}, not {long_input!r}")
+        self.summary_method = summary_method
+        self.long_input = long_input
+        self.summary_sentences = summary_sentences
+        self.max_chars = max_chars
+        self.load_warnings: list[str] = []
+        load = {"engine": engine, "device": device, "quantization": quantization}
+
+        self.summarizer: AbstractiveSummarizer | None = None
+        if summary_model and summary_method == "abstractive":
+            try:
+                engine_obj = load_engine(summary_model, role="summary", **load)
+                self.summarizer = AbstractiveSummarizer(
+                    engine_obj, decoding=summary_decoding, batch_size=summary_batch_size
+                )
+            except ModelLoadError as exc:
+                self.load_warnings.append(f"{exc} Falling back to the extractive summary.")
+        self.translator: Translator | None = None
+        if translation_model:
+            self.translator = Translator(
+                load_engine(translation_model, role="translation", **load),
+                decoding=translation_decoding,
+                batch_size=translation_batch_size,
+            )
+        else:
+            self.load_warnings.append("Translation is off (no translation model): only the Arabic summary is made.")
+
+    # -- model facts -------------------------------------------------------------------
+    @property
+    def models(self) -> dict:
+        def describe(engine: Seq2SeqEngine | None) -> dict | None:
+            return None if engine is None else {"id": engine.model_id, "engine": engine.engine}
+
+        return {
+            "summary": describe(self.summarizer.engine if self.summarizer else None),
+            "translation": describe(self.translator.engine if self.translator else None),
+        }
+
+    def effective_method(self, requested: str | None = None) -> str:
+        method = requested or self.summary_method
+        if method not in SUMMARY_METHODS:
+            raise ValueError(f"summary_method must be one of {', '.join(SUMMARY_METHODS)}, not {method!r}")
+        if method == "abstractive" and self.summarizer is None:
+            return "extractive"
+        return method
+
+    # -- running -----------------------------------------------------------------------
+    def __call__(self, text: str, *, summary_method: str | None = None, long_input: str | None = None,
+                 progress: StageProgress | None = None) -> Result:
+        """Run one article; bad input raises ``InputError`` with a message fit for the user."""
+        result = next(self._run_group([(None, text)], summary_method, long_input, progress))
+        if result.error:
+            raise InputError(result.error)
+        return result
+
+    def batch(
+        self,
+        items: Iterable[str | dict],
+        *,
+        summary_method: str | None = None,
+        long_input: str | None = None,
+        group_size: int = 8,
+        progress: bool = True,
+        total: int | None = None,
+    ) -> Iterator[Result]:
+        """Results in input order; a failed article yields a Result with ``error`` set, never an exception.
+
+        Items are texts or dicts with ``id`` and ``text``. Articles are processed ``group_size``
+        at a time so that translation and summary batches are shared across articles.
+        """
+        from tqdm.auto import tqdm
+
+        if total is None and hasattr(items, "__len__"):
+            total = len(items)  # type: ignore[arg-type]
+        bar = tqdm(total=total, unit="article", desc="summarizer", disable=not progress)
+        group: list[tuple[str | None, object]] = []
+        try:
+            for n, item in enumerate(items):
+                group.append(_as_pair(item, n))
+                if len(group) >= group_size:
+                    yield from self._yield_with_bar(group, summary_method, long_input, bar)
+                    group = []
+            if group:
+                yield from self._yield_with_bar(group, summary_method, long_input, bar)
+        finally:
+            bar.close()
+
+    def _yield_with_bar(self, group, summary_method, long_input, bar) -> Iterator[Result]:
+        for result in self._run_group(group, summary_method, long_input, None):
+            bar.update(1)
+            yield result
+
+    def _run_group(self, group, summary_method, long_input, progress: StageProgress | None) -> Iterator[Result]:
+        method = self.effective_method(summary_method)
+        long_input = long_input or self.long_input
+        works: list[_Work] = []
+        results: list[Result] = []
+        for i, (item_id, text) in enumerate(group):
+            result = Result(id=item_id, models=self.models, warnings=list(self.load_warnings))
+            results.append(result)
+            try:
+                self._prepare(result, text)
+            except InputError as exc:
+                result.error = str(exc)
+                continue
+            works.append(_Work(i, result))
+        if works:
+            self._summarize(works, method, long_input, progress)
+            self._translate(works, progress)
+        yield from results
+
+    def _prepare(self, result: Result, text: object) -> None:
+        started = time.perf_counter()
+        check_text(text, max_chars=self.max_chars)
+        cleaned = clean_article(text)  # type: ignore[arg-type]
+        result.removed = [r.to_dict() for r in cleaned.removed]
+        if not cleaned.text.strip():
+            raise InputError("Nothing is left of the article after cleaning (it held only markup or separators).")
+        check_arabic(cleaned.text)
+        if cleaned.removed:
+            kinds = sorted({r["kind"] for r in result.removed})
+            result.warnings.append(f"Cleaning removed {len(cleaned.removed)} item(s): {', '.join(kinds)}.")
+        result.timings["clean"] = time.perf_counter() - started
+        started = time.perf_counter()
+        result.sentences = split_sentences(cleaned.text)
+        result.timings["split"] = time.perf_counter() - started
+
+    def _summarize(self, works: list[_Work], method: str, long_input: str, progress) -> None:
+        started = time.perf_counter()
+        if method == "abstractive":
+            assert self.summarizer is not None
+            hook = _stage_hook(progress, "summarize")
+            outputs = self.summarizer.summarize([w.result.sentences for w in works], long_input, hook)
+            for work, summary in zip(works, outputs, strict=True):
+                work.result.summary_ar = summary.text
+                work.result.summary_method = summary.method
+                work.result.warnings.extend(summary.warnings)
+        else:
+            choose = extractive_summary if method == "extractive" else lead_summary
+            for work in works:
+                work.summary_idx = choose(work.result.sentences, self.summary_sentences)
+                work.result.summary_ar = " ".join(work.result.sentences[i] for i in work.summary_idx)
+                work.result.summary_method = (
+                    "extractive-lexrank" if method == "extractive" else f"lead-{self.summary_sentences}"
+                )
+        _share_time(works, "summarize", time.perf_counter() - started)
+
+    def _translate(self, works: list[_Work], progress) -> None:
+        if self.translator is None:
+            for work in works:
+                work.result.translation = [{"ar": s, "en": ""} for s in work.result.sentences]
+            return
+        started = time.perf_counter()
+        flat = [s for w in works for s in w.result.sentences]
+        english = self.translator.translate(flat, _stage_hook(progress, "translate"))
+        offset = 0
+        for work in works:
+            n = len(work.result.sentences)
+            pairs = list(zip(work.result.sentences, english[offset : offset + n], strict=True))
+            offset += n
+            work.result.translation = [{"ar": ar, "en": en} for ar, en in pairs]
+            work.result.translation_text = " ".join(en for _, en in pairs if en)
+        _share_time(works, "translate", time.perf_counter() - started)
+
+        started = time.perf_counter()
+        # Extractive/lead summaries are the article's own sentences: reuse their aligned translation.
+        abstractive = [w for w in works if w.result.summary_method.startswith("abstractive")]
+        for work in works:
+            if work not in abstractive:
+                work.result.summary_en = " ".join(work.result.translation[i]["en"] for i in work.summary_idx)
+        summary_sentences = [split_sentences(w.result.summary_ar) for w in abstractive]
+        english = self.translator.translate(
+            [s for ss in summary_sentences for s in ss], _stage_hook(progress, "summary_en")
+        )
+        offset = 0
+        for work, sentences in zip(abstractive, summary_sentences, strict=True):
+            work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
+            offset += len(sentences)
+        _share_time(works, "summary_en", time.perf_counter() - started)
+
+
+def _as_pair(item: str | dict, n: int) -> tuple[str | None, object]:
+    if isinstance(item, dict):
+        return (str(item["id"]) if item.get("id") is not None else str(n), item.get("text"))
+    return (None, item)
+
+
+def _stage_hook(progress: StageProgress | None, stage: str):
+    if progress is None:
+        return None
+    progress(stage, 0, 1)
+    return lambda done, total: progress(stage, done, total)
+
+
+def _share_time(works: list[_Work], stage: str, seconds: float) -> None:
+    """A shared batch's time, split evenly over its articles (a single article gets it all)."""
+    for work in works:
+        work.result.timings[stage] = seconds / len(works)

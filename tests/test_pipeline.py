@@ -1,0 +1,145 @@
+"""The whole pipeline on tiny local models: result structure, alignment, batch, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from summarizer import InputError, Pipeline, Result
+from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+
+FAST_SUMMARY = SUMMARY_DECODING.but(num_beams=1, max_new_tokens=12)
+FAST_TRANSLATION = TRANSLATION_DECODING.but(num_beams=1, max_new_tokens=8)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tiny_mt5, tiny_marian):
+    return Pipeline(str(tiny_mt5), str(tiny_marian), summary_decoding=FAST_SUMMARY,
+                    translation_decoding=FAST_TRANSLATION)
+
+
+def test_result_has_every_field(pipeline, seed_texts):
+    result = pipeline(seed_texts[1])
+    assert isinstance(result, Result) and result.ok
+    assert result.sentences and result.summary_ar and result.summary_en and result.translation_text
+    assert result.summary_method == "abstractive-lead"
+    assert [p["ar"] for p in result.translation] == result.sentences
+    assert all(p["en"] for p in result.translation)
+    assert result.models["summary"]["engine"] == "transformers"
+    assert set(result.timings) == {"clean", "split", "summarize", "translate", "summary_en"}
+    assert all(t >= 0 for t in result.timings.values())
+    data = result.to_dict()
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+    assert {"sentences", "removed", "summary_ar", "summary_method", "translation", "translation_text",
+            "summary_en", "models", "timings", "warnings"} <= set(data)
+
+
+def test_cleaning_is_reported(pipeline, seed_texts):
+    result = pipeline(seed_texts[2])  # separator lines "&"
+    assert result.removed and any("Cleaning removed" in w for w in result.warnings)
+    assert not any(s.strip() == "&" for s in result.sentences)
+
+
+@pytest.mark.parametrize("method,expected", [("extractive", "extractive-lexrank"), ("lead", "lead-3")])
+def test_extractive_methods_reuse_aligned_translation(pipeline, seed_texts, method, expected):
+    result = pipeline(seed_texts[0], summary_method=method)
+    assert result.summary_method == expected
+    by_sentence = {p["ar"]: p["en"] for p in result.translation}
+    picked = [s for s in result.sentences if s in result.summary_ar]
+    assert result.summary_en == " ".join(by_sentence[s] for s in picked)
+
+
+def test_batch_equals_one_by_one_and_keeps_order(pipeline, seed_texts):
+    items = [{"id": f"a{i}", "text": t} for i, t in enumerate(seed_texts)]
+    batched = list(pipeline.batch(items, group_size=3, progress=False))
+    assert [r.id for r in batched] == ["a0", "a1", "a2", "a3", "a4"]
+    for result, text in zip(batched, seed_texts, strict=True):
+        single = pipeline(text)
+        assert result.sentences == single.sentences
+        assert result.translation == single.translation
+        assert result.summary_ar == single.summary_ar and result.summary_en == single.summary_en
+
+
+def test_batch_records_bad_items_without_stopping(pipeline, seed_texts):
+    items = ["", seed_texts[1], "Hello world, this is English.", {"id": "x", "text": None}]
+    results = list(pipeline.batch(items, progress=False))
+    assert len(results) == 4
+    assert results[0].error and "empty" in results[0].error
+    assert results[1].ok and results[1].summary_ar
+    assert results[2].error and "Arabic" in results[2].error
+    assert results[3].id == "x" and results[3].error
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("The minister said the talks would resume.", "0% of its letters are Arabic"),
+        ("<div><script>var a = 1;</script></div>", "Nothing is left"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(pipeline, text, message):
+    with pytest.raises(InputError, match=message):
+        pipeline(text)
+
+
+def test_too_long_input(tiny_marian):
+    small = Pipeline(None, str(tiny_marian), summary_method="lead", max_chars=1000,
+                     translation_decoding=FAST_TRANSLATION)
+    with pytest.raises(InputError, match="over the limit of 1,000"):
+        small("قال لافروف. " * 200)
+
+
+def test_html_is_stripped_and_text_kept(pipeline):
+    html = "<html><body><h1>دي ميستورا في موسكو</h1><p>قال لافروف إن المحادثات مستمرة.</p>" \
+           "<p>وأضاف أن <b>موسكو</b> تدعم الحل.</p></body></html>"
+    result = pipeline(html, summary_method="lead")
+    assert not any("<" in s for s in result.sentences)
+    assert "قال لافروف إن المحادثات مستمرة." in result.sentences
+    assert any(r["kind"] == "html" for r in result.removed)
+
+
+def test_long_sentence_without_punctuation_is_translated_whole(pipeline):
+    sentence = " ".join(["المبعوث الأممي يصل إلى موسكو لإجراء مباحثات حول سبل استئناف وقف إطلاق النار"] * 60)
+    sentence = sentence[:5000]
+    result = pipeline(sentence, summary_method="lead")
+    assert len(result.translation) == 1 and result.translation[0]["en"]
+
+
+def test_summary_model_that_cannot_load_falls_back_with_a_warning(tmp_path, tiny_marian, seed_texts):
+    pipe = Pipeline(str(tmp_path / "missing-mt5"), str(tiny_marian), translation_decoding=FAST_TRANSLATION)
+    result = pipe(seed_texts[1])
+    assert result.summary_method == "extractive-lexrank"
+    assert any("missing-mt5" in w and "extractive" in w for w in result.warnings)
+    assert result.models["summary"] is None
+
+
+def test_no_translation_model(tiny_mt5, seed_texts):
+    pipe = Pipeline(str(tiny_mt5), None, summary_decoding=FAST_SUMMARY)
+    result = pipe(seed_texts[1])
+    assert result.summary_ar and not result.summary_en
+    assert all(p["en"] == "" for p in result.translation)
+    assert any("Translation is off" in w for w in result.warnings)
+
+
+def test_chunked_long_input(tiny_mt5, tiny_marian, seed_texts):
+    pipe = Pipeline(str(tiny_mt5), str(tiny_marian), long_input="chunked", summary_decoding=FAST_SUMMARY,
+                    translation_decoding=FAST_TRANSLATION)
+    pipe.summarizer.max_input_tokens = 128
+    result = pipe(seed_texts[4])
+    assert result.summary_method == "abstractive-chunked" and result.summary_ar
+
+
+def test_progress_hook_sees_every_model_stage(pipeline, seed_texts):
+    seen = []
+    pipeline(seed_texts[1], progress=lambda stage, done, total: seen.append(stage))
+    assert {"summarize", "translate", "summary_en"} <= set(seen)
+
+
+def test_bad_options():
+    with pytest.raises(ValueError, match="summary_method"):
+        Pipeline(None, None, summary_method="magic")
+    with pytest.raises(ValueError, match="long_input"):
+        Pipeline(None, None, long_input="middle")

@@ -1,0 +1,101 @@
+"""Translation: alignment, long sentences cut (never truncated), batching equivalence."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.engines.base import DecodeSettings
+from summarizer.engines.batching import pack
+from summarizer.engines.transformers_engine import TransformersEngine
+from summarizer.translate import Translator
+
+GREEDY = DecodeSettings(num_beams=1, max_new_tokens=12)
+
+
+class RecordingEngine:
+    """Wraps an engine to see exactly what reaches the model."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+        self.model_id, self.engine, self.max_input_tokens = inner.model_id, "recording", inner.max_input_tokens
+
+    def count_tokens(self, texts):
+        return self.inner.count_tokens(texts)
+
+    def generate(self, texts, settings):
+        self.calls.append(list(texts))
+        return self.inner.generate(texts, settings)
+
+
+@pytest.fixture(scope="module")
+def marian(tiny_marian):
+    return TransformersEngine.load(str(tiny_marian))
+
+
+def test_one_output_per_sentence_in_order(marian, seed_texts):
+    sentences = [line for line in seed_texts[0].splitlines() if line.strip()]
+    out = Translator(marian, decoding=GREEDY, batch_size=4).translate(sentences)
+    assert len(out) == len(sentences)
+    assert all(isinstance(t, str) and t for t in out)
+
+
+def test_batched_equals_one_by_one_greedy(marian, seed_texts):
+    sentences = [line for text in seed_texts[:2] for line in text.splitlines() if line.strip()][:12]
+    batched = Translator(marian, decoding=GREEDY, batch_size=8).translate(sentences)
+    single = [Translator(marian, decoding=GREEDY, batch_size=1).translate([s])[0] for s in sentences]
+    assert batched == single
+
+
+def test_batches_are_bounded_and_sorted_by_length(marian, seed_texts):
+    engine = RecordingEngine(marian)
+    sentences = [line for line in seed_texts[4].splitlines() if line.strip()]
+    Translator(engine, decoding=GREEDY, batch_size=5).translate(sentences)
+    assert all(len(call) <= 5 for call in engine.calls)
+    lengths = [len(t) for call in engine.calls for t in call]
+    assert lengths == sorted(lengths, reverse=True)
+    assert sum(len(call) for call in engine.calls) == len(sentences)
+
+
+def test_long_sentence_is_cut_at_clause_marks_not_truncated(marian):
+    clause = "قال وزير الخارجية الروسي سيرغي لافروف إن المحادثات مستمرة"
+    sentence = "، ".join([clause] * 6) + "."
+    engine = RecordingEngine(marian)
+    translator = Translator(engine, decoding=GREEDY, max_input_tokens=40)
+    assert marian.count_tokens([sentence])[0] > 40
+    out = translator.translate(["جملة قصيرة.", sentence, "نعم."])
+    assert len(out) == 3 and all(out)
+    pieces = [t for call in engine.calls for t in call if t not in ("جملة قصيرة.", "نعم.")]
+    assert len(pieces) >= 2
+    assert all(marian.count_tokens([p])[0] <= 40 for p in pieces)
+    # nothing lost: the pieces put together are the sentence
+    assert sorted("".join(pieces).replace(" ", "")) == sorted(sentence.replace(" ", ""))
+    assert all(p.rstrip().endswith(("،", ".")) for p in pieces)
+
+
+def test_sentence_without_punctuation_or_spaces_is_cut_on_tokens(marian):
+    monster = "ا" * 300 + "لافروف" * 40
+    engine = RecordingEngine(marian)
+    out = Translator(engine, decoding=GREEDY, max_input_tokens=30).translate([monster])
+    assert len(out) == 1 and out[0]
+    pieces = [t for call in engine.calls for t in call]
+    assert "".join(sorted(pieces, key=monster.index)) == monster
+    assert all(marian.count_tokens([p])[0] <= 30 for p in pieces)
+
+
+def test_5000_characters_without_punctuation(marian):
+    words = ("المبعوث الأممي يصل إلى موسكو لإجراء مباحثات حول سبل استئناف وقف إطلاق النار " * 80).split()
+    sentence = " ".join(words)[:5000]
+    out = Translator(marian, decoding=GREEDY, max_input_tokens=512).translate([sentence])
+    assert len(out) == 1 and out[0]
+
+
+def test_empty_sentences_keep_their_slot(marian):
+    assert Translator(marian, decoding=GREEDY).translate(["", "قال لافروف."])[0] == ""
+    assert Translator(marian, decoding=GREEDY).translate([]) == []
+
+
+def test_pack_respects_limit_and_keeps_order():
+    units = ["a", "b", "c", "d"]
+    groups = pack(units, [5, 5, 5, 5], limit=14, overhead=1)
+    assert [u for g in groups for u in g] == units
+    assert all(sum(4 for _ in g) + 1 + 4 <= 14 or len(g) == 1 for g in groups)
