@@ -1,0 +1,249 @@
+"""The CTranslate2 engine: the same models, tokenizers and decoding settings, a faster runtime.
+
+Inputs are tokenized with the model's own Hugging Face tokenizer (saved in the export), sent
+to CTranslate2 as token strings (special tokens included: MarianMT and MT5 both end the
+source with ``</s>``, which CTranslate2 does not add itself), and the output tokens are
+decoded by the same tokenizer. In float32, greedy outputs equal the transformers engine's.
+
+What the transformers engine takes from ``generation_config.json`` is mirrored here:
+
+* ``forced_eos_token_id`` (MarianMT): transformers spends the last of ``max_new_tokens`` on
+  a forced EOS, so CTranslate2 gets one token less (it drops EOS from its outputs).
+* ``bad_words_ids``: sent as ``suppress_sequences``. MarianMT's ``[[pad]]`` needs nothing:
+  the converter removes ``<pad>`` from the vocabulary (the decoder starts from a zero
+  embedding instead), so it cannot be emitted. Words outside CTranslate2's vocabulary are
+  dropped rather than sent, because CTranslate2 would map them to ``<unk>`` and ban that.
+* ``repetition_penalty`` when set. Other generation options are not mirrored (none is set
+  by the supported models).
+
+The decoder start token comes from the export's config.json: ``<pad>`` for MT5 (the
+model's ``decoder_start_token_id``), a zero embedding for MarianMT, so no target prefix is sent.
+
+Beam search is not always token-for-token the transformers one: CTranslate2 stops once
+``num_beams`` hypotheses are finished (transformers' ``early_stopping=True``; its default
+heuristic may search on for a longer, better-scored hypothesis), and it bans repeated n-grams
+before its softmax, where transformers bans them after (so beam scores differ whenever
+``no_repeat_ngram_size`` bans something). Greedy decoding is unaffected by either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .base import DecodeSettings
+from .tokenized import TokenizedEngine
+
+DEFAULT_EXPORT_QUANTIZATION = "int8"
+_VOCABULARY_FILES = (
+    "shared_vocabulary.json",
+    "target_vocabulary.json",
+    "shared_vocabulary.txt",
+    "target_vocabulary.txt",
+)
+
+
+@dataclass(frozen=True)
+class GenerationRules:
+    """The model's own generation constraints, in CTranslate2's terms."""
+
+    forced_eos: bool = False
+    suppress_sequences: tuple[tuple[str, ...], ...] = ()
+    repetition_penalty: float = 1.0
+
+
+class CTranslate2Engine(TokenizedEngine):
+    """Runs a CTranslate2 export of a seq2seq model with ``Translator.translate_batch``."""
+
+    engine = "ctranslate2"
+
+    def __init__(
+        self,
+        translator,
+        tokenizer,
+        model_id: str,
+        *,
+        folder: Path,
+        rules: GenerationRules | None = None,
+        max_input_tokens: int = 512,
+    ):
+        super().__init__(tokenizer, model_id, max_input_tokens=max_input_tokens)
+        self.translator = translator
+        self.folder = folder
+        self.rules = rules or GenerationRules()
+
+    @classmethod
+    def load(
+        cls,
+        model: str,
+        device: str = "cpu",
+        quantization: str | None = None,
+        threads: int | None = None,
+    ) -> CTranslate2Engine:
+        """Load an export, or convert ``model`` (hub id or Hugging Face folder) once and load that.
+
+        ``quantization`` is the compute type (``None``: what the folder was exported with).
+        A model that is not an export is converted with that quantization (int8 when it is
+        ``None`` or not a weight type) into the cache folder given by ``export_cache_dir``.
+        ``threads`` defaults to every core this process may use: one translation at a time,
+        each using all of them, which suits a pipeline that sends one batch after another.
+        """
+        import ctranslate2
+        from transformers import AutoTokenizer
+
+        folder = _export_folder(model, quantization)
+        if not any((folder / name).is_file() for name in ("tokenizer_config.json", "tokenizer.json")):
+            raise FileNotFoundError(
+                f"the CTranslate2 folder {folder} has no tokenizer files; export it with "
+                "`summarizer convert` (or ct2-transformers-converter --copy_files ...)"
+            )
+        tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        translator = ctranslate2.Translator(
+            str(folder),
+            device=device,
+            compute_type=quantization or "default",
+            inter_threads=1,
+            intra_threads=threads or available_cores(),
+        )
+        from ..convert import read_export_info
+
+        max_positions = read_export_info(folder).get("max_position_embeddings") or 512
+        return cls(
+            translator,
+            tokenizer,
+            model,
+            folder=folder,
+            rules=_generation_rules(folder, tokenizer),
+            max_input_tokens=min(int(max_positions), 512),
+        )
+
+    def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
+        if not texts:
+            return []
+        max_length = settings.max_new_tokens - (1 if self.rules.forced_eos else 0)
+        if max_length <= 0:  # transformers would emit the forced EOS alone
+            return [""] * len(texts)
+        encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]
+        source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        results = self.translator.translate_batch(
+            source,
+            beam_size=settings.num_beams,
+            length_penalty=settings.length_penalty,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            repetition_penalty=self.rules.repetition_penalty,
+            suppress_sequences=[list(seq) for seq in self.rules.suppress_sequences] or None,
+            max_decoding_length=max_length,
+            min_decoding_length=min(settings.min_new_tokens, max_length),
+            max_input_length=0,  # already cut by the tokenizer, which keeps the final </s>
+            return_scores=False,
+        )
+        return [self._decode(result.hypotheses[0]) for result in results]
+
+    def _decode(self, tokens: list[str]) -> str:
+        ids = self.tokenizer.convert_tokens_to_ids(tokens)
+        return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask, which containers and taskset narrow)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity API
+        return os.cpu_count() or 1
+
+
+def export_cache_dir(model: str, quantization: str) -> Path:
+    """Where ``model`` converted with ``quantization`` is cached.
+
+    ``$SUMMARIZER_CACHE/ct2/...`` (default ``~/.cache/arabic-news-summarizer/ct2/...``). Local
+    folders get a fingerprint of their path and weight files in the name, so two folders
+    with the same name, or a folder whose weights changed, never share a stale export.
+    """
+    base = Path(os.environ.get("SUMMARIZER_CACHE") or "~/.cache/arabic-news-summarizer").expanduser()
+    return base / "ct2" / f"{_safe_name(model)}-{quantization}"
+
+
+def _safe_name(model: str) -> str:
+    from ..models import looks_like_path
+
+    if not looks_like_path(model):
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", model.replace("/", "--")).strip("-")
+    path = Path(model).expanduser().resolve()
+    digest = hashlib.sha256(str(path).encode())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        stat = weights.stat()
+        digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name).strip("-") or "model"
+    return f"{name}-{digest.hexdigest()[:12]}"
+
+
+def _export_weight_type(quantization: str | None) -> str:
+    from ..convert import QUANTIZATIONS
+
+    return quantization if quantization in QUANTIZATIONS else DEFAULT_EXPORT_QUANTIZATION
+
+
+def cached_export(model: str, quantization: str | None) -> Path | None:
+    """The finished cached conversion of ``model``, if there is one (usable offline)."""
+    from ..convert import EXPORT_INFO
+    from ..models import is_ctranslate2_folder
+
+    cached = export_cache_dir(model, _export_weight_type(quantization))
+    if is_ctranslate2_folder(cached) and (cached / EXPORT_INFO).is_file():
+        return cached  # written last, under a temporary name, then renamed: complete
+    return None
+
+
+def _export_folder(model: str, quantization: str | None) -> Path:
+    """The export to load: ``model`` itself, or its cached conversion (made now if missing)."""
+    from ..convert import convert_model
+    from ..models import is_ctranslate2_folder
+
+    path = Path(model).expanduser()
+    if is_ctranslate2_folder(path):
+        return path
+    found = cached_export(model, quantization)
+    if found is not None:
+        return found
+    weight_type = _export_weight_type(quantization)
+    cached = export_cache_dir(model, weight_type)
+    try:
+        return convert_model(model, cached, quantization=weight_type, force=True)
+    except PermissionError:
+        # A read-only cache (shared image): convert for this process only.
+        scratch = Path(tempfile.mkdtemp(prefix="summarizer-ct2-")) / cached.name
+        return convert_model(model, scratch, quantization=weight_type, force=True)
+
+
+def _generation_rules(folder: Path, tokenizer) -> GenerationRules:
+    """Read the constraints of ``generation_config.json`` that CTranslate2 can apply."""
+    path = folder / "generation_config.json"
+    if not path.is_file():
+        return GenerationRules()
+    config = json.loads(path.read_text(encoding="utf-8"))
+    vocabulary = _target_vocabulary(folder)
+    suppress = []
+    for ids in config.get("bad_words_ids") or []:
+        tokens = tuple(tokenizer.convert_ids_to_tokens(list(ids)))
+        if vocabulary is None or all(token in vocabulary for token in tokens):
+            suppress.append(tokens)
+    return GenerationRules(
+        forced_eos=config.get("forced_eos_token_id") is not None,
+        suppress_sequences=tuple(suppress),
+        repetition_penalty=float(config.get("repetition_penalty") or 1.0),
+    )
+
+
+def _target_vocabulary(folder: Path) -> set[str] | None:
+    """The tokens the CTranslate2 decoder can emit (``None`` if no vocabulary file is found)."""
+    for name in _VOCABULARY_FILES:
+        path = folder / name
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            return set(json.loads(text)) if name.endswith(".json") else set(text.splitlines())
+    return None
