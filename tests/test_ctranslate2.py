@@ -218,11 +218,6 @@ def test_beam_search_equals_transformers_with_early_stopping(engines, name, leng
     assert fast.generate(SENTENCES, settings) == expected
 
 
-@pytest.mark.xfail(
-    reason="TransformersEngine sends no_repeat_ngram_size=None for 0, which transformers 5 refills "
-    "from the model's generation_config (2 for the tiny MT5); CTranslate2 really disables it",
-    strict=False,
-)
 def test_greedy_without_ngram_blocking_equals_transformers(engines):
     settings = GREEDY.but(no_repeat_ngram_size=0)
     assert engines["mt5/float32"].generate(SENTENCES[:4], settings) == engines["mt5/hf"].generate(SENTENCES[:4], settings)
