@@ -61,7 +61,7 @@ def bar_chart(path: Path, title: str, labels: Sequence[str], series: dict[str, S
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(max(6, 1.2 * len(labels) * max(1, len(series))), 4))
+    fig, ax = plt.subplots(figsize=(min(12, max(6, 0.9 * len(labels) * max(1, len(series)))), 4.5))
     width = 0.8 / max(1, len(series))
     for i, (name, values) in enumerate(series.items()):
         xs = [x + i * width for x in range(len(labels))]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -38,9 +39,10 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_MODEL, help="hub id or local folder")
     group.add_argument("--no-translate", action="store_true", help="skip the English translation")
     group.add_argument("--engine", choices=ENGINES, default="auto",
-                       help="auto: CTranslate2 for exported folders, transformers otherwise")
+                       help="auto (default): CTranslate2, converting a Hugging Face model once into the cache "
+                            "(int8 unless --quantization says otherwise); transformers: PyTorch")
     group.add_argument("--quantization", default=None,
-                       help="CTranslate2 compute type (int8, int8_float32, float32...)")
+                       help="CTranslate2 weights/compute type (default int8; float32, int8_float32...)")
     group.add_argument("--beams", type=int, default=4,
                        help="beam size of both models (4: their published setting; 1: greedy, fastest)")
     group.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
@@ -176,6 +178,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.verbose:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="summarizer: %(message)s")
+    for noisy in ("httpx", "urllib3", "huggingface_hub"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
     except (SummarizerError, ValueError) as exc:

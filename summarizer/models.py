@@ -7,6 +7,7 @@ one copy of each model however many pipelines they build.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import threading
@@ -104,10 +105,17 @@ def _check_loadable(role: str, model: str) -> None:
 
 
 def resolve_engine(model: str, engine: str) -> str:
+    """``auto`` is CTranslate2 whenever it is installed (a dependency, so: always).
+
+    ``python -m eval.speed`` measured it 3-5x faster than transformers on a 2-core CPU with int8
+    weights, at a quarter of the memory: a Hugging Face model is converted once into the cache.
+    """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if engine == "auto":
-        return "ctranslate2" if is_ctranslate2_folder(Path(model).expanduser()) else "transformers"
+        if is_ctranslate2_folder(Path(model).expanduser()):
+            return "ctranslate2"
+        return "ctranslate2" if importlib.util.find_spec("ctranslate2") is not None else "transformers"
     return engine
 
 

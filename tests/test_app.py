@@ -73,7 +73,7 @@ def test_seed_article_gives_every_output(seed_output, state):
 def test_status_names_models_method_timings_and_warnings(seed_output, state, tiny_mt5, tiny_marian):
     status = seed_output.status
     assert "abstractive-lead" in status
-    assert str(tiny_mt5) in status and str(tiny_marian) in status and "(transformers)" in status
+    assert str(tiny_mt5) in status and str(tiny_marian) in status and "(ctranslate2)" in status
     for stage in ("cleaning", "splitting", "summarising", "translating sentence", "translating the summary"):
         assert stage in status.lower()
     assert "total" in status

@@ -10,10 +10,18 @@ from summarizer.models import clear_cache, is_ctranslate2_folder, load_engine
 
 def test_local_folder_loads_once(tiny_marian):
     clear_cache()
-    first = load_engine(str(tiny_marian), role="translation")
-    assert load_engine(str(tiny_marian), role="translation") is first
+    first = load_engine(str(tiny_marian), role="translation", engine="transformers")
+    assert load_engine(str(tiny_marian), role="translation", engine="transformers") is first
     assert first.engine == "transformers" and first.model_id == str(tiny_marian)
     assert not is_ctranslate2_folder(tiny_marian)
+
+
+def test_auto_engine_is_ctranslate2_int8(tiny_marian):
+    """The default chosen from the speed benchmark: a HF folder is converted once, to int8."""
+    engine = load_engine(str(tiny_marian), role="translation")
+    assert engine.engine == "ctranslate2"
+    assert engine.translator.compute_type.startswith("int8")  # int8 weights (int8_float32 on this CPU)
+    assert load_engine(str(tiny_marian), role="translation") is engine
 
 
 def test_missing_folder_is_named(tmp_path):

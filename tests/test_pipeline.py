@@ -26,7 +26,7 @@ def test_result_has_every_field(pipeline, seed_texts):
     assert result.summary_method == "abstractive-lead"
     assert [p["ar"] for p in result.translation] == result.sentences
     assert all(p["en"] for p in result.translation)
-    assert result.models["summary"]["engine"] == "transformers"
+    assert result.models["summary"]["engine"] == "ctranslate2"  # the default engine
     assert set(result.timings) == {"clean", "split", "summarize", "translate", "summary_en"}
     assert all(t >= 0 for t in result.timings.values())
     data = result.to_dict()

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -46,6 +47,8 @@ _VOCABULARY_FILES = (
     "shared_vocabulary.txt",
     "target_vocabulary.txt",
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,7 @@ def _export_folder(model: str, quantization: str | None) -> Path:
         return found
     weight_type = _export_weight_type(quantization)
     cached = export_cache_dir(model, weight_type)
+    log.info("Converting %s to CTranslate2 (%s), once: %s", model, weight_type, cached)
     try:
         return convert_model(model, cached, quantization=weight_type, force=True)
     except PermissionError:

@@ -1,0 +1,128 @@
+"""eval.speed and eval.standins: the speed benchmark end to end (tiny models), stand-in shapes, forced lengths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from eval import standins
+from eval.speed import VARIANTS, expected_output_tokens, output_token_counts
+from summarizer.engines.base import DecodeSettings
+from tests.conftest import ROOT, SEEDS
+
+
+def test_benchmark_runs_end_to_end_on_tiny_models(tmp_path):
+    out = tmp_path / "report"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), "TRANSFORMERS_VERBOSITY": "error"}
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.speed", "--tiny", "--articles", "2", "--limit-sentences", "8",
+         "--out", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    for name in ("speed.json", "speed.md", "speed.png", "speed-seconds.png"):
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+
+    payload = json.loads((out / "speed.json").read_text(encoding="utf-8"))
+    assert list(payload["variants"]) == list(VARIANTS)
+    settings = payload["settings"]
+    assert settings["articles"] == 2 and settings["beams"] == 4
+    for name, variant in payload["variants"].items():
+        for stage, tokens in (("translation", settings["translation_tokens"]), ("summary", settings["summary_tokens"])):
+            figures = variant[stage]
+            assert figures["tokens_per_second"] > 0, (name, stage)
+            assert figures["target_tokens"] == figures["inputs"] * tokens
+        assert variant["per_article"]["median_seconds"] > 0
+        assert variant["per_article"]["max_seconds"] >= variant["per_article"]["median_seconds"]
+        assert variant["load_seconds"] >= 0
+        for base in ("vs_naive", "vs_transformers"):
+            ratios = variant["ratios"][base]
+            assert ratios["translation_tokens_per_second"] > 0
+            assert ratios["summary_tokens_per_second"] > 0
+            assert ratios["article_seconds_speedup"] > 0
+        assert all(check["ok"] for check in variant["forced_length_check"].values()), name
+        assert variant["memory"]["peak_rss_mb"] >= variant["memory"]["loaded_rss_mb"] > 0
+    assert payload["variants"]["naive"]["ratios"]["vs_naive"]["translation_tokens_per_second"] == pytest.approx(1.0)
+    assert payload["variants"]["transformers"]["throughput"]["articles"] == 2
+    assert {g["target"] for g in payload["goals"]} == {4.0, 5.0, 1500.0}
+    assert all(isinstance(g["met"], bool) for g in payload["goals"])
+    assert payload["environment"]["libraries"]["ctranslate2"]
+
+    markdown = (out / "speed.md").read_text(encoding="utf-8")
+    assert "| variant | translation tok/s | summary tok/s |" in markdown
+    assert "(4) pipeline, CTranslate2 int8" in markdown and "## Goals" in markdown
+
+
+@pytest.mark.parametrize(
+    ("kind", "published"), [("marian", standins.MARIAN_PARAMETERS), ("mt5", standins.MT5_PARAMETERS)]
+)
+def test_standin_shapes_have_the_published_parameter_counts(kind, published):
+    """Built on the meta device: the counts come from the real configs without allocating 2.3 GB."""
+    assert standins.meta_parameter_count(kind) == published
+
+
+def test_standin_configs_are_the_published_ones():
+    import torch
+
+    marian = standins.marian_config()
+    assert (marian.vocab_size, marian.d_model, marian.encoder_layers, marian.decoder_layers) == (62834, 512, 6, 6)
+    assert (marian.encoder_ffn_dim, marian.encoder_attention_heads, marian.activation_function) == (2048, 8, "swish")
+    assert (marian.pad_token_id, marian.decoder_start_token_id, marian.eos_token_id) == (62833, 62833, 0)
+    mt5 = standins.mt5_config()
+    assert (mt5.vocab_size, mt5.d_model, mt5.d_ff, mt5.d_kv, mt5.num_heads) == (250112, 768, 2048, 64, 12)
+    assert (mt5.num_layers, mt5.num_decoder_layers, mt5.feed_forward_proj) == (12, 12, "gated-gelu")
+    with torch.device("meta"):
+        model = standins.new_mt5(mt5)
+    assert model.lm_head.weight is not model.shared.weight  # the output layer is untied, as published
+    assert model.config.tie_word_embeddings is False
+
+
+def test_padded_sentencepiece_keeps_real_tokenization_and_decodes_every_id(tmp_path):
+    import sentencepiece as spm
+
+    trained = standins._train_spm(tmp_path, pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
+    total = 30_000
+    padded, trained_pieces = standins._pad_spm(trained, total, standins.ARABIC, tmp_path / "padded.model")
+    before = spm.SentencePieceProcessor(model_file=str(trained))
+    after = spm.SentencePieceProcessor(model_file=str(padded))
+    assert after.get_piece_size() == total and trained_pieces == before.get_piece_size()
+    text = SEEDS[0].read_text(encoding="utf-8")
+    assert after.encode(text) == before.encode(text)  # dummy pieces are never chosen for real text
+    dummies = list(range(trained_pieces, total, 997))
+    decoded = after.decode(dummies)
+    assert decoded and "⁇" not in decoded
+    assert len({after.id_to_piece(i) for i in range(total)}) == total
+
+
+@pytest.fixture(scope="module")
+def engine_pairs(tiny_marian, tiny_mt5, tmp_path_factory):
+    from summarizer.convert import convert_model
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+    from summarizer.engines.transformers_engine import TransformersEngine
+
+    out = tmp_path_factory.mktemp("speed-ct2")
+    pairs = {}
+    for name, folder in (("marian", tiny_marian), ("mt5", tiny_mt5)):
+        engines = [TransformersEngine.load(str(folder))]
+        for quantization in ("float32", "int8"):
+            export = convert_model(str(folder), out / f"{name}-{quantization}", quantization=quantization)
+            engines.append(CTranslate2Engine.load(str(export), quantization=quantization))
+        pairs[name] = engines
+    return pairs
+
+
+@pytest.mark.parametrize("name", ["marian", "mt5"])
+@pytest.mark.parametrize("beams", [1, 4])
+def test_forced_lengths_give_equal_token_counts_across_engines(engine_pairs, name, beams):
+    texts = [SEEDS[0].read_text(encoding="utf-8")[:300], "قال الوزير إن المحادثات ستستأنف.", "نعم."]
+    n = 24
+    settings = DecodeSettings(num_beams=beams, min_new_tokens=n, max_new_tokens=n,
+                              no_repeat_ngram_size=2 if name == "mt5" else 0)
+    expected = n - 1 if name == "marian" else n  # MarianMT spends the last token on its forced EOS
+    for engine in engine_pairs[name]:
+        assert expected_output_tokens(engine, settings) == expected
+        assert output_token_counts(engine, texts, settings) == [expected] * len(texts), engine
