@@ -1,0 +1,1041 @@
+"""Speed benchmark on shape-true models: naive transformers vs the pipeline on each engine.
+
+``python -m eval.speed`` builds (once, cached) random-weight stand-ins with exactly the published
+shapes of Helsinki-NLP/opus-mt-ar-en and csebuetnlp/mT5_multilingual_XLSum (eval/standins.py),
+exports them to CTranslate2 (float32 and int8, cached too), and times, in ONE process, on the
+seed articles (clean + split as the pipeline does), with equal beams and forced equal output lengths:
+
+1. ``naive``: the transformers engine, one sentence per ``generate`` call, in article order
+   (what a first script does); the summary is one ``generate`` call per article.
+2. ``transformers``: the pipeline with the transformers engine (length-sorted batches).
+3. ``ct2-float32``: the pipeline with CTranslate2, float32.
+4. ``ct2-int8``: the pipeline with CTranslate2, int8 weights.
+
+Random weights decode arbitrary lengths, so every engine is forced to decode the same number of
+tokens (``min_new_tokens = max_new_tokens``): N_t per translated sentence, N_s per summary. Target
+tokens are counted as N x number of inputs; tokens/s therefore does not depend on the stand-in
+tokenizer (only the input lengths do). A warm-up call per engine and stage checks that the forced
+lengths hold (output tokens, EOS excluded, are the same for every engine).
+
+Measured:
+- per article (``pipeline(text)`` for each article; the variants take turns, rotating the order
+  article by article, so that a burst of load from other processes hits all of them): seconds
+  end to end (median, max) and the time in the summary and translation stages;
+- throughput (``pipeline.batch(all articles)``, variants in turn): target tokens/s for
+  translation (article sentences and summary sentences) and for the summary;
+- model load time (both models, per engine; files in the page cache);
+- resident memory with both models loaded, and its peak over one article, in a fresh
+  subprocess per engine (so that engines do not mix), before any timing runs.
+
+The naive baseline is the slowest part: ``--naive-articles`` (default 2) limits it to the first K
+articles; its figures and every ratio to it are then computed on those articles only (the report
+says so). What-ifs (``--what-if-summary-beams``, default 2 and 1) run the int8 engines with fewer
+summary beams in the same per-article rotation; they are reported apart, as they change the output.
+
+``OMP_WAIT_POLICY`` is PASSIVE by default (``--omp-wait-policy``): with the OpenMP default, PyTorch
+became 10-30x slower whenever another process used one of the two cores, which would measure the
+neighbours rather than the engines.
+
+Writes ``speed.json`` (every figure, settings, library versions, machine), ``speed.md`` (tables,
+goals, notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
+``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tests' tiny models (CI, seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from eval.report import bar_chart, markdown_table, write_report
+from eval.standins import DEFAULT_CACHE, SEEDS, ensure_standins, read_info
+
+ROOT = Path(__file__).resolve().parents[1]
+FLORES_SYSTEMS = ROOT.parent / "shared" / "data" / "flores101-systems" / "devtest"
+REPORT_NAME = "speed"
+VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8")
+LABELS = {
+    "naive": "(1) naive transformers, 1 sentence/call",
+    "transformers": "(2) pipeline, transformers",
+    "ct2-float32": "(3) pipeline, CTranslate2 float32",
+    "ct2-int8": "(4) pipeline, CTranslate2 int8",
+}
+# variant -> (engine, quantization) as the pipeline and load_engine take them
+ENGINE_OF = {
+    "naive": ("transformers", None),
+    "transformers": ("transformers", None),
+    "ct2-float32": ("ctranslate2", "float32"),
+    "ct2-int8": ("ctranslate2", "int8"),
+}
+PIPELINE_VARIANTS = VARIANTS[1:]
+MEMORY_ENGINES = ("transformers", "ct2-float32", "ct2-int8")  # naive loads what (2) loads
+GOAL_INT8_OVER_TRANSFORMERS = 4.0
+GOAL_ARTICLE_SECONDS = 5.0
+GOAL_PEAK_MB = 1500.0  # 1.5 GB, decimal megabytes
+# int8 weights one mT5-base decoding step reads: the 250,112 x 768 output layer + 12 decoder layers
+# (self- and cross-attention 8 x 768 x 768, gated-GELU feed-forward 3 x 768 x 2048).
+MT5_INT8_BYTES_PER_STEP = 250_112 * 768 + 12 * (8 * 768 * 768 + 3 * 768 * 2048)
+MB = 1e6
+
+
+# -- timing proxies --------------------------------------------------------------------------
+@dataclass
+class StageTimer:
+    """Counts what one stage sends to its engine: calls, inputs, seconds."""
+
+    calls: int = 0
+    inputs: int = 0
+    seconds: float = 0.0
+
+    def reset(self) -> None:
+        self.calls, self.inputs, self.seconds = 0, 0, 0.0
+
+    def snapshot(self) -> dict:
+        return {"calls": self.calls, "inputs": self.inputs, "seconds": self.seconds}
+
+
+class TimedEngine:
+    """A ``Seq2SeqEngine`` that forwards to another one and times its ``generate`` calls."""
+
+    def __init__(self, engine, timer: StageTimer):
+        self.inner = engine
+        self.timer = timer
+        self.model_id = engine.model_id
+        self.engine = engine.engine
+        self.max_input_tokens = engine.max_input_tokens
+
+    def count_tokens(self, texts):
+        return self.inner.count_tokens(texts)
+
+    def generate(self, texts, settings):
+        started = time.perf_counter()
+        outputs = self.inner.generate(texts, settings)
+        self.timer.seconds += time.perf_counter() - started
+        self.timer.calls += 1
+        self.timer.inputs += len(texts)
+        return outputs
+
+
+@dataclass
+class Variant:
+    name: str
+    summary_engine: object
+    translation_engine: object
+    load_seconds: float
+    decoding: dict
+    base: str = ""  # the main variant whose engines it runs (what-ifs share them)
+    label: str = ""
+    pipeline: object = None
+    summary_timer: StageTimer = field(default_factory=StageTimer)
+    translation_timer: StageTimer = field(default_factory=StageTimer)
+    per_article: list[dict] = field(default_factory=list)
+    throughput: dict | None = None
+
+
+# -- forced lengths ------------------------------------------------------------------------
+@contextlib.contextmanager
+def _recording(engine):
+    """Record the raw outputs of ``engine``'s backend (transformers ``generate`` / CT2 ``translate_batch``)."""
+    attr, method = ("translator", "translate_batch") if hasattr(engine, "translator") else ("model", "generate")
+    inner = getattr(engine, attr)
+    records: list = []
+
+    class Proxy:
+        def __getattr__(self, name):
+            return getattr(inner, name)
+
+    def call(*args, **kwargs):
+        out = getattr(inner, method)(*args, **kwargs)
+        records.append(out)
+        return out
+
+    proxy = Proxy()
+    setattr(proxy, method, call)
+    setattr(engine, attr, proxy)
+    try:
+        yield records
+    finally:
+        setattr(engine, attr, inner)
+
+
+def output_token_counts(engine, texts: list[str], settings) -> list[int]:
+    """Tokens each output holds (EOS and padding excluded), engine by engine.
+
+    MarianMT forces EOS as the last of ``max_new_tokens`` in transformers, which CTranslate2
+    leaves out (see the CTranslate2 engine): both hold ``max_new_tokens - 1`` real tokens then.
+    """
+    with _recording(engine) as records:
+        engine.generate(texts, settings)
+    counts: list[int] = []
+    tokenizer = engine.tokenizer
+    if hasattr(engine, "translator"):
+        special = {tokenizer.pad_token, tokenizer.eos_token}
+        for batch in records:
+            counts += [sum(1 for t in result.hypotheses[0] if t not in special) for result in batch]
+    else:
+        special = {tokenizer.pad_token_id, tokenizer.eos_token_id}
+        decoder_start = engine.model.generation_config.decoder_start_token_id
+        for batch in records:
+            for row in batch.tolist():
+                row = row[1:] if row and row[0] == decoder_start else row
+                counts.append(sum(1 for t in row if t not in special))
+    return counts
+
+
+def expected_output_tokens(engine, settings) -> int:
+    forced_eos = getattr(getattr(engine, "rules", None), "forced_eos", None)
+    if forced_eos is None:  # transformers engine: read the generation config
+        forced_eos = getattr(engine.model.generation_config, "forced_eos_token_id", None) is not None
+    return settings.max_new_tokens - (1 if forced_eos else 0)
+
+
+# -- models --------------------------------------------------------------------------------
+def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
+    """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}."""
+    if tiny:
+        from tests.tiny_models import build_tiny_marian, build_tiny_mt5
+
+        folders = {}
+        for kind, build in (("marian", build_tiny_marian), ("mt5", build_tiny_mt5)):
+            folder = cache / "tiny" / kind
+            if not (folder / "model.safetensors").is_file():
+                build(folder)
+            folders[kind] = folder
+    else:
+        folders = ensure_standins(cache, log=log)
+    models = {}
+    for kind, folder in folders.items():
+        models[kind] = {"hf": folder}
+        for quantization in ("float32", "int8"):
+            models[kind][quantization] = _export(folder, quantization, cache / ("tiny" if tiny else "") / "ct2", log)
+    return models
+
+
+def _export(folder: Path, quantization: str, ct2_cache: Path, log) -> Path:
+    """The CTranslate2 export of ``folder`` (converted once; redone when the source is newer)."""
+    from summarizer.convert import EXPORT_INFO, convert_model
+
+    out = ct2_cache / f"{folder.name}-{quantization}"
+    weights = [p for p in folder.iterdir() if p.suffix in (".safetensors", ".bin")]
+    source_time = max(p.stat().st_mtime for p in weights)
+    if (out / EXPORT_INFO).is_file() and (out / EXPORT_INFO).stat().st_mtime >= source_time:
+        return out
+    log(f"exporting {folder} to CTranslate2 {quantization} in {out} (once)...")
+    return convert_model(str(folder), out, quantization=quantization, force=True)
+
+
+def folder_megabytes(folder: Path) -> float:
+    return sum(p.stat().st_size for p in Path(folder).iterdir() if p.is_file()) / MB
+
+
+def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, base: str | None = None,
+                 label: str | None = None) -> Variant:
+    from summarizer.models import load_engine
+    from summarizer.pipeline import Pipeline
+
+    base = base or name
+    engine, quantization = ENGINE_OF[base]
+    key = "hf" if engine == "transformers" else quantization
+    summary_model, translation_model = str(models["mt5"][key]), str(models["marian"][key])
+    started = time.perf_counter()
+    summary = load_engine(summary_model, role="summary", engine=engine, quantization=quantization)
+    translation = load_engine(translation_model, role="translation", engine=engine, quantization=quantization)
+    load_seconds = time.perf_counter() - started
+    variant = Variant(name, summary, translation, load_seconds, decoding, base, label or LABELS[name])
+    if base in PIPELINE_VARIANTS:
+        variant.pipeline = Pipeline(
+            summary_model, translation_model, engine=engine, quantization=quantization,
+            summary_decoding=decoding["summary"], translation_decoding=decoding["translation"],
+            translation_batch_size=batch_sizes["translation"], summary_batch_size=batch_sizes["summary"],
+        )
+        # Same engine objects as above (load_engine caches them); time what each stage sends.
+        variant.pipeline.summarizer.engine = TimedEngine(summary, variant.summary_timer)
+        variant.pipeline.translator.engine = TimedEngine(translation, variant.translation_timer)
+    return variant
+
+
+# -- runs ----------------------------------------------------------------------------------
+def article_sentences(text: str) -> list[str]:
+    from summarizer.clean import clean_article
+    from summarizer.split import split_sentences
+
+    return split_sentences(clean_article(text).text)
+
+
+def run_naive(variant: Variant, text: str, decoding: dict) -> dict:
+    """What a first script does: summary in one call, then each sentence in its own call."""
+    from summarizer.abstractive import AbstractiveSummarizer
+    from summarizer.split import split_sentences
+
+    started = time.perf_counter()
+    sentences = article_sentences(text)
+    lead, _ = AbstractiveSummarizer(variant.summary_engine).lead_input(sentences)
+    t0 = time.perf_counter()
+    summary = variant.summary_engine.generate([lead], decoding["summary"])[0]
+    summary_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    inputs = [s for s in sentences if s.strip()] + split_sentences(summary)
+    for sentence in inputs:
+        variant.translation_engine.generate([sentence], decoding["translation"])
+    translation_seconds = time.perf_counter() - t0
+    return {
+        "seconds": time.perf_counter() - started,
+        "summary": {"calls": 1, "inputs": 1, "seconds": summary_seconds},
+        "translation": {"calls": len(inputs), "inputs": len(inputs), "seconds": translation_seconds},
+    }
+
+
+def run_pipeline_article(variant: Variant, text: str) -> dict:
+    variant.summary_timer.reset()
+    variant.translation_timer.reset()
+    started = time.perf_counter()
+    variant.pipeline(text)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "summary": variant.summary_timer.snapshot(),
+        "translation": variant.translation_timer.snapshot(),
+    }
+
+
+def run_pipeline_batch(variant: Variant, texts: list[str]) -> dict:
+    variant.summary_timer.reset()
+    variant.translation_timer.reset()
+    started = time.perf_counter()
+    results = list(variant.pipeline.batch(texts, group_size=len(texts), progress=False))
+    seconds = time.perf_counter() - started
+    errors = [r.error for r in results if r.error]
+    if errors:
+        raise RuntimeError(f"{variant.name}: the pipeline failed on an article: {errors[0]}")
+    return {
+        "articles": len(texts),
+        "seconds": seconds,
+        "summary": variant.summary_timer.snapshot(),
+        "translation": variant.translation_timer.snapshot(),
+    }
+
+
+def tokens_per_second(stage: dict, tokens_per_input: int) -> float:
+    return stage["inputs"] * tokens_per_input / stage["seconds"] if stage["seconds"] > 0 else 0.0
+
+
+def warm_up_and_check(variant: Variant, sentences: list[str], decoding: dict) -> dict:
+    """One call per stage before timing (first-call costs), checking the forced output lengths."""
+    check = {}
+    for stage, engine, texts in (
+        ("translation", variant.translation_engine, sentences[:2]),
+        ("summary", variant.summary_engine, sentences[:1]),
+    ):
+        counts = output_token_counts(engine, texts, decoding[stage])
+        expected = expected_output_tokens(engine, decoding[stage])
+        check[stage] = {"output_tokens": counts, "expected": expected, "ok": all(c == expected for c in counts)}
+    return check
+
+
+# -- memory (subprocess per engine) --------------------------------------------------------
+def rss_bytes() -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+def peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+def probe_memory(spec: dict) -> dict:
+    """Run in a fresh process: load both models of one engine, then run one article.
+
+    Both engines import torch and transformers (the tokenizers come from transformers, which
+    imports torch when it is installed), so the baseline is taken after importing all three.
+    """
+    started_rss = rss_bytes()
+    import ctranslate2  # noqa: F401
+
+    ct2_rss = rss_bytes()
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+
+    from summarizer.engines.base import DecodeSettings
+    from summarizer.pipeline import Pipeline
+
+    baseline = rss_bytes()
+    started = time.perf_counter()
+    pipeline = Pipeline(
+        spec["summary_model"], spec["translation_model"], engine=spec["engine"], quantization=spec["quantization"],
+        summary_decoding=DecodeSettings(**spec["summary_decoding"]),
+        translation_decoding=DecodeSettings(**spec["translation_decoding"]),
+        translation_batch_size=spec["translation_batch_size"], summary_batch_size=spec["summary_batch_size"],
+    )
+    load_seconds = time.perf_counter() - started
+    loaded = rss_bytes()
+    pipeline(spec["text"])
+    return {
+        "python_rss_mb": started_rss / MB,
+        "torch_transformers_import_mb": (baseline - ct2_rss) / MB,
+        "imports_rss_mb": baseline / MB,
+        "loaded_rss_mb": loaded / MB,
+        "peak_rss_mb": max(peak_rss_bytes(), rss_bytes()) / MB,
+        "load_seconds": load_seconds,
+    }
+
+
+def measure_memory(name: str, models: dict, decoding: dict, batch_sizes: dict, text: str) -> dict:
+    engine, quantization = ENGINE_OF[name]
+    key = "hf" if engine == "transformers" else quantization
+    spec = {
+        "summary_model": str(models["mt5"][key]), "translation_model": str(models["marian"][key]),
+        "engine": engine, "quantization": quantization,
+        "summary_decoding": asdict(decoding["summary"]), "translation_decoding": asdict(decoding["translation"]),
+        "translation_batch_size": batch_sizes["translation"], "summary_batch_size": batch_sizes["summary"],
+        "text": text,
+    }
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.speed", "--probe-memory", json.dumps(spec, ensure_ascii=False)],
+        capture_output=True, text=True, env=env, cwd=str(ROOT), check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe for {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# -- the benchmark -------------------------------------------------------------------------
+def _rotated(items: list, shift: int) -> list:
+    shift %= len(items)
+    return items[shift:] + items[:shift]
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def summarize_variant(variant: Variant) -> dict:
+    decoding = variant.decoding
+    n_t, n_s = decoding["translation"].max_new_tokens, decoding["summary"].max_new_tokens
+    per_article = variant.per_article
+    seconds = [a["seconds"] for a in per_article]
+    entry = {
+        "label": variant.label,
+        "engine": ENGINE_OF[variant.base][0],
+        "quantization": ENGINE_OF[variant.base][1] or "float32 (PyTorch)",
+        "beams": {"summary": decoding["summary"].num_beams, "translation": decoding["translation"].num_beams},
+        "load_seconds": variant.load_seconds,
+        "per_article": {
+            "articles": [a["article"] for a in per_article],
+            "seconds": seconds,
+            "median_seconds": _median(seconds),
+            "max_seconds": max(seconds) if seconds else None,
+            "median_summary_seconds": _median([a["summary"]["seconds"] for a in per_article]),
+            "median_translation_seconds": _median([a["translation"]["seconds"] for a in per_article]),
+            "translation_inputs": sum(a["translation"]["inputs"] for a in per_article),
+            "translation_calls": sum(a["translation"]["calls"] for a in per_article),
+        },
+        "throughput": variant.throughput,
+    }
+
+    def stage_figures(stage: str, tokens_each: int) -> dict:
+        source = variant.throughput if variant.throughput else None
+        if source is None:  # naive: no batching, its per-article runs are its throughput
+            totals = {
+                "inputs": sum(a[stage]["inputs"] for a in per_article),
+                "calls": sum(a[stage]["calls"] for a in per_article),
+                "seconds": sum(a[stage]["seconds"] for a in per_article),
+            }
+            measured = "per-article runs"
+        else:
+            totals = source[stage]
+            measured = f"pipeline.batch of {source['articles']} articles"
+        per_article_totals = {
+            "inputs": sum(a[stage]["inputs"] for a in per_article),
+            "seconds": sum(a[stage]["seconds"] for a in per_article),
+        }
+        return {
+            "tokens_per_input": tokens_each,
+            "inputs": totals["inputs"],
+            "calls": totals["calls"],
+            "target_tokens": totals["inputs"] * tokens_each,
+            "seconds": totals["seconds"],
+            "tokens_per_second": tokens_per_second(totals, tokens_each),
+            "measured_on": measured,
+            "per_article_tokens_per_second": tokens_per_second(per_article_totals, tokens_each),
+        }
+
+    entry["translation"] = stage_figures("translation", n_t)
+    entry["summary"] = stage_figures("summary", n_s)
+    entry["_by_article"] = {a["article"]: a["seconds"] for a in per_article}
+    return entry
+
+
+def add_ratios(variants: dict[str, dict]) -> None:
+    """Speed-ups over (1) naive and (2) batched transformers: tokens/s and seconds per article.
+
+    Per-article speed-ups are the median over the articles both variants ran of baseline/variant.
+    """
+    for entry in variants.values():
+        entry["ratios"] = {}
+        for base_name in ("naive", "transformers"):
+            base = variants.get(base_name)
+            if base is None:
+                continue
+            common = sorted(set(entry["_by_article"]) & set(base["_by_article"]))
+            speedups = [base["_by_article"][a] / entry["_by_article"][a] for a in common if entry["_by_article"][a] > 0]
+            entry["ratios"][f"vs_{base_name}"] = {
+                "translation_tokens_per_second": _ratio(
+                    entry["translation"]["tokens_per_second"], base["translation"]["tokens_per_second"]),
+                "summary_tokens_per_second": _ratio(
+                    entry["summary"]["tokens_per_second"], base["summary"]["tokens_per_second"]),
+                "article_seconds_speedup": _median(speedups),
+                "articles_compared": common,
+            }
+    for entry in variants.values():
+        entry.pop("_by_article")
+
+
+def evaluate_goals(variants: dict, memory: dict) -> list[dict]:
+    goals = []
+    int8, trf = variants.get("ct2-int8"), variants.get("transformers")
+    if int8 and trf:
+        ratio = int8["ratios"]["vs_transformers"]["translation_tokens_per_second"] or 0.0
+        per_article = _ratio(int8["translation"]["per_article_tokens_per_second"],
+                             trf["translation"]["per_article_tokens_per_second"]) or 0.0
+        met = ratio >= GOAL_INT8_OVER_TRANSFORMERS
+        goals.append({
+            "goal": f"CTranslate2 int8 translation >= {GOAL_INT8_OVER_TRANSFORMERS:g}x the batched transformers engine "
+                    "(tokens/s, all articles in one batch run)",
+            "value": ratio, "target": GOAL_INT8_OVER_TRANSFORMERS, "met": met,
+            "per_article_value": per_article,
+            "shortfall": None if met else
+            f"{GOAL_INT8_OVER_TRANSFORMERS - ratio:.2f}x short ({ratio / GOAL_INT8_OVER_TRANSFORMERS:.0%} of the goal)",
+            "detail": f"per-article runs (smaller batches): {per_article:.2f}x",
+        })
+    if int8:
+        median = int8["per_article"]["median_seconds"]
+        goals.append({
+            "goal": f"seed article summary + translation <= {GOAL_ARTICLE_SECONDS:g} s median (CTranslate2 int8)",
+            "value": median, "target": GOAL_ARTICLE_SECONDS, "met": median <= GOAL_ARTICLE_SECONDS,
+            "shortfall": None if median <= GOAL_ARTICLE_SECONDS else
+            f"{median - GOAL_ARTICLE_SECONDS:.1f} s over ({median / GOAL_ARTICLE_SECONDS:.1f}x the goal)",
+        })
+    if "ct2-int8" in memory:
+        peak = memory["ct2-int8"]["peak_rss_mb"]
+        goals.append({
+            "goal": f"peak memory with both models loaded <= {GOAL_PEAK_MB / 1000:g} GB (CTranslate2 int8)",
+            "value": peak, "target": GOAL_PEAK_MB, "met": peak <= GOAL_PEAK_MB,
+            "shortfall": None if peak <= GOAL_PEAK_MB else f"{peak - GOAL_PEAK_MB:.0f} MB over",
+            "detail": f"peak over one article; right after loading: {memory['ct2-int8']['loaded_rss_mb']:,.0f} MB",
+        })
+    return goals
+
+
+def cpu_facts() -> dict:
+    """The CPU's model and the vector extensions that decide int8 speed (Linux /proc/cpuinfo)."""
+    model, flags = "", set()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            key, _, value = line.partition(":")
+            if key.strip() == "model name" and not model:
+                model = value.strip()
+            elif key.strip() == "flags" and not flags:
+                flags = set(value.split())
+    wanted = ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8")
+    return {"model": model or None, "cores": _ct2_threads(), "flags": [f for f in wanted if f in flags]}
+
+
+def _isa(settings: dict) -> str:
+    flags = set(settings["cpu"]["flags"])
+    if flags & {"avx512_vnni", "avx_vnni", "amx_int8"}:
+        return "with VNNI int8 instructions"
+    if "avx512f" in flags:
+        return "AVX-512 without VNNI"
+    return "AVX2 only, no AVX-512 or VNNI" if "avx2" in flags else "no AVX2"
+
+
+def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], settings: dict) -> list[str]:
+    """Why a goal is missed, from the measured figures, and what would help."""
+    notes = []
+    int8, f32, trf = variants.get("ct2-int8"), variants.get("ct2-float32"), variants.get("transformers")
+    for goal in goals:
+        if goal["met"]:
+            continue
+        if goal["goal"].startswith("seed article") and int8:
+            pa = int8["per_article"]
+            summary, translation = pa["median_summary_seconds"] or 0, pa["median_translation_seconds"] or 0
+            total = pa["median_seconds"] or 1
+            options = "; ".join(f"{e['label'].removeprefix('what-if: ')}: {e['per_article']['median_seconds']:.1f} s "
+                                f"median (summary {e['per_article']['median_summary_seconds']:.1f} s)"
+                                for e in what_if.values())
+            traffic_gb = MT5_INT8_BYTES_PER_STEP * settings["summary_tokens"] / 1e9
+            batch = int8.get("throughput") or {}
+            batched = f"{batch['seconds'] / batch['articles']:.1f} s" if batch else "n/a"
+            notes.append(
+                f"Per-article goal missed by {goal['shortfall']}. Of the {total:.1f} s median, the mT5 summary takes "
+                f"{summary:.1f} s ({summary / total:.0%}) and the translation {translation:.1f} s "
+                f"({translation / total:.0%}). Each summary step reads about {MT5_INT8_BYTES_PER_STEP / 1e6:.0f} MB "
+                "of int8 decoder weights, 192 MB of it the untied 250,112 x 768 output layer, whatever the number "
+                f"of beams: {settings['summary_tokens']} steps move about {traffic_gb:.0f} GB, so the summary is bound "
+                f"by memory bandwidth (about {traffic_gb / summary:.0f} GB/s here) more than by arithmetic."
+                + (f" Measured in the same rotation: {options}, so fewer beams save little." if options else "")
+                + f" Batching helps for the same reason (weights read once per step for every article in the batch): "
+                f"the 5-article batch run took {batched} per article. Levers for a single article: a smaller output "
+                "layer (keep only the vocabulary Arabic summaries use, or CTranslate2's vocabulary map), shorter "
+                "summaries (fewer steps), a machine with more memory bandwidth; translation is the smaller share."
+            )
+        elif goal["goal"].startswith("CTranslate2 int8 translation") and int8 and f32 and trf:
+            over_f32 = (int8["translation"]["tokens_per_second"] or 0) / (f32["translation"]["tokens_per_second"] or 1)
+            f32_over_trf = f32["ratios"]["vs_transformers"]["translation_tokens_per_second"] or 0
+            naive = variants.get("naive")
+            batched_over_naive = (trf["ratios"].get("vs_naive") or {}).get("translation_tokens_per_second")
+            notes.append(
+                f"Translation speed-up goal missed ({goal['shortfall']}; {goal['detail']}). Here CTranslate2 "
+                f"float32 is {f32_over_trf:.2f}x the batched transformers engine and int8 adds {over_f32:.2f}x over "
+                "float32 (CTranslate2's published OPUS-MT en-de CPU figures, 4 threads: float32 525 vs transformers "
+                "147 tokens/s = 3.6x, int8 696 = 1.33x over float32, 4.7x in all). This CPU "
+                f"({settings['cpu']['model']}, {settings['cpu']['cores']} cores) has {_isa(settings)}, so int8 "
+                "matrix products gain less than on CPUs with VNNI; and the baseline (2) is the batched engine"
+                + (f", already {batched_over_naive:.1f}x the one-sentence-per-call script "
+                   f"({naive['translation']['tokens_per_second']:.0f} tokens/s)" if naive and batched_over_naive else "")
+                + ". Batch size does not close the gap (batches of 8 to 64, tried separately: int8 stayed about 3x "
+                "the transformers engine at the same batch size)."
+            )
+        elif goal["goal"].startswith("peak memory") and "ct2-int8" in memory:
+            probe = memory["ct2-int8"]
+            notes.append(
+                f"Memory goal missed ({goal['shortfall']}): {probe['imports_rss_mb']:.0f} MB is the Python "
+                "process with ctranslate2, transformers and torch imported, "
+                f"{probe['loaded_rss_mb'] - probe['imports_rss_mb']:.0f} MB the two int8 models with their "
+                f"tokenizers (582M + 77M weights, 250,112 + 62,834 pieces), "
+                f"{probe['peak_rss_mb'] - probe['loaded_rss_mb']:.0f} MB the work buffers of one article. "
+                f"Importing transformers and torch accounts for {probe['torch_transformers_import_mb']:.0f} MB: the "
+                "CTranslate2 engine needs only the tokenizers, but transformers imports torch whenever it is "
+                "installed, so a CTranslate2-only install (tokenizers/sentencepiece without torch) would be "
+                "under the goal."
+            )
+    if settings["omp_wait_policy"] == "PASSIVE":
+        notes.append(
+            "OMP_WAIT_POLICY=PASSIVE for every variant: with the OpenMP default, PyTorch's threads spin at each "
+            "barrier, and while another process used a core (other test runs shared this machine) the naive "
+            "Opus-MT-shaped baseline fell from about 20 to 1-2 tokens/s. PASSIVE costs a few percent on an idle "
+            "machine and keeps the comparison about the engines (`--omp-wait-policy unset` to measure the default)."
+        )
+    return notes
+
+
+def translation_length_basis(sentences: list[list[str]]) -> dict:
+    """What a seed sentence's English translation would measure, to justify the forced N_t."""
+    words = [len(s.split()) for ss in sentences for s in ss]
+    basis: dict = {"arabic_words_per_sentence": statistics.mean(words) if words else None}
+    source, output = FLORES_SYSTEMS / "source.ar", FLORES_SYSTEMS / "opusmt.en"
+    if words and source.is_file() and output.is_file():
+        count = lambda path: sum(len(line.split()) for line in path.read_text(encoding="utf-8").splitlines())  # noqa: E731
+        ratio = count(output) / count(source)
+        basis["opusmt_english_words_per_arabic_word"] = ratio  # Opus-MT's own FLORES-101 devtest outputs
+        basis["expected_english_words_per_sentence"] = basis["arabic_words_per_sentence"] * ratio
+    return basis
+
+
+def run_benchmark(args) -> dict:
+    import torch
+
+    from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+    from summarizer.models import clear_cache
+
+    def log(message: str) -> None:
+        print(f"[speed {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    load_start = os.getloadavg()
+    cache = Path(args.cache).expanduser()
+    models = prepare_models(cache, args.tiny, log)
+    decoding = {
+        "translation": TRANSLATION_DECODING.but(
+            num_beams=args.beams, min_new_tokens=args.translation_tokens, max_new_tokens=args.translation_tokens),
+        "summary": SUMMARY_DECODING.but(
+            num_beams=args.beams, min_new_tokens=args.summary_tokens, max_new_tokens=args.summary_tokens),
+    }
+    batch_sizes = {"translation": args.translation_batch_size, "summary": args.summary_batch_size}
+
+    texts = []
+    for path in SEEDS[: args.articles]:
+        text = path.read_text(encoding="utf-8")
+        if args.limit_sentences:
+            text = " ".join(article_sentences(text)[: args.limit_sentences])
+        texts.append(text)
+    sentences = [article_sentences(t) for t in texts]
+    naive_articles = min(args.naive_articles or len(texts), len(texts))
+
+    memory = {}
+    if not args.no_memory:
+        probe_text = " ".join(sentences[0][: args.translation_batch_size])
+        for name in MEMORY_ENGINES:
+            log(f"memory: {name} (fresh process)...")
+            memory[name] = measure_memory(name, models, decoding, batch_sizes, probe_text)
+
+    clear_cache()
+    log("loading the models...")
+    loaded = {name: load_variant(name, models, decoding, batch_sizes) for name in PIPELINE_VARIANTS}
+    loaded["naive"] = Variant("naive", loaded["transformers"].summary_engine,
+                              loaded["transformers"].translation_engine, loaded["transformers"].load_seconds,
+                              decoding, "naive", LABELS["naive"])
+    variants = {name: loaded[name] for name in VARIANTS}
+    # What-ifs: CTranslate2 int8 with fewer summary beams (changes the output: not part of the comparison).
+    what_ifs = []
+    for beams in sorted(set(args.what_if_summary_beams or []) - {args.beams}, reverse=True):
+        name = f"ct2-int8/summary-beams-{beams}"
+        changed = {**decoding, "summary": decoding["summary"].but(num_beams=beams)}
+        variants[name] = load_variant(name, models, changed, batch_sizes, base="ct2-int8",
+                                      label=f"what-if: CTranslate2 int8, summary {beams} beam{'s' if beams > 1 else ''}")
+        what_ifs.append(name)
+    main_rss_mb = rss_bytes() / MB
+    loaded_parameters = {
+        "marian": sum(p.numel() for p in variants["transformers"].translation_engine.model.parameters()),
+        "mt5": sum(p.numel() for p in variants["transformers"].summary_engine.model.parameters()),
+    }
+
+    checks = {}
+    for name in [*PIPELINE_VARIANTS, *what_ifs]:
+        log(f"warm-up and forced-length check: {name}...")
+        checks[name] = warm_up_and_check(variants[name], sentences[0], variants[name].decoding)
+    checks["naive"] = checks["transformers"]
+
+    for i, text in enumerate(texts):
+        order = _rotated([*(VARIANTS if i < naive_articles else PIPELINE_VARIANTS), *what_ifs], i)
+        for name in order:
+            variant = variants[name]
+            log(f"article {i + 1}/{len(texts)}: {name}...")
+            run = run_naive(variant, text, decoding) if name == "naive" else run_pipeline_article(variant, text)
+            variant.per_article.append({"article": i, **run})
+            log(f"  {run['seconds']:.1f} s (summary {run['summary']['seconds']:.1f} s, "
+                f"translation {run['translation']['seconds']:.1f} s for {run['translation']['inputs']} inputs)")
+    for name in _rotated(list(PIPELINE_VARIANTS), len(texts)):
+        log(f"throughput: {name}, {len(texts)} articles in one pipeline.batch...")
+        variants[name].throughput = run_pipeline_batch(variants[name], texts)
+        log(f"  {variants[name].throughput['seconds']:.1f} s")
+
+    results = {name: summarize_variant(v) for name, v in variants.items()}
+    add_ratios(results)
+    for name, entry in results.items():
+        entry["forced_length_check"] = checks[name]
+        entry["memory"] = memory.get("transformers" if name == "naive" else variants[name].base)
+    what_if = {name: results.pop(name) for name in what_ifs}
+    goals = evaluate_goals(results, memory)
+    settings = {
+        "mode": "tiny test models" if args.tiny else "shape-true stand-ins (random weights)",
+        "articles": len(texts),
+        "article_files": [p.name for p in SEEDS[: args.articles]],
+        "sentences_per_article": [len(s) for s in sentences],
+        "limit_sentences": args.limit_sentences,
+        "naive_articles": naive_articles,
+        "beams": args.beams,
+        "translation_tokens": args.translation_tokens,
+        "translation_tokens_basis": translation_length_basis(sentences),
+        "summary_tokens": args.summary_tokens,
+        "translation_decoding": asdict(decoding["translation"]),
+        "summary_decoding": asdict(decoding["summary"]),
+        "translation_batch_size": args.translation_batch_size,
+        "summary_batch_size": args.summary_batch_size,
+        "cpu": cpu_facts(),
+        "torch_threads": torch.get_num_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset (library default)"),
+        "ctranslate2_threads": _ct2_threads(),
+        "load_average_start": load_start,
+        "load_average_end": os.getloadavg(),
+        "main_process_rss_mb_all_variants_loaded": main_rss_mb,
+    }
+    model_facts = {}
+    for kind in ("marian", "mt5"):
+        hf = models[kind]["hf"]
+        info = read_info(hf) if (hf / "standin.json").is_file() else {"shape_of": f"tiny test {kind}"}
+        model_facts[kind] = {
+            **info,
+            "loaded_parameters_transformers": loaded_parameters[kind],
+            "input_tokens_per_sentence_median": _median(
+                variants["transformers"].translation_engine.count_tokens([s for ss in sentences for s in ss])
+            ) if kind == "marian" else None,
+            "summary_input_tokens": variants["transformers"].summary_engine.count_tokens(
+                [" ".join(s) for s in sentences]) if kind == "mt5" else None,
+            "hf_folder": str(hf),
+            "disk_mb": {"hf": folder_megabytes(hf), "ct2_float32": folder_megabytes(models[kind]["float32"]),
+                        "ct2_int8": folder_megabytes(models[kind]["int8"])},
+        }
+    payload = {"settings": settings, "models": model_facts, "variants": results, "what_if": what_if, "goals": goals}
+    payload["notes"] = explain(results, what_if, memory, goals, settings)
+    payload["recommendation"] = recommend(results, what_if, memory)
+    return payload
+
+
+def _ct2_threads() -> int:
+    from summarizer.engines.ctranslate2_engine import available_cores
+
+    return available_cores()
+
+
+def recommend(variants: dict, what_if: dict, memory: dict) -> str:
+    """The default engine and quantization the measurements support."""
+
+    def median(name: str) -> float:
+        return variants[name]["per_article"]["median_seconds"] or float("inf")
+
+    def short(name: str) -> str:
+        return LABELS[name].split(", ", 1)[-1]
+
+    fastest = min(PIPELINE_VARIANTS, key=median)
+    peaks = {name: (memory.get(name) or {}).get("peak_rss_mb") for name in PIPELINE_VARIANTS}
+    text = (
+        f"Fastest per article: {LABELS[fastest]} ({median(fastest):.1f} s median, against "
+        + ", ".join(f"{short(n)} {median(n):.1f} s" for n in PIPELINE_VARIANTS if n != fastest)
+        + ")"
+    )
+    if all(peaks.values()):
+        text += "; peak memory " + ", ".join(f"{short(n)} {peaks[n]:,.0f} MB" for n in PIPELINE_VARIANTS)
+    text += ". "
+    if fastest == "ct2-int8":
+        batch = variants["ct2-int8"].get("throughput")
+        text += ("Recommended default on CPU: engine ctranslate2 with int8 (exported once, cached); keep the "
+                 "transformers engine as the reference implementation and for GPUs. ")
+        if batch:
+            text += (f"For many articles, batch them (`Pipeline.batch`): {batch['seconds'] / batch['articles']:.1f} s "
+                     "per article in the batch run. ")
+    else:
+        text += f"On this machine the measurements favour {LABELS[fastest]}. "
+    if what_if:
+        text += "Fewer summary beams: " + "; ".join(
+            f"{e['label'].removeprefix('what-if: ')} {e['per_article']['median_seconds']:.1f} s per article"
+            for e in what_if.values()
+        ) + " (small gains, and a quality trade-off that random weights cannot measure)."
+    return text
+
+
+# -- report --------------------------------------------------------------------------------
+def _fmt(value, digits: int = 2, suffix: str = "") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def render_markdown(payload: dict, command: str) -> str:
+    s, v = payload["settings"], payload["variants"]
+    lines = [
+        "# Speed benchmark",
+        "",
+        f"`{command}` - {s['mode']}; {s['articles']} seed articles ({sum(s['sentences_per_article'])} sentences), "
+        f"{s['beams']} beams everywhere, forced output lengths: translation N_t = {s['translation_tokens']} tokens per "
+        f"sentence, summary N_s = {s['summary_tokens']} tokens per article. Threads: torch {s['torch_threads']}, "
+        f"CTranslate2 {s['ctranslate2_threads']}. Load average (1/5/15 min) at start "
+        f"{'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
+        f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
+        "",
+    ]
+    headers = [
+        "variant", "translation tok/s", "summary tok/s", "s/article median", "s/article max", "batch s/article",
+        "load s", "RSS loaded MB", "peak RSS MB", "transl. x(1)", "transl. x(2)", "summary x(1)", "summary x(2)",
+        "article x(1)", "article x(2)",
+    ]
+    rows = []
+    for e in v.values():
+        r1, r2 = e["ratios"].get("vs_naive", {}), e["ratios"].get("vs_transformers", {})
+        mem = e.get("memory") or {}
+        throughput = e.get("throughput")
+        rows.append([
+            e["label"], _fmt(e["translation"]["tokens_per_second"], 1), _fmt(e["summary"]["tokens_per_second"], 1),
+            _fmt(e["per_article"]["median_seconds"], 1), _fmt(e["per_article"]["max_seconds"], 1),
+            _fmt(throughput["seconds"] / throughput["articles"], 1) if throughput else "n/a",
+            _fmt(e["load_seconds"], 1), _fmt(mem.get("loaded_rss_mb"), 0), _fmt(mem.get("peak_rss_mb"), 0),
+            _fmt(r1.get("translation_tokens_per_second"), 2, "x"), _fmt(r2.get("translation_tokens_per_second"), 2, "x"),
+            _fmt(r1.get("summary_tokens_per_second"), 2, "x"), _fmt(r2.get("summary_tokens_per_second"), 2, "x"),
+            _fmt(r1.get("article_seconds_speedup"), 2, "x"), _fmt(r2.get("article_seconds_speedup"), 2, "x"),
+        ])
+    lines += [markdown_table(headers, rows), ""]
+    lines += [
+        "- tok/s = target tokens per second (forced N x inputs; translation includes the summary's sentences, "
+        "as the pipeline translates them too). Variants (2)-(4): measured on one `pipeline.batch` of all "
+        "articles; (1) on its per-article runs (it has no batching).",
+        "- s/article: `pipeline(text)` per article, end to end (clean, split, summary, translation of the "
+        "sentences and of the summary); the variants take turns article by article.",
+        f"- (1) naive ran on the first {s['naive_articles']} of {s['articles']} articles (it is the slowest); "
+        "x(1) article speed-ups are medians over the articles both ran.",
+        "- Memory: a fresh process per engine, both models loaded (RSS loaded) and the peak over one article "
+        "(its first sentences, one translation batch). (1) naive loads the same models as (2). transformers "
+        "memory-maps safetensors weights, so its RSS right after loading is low: the weights become resident "
+        "as the first article reads them (the peak column).",
+        "",
+        "## Per-article time by stage (medians)",
+        "",
+    ]
+    stage_rows = []
+    for e in v.values():
+        pa = e["per_article"]
+        stage_rows.append([e["label"], _fmt(pa["median_seconds"], 1), _fmt(pa["median_summary_seconds"], 1),
+                           _fmt(pa["median_translation_seconds"], 1), str(pa["translation_inputs"]),
+                           _fmt(e["translation"]["per_article_tokens_per_second"], 1),
+                           _fmt(e["summary"]["per_article_tokens_per_second"], 1),
+                           ", ".join(f"{x:.1f}" for x in pa["seconds"])])
+    for e in payload.get("what_if", {}).values():
+        pa = e["per_article"]
+        stage_rows.append([e["label"], _fmt(pa["median_seconds"], 1), _fmt(pa["median_summary_seconds"], 1),
+                           _fmt(pa["median_translation_seconds"], 1), str(pa["translation_inputs"]),
+                           _fmt(e["translation"]["per_article_tokens_per_second"], 1),
+                           _fmt(e["summary"]["per_article_tokens_per_second"], 1),
+                           ", ".join(f"{x:.1f}" for x in pa["seconds"])])
+    lines += [markdown_table(["variant", "total s", "summary s", "translation s", "translation inputs",
+                              "translation tok/s", "summary tok/s", "seconds per article"], stage_rows), ""]
+    if payload.get("what_if"):
+        lines += ["What-ifs run the int8 engines of (4) with fewer summary beams, in the same per-article rotation; "
+                  "fewer beams change the summaries, so they are not part of the equal-settings comparison.", ""]
+    lines += ["## Goals (this machine)", ""]
+    goal_rows = [[g["goal"], _fmt(g["value"], 2), _fmt(g["target"], 2), "met" if g["met"] else "MISSED",
+                  "; ".join(filter(None, [g["shortfall"], g.get("detail")]))] for g in payload["goals"]]
+    lines += [markdown_table(["goal", "measured", "target", "", "by how much"], goal_rows), ""]
+    for note in payload["notes"]:
+        lines += [f"- {note}"]
+    lines += ["", "## Models", ""]
+    model_rows = []
+    for kind, m in payload["models"].items():
+        disk = m["disk_mb"]
+        model_rows.append([
+            m.get("shape_of", kind), _fmt(m.get("parameters"), 0) if m.get("parameters") else "n/a",
+            _fmt(m["loaded_parameters_transformers"], 0), str(m.get("vocab_size", "n/a")),
+            str(m.get("trained_pieces", "n/a")), str(m.get("seed_tokens_per_word", "n/a")),
+            _fmt(disk["hf"], 0), _fmt(disk["ct2_float32"], 0), _fmt(disk["ct2_int8"], 0),
+        ])
+    lines += [markdown_table(["stand-in of", "parameters", "loaded (transformers)", "vocab", "trained pieces",
+                              "seed tokens/word", "HF MB", "CT2 fp32 MB", "CT2 int8 MB"], model_rows), ""]
+    marian, mt5 = payload["models"]["marian"], payload["models"]["mt5"]
+    lines += [
+        f"- Input lengths with the stand-in tokenizers: median {marian['input_tokens_per_sentence_median']} tokens per "
+        f"seed sentence (Opus-MT stand-in); summary inputs {mt5['summary_input_tokens']} tokens per article before "
+        "the 512-token cut. "
+        + ("The tiny models' tokenizers have 400 pieces. " if s["mode"].startswith("tiny") else
+           "The tokenizers are sentencepiece models trained on the seeds + NTREX-128 dev (about 9,700 real "
+           "pieces, about 1.6 tokens per seed word) padded with never-chosen dummy pieces to the published "
+           "vocabulary sizes; the real vocabularies could not be downloaded, so their tokens per word cannot be "
+           "checked here. ")
+        + "Output lengths are forced, so tokens/s does not depend on the tokenizer; only encoder work (input "
+        "length) does.",
+        _basis_note(s),
+        "- Forced lengths checked per engine on a warm-up call: "
+        + ", ".join(f"{n} {'ok' if all(c['ok'] for c in e['forced_length_check'].values()) else 'FAILED'}"
+                    for n, e in v.items()) + ".",
+        "",
+        "## Recommendation",
+        "",
+        payload["recommendation"],
+    ]
+    return "\n".join(lines)
+
+
+def _basis_note(s: dict) -> str:
+    basis = s["translation_tokens_basis"]
+    note = (f"- Forced lengths: N_s = {s['summary_tokens']} is the summariser's published max_length. "
+            f"N_t = {s['translation_tokens']}: the seed sentences average {_fmt(basis['arabic_words_per_sentence'], 1)} "
+            "Arabic words")
+    if "expected_english_words_per_sentence" in basis:
+        note += (f"; Opus-MT's own FLORES-101 devtest translations have "
+                 f"{basis['opusmt_english_words_per_arabic_word']:.2f} English words per Arabic word, so a seed "
+                 f"sentence would come out at about {basis['expected_english_words_per_sentence']:.0f} English words, "
+                 "about 35 tokens at an assumed 1.3 subword tokens per English word, plus EOS")
+    return note + "."
+
+
+def write_charts(out: Path, payload: dict) -> list[Path]:
+    v = payload["variants"]
+    labels = [name for name in v]
+    speedups = {
+        "translation tok/s": [e["ratios"]["vs_naive"]["translation_tokens_per_second"] or 0.0 for e in v.values()],
+        "summary tok/s": [e["ratios"]["vs_naive"]["summary_tokens_per_second"] or 0.0 for e in v.values()],
+        "s/article": [e["ratios"]["vs_naive"]["article_seconds_speedup"] or 0.0 for e in v.values()],
+    }
+    every = {**v, **payload.get("what_if", {})}
+    seconds = {
+        "median": [e["per_article"]["median_seconds"] or 0.0 for e in every.values()],
+        "max": [e["per_article"]["max_seconds"] or 0.0 for e in every.values()],
+    }
+    return [
+        bar_chart(out / "speed.png", "Speed-up over (1) naive transformers (higher is better)", labels, speedups,
+                  "x naive"),
+        bar_chart(out / "speed-seconds.png", "Seconds per article, end to end (lower is better)",
+                  [name.replace("ct2-int8/", "int8 ") for name in every], seconds, "seconds"),
+    ]
+
+
+# -- command line --------------------------------------------------------------------------
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.speed",
+        description="Speed benchmark: naive transformers vs the pipeline on transformers / CTranslate2 float32 / "
+                    "int8, on shape-true stand-ins of the default models.",
+    )
+    parser.add_argument("--out", default=str(Path("reports") / REPORT_NAME), help="report folder (default reports/speed)")
+    parser.add_argument("--cache", default=str(DEFAULT_CACHE),
+                        help=f"where stand-ins and CTranslate2 exports are kept (default {DEFAULT_CACHE})")
+    parser.add_argument("--tiny", action="store_true", help="the tests' tiny models instead of the stand-ins (CI)")
+    parser.add_argument("--articles", type=_positive, default=len(SEEDS), help="first N seed articles (default all)")
+    parser.add_argument("--naive-articles", type=_positive, default=2,
+                        help="run the naive baseline on the first K articles only (default 2: it is the slowest)")
+    parser.add_argument("--limit-sentences", type=_positive, default=None, help="first N sentences of each article")
+    parser.add_argument("--beams", type=_positive, default=4, help="beams for every stage and variant (default 4)")
+    parser.add_argument("--translation-tokens", type=_positive, default=36,
+                        help="forced output tokens per translated sentence (default 36: about a seed sentence's "
+                             "English length, see the report)")
+    parser.add_argument("--summary-tokens", type=_positive, default=84,
+                        help="forced output tokens per summary (default 84, the published max_length)")
+    parser.add_argument("--translation-batch-size", type=_positive, default=16, help="pipeline default 16")
+    parser.add_argument("--summary-batch-size", type=_positive, default=8, help="pipeline default 8")
+    parser.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
+    parser.add_argument(
+        "--what-if-summary-beams", type=_positive, nargs="*", default=[2, 1], metavar="B",
+        help="also time CTranslate2 int8 with B summary beams, per article (default: 2 1; none: no what-ifs)",
+    )
+    parser.add_argument(
+        "--omp-wait-policy", default="PASSIVE", choices=("PASSIVE", "ACTIVE", "unset"),
+        help="OMP_WAIT_POLICY for torch and CTranslate2 (default PASSIVE: with the library default, threads "
+             "spinning at OpenMP barriers made PyTorch 10-30x slower whenever another process used a core)",
+    )
+    parser.add_argument("--probe-memory", default=None, help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.probe_memory:
+        print(json.dumps(probe_memory(json.loads(args.probe_memory))))
+        return 0
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # Read by the OpenMP runtimes when torch / ctranslate2 load, so set before importing them.
+    if args.omp_wait_policy == "unset":
+        os.environ.pop("OMP_WAIT_POLICY", None)
+    else:
+        os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy
+    command = "python -m eval.speed " + " ".join(argv if argv is not None else sys.argv[1:])
+    payload = run_benchmark(args)
+    payload["command"] = command.strip()
+    out = Path(args.out)
+    markdown = render_markdown(payload, command.strip())
+    write_report(out, REPORT_NAME, payload, markdown)
+    charts = write_charts(out, payload)
+    print(markdown)
+    print(f"\nwrote {out / (REPORT_NAME + '.json')}, {out / (REPORT_NAME + '.md')}, "
+          + ", ".join(str(c) for c in charts), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
