@@ -874,14 +874,7 @@ def render_markdown(payload: dict, command: str) -> str:
         "",
     ]
     stage_rows = []
-    for e in v.values():
-        pa = e["per_article"]
-        stage_rows.append([e["label"], _fmt(pa["median_seconds"], 1), _fmt(pa["median_summary_seconds"], 1),
-                           _fmt(pa["median_translation_seconds"], 1), str(pa["translation_inputs"]),
-                           _fmt(e["translation"]["per_article_tokens_per_second"], 1),
-                           _fmt(e["summary"]["per_article_tokens_per_second"], 1),
-                           ", ".join(f"{x:.1f}" for x in pa["seconds"])])
-    for e in payload.get("what_if", {}).values():
+    for e in [*v.values(), *payload.get("what_if", {}).values()]:
         pa = e["per_article"]
         stage_rows.append([e["label"], _fmt(pa["median_seconds"], 1), _fmt(pa["median_summary_seconds"], 1),
                            _fmt(pa["median_translation_seconds"], 1), str(pa["translation_inputs"]),
