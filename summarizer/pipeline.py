@@ -100,6 +100,7 @@ class Pipeline:
         self.summary_sentences = summary_sentences
         self.max_chars = max_chars
         self.load_warnings: list[str] = []
+        self.load_errors: dict[str, ModelLoadError] = {}  # by role, for callers that explain them (the app)
         load = {"engine": engine, "device": device, "quantization": quantization}
 
         self.summarizer: AbstractiveSummarizer | None = None
@@ -110,6 +111,7 @@ class Pipeline:
                     engine_obj, decoding=summary_decoding, batch_size=summary_batch_size
                 )
             except ModelLoadError as exc:
+                self.load_errors["summary"] = exc
                 self.load_warnings.append(f"{exc} Falling back to the extractive summary.")
         self.translator: Translator | None = None
         if translation_model:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from .errors import InputError, ModelLoadError
 from .inputs import read_text_file
-from .models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, load_engine
+from .models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL
 from .pipeline import STAGES, SUMMARY_METHODS, Pipeline, Result, StageProgress
 
 log = logging.getLogger(__name__)
@@ -139,34 +139,24 @@ def load_app(
         raise ValueError(f"long_input must be one of {', '.join(LONG_INPUT_MODES)}, not {long_input!r}")
     notices: list[str] = []
     options = dict(summary_method=summary_method, long_input=long_input, engine=engine, **pipeline_options)
-    summary_error: ModelLoadError | None = None
-    if summary_model and summary_method == "abstractive":
-        try:  # loaded here to keep the error's parts; the Pipeline then takes it from the model cache
-            load_engine(summary_model, role="summary", engine=engine, device=pipeline_options.get("device", "cpu"),
-                        quantization=pipeline_options.get("quantization"))
-        except ModelLoadError as exc:
-            log.warning("%s", exc)
-            summary_error, summary_model = exc, None
-            notices.append(
-                f"**Extractive summary instead of mT5.** {_load_problem(exc)} {_advice(exc, SUMMARY_ADVICE)} "
-                "Until then the page uses the extractive summary (LexRank)."
-            )
     try:
         pipeline = Pipeline(summary_model, translation_model, **options)
-    except ModelLoadError as exc:
+    except ModelLoadError as exc:  # the translation model: run without it (the summary model comes from the cache)
         log.warning("%s", exc)
         notices.append(
             f"**No English translation.** {_load_problem(exc)} {_advice(exc, TRANSLATION_ADVICE)} "
             "Until then the page shows the Arabic summary only."
         )
         pipeline = Pipeline(summary_model, None, **options)
-    if summary_error is not None:  # as the Pipeline itself says when it falls back
-        pipeline.load_warnings.insert(0, f"{summary_error} Falling back to the extractive summary.")
-    for warning in pipeline.load_warnings:
-        if warning.startswith("Translation is off") and translation_model is None:
-            notices.append(f"**No English translation:** no translation model was given. {TRANSLATION_ADVICE}")
-        elif warning.startswith("Could not load the summary") and summary_error is None:
-            notices.append(f"**Extractive summary instead of mT5.** {warning}")
+    summary_error = pipeline.load_errors.get("summary")
+    if summary_error is not None:
+        log.warning("%s", summary_error)
+        notices.insert(0,
+            f"**Extractive summary instead of mT5.** {_load_problem(summary_error)} "
+            f"{_advice(summary_error, SUMMARY_ADVICE)} Until then the page uses the extractive summary (LexRank)."
+        )
+    if translation_model is None:
+        notices.append(f"**No English translation:** no translation model was given. {TRANSLATION_ADVICE}")
     state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input)
     if export_dir is not None:
         state.export_dir = Path(export_dir)

@@ -114,6 +114,7 @@ def test_summary_model_that_cannot_load_falls_back_with_a_warning(tmp_path, tiny
     assert result.summary_method == "extractive-lexrank"
     assert any("missing-mt5" in w and "extractive" in w for w in result.warnings)
     assert result.models["summary"] is None
+    assert pipe.load_errors["summary"].model == str(tmp_path / "missing-mt5")
 
 
 def test_no_translation_model(tiny_mt5, seed_texts):
