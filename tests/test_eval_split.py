@@ -67,6 +67,62 @@ def test_inline_counts_leave_out_line_breaks():
     assert counts.inline_f1 == 1.0
 
 
+def test_false_cuts_inside_merged_segments_are_counted_apart():
+    # gold: "ab. cd." is one segment (index 0) that the English shows to be two sentences
+    counts = bench.score_document(["ab. cd.", "ef.", "gh"], ["ab.", "cd.", "e", "f.", "gh"], merged={0})
+    assert (counts.false_positives, counts.false_positives_in_merged) == (2, 1)
+    assert bench.score_document(["ab. cd.", "ef."], ["ab.", "cd.", "ef."]).false_positives_in_merged == 0
+
+
+def test_quoted_offsets_only_count_quotations_closed_on_their_line():
+    article = 'قال "أ. ب." ثم\nسطر "مفتوح. بلا\n«ج. د» هـ'
+    # whitespace-free: 'قال"أ.ب."ثم' (0-10), 'سطر"مفتوح.بلا' (11-23), '«ج.د»هـ' (24-30)
+    assert bench.quoted_offsets(article) == set(range(4, 9)) | set(range(25, 29))
+    counts = bench.score_document(['قال "أ.', 'ب." ثم'], ['قال "أ.', 'ب." ثم'], article='قال "أ. ب." ثم')
+    assert (counts.quoted_cuts, counts.quoted_true_positives) == (1, 1)
+
+
+def test_merged_segments_use_the_english_side():
+    document = bench.Document("d", ("أ. ب.", "ج."), ("One. Two.", "Three."))
+    assert bench.merged_segments(document, bench.english_segmenter()) == {0}
+    # without an aligned English side nothing is known to be merged
+    assert bench.merged_segments(bench.Document("d", ("أ. ب.",)), bench.english_segmenter()) == set()
+
+
+def test_sign_test_by_hand():
+    assert bench.sign_test(0, 0) == 1.0
+    assert bench.sign_test(3, 3) == 1.0
+    assert bench.sign_test(9, 0) == pytest.approx(2 / 2**9)
+    assert bench.sign_test(8, 1) == pytest.approx(2 * 10 / 2**9)  # P(X <= 1) = (1 + 9) / 512
+    assert bench.sign_test(1, 8) == bench.sign_test(8, 1)
+
+
+def test_compare_counts_disagreements_by_who_the_gold_supports(hand_made: Path):
+    results = bench.run_benchmark([hand_made], glued=[0.0], seed=0)
+    found = {c.baseline: c for c in bench.comparisons(results)}
+    assert set(found) == {"regex", "pysbd"}
+    # The regex's one mistake is its cut after "د.": the only disagreement, and ours is right.
+    regex = found["regex"]
+    assert (regex.ours_right, regex.baseline_right) == (1, 0)
+    assert regex.difference == pytest.approx(1 - 8 / 9)
+    assert regex.ci_low <= regex.difference <= regex.ci_high
+    assert regex.sign_test_p == 1.0  # one disagreement proves nothing
+
+
+def test_compare_of_a_splitter_with_itself_is_zero(hand_made: Path):
+    results = bench.run_benchmark([hand_made], glued=[0.0], seed=0, chosen={"ours": bench.split_sentences})
+    same = bench.compare(results[0], results[0])
+    assert (same.ours_right, same.baseline_right, same.ci_low, same.ci_high) == (0, 0, 0.0, 0.0)
+
+
+def test_compare_refuses_different_documents(hand_made: Path):
+    results = bench.run_benchmark(
+        [hand_made], glued=[0.0, 1.0], seed=0, chosen={"ours": bench.split_sentences}
+    )
+    with pytest.raises(ValueError):
+        bench.compare(results[0], results[1])
+
+
 def test_hand_made_set_metrics(hand_made: Path):
     results = bench.run_benchmark([hand_made], glued=[0.0], seed=0)
     by_name = {r.splitter: r.counts for r in results}
@@ -162,12 +218,17 @@ def test_cli_end_to_end(tmp_path: Path):
         check=True,
     )
     assert "| ours |" in completed.stdout
+    assert "| F1 difference |" in completed.stdout
     for name in ("split.json", "split.md", "split_f1.png"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0
     payload = json.loads((out / "split.json").read_text(encoding="utf-8"))
     assert payload["settings"]["limit"] == 5
     assert "environment" in payload
     assert len(payload["results"]) == 2 * 2 * 3
+    assert len(payload["comparisons"]) == 2 * 2 * 2
+    for row in payload["comparisons"]:
+        assert row["ci_low"] <= row["ci_high"]
+        assert 0.0 <= row["sign_test_p"] <= 1.0
     for row in payload["results"]:
         for key in ("precision", "recall", "f1", "inline_f1", "exact_rate"):
             assert 0.0 <= row[key] <= 1.0
