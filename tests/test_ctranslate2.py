@@ -10,6 +10,8 @@ import argparse
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,10 @@ from summarizer.convert import (
     convert_model,
 )
 from summarizer.engines.base import DecodeSettings
-from summarizer.engines.ctranslate2_engine import CTranslate2Engine, export_cache_dir
+from summarizer.engines.ctranslate2_engine import CTranslate2Engine, export_cache_dir, load_tokenizer
 from summarizer.engines.transformers_engine import TransformersEngine
 from summarizer.errors import ModelLoadError
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 GREEDY = DecodeSettings(num_beams=1, max_new_tokens=40)
 BEAM = DecodeSettings(num_beams=4, max_new_tokens=30, length_penalty=0.6, no_repeat_ngram_size=2)
@@ -130,6 +132,38 @@ def test_load_engine_detects_an_export(exports, name):
     assert engine.count_tokens(SENTENCES[:3]) == TransformersEngine.load(str(exports[f"{name}/hf"])).count_tokens(
         SENTENCES[:3]
     )
+
+
+@pytest.mark.parametrize("name", ["marian", "mt5"])
+def test_export_tokenizer_is_the_one_autotokenizer_picks(exports, name):
+    from transformers import AutoTokenizer
+
+    folder = exports[f"{name}/int8"]
+    ours, auto = load_tokenizer(folder), AutoTokenizer.from_pretrained(str(folder))
+    assert type(ours) is type(auto)
+    assert ours(SENTENCES)["input_ids"] == auto(SENTENCES)["input_ids"]
+
+
+def test_ctranslate2_pipeline_runs_without_torch_and_without_warnings(exports):
+    """A fresh process: both exports load and run, torch is never imported, stderr stays quiet.
+
+    transformers 5 imports torch from its configuration code (about 300 MB), and warned that the
+    mT5 tokenizer "will lead to incorrect tokenization" when it read CTranslate2's config.json.
+    """
+    script = (
+        "import sys\n"
+        "from summarizer.pipeline import Pipeline\n"
+        f"p = Pipeline({str(exports['mt5/int8'])!r}, {str(exports['marian/int8'])!r}, engine='ctranslate2')\n"
+        f"r = p({SEEDS[0].read_text(encoding='utf-8')!r})\n"
+        "assert r.ok and len(r.translation) == len(r.sentences), r.warnings\n"
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"
+    assert "incorrect" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
 
 
 def test_mt5_logits_are_not_rescaled():

@@ -97,15 +97,9 @@ class CTranslate2Engine(TokenizedEngine):
         each using all of them, which suits a pipeline that sends one batch after another.
         """
         import ctranslate2
-        from transformers import AutoTokenizer
 
         folder = _export_folder(model, quantization)
-        if not any((folder / name).is_file() for name in ("tokenizer_config.json", "tokenizer.json")):
-            raise FileNotFoundError(
-                f"the CTranslate2 folder {folder} has no tokenizer files; export it with "
-                "`summarizer convert` (or ct2-transformers-converter --copy_files ...)"
-            )
-        tokenizer = AutoTokenizer.from_pretrained(str(folder))
+        tokenizer = load_tokenizer(folder)
         translator = ctranslate2.Translator(
             str(folder),
             device=device,
@@ -150,6 +144,32 @@ class CTranslate2Engine(TokenizedEngine):
     def _decode(self, tokens: list[str]) -> str:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+
+def load_tokenizer(folder: Path):
+    """The export's Hugging Face tokenizer, loaded without importing torch where possible.
+
+    ``AutoTokenizer`` imports transformers' configuration code, which imports torch (about 300 MB
+    and a few seconds) although CTranslate2 never needs it. The class named in
+    ``tokenizer_config.json`` is the one ``AutoTokenizer`` would pick, and importing it alone
+    leaves torch out. ``fix_mistral_regex=False`` stops transformers 5 from warning that the
+    tokenizer "will lead to incorrect tokenization": it takes CTranslate2's own config.json, which
+    has no ``model_type``, for a Mistral one.
+    """
+    import transformers
+
+    config_path = folder / "tokenizer_config.json"
+    if not config_path.is_file() and not (folder / "tokenizer.json").is_file():
+        raise FileNotFoundError(
+            f"the CTranslate2 folder {folder} has no tokenizer files; export it with "
+            "`summarizer convert` (or ct2-transformers-converter --copy_files ...)"
+        )
+    config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.is_file() else {}
+    name = config.get("tokenizer_class")
+    tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) and name.isidentifier() else None
+    if tokenizer_class is None:
+        tokenizer_class = transformers.AutoTokenizer
+    return tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
 
 
 def available_cores() -> int:
