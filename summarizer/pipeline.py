@@ -225,22 +225,30 @@ class Pipeline:
 
     def _summarize(self, works: list[_Work], method: str, long_input: str, progress) -> None:
         started = time.perf_counter()
+        extract = works
         if method == "abstractive":
             assert self.summarizer is not None
             hook = _stage_hook(progress, "summarize")
             outputs = self.summarizer.summarize([w.result.sentences for w in works], long_input, hook)
+            extract = []
             for work, summary in zip(works, outputs, strict=True):
-                work.result.summary_ar = summary.text
-                work.result.summary_method = summary.method
                 work.result.warnings.extend(summary.warnings)
-        else:
-            choose = extractive_summary if method == "extractive" else lead_summary
-            for work in works:
-                work.summary_idx = choose(work.result.sentences, self.summary_sentences)
-                work.result.summary_ar = " ".join(work.result.sentences[i] for i in work.summary_idx)
-                work.result.summary_method = (
-                    "extractive-lexrank" if method == "extractive" else f"lead-{self.summary_sentences}"
-                )
+                if summary.text.strip():
+                    work.result.summary_ar = summary.text
+                    work.result.summary_method = summary.method
+                else:  # a model that emits only special tokens: never show an empty summary
+                    work.result.warnings.append(
+                        "The summary model returned an empty summary: the extractive summary is shown instead."
+                    )
+                    extract.append(work)
+            method = "extractive"
+        choose = extractive_summary if method == "extractive" else lead_summary
+        for work in extract:
+            work.summary_idx = choose(work.result.sentences, self.summary_sentences)
+            work.result.summary_ar = " ".join(work.result.sentences[i] for i in work.summary_idx)
+            work.result.summary_method = (
+                "extractive-lexrank" if method == "extractive" else f"lead-{self.summary_sentences}"
+            )
         _share_time(works, "summarize", time.perf_counter() - started)
 
     def _translate(self, works: list[_Work], progress) -> None:
@@ -258,6 +266,13 @@ class Pipeline:
             offset += n
             work.result.translation = [{"ar": ar, "en": en} for ar, en in pairs]
             work.result.translation_text = " ".join(en for _, en in pairs if en)
+            empty = [i + 1 for i, (_, en) in enumerate(pairs) if not en.strip()]
+            if empty:
+                shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
+                work.result.warnings.append(
+                    f"The translation model returned nothing for {len(empty)} of {n} sentences "
+                    f"(sentence {shown}): their English is empty."
+                )
         _share_time(works, "translate", time.perf_counter() - started)
 
         started = time.perf_counter()

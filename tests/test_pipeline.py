@@ -117,6 +117,37 @@ def test_summary_model_that_cannot_load_falls_back_with_a_warning(tmp_path, tiny
     assert pipe.load_errors["summary"].model == str(tmp_path / "missing-mt5")
 
 
+@pytest.fixture(scope="module")
+def mute_models(tmp_path_factory):
+    """Models that only emit special tokens, so every output decodes to an empty string."""
+    from tests.tiny_models import build_tiny_marian, build_tiny_mt5
+
+    root = tmp_path_factory.mktemp("mute")
+    return build_tiny_mt5(root / "mt5", mute=True), build_tiny_marian(root / "marian", eos_bias=1e4)
+
+
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
+def test_empty_model_outputs_are_never_shown_silently(mute_models, tiny_marian, seed_texts, engine):
+    """An empty summary falls back to the extractive one; empty translations are counted."""
+    mute_mt5, mute_marian = mute_models
+    pipe = Pipeline(str(mute_mt5), str(tiny_marian), engine=engine, summary_decoding=FAST_SUMMARY,
+                    translation_decoding=FAST_TRANSLATION)
+    result = pipe(seed_texts[1])
+    assert pipe.summarizer.summarize([result.sentences])[0].text == ""  # the model really says nothing
+    assert result.summary_method == "extractive-lexrank" and result.summary_ar
+    assert any("empty summary" in w for w in result.warnings)
+    by_sentence = {p["ar"]: p["en"] for p in result.translation}
+    assert result.summary_en == " ".join(by_sentence[s] for s in result.sentences if s in result.summary_ar)
+
+    pipe = Pipeline(None, str(mute_marian), engine=engine, summary_method="lead",
+                    translation_decoding=FAST_TRANSLATION)
+    result = pipe(seed_texts[1])
+    assert [p["ar"] for p in result.translation] == result.sentences
+    assert all(p["en"] == "" for p in result.translation)
+    n = len(result.sentences)
+    assert any(f"nothing for {n} of {n} sentences" in w for w in result.warnings), result.warnings
+
+
 def test_no_translation_model(tiny_mt5, seed_texts):
     pipe = Pipeline(str(tiny_mt5), None, summary_decoding=FAST_SUMMARY)
     result = pipe(seed_texts[1])

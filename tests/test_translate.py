@@ -99,3 +99,24 @@ def test_pack_respects_limit_and_keeps_order():
     groups = pack(units, [5, 5, 5, 5], limit=14, overhead=1)
     assert [u for g in groups for u in g] == units
     assert all(sum(4 for _ in g) + 1 + 4 <= 14 or len(g) == 1 for g in groups)
+
+
+def test_counting_a_text_over_the_limit_prints_no_tokenizer_warning(tiny_marian):
+    """Counting is how over-long input gets cut to fit, so "will result in indexing errors" is false."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # transformers' logger does not propagate to pytest's caplog
+    library = logging.getLogger("transformers")
+    library.addHandler(handler)
+    try:
+        fresh = TransformersEngine.load(str(tiny_marian))  # the tokenizer warns once per instance
+        long_text = " ".join(["المبعوث الأممي يصل إلى موسكو لإجراء مباحثات"] * 200)
+        assert fresh.count_tokens([long_text])[0] > fresh.max_input_tokens
+        after_counting = [r.getMessage() for r in records]
+        fresh.tokenizer([long_text])  # the same text through the tokenizer as is: it does warn
+    finally:
+        library.removeHandler(handler)
+    assert not any("sequence length is longer" in m for m in after_counting), after_counting
+    assert any("sequence length is longer" in r.getMessage() for r in records)

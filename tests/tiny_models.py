@@ -77,8 +77,12 @@ def build_tiny_marian(out: Path, *, seed: int = 0, max_positions: int = 512, eos
     return out
 
 
-def build_tiny_mt5(out: Path, *, seed: int = 0) -> Path:
-    """An MT5 folder in Hugging Face format with an untied output layer, as in mT5_multilingual_XLSum."""
+def build_tiny_mt5(out: Path, *, seed: int = 0, mute: bool = False) -> Path:
+    """An MT5 folder in Hugging Face format with an untied output layer, as in mT5_multilingual_XLSum.
+
+    ``mute``: the decoder's final norm is zeroed, so every logit is 0 and greedy search takes the
+    lowest ids, <pad> then </s>: the model only emits special tokens, which decode to nothing.
+    """
     import torch
     from torch import nn
     from transformers import MT5Config, MT5ForConditionalGeneration, T5Tokenizer
@@ -104,6 +108,9 @@ def build_tiny_mt5(out: Path, *, seed: int = 0) -> Path:
     output_layer[:3] = 0.0  # pad/eos/unk: keep a random model from stopping at once or emitting nothing
     model.lm_head.weight = nn.Parameter(output_layer)
     model.config.tie_word_embeddings = False
+    if mute:
+        with torch.no_grad():
+            model.decoder.final_layer_norm.weight.zero_()
     model.generation_config.num_beams = 4
     model.generation_config.max_length = 84
     model.generation_config.length_penalty = 0.6

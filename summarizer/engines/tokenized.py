@@ -22,7 +22,9 @@ class TokenizedEngine:
     def count_tokens(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        # verbose=False: counting a text over the model's limit is how it gets cut to fit; the
+        # tokenizer's "longer than the specified maximum sequence length" warning would alarm users.
+        encoded = self.tokenizer(list(texts), add_special_tokens=True, verbose=False)["input_ids"]
         return [len(ids) for ids in encoded]
 
     def __repr__(self) -> str:
