@@ -12,7 +12,10 @@ news is actually written and scraped:
 * a dot is *not* a stop in numbers (``2.5``, ``3.14``), abbreviations and initials (``د.`` = doctor,
   ``أ.د.``, ``U.S.``, ``Mr.``), URLs, e-mail addresses, bare domains (``aljazeera.net``), list numbers
   at the start of a line (``1.``), and an ellipsis that marks an omission inside brackets (``(...)``);
-* a line break always ends a sentence: headlines and captions carry no final stop.
+* a line break always ends a sentence: headlines and captions carry no final stop;
+* so does a list bullet inside a line (``البرنامج التالي : *العرض الأول ... *العرض الثاني``): a
+  ``• ● ▪ ■ ◦ ‣`` after whitespace, or a ``*`` after whitespace and glued to the next word (scraped
+  lists whose line breaks were lost; ``5 * 3`` and ``الدولار*`` are not bullets).
 
 Every character that is not whitespace ends up in exactly one sentence, in order, so callers can map
 sentences back to the text (:func:`sentence_spans` gives the offsets). Each rule looks at a bounded
@@ -33,6 +36,8 @@ _STOP_RUN_RE = re.compile(r"[.!?؟…]+")
 # A line: text between two of the line breaks that str.splitlines() knows.
 _LINE_RE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _NOT_SPACE_RE = re.compile(r"\S")
+# A list bullet inside a line starts a new item: see the module docstring.
+_BULLET_RE = re.compile(r"(?<=\s)(?:\*(?=[^\s*])|[•●▪■◦‣](?=\s*\S))")
 _WORD_CHAR_RE = re.compile(r"[^\W_]")
 
 # Closing marks that may follow a stop and still belong to its sentence.
@@ -111,7 +116,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         line = _Line(text, match.start(), match.end(), first.start(), _protected_ranges(text, *match.span()))
         start = line.content_start
-        for cut in _boundaries(line):
+        for cut in sorted(set(_boundaries(line)) | set(_bullet_cuts(line))):
             spans.extend(_stripped(text, start, cut))
             start = cut
         spans.extend(_stripped(text, start, line.end))
@@ -145,6 +150,13 @@ def _inside(ranges: tuple[tuple[int, int], ...], position: int) -> bool:
     """Whether ``position`` falls inside one of the sorted, disjoint ``ranges``."""
     index = bisect.bisect_right(ranges, (position, float("inf"))) - 1
     return index >= 0 and ranges[index][0] <= position < ranges[index][1]
+
+
+def _bullet_cuts(line: _Line) -> Iterator[int]:
+    """Offsets of the list bullets inside ``line`` (not the one opening it, nor inside a URL)."""
+    for match in _BULLET_RE.finditer(line.text, line.content_start + 1, line.end):
+        if not _inside(line.protected, match.start()):
+            yield match.start()
 
 
 def _boundaries(line: _Line) -> Iterator[int]:

@@ -61,6 +61,27 @@ def test_closing_quotes_and_brackets_stay_with_their_sentence(text, expected):
     assert split_sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ANT (Jawhara FM): a programme whose line breaks were lost in scraping
+        (
+            "حسب البرنامج التالي : *العرض الأول الساعة 11 صباحا (عرض للأطفال) *العرض الثاني على الساعة 15:00",
+            ["حسب البرنامج التالي :", "*العرض الأول الساعة 11 صباحا (عرض للأطفال)", "*العرض الثاني على الساعة 15:00"],
+        ),
+        ("النقاط: • الأولى مهمة • الثانية أهم. وقال ذلك.", ["النقاط:", "• الأولى مهمة", "• الثانية أهم.", "وقال ذلك."]),
+        ("* بند أول *بند ثان", ["* بند أول", "*بند ثان"]),
+        ("انظر http://example.com/a*b *بند", ["انظر http://example.com/a*b", "*بند"]),
+        # not bullets: arithmetic, a footnote mark, Markdown emphasis, a bullet ending the line
+        ("5 * 3 = 15 دولار* تقريبا", ["5 * 3 = 15 دولار* تقريبا"]),
+        ("كلمة **مهمة** هنا", ["كلمة **مهمة** هنا"]),
+        ("سطر ينتهي بعلامة •", ["سطر ينتهي بعلامة •"]),
+    ],
+)
+def test_a_list_bullet_inside_a_line_starts_a_new_item(text, expected):
+    assert split_sentences(text) == expected
+
+
 def test_every_line_is_a_sentence_and_blank_lines_are_ignored():
     text = "دي ميستورا في موسكو\n\n   \nيصل المبعوث اليوم. ويلتقي لافروف\r\nكيري وميستورا\u2028نهاية"
     assert split_sentences(text) == [
