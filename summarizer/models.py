@@ -151,8 +151,9 @@ def load_engine(
         except ModelLoadError:
             raise
         except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+            advice = getattr(exc, "advice", None) or _advice(role, model)  # GpuUnusable knows better
             raise ModelLoadError(role, model, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc}",
-                                 _advice(role, model)) from exc
+                                 advice) from exc
         _CACHE[key] = loaded
         return loaded
 

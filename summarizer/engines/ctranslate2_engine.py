@@ -107,6 +107,8 @@ class CTranslate2Engine(TokenizedEngine):
             inter_threads=1,
             intra_threads=threads or available_cores(),
         )
+        if device == "cuda":
+            _check_runs_on_gpu(translator, tokenizer)
         from ..convert import read_export_info
 
         max_positions = read_export_info(folder).get("max_position_embeddings") or 512
@@ -144,6 +146,30 @@ class CTranslate2Engine(TokenizedEngine):
     def _decode(self, tokens: list[str]) -> str:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+
+
+class GpuUnusable(RuntimeError):
+    """CTranslate2 sees the GPU but cannot compute on it (its CUDA libraries are missing)."""
+
+    advice = (
+        "CTranslate2's wheels are built against CUDA 12 and cuDNN 9: install those libraries (e.g. "
+        "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12`, with their lib folders on LD_LIBRARY_PATH), "
+        "or use the GPU through PyTorch with `--engine transformers` (Python: engine='transformers'), "
+        "or run on the CPU with `--device cpu`."
+    )
+
+
+def _check_runs_on_gpu(translator, tokenizer) -> None:
+    """Translate one token now: CTranslate2 loads a model onto the GPU without cuBLAS and only fails
+    at the first batch, which would be the middle of a user's run rather than start-up."""
+    import ctranslate2
+
+    probe = ["أعلن المبعوث الأممي اليوم عن جولة جديدة من المباحثات.", "وصل الوفد."]
+    source = [tokenizer.convert_ids_to_tokens(ids) for ids in tokenizer(probe)["input_ids"]]
+    try:  # a batch of real lengths and beams: one token alone did not reach cuBLAS
+        translator.translate_batch(source, beam_size=2, max_decoding_length=4)
+    except RuntimeError as exc:
+        raise GpuUnusable(f"CTranslate2 {ctranslate2.__version__} cannot compute on the GPU ({exc})") from exc
 
 
 def load_tokenizer(folder: Path):

@@ -1,0 +1,81 @@
+"""The ``device="cuda"`` path, on a machine with an NVIDIA GPU: ``pytest -m gpu``.
+
+These tests are deselected by default (``-m "not gpu"`` in pyproject.toml), since CI and laptops
+have no GPU: they are not skips of something the set-up could install. They run the same tiny
+models as the CPU tests and compare the GPU's outputs with the CPU's.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer import Pipeline
+from summarizer.engines.base import DecodeSettings
+from summarizer.engines.transformers_engine import TransformersEngine
+from summarizer.errors import ModelLoadError
+from summarizer.models import clear_cache
+
+pytestmark = pytest.mark.gpu
+
+GREEDY = DecodeSettings(num_beams=1, max_new_tokens=16)
+
+
+@pytest.fixture(autouse=True)
+def _needs_cuda():
+    import torch
+
+    if not torch.cuda.is_available():
+        pytest.fail("pytest -m gpu needs a CUDA GPU that torch can see")
+    clear_cache()
+    yield
+    clear_cache()
+
+
+def _sentences(seed_texts) -> list[str]:
+    from summarizer import split_sentences
+
+    return [s for text in seed_texts for s in split_sentences(text)][:24]
+
+
+@pytest.mark.parametrize("model", ["tiny_marian", "tiny_mt5"])
+def test_transformers_engine_on_cuda_matches_cpu(request, seed_texts, model):
+    folder = str(request.getfixturevalue(model))
+    sentences = _sentences(seed_texts)
+    gpu = TransformersEngine.load(folder, device="cuda")
+    assert next(gpu.model.parameters()).is_cuda
+    cpu = TransformersEngine.load(folder, device="cpu")
+    on_gpu = gpu.generate(sentences, GREEDY)
+    assert on_gpu == [gpu.generate([s], GREEDY)[0] for s in sentences]  # batched == one by one
+    on_cpu = cpu.generate(sentences, GREEDY)
+    same = sum(a == b for a, b in zip(on_gpu, on_cpu, strict=True))
+    # float32 on both; the GPU sums in another order, so a near-tie may flip a random model's token
+    assert same >= 0.9 * len(sentences), list(zip(on_gpu, on_cpu, strict=True))
+
+
+def test_pipeline_on_cuda(tiny_mt5, tiny_marian, seed_texts):
+    pipe = Pipeline(str(tiny_mt5), str(tiny_marian), engine="transformers", device="cuda",
+                    summary_decoding=GREEDY, translation_decoding=GREEDY)
+    result = pipe(seed_texts[1])
+    assert result.ok and result.summary_ar and result.summary_en
+    assert [p["ar"] for p in result.translation] == result.sentences
+    assert pipe.translator.engine.device == "cuda"
+
+
+def test_ctranslate2_on_cuda_runs_or_fails_clearly_at_load(tiny_marian, seed_texts):
+    """CTranslate2's wheels are built for CUDA 12; on a machine with other CUDA libraries it loads a
+    model onto the GPU and fails at the first batch. The check at load time turns that into one
+    clear ModelLoadError before any article is read."""
+    import ctranslate2
+
+    assert ctranslate2.get_cuda_device_count() >= 1
+    try:
+        pipe = Pipeline(None, str(tiny_marian), engine="ctranslate2", device="cuda", summary_method="lead",
+                        translation_decoding=GREEDY)
+    except ModelLoadError as exc:
+        message = str(exc)
+        assert "cannot compute on the GPU" in message and "--engine transformers" in message
+        assert "\n" not in message
+        return
+    result = pipe(seed_texts[1])
+    assert [p["ar"] for p in result.translation] == result.sentences
+    assert all(p["en"] for p in result.translation)
