@@ -216,12 +216,12 @@ def load_documents(path: str | Path, limit: int | None = None) -> list[Document]
             if not line.strip():
                 continue
             record = json.loads(line)
-            pairs = [
-                (ar.strip(), en.strip()) for ar, en in zip(record["ar"], record.get("en") or [], strict=False)
-            ]
-            sentences = tuple(s.strip() for s in record["ar"] if s.strip())
-            aligned = len(record.get("en") or []) == len(record["ar"])
-            english = tuple(en for ar, en in pairs if ar) if aligned else ()
+            arabic, english = record["ar"], record.get("en") or []
+            if len(english) != len(arabic):  # not aligned: nothing is known of merged segments
+                english = [""] * len(arabic)
+            kept = [(ar.strip(), en.strip()) for ar, en in zip(arabic, english, strict=True) if ar.strip()]
+            sentences = tuple(ar for ar, _ in kept)
+            english = tuple(en for _, en in kept) if any(en for _, en in kept) else ()
             if sentences:
                 documents.append(Document(str(record["id"]), sentences, english))
             if limit is not None and len(documents) >= limit:

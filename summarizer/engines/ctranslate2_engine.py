@@ -160,8 +160,8 @@ class GpuUnusable(RuntimeError):
 
 
 def _check_runs_on_gpu(translator, tokenizer) -> None:
-    """Translate one token now: CTranslate2 loads a model onto the GPU without cuBLAS and only fails
-    at the first batch, which would be the middle of a user's run rather than start-up."""
+    """Translate a small batch now: CTranslate2 loads a model onto the GPU without cuBLAS and only
+    fails at the first batch, which would be the middle of a user's run rather than start-up."""
     import ctranslate2
 
     probe = ["أعلن المبعوث الأممي اليوم عن جولة جديدة من المباحثات.", "وصل الوفد."]
