@@ -131,7 +131,7 @@ def load_engine(
 
     Raises ``ModelLoadError`` with a message naming the model, the reason and what to do.
     """
-    engine = resolve_engine(model, engine)
+    requested, engine = engine, resolve_engine(model, engine)
     device = _resolve_device(device, engine)
     key = (str(model), engine, device, quantization)
     with _LOCK:
@@ -141,9 +141,14 @@ def load_engine(
             _check_loadable(role, model)
         try:
             if engine == "ctranslate2":
-                from .engines.ctranslate2_engine import CTranslate2Engine
+                from .engines.ctranslate2_engine import CTranslate2Engine, GpuUnusable
 
-                loaded = CTranslate2Engine.load(model, device=device, quantization=quantization)
+                try:
+                    loaded = CTranslate2Engine.load(model, device=device, quantization=quantization)
+                except GpuUnusable as exc:
+                    if requested != "auto" or is_ctranslate2_folder(Path(model).expanduser()):
+                        raise
+                    loaded = _transformers_instead(model, device, exc)
             else:
                 from .engines.transformers_engine import TransformersEngine
 
@@ -156,6 +161,22 @@ def load_engine(
                                  advice) from exc
         _CACHE[key] = loaded
         return loaded
+
+
+def _transformers_instead(model: str, device: str, reason: Exception) -> Seq2SeqEngine:
+    """``engine="auto"`` on a GPU that CTranslate2 cannot use: PyTorch's own CUDA may well work.
+
+    The engine carries a ``load_note`` that the pipeline shows with its warnings.
+    """
+    import torch
+
+    from .engines.transformers_engine import TransformersEngine
+
+    if not torch.cuda.is_available():
+        raise reason
+    loaded = TransformersEngine.load(str(Path(model).expanduser()) if looks_like_path(model) else model, device=device)
+    loaded.load_note = f"{reason} The transformers engine runs this model on the GPU instead (engine='auto')."
+    return loaded
 
 
 def _has_cached_export(model: str, quantization: str | None) -> bool:

@@ -122,6 +122,10 @@ class Pipeline:
             )
         else:
             self.load_warnings.append("Translation is off (no translation model): only the Arabic summary is made.")
+        for engine_obj in (self.summarizer and self.summarizer.engine, self.translator and self.translator.engine):
+            note = getattr(engine_obj, "load_note", None)  # e.g. engine="auto" fell back to transformers
+            if note:
+                self.load_warnings.append(note)
 
     # -- model facts -------------------------------------------------------------------
     @property

@@ -75,7 +75,17 @@ def test_ctranslate2_on_cuda_runs_or_fails_clearly_at_load(tiny_marian, seed_tex
         message = str(exc)
         assert "cannot compute on the GPU" in message and "--engine transformers" in message
         assert "\n" not in message
-        return
+        ctranslate2_works = False
+    else:
+        result = pipe(seed_texts[1])
+        assert [p["ar"] for p in result.translation] == result.sentences
+        ctranslate2_works = True
+
+    # engine="auto" (the default) uses PyTorch's CUDA where CTranslate2's cannot, and says so
+    clear_cache()
+    pipe = Pipeline(None, str(tiny_marian), device="cuda", summary_method="lead", translation_decoding=GREEDY)
     result = pipe(seed_texts[1])
     assert [p["ar"] for p in result.translation] == result.sentences
-    assert all(p["en"] for p in result.translation)
+    expected = "ctranslate2" if ctranslate2_works else "transformers"
+    assert result.models["translation"]["engine"] == expected
+    assert ctranslate2_works or any("runs this model on the GPU instead" in w for w in result.warnings)

@@ -13,6 +13,8 @@ class TokenizedEngine:
     model_id: str
     engine: str
     max_input_tokens: int
+    # Why this engine runs the model when another was expected (engine="auto" on an unusable GPU).
+    load_note: str | None = None
 
     def __init__(self, tokenizer, model_id: str, max_input_tokens: int):
         self.tokenizer = tokenizer
