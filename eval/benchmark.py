@@ -17,7 +17,7 @@ translate), then score what comes out.
 
 ``--task summarize`` (ANT headlines dev: ``{"id", "title", "text"}``)
     Each article (``text``) is summarised by every method: ``abstractive`` (mT5), ``extractive``
-    (LexRank, 1 sentence), ``lead-1`` and ``lead-2``, and the Arabic summary is scored with Arabic
+    (lead-biased LexRank, 1 sentence), ``lead-1`` and ``lead-2``, and the Arabic summary is scored with Arabic
     ROUGE (:func:`eval.rouge.score_pairs`, XL-Sum tokenisation, no stemming or normalisation)
     against the editors' headline (``title``). A headline is shorter and freer than an XL-Sum
     summary, so these figures are not comparable with the published XL-Sum ones. When the summary
@@ -652,7 +652,7 @@ def summarize_markdown(payload: dict, charts: Mapping[str, str]) -> str:
             f"{len(r['failed'])} article(s) were rejected by the pipeline and scored as empty summaries."
         )
     parts.append(
-        "extractive = LexRank, 1 sentence; lead-N = the first N sentences; ms/article = clean + split + "
+        "extractive = lead-biased LexRank, 1 sentence; lead-N = the first N sentences; ms/article = clean + split + "
         "summarise; words = mean words per summary "
         "(the headlines average "
         + next((f"{m['mean_reference_words']:.1f}" for m in r["methods"].values() if m["available"]), "-")

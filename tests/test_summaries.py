@@ -7,7 +7,7 @@ import pytest
 from summarizer.abstractive import AbstractiveSummarizer
 from summarizer.engines.base import SUMMARY_DECODING
 from summarizer.engines.transformers_engine import TransformersEngine
-from summarizer.extractive import content_terms, extractive_summary, lead_summary, rank_sentences
+from summarizer.extractive import content_terms, extractive_summary, lead_prior, lead_summary, rank_sentences
 from summarizer.split import split_sentences
 
 FAST = SUMMARY_DECODING.but(num_beams=2, max_new_tokens=16)
@@ -78,7 +78,7 @@ def test_extractive_picks_central_sentences_in_article_order(seed_sentences):
     sentences = seed_sentences[0]
     picked = extractive_summary(sentences, 3)
     assert len(picked) == 3 and picked == sorted(picked)
-    scores = rank_sentences(sentences)
+    scores = rank_sentences(sentences, prior=lead_prior(len(sentences)))
     assert abs(sum(scores) - 1.0) < 1e-6
     candidates = [i for i, s in enumerate(sentences) if len(s.split()) >= 4]
     assert min(scores[i] for i in picked) >= sorted((scores[i] for i in candidates), reverse=True)[2] - 1e-12
@@ -92,6 +92,23 @@ def test_extractive_prefers_the_repeated_topic():
         "وأكد أن وقف إطلاق النار في سوريا هو أولوية المحادثات.",
     ]
     assert 1 not in extractive_summary(sentences, 2)
+
+
+def test_lead_prior_lifts_the_first_sentences(seed_sentences):
+    for sentences in seed_sentences:
+        plain, biased = rank_sentences(sentences), rank_sentences(sentences, prior=lead_prior(len(sentences)))
+        assert abs(sum(biased) - 1.0) < 1e-6
+        assert biased[0] > plain[0] and biased[-1] < plain[-1]
+
+
+def test_a_central_topic_still_beats_an_off_topic_first_sentence():
+    sentences = [
+        "ارتفعت أسعار القهوة في الأسواق العالمية هذا الأسبوع بشكل كبير.",
+        "أعلن وزير الخارجية الروسي عن محادثات جديدة حول وقف إطلاق النار في سوريا.",
+        "وقال الوزير إن محادثات وقف إطلاق النار في سوريا ستبدأ قريبا.",
+        "وأكد أن وقف إطلاق النار في سوريا هو أولوية المحادثات.",
+    ]
+    assert extractive_summary(sentences, 1) != [0]
 
 
 def test_extractive_handles_tiny_inputs():
