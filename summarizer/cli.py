@@ -40,7 +40,8 @@ def _add_model_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-translate", action="store_true", help="skip the English translation")
     group.add_argument("--engine", choices=ENGINES, default="auto",
                        help="auto (default): CTranslate2, converting a Hugging Face model once into the cache "
-                            "(int8 unless --quantization says otherwise); transformers: PyTorch")
+                            "(int8 unless --quantization says otherwise), or PyTorch on a GPU CTranslate2 "
+                            "cannot use; transformers: PyTorch")
     group.add_argument("--quantization", default=None,
                        help="CTranslate2 weights/compute type (default int8; float32, int8_float32...)")
     group.add_argument("--beams", type=int, default=4,

@@ -71,7 +71,8 @@ class Pipeline:
             When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a warning.
         long_input: how the abstractive summary reads articles over 512 tokens ("lead" or "chunked").
         summary_sentences: sentences in an extractive / lead summary.
-        engine: "auto" (CTranslate2 for exported folders, else transformers), "transformers", "ctranslate2".
+        engine: "auto" (CTranslate2, converting a Hugging Face model once into the cache; transformers
+            on a GPU that CTranslate2 cannot use), "transformers" or "ctranslate2".
     """
 
     def __init__(
