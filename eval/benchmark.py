@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.bleu import BleuResult, score_corpus
-from eval.report import bar_chart, markdown_table, write_report
+from eval.report import bar_chart, cli_error, markdown_table, write_report
 from eval.split import build_article, dataset_name, score_document
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from summarizer.errors import ModelLoadError
@@ -800,11 +800,6 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return 2
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     progress = not args.no_progress
@@ -825,7 +820,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.task == "translate":
             documents = load_parallel(args.data, args.limit)
             if not documents:
-                return _fail(f"no documents in {args.data}")
+                return cli_error(PROG, f"no documents in {args.data}")
             pipeline = translate_pipeline(
                 args.translation_model,
                 engine=args.engine,
@@ -842,7 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             articles = load_headlines(args.data, args.limit)
             if not articles:
-                return _fail(f"no articles in {args.data}")
+                return cli_error(PROG, f"no articles in {args.data}")
             summary_model = args.summary_model or DEFAULT_SUMMARY_MODEL
             pipelines = summary_pipelines(
                 summary_model,
@@ -878,7 +873,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "translation": None,
             }
     except ModelLoadError as exc:
-        return _fail(str(exc))
+        return cli_error(PROG, str(exc))
     settings["wall_seconds"] = round(time.perf_counter() - started, 3)
     payload = {
         "task": args.task,

@@ -21,6 +21,8 @@ from dataclasses import asdict, dataclass
 
 from sacrebleu.metrics import BLEU, CHRF
 
+from eval.report import cli_error
+
 
 @dataclass(frozen=True)
 class BleuResult:
@@ -89,11 +91,6 @@ def read_lines(path: str) -> list[str]:
         return [line.rstrip() for line in handle]
 
 
-def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    return 2
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m eval.bleu",
@@ -112,16 +109,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         hyps = read_lines(args.hyp)
         refs = [read_lines(path) for path in args.ref]
     except FileNotFoundError as exc:
-        return _fail(prog, f"file not found: {exc.filename}")
+        return cli_error(prog, f"file not found: {exc.filename}")
     except (OSError, UnicodeDecodeError) as exc:
-        return _fail(prog, f"cannot read input: {exc}")
+        return cli_error(prog, f"cannot read input: {exc}")
     for path, stream in zip(args.ref, refs, strict=True):
         if len(stream) != len(hyps):
-            return _fail(prog, f"line counts differ: {args.hyp} has {len(hyps)}, {path} has {len(stream)}")
+            return cli_error(prog, f"line counts differ: {args.hyp} has {len(hyps)}, {path} has {len(stream)}")
     try:
         result = score_corpus(hyps, refs)
     except ValueError as exc:
-        return _fail(prog, str(exc))
+        return cli_error(prog, str(exc))
 
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

@@ -41,6 +41,12 @@ def environment() -> dict:
     }
 
 
+def cli_error(prog: str, message: object) -> int:
+    """Print ``prog: error: message`` on one line (as argparse does) and return exit status 2."""
+    print(f"{prog}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return 2
+
+
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A GitHub Markdown table; floats are printed with 2 decimals."""
 

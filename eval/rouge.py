@@ -74,6 +74,8 @@ import numpy as np
 from rouge_score import rouge_scorer
 from rouge_score import tokenizers as rs_tokenizers
 
+from eval.report import cli_error
+
 VERSION = "1.0"
 DEFAULT_METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 STEMMERS = ("none", "snowball", "isri")
@@ -368,11 +370,6 @@ def read_lines(path: str) -> list[str]:
     return lines
 
 
-def _fail(prog: str, message: str) -> int:
-    print(f"{prog}: error: {message}", file=sys.stderr)
-    return 2
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m eval.rouge",
@@ -415,14 +412,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             texts[role] = read_lines(path)
         except FileNotFoundError:
-            return _fail(prog, f"--{role} file not found: {path}")
+            return cli_error(prog, f"--{role} file not found: {path}")
         except (OSError, UnicodeDecodeError) as exc:
-            return _fail(prog, f"cannot read --{role} file {path}: {exc}")
+            return cli_error(prog, f"cannot read --{role} file {path}: {exc}")
     hyps, refs = texts["hyp"], texts["ref"]
     if len(hyps) != len(refs):
-        return _fail(prog, f"line counts differ: {args.hyp} has {len(hyps)}, {args.ref} has {len(refs)}")
+        return cli_error(prog, f"line counts differ: {args.hyp} has {len(hyps)}, {args.ref} has {len(refs)}")
     if not hyps:
-        return _fail(prog, "the files are empty")
+        return cli_error(prog, "the files are empty")
     if args.sentence_sep:
         hyps = [h.replace(args.sentence_sep, "\n") for h in hyps]
         refs = [r.replace(args.sentence_sep, "\n") for r in refs]
@@ -438,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
         )
     except ValueError as exc:
-        return _fail(prog, str(exc))
+        return cli_error(prog, str(exc))
 
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
