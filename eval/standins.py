@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,24 +190,48 @@ def _finish(staging: Path, out: Path, info: dict) -> Path:
     return out
 
 
-def build_marian_standin(out: str | Path, *, seed: int = 0, force: bool = False) -> Path:
-    """A Helsinki-NLP/opus-mt-ar-en-shaped MarianMT folder (random weights, padded stand-in vocabulary)."""
-    import torch
-    from transformers import MarianTokenizer
-
+def _build_standin(
+    out: str | Path, *, force: bool, shape_of: str, vocab_size: int, seed: int,
+    fill: Callable[[Path], tuple[object, int, int, int]],
+) -> Path:
+    """Build a stand-in folder once: ``fill(staging)`` writes tokenizer and weights and returns
+    (tokenizer, parameters, trained pieces, dummy pieces); the folder appears complete or not at all."""
     out = Path(out).expanduser()
     if is_built(out) and not force:
         return out
     started = time.perf_counter()
     staging = _staging(out)
     try:
+        tokenizer, parameters, trained_pieces, dummy_pieces = fill(staging)
+        info = {
+            "shape_of": shape_of,
+            "parameters": parameters,
+            "vocab_size": vocab_size,
+            "trained_pieces": trained_pieces,
+            "dummy_pieces": dummy_pieces,
+            "seed_tokens_per_word": round(tokens_per_word(tokenizer, [p.read_text(encoding="utf-8") for p in SEEDS]), 3),
+            "tokenizer_corpus": "seeds + NTREX-128 dev ar/en" if NTREX.is_file() else "seeds",
+            "weights": f"random (torch.manual_seed({seed}))",
+            "build_seconds": round(time.perf_counter() - started, 1),
+        }
+        return _finish(staging, out, info)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def build_marian_standin(out: str | Path, *, seed: int = 0, force: bool = False) -> Path:
+    """A Helsinki-NLP/opus-mt-ar-en-shaped MarianMT folder (random weights, padded stand-in vocabulary)."""
+
+    def fill(staging: Path) -> tuple[object, int, int, int]:
+        import sentencepiece as spm
+        import torch
+        from transformers import MarianTokenizer
+
         trained = _train_spm(staging, pad_id=-1, bos_id=-1, eos_id=1, unk_id=2)
         # vocab.json = the spm pieces (</s> and <unk> first, as in Opus-MT) + <pad> last.
         padded, trained_pieces = _pad_spm(trained, MARIAN_VOCAB - 1, LATIN, staging / "source.spm")
         shutil.copy(padded, staging / "target.spm")
         trained.unlink()
-        import sentencepiece as spm
-
         processor = spm.SentencePieceProcessor(model_file=str(padded))
         vocab = {"</s>": 0, "<unk>": 1}
         for i in range(processor.get_piece_size()):
@@ -222,9 +246,8 @@ def build_marian_standin(out: str | Path, *, seed: int = 0, force: bool = False)
         )
         tokenizer.save_pretrained(staging)
 
-        config = marian_config()
         torch.manual_seed(seed)
-        model = new_marian(config)
+        model = new_marian(marian_config())
         parameters = count_parameters(model)
         if parameters != MARIAN_PARAMETERS:
             raise AssertionError(f"Marian stand-in has {parameters:,} parameters, not {MARIAN_PARAMETERS:,}")
@@ -234,34 +257,21 @@ def build_marian_standin(out: str | Path, *, seed: int = 0, force: bool = False)
         generation.forced_eos_token_id, generation.eos_token_id = 0, 0
         generation.pad_token_id = generation.decoder_start_token_id = pad
         model.save_pretrained(staging)
-        info = {
-            "shape_of": "Helsinki-NLP/opus-mt-ar-en",
-            "parameters": parameters,
-            "vocab_size": MARIAN_VOCAB,
-            "trained_pieces": trained_pieces,
-            "dummy_pieces": MARIAN_VOCAB - 1 - trained_pieces,
-            "seed_tokens_per_word": round(tokens_per_word(tokenizer, [p.read_text(encoding="utf-8") for p in SEEDS]), 3),
-            "tokenizer_corpus": "seeds + NTREX-128 dev ar/en" if NTREX.is_file() else "seeds",
-            "weights": f"random (torch.manual_seed({seed}))",
-            "build_seconds": round(time.perf_counter() - started, 1),
-        }
-        return _finish(staging, out, info)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return tokenizer, parameters, trained_pieces, MARIAN_VOCAB - 1 - trained_pieces  # <pad> is no piece
+
+    return _build_standin(
+        out, force=force, shape_of="Helsinki-NLP/opus-mt-ar-en", vocab_size=MARIAN_VOCAB, seed=seed, fill=fill
+    )
 
 
 def build_mt5_standin(out: str | Path, *, seed: int = 0, force: bool = False) -> Path:
     """A csebuetnlp/mT5_multilingual_XLSum-shaped MT5 folder (2.3 GB in float32: built once, then reused)."""
-    import sentencepiece as spm
-    import torch
-    from transformers import T5Tokenizer
 
-    out = Path(out).expanduser()
-    if is_built(out) and not force:
-        return out
-    started = time.perf_counter()
-    staging = _staging(out)
-    try:
+    def fill(staging: Path) -> tuple[object, int, int, int]:
+        import sentencepiece as spm
+        import torch
+        from transformers import T5Tokenizer
+
         trained = _train_spm(staging, pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
         padded, trained_pieces = _pad_spm(trained, MT5_VOCAB, ARABIC, staging / "spiece.model")
         trained.unlink()
@@ -283,21 +293,12 @@ def build_mt5_standin(out: str | Path, *, seed: int = 0, force: bool = False) ->
         generation.pad_token_id = generation.decoder_start_token_id = 0
         generation.eos_token_id = 1
         model.save_pretrained(staging)
-        del model
-        info = {
-            "shape_of": "csebuetnlp/mT5_multilingual_XLSum",
-            "parameters": parameters,
-            "vocab_size": MT5_VOCAB,
-            "trained_pieces": trained_pieces,
-            "dummy_pieces": MT5_VOCAB - trained_pieces,
-            "seed_tokens_per_word": round(tokens_per_word(tokenizer, [p.read_text(encoding="utf-8") for p in SEEDS]), 3),
-            "tokenizer_corpus": "seeds + NTREX-128 dev ar/en" if NTREX.is_file() else "seeds",
-            "weights": f"random (torch.manual_seed({seed}))",
-            "build_seconds": round(time.perf_counter() - started, 1),
-        }
-        return _finish(staging, out, info)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return tokenizer, parameters, trained_pieces, MT5_VOCAB - trained_pieces
+
+    return _build_standin(
+        out, force=force, shape_of="csebuetnlp/mT5_multilingual_XLSum", vocab_size=MT5_VOCAB, seed=seed, fill=fill
+    )
+
 
 
 def ensure_standins(cache: str | Path = DEFAULT_CACHE, *, log=print) -> dict[str, Path]:

@@ -58,6 +58,17 @@ def full_app(tiny_mt5, tiny_marian, tmp_path_factory):
         yield url
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh page at the size the screenshots are taken at, closed after the test."""
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
 def _direction(page, selector: str) -> str:
     return page.eval_on_selector(selector, "el => getComputedStyle(el).direction")
 
@@ -70,87 +81,67 @@ def _screenshot(page, name: str) -> Path:
     return path
 
 
-def test_summarize_a_seed_article_in_the_browser(browser, full_app, seed_texts):
-    page = browser.new_page(viewport={"width": 1360, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.goto(full_app, wait_until="domcontentloaded")
-        article = page.locator("#article textarea")
-        article.wait_for(state="visible")
-        assert _direction(page, "#article textarea") == "rtl"
-        assert page.locator("#notice").is_hidden()  # every model loaded: no notice
+def test_summarize_a_seed_article_in_the_browser(page, full_app, seed_texts):
+    page.goto(full_app, wait_until="domcontentloaded")
+    article = page.locator("#article textarea")
+    article.wait_for(state="visible")
+    assert _direction(page, "#article textarea") == "rtl"
+    assert page.locator("#notice").is_hidden()  # every model loaded: no notice
 
-        article.fill(seed_texts[1])
-        page.click("#summarize")
-        page.wait_for_selector("#aligned table.aligned td.ar")
-        page.wait_for_function(
-            "() => document.querySelector('#translation textarea').value.length > 0"
-            " && document.querySelector('#summary-ar textarea').value.length > 0"
-        )
-        page.wait_for_selector("#status :text('Summary method')")
+    article.fill(seed_texts[1])
+    page.click("#summarize")
+    page.wait_for_selector("#aligned table.aligned td.ar")
+    page.wait_for_function(
+        "() => document.querySelector('#translation textarea').value.length > 0"
+        " && document.querySelector('#summary-ar textarea').value.length > 0"
+    )
+    page.wait_for_selector("#status :text('Summary method')")
 
-        assert _direction(page, "#summary-ar textarea") == "rtl"
-        assert _direction(page, "#aligned td.ar") == "rtl"
-        assert _direction(page, "#translation textarea") == "ltr"
-        assert _direction(page, "#aligned td.en") == "ltr"
-        english = page.input_value("#translation textarea")
-        arabic_cells = page.locator("#aligned td.ar")
-        assert len(english.split("\n")) == arabic_cells.count() > 1
-        assert page.input_value("#summary-en textarea")
-        status = page.inner_text("#status")
-        assert "abstractive-lead" in status and "ctranslate2" in status and "Time" in status
-        assert page.locator("#summary-ar button[aria-label*='opy'], #summary-ar button[title*='opy']").count() >= 1
-        _screenshot(page, "app-result.png")
-    finally:
-        page.close()
+    assert _direction(page, "#summary-ar textarea") == "rtl"
+    assert _direction(page, "#aligned td.ar") == "rtl"
+    assert _direction(page, "#translation textarea") == "ltr"
+    assert _direction(page, "#aligned td.en") == "ltr"
+    english = page.input_value("#translation textarea")
+    arabic_cells = page.locator("#aligned td.ar")
+    assert len(english.split("\n")) == arabic_cells.count() > 1
+    assert page.input_value("#summary-en textarea")
+    status = page.inner_text("#status")
+    assert "abstractive-lead" in status and "ctranslate2" in status and "Time" in status
+    assert page.locator("#summary-ar button[aria-label*='opy'], #summary-ar button[title*='opy']").count() >= 1
+    _screenshot(page, "app-result.png")
 
 
-def test_bad_input_shows_a_message_not_a_traceback(browser, full_app):
-    page = browser.new_page(viewport={"width": 1360, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.goto(full_app, wait_until="domcontentloaded")
-        page.locator("#article textarea").fill("This is plainly an English text, not an Arabic article at all.")
-        page.click("#summarize")
-        page.wait_for_selector("#status :text('does not look Arabic')")
-        assert "Traceback" not in page.content()
-    finally:
-        page.close()
+def test_bad_input_shows_a_message_not_a_traceback(page, full_app):
+    page.goto(full_app, wait_until="domcontentloaded")
+    page.locator("#article textarea").fill("This is plainly an English text, not an Arabic article at all.")
+    page.click("#summarize")
+    page.wait_for_selector("#status :text('does not look Arabic')")
+    assert "Traceback" not in page.content()
 
 
-def test_examples_and_file_upload_fill_the_article(browser, full_app, seed_texts, tmp_path):
-    page = browser.new_page(viewport={"width": 1360, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    try:
-        page.goto(full_app, wait_until="domcontentloaded")
-        article = page.locator("#article textarea")
-        article.wait_for(state="visible")
-        page.get_by_text(webapp.examples()[2][0], exact=True).click()
-        page.wait_for_function("() => document.querySelector('#article textarea').value.length > 100")
-        assert article.input_value() == seed_texts[2]
+def test_examples_and_file_upload_fill_the_article(page, full_app, seed_texts, tmp_path):
+    page.goto(full_app, wait_until="domcontentloaded")
+    article = page.locator("#article textarea")
+    article.wait_for(state="visible")
+    page.get_by_text(webapp.examples()[2][0], exact=True).click()
+    page.wait_for_function("() => document.querySelector('#article textarea').value.length > 100")
+    assert article.input_value() == seed_texts[2]
 
-        bad = tmp_path / "windows-1256.txt"
-        bad.write_bytes("قال الوزير إن المحادثات ستستأنف.".encode("cp1256"))
-        page.set_input_files("#upload input[type=file]", str(bad))
-        page.wait_for_selector("#status :text('is not UTF-8')")
-        assert "windows-1256.txt" in page.inner_text("#status")
-        assert article.input_value() == seed_texts[2]  # kept
-        assert "Traceback" not in page.content()
-    finally:
-        page.close()
+    bad = tmp_path / "windows-1256.txt"
+    bad.write_bytes("قال الوزير إن المحادثات ستستأنف.".encode("cp1256"))
+    page.set_input_files("#upload input[type=file]", str(bad))
+    page.wait_for_selector("#status :text('is not UTF-8')")
+    assert "windows-1256.txt" in page.inner_text("#status")
+    assert article.input_value() == seed_texts[2]  # kept
+    assert "Traceback" not in page.content()
 
 
-def test_missing_translation_model_is_said_plainly(browser, tiny_mt5, tmp_path):
+def test_missing_translation_model_is_said_plainly(page, tiny_mt5, tmp_path):
     state = webapp.load_app(str(tiny_mt5), str(tmp_path / "no-such-opus-mt"), summary_method="extractive", **FAST)
     with launched(state) as url:
-        page = browser.new_page(viewport={"width": 1360, "height": 900})
-        page.set_default_timeout(TIMEOUT_MS)
-        try:
-            page.goto(url, wait_until="domcontentloaded")
-            notice = page.locator("#notice")
-            notice.wait_for(state="visible")
-            text = notice.inner_text()
-            assert "No English translation" in text and "no-such-opus-mt" in text and "hf download" in text
-            _screenshot(page, "app-no-translation-model.png")
-        finally:
-            page.close()
+        page.goto(url, wait_until="domcontentloaded")
+        notice = page.locator("#notice")
+        notice.wait_for(state="visible")
+        text = notice.inner_text()
+        assert "No English translation" in text and "no-such-opus-mt" in text and "hf download" in text
+        _screenshot(page, "app-no-translation-model.png")
