@@ -3,8 +3,8 @@
     python app.py                       # http://127.0.0.1:7860
     python app.py --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
 
-This file only parses options, lays out the page and wires events; the logic is in
-``summarizer/webapp.py``. Models are loaded once, at start-up.
+This file only parses options, lays out the page and wires events; the logic is in the
+``summarizer.web`` package. Models are loaded once, at start-up.
 """
 
 from __future__ import annotations
@@ -16,25 +16,19 @@ from collections.abc import Sequence
 
 import gradio as gr
 
-from summarizer import webapp
-from summarizer.models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, ENGINES
+from summarizer import render
+from summarizer import web as webapp
+from summarizer.options import add_model_arguments, int_range
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Web app: Arabic news article -> Arabic summary + English.")
     parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0: every interface)")
-    parser.add_argument("--port", type=int, default=7860)
-    parser.add_argument("--summary-model", default=DEFAULT_SUMMARY_MODEL, help="hub id or local folder")
-    parser.add_argument("--translation-model", default=DEFAULT_TRANSLATION_MODEL, help="hub id or local folder")
-    parser.add_argument("--summary-method", choices=("abstractive", "extractive", "lead"), default="abstractive",
-                        help="the method selected when the page opens (abstractive loads mT5 at start-up)")
-    parser.add_argument("--long-input", choices=webapp.LONG_INPUT_MODES, default="lead",
-                        help="abstractive summary of articles over 512 tokens: lead or chunked")
-    parser.add_argument("--engine", choices=ENGINES, default="auto")
-    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--concurrency", type=int, default=1,
+    parser.add_argument("--port", type=int_range(1, 65535), default=7860)
+    add_model_arguments(parser, batch=False)
+    parser.add_argument("--concurrency", type=int_range(1, 64), default=1,
                         help="articles processed at the same time (1 suits a CPU; others wait in the queue)")
-    parser.add_argument("--max-queue", type=int, default=16, help="requests allowed to wait; more are refused")
+    parser.add_argument("--max-queue", type=int_range(1, 10_000), default=16, help="requests allowed to wait; more are refused")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (off by default)")
     return parser.parse_args(argv)
 
@@ -100,7 +94,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             markdown_file = gr.DownloadButton("Download Markdown", variant="secondary", size="sm",
                                               elem_id="download-md")
         gr.Markdown("### Sentence by sentence")
-        aligned = gr.HTML(webapp.aligned_html([]), label="Aligned sentences (HTML)", elem_id="aligned",
+        aligned = gr.HTML(render.aligned_html([]), label="Aligned sentences (HTML)", elem_id="aligned",
                           js_on_load=None)
         with gr.Accordion("Full result (JSON)", open=False):
             result = gr.JSON(label="Result")
@@ -126,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     state = webapp.load_app(
         args.summary_model, args.translation_model, summary_method=args.summary_method,
-        long_input=args.long_input, engine=args.engine, device=args.device,
+        long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size="5mb",

@@ -48,7 +48,7 @@ from eval.report import bar_chart, cli_error, markdown_table, write_report
 from eval.split import build_article, dataset_name, score_document
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from summarizer.errors import ModelLoadError
-from summarizer.models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, ENGINES, load_engine
+from summarizer.options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, DEVICES, ENGINES
 from summarizer.split import split_sentences
 
 if TYPE_CHECKING:
@@ -379,13 +379,9 @@ def _lsum_text(summary: str) -> str:
 
 
 def _unavailable_reason(pipeline: Pipeline) -> str:
-    """The summary model's load error, without the pipeline's note about its fallback."""
-    reasons = [
-        w.replace(" Falling back to the extractive summary.", "")
-        for w in pipeline.load_warnings
-        if "summary model" in w
-    ]
-    return " ".join(reasons) or "no summary model was given"
+    """The summary model's load error, as the loader raised it."""
+    error = pipeline.load_errors.get("summary")
+    return str(error) if error is not None else "no summary model was given"
 
 
 def run_summarize(
@@ -525,22 +521,23 @@ def summary_pipelines(
     ``strict``: raise ``ModelLoadError`` if the summary model cannot be loaded (an explicitly named
     model); otherwise the abstractive pipeline keeps ``summarizer=None`` and is reported unavailable.
     """
+    from summarizer.loading import load_stages
     from summarizer.pipeline import Pipeline
 
     summary, _ = decodings(beams, max_new_tokens)
-    if strict:
-        load_engine(summary_model, role="summary", engine=engine, device=device)  # cached for the Pipeline
+    stages = load_stages(summary_model, None, engine=engine, device=device, summary_decoding=summary)
+    if strict and "summary" in stages.errors:
+        raise stages.errors["summary"]
     pipelines = {}
     for label, (method, n) in SUMMARY_METHODS.items():
-        pipelines[label] = Pipeline(
-            summary_model=summary_model if method == "abstractive" else None,
-            translation_model=None,
+        abstractive = method == "abstractive"
+        pipelines[label] = Pipeline.from_stages(
+            stages.summarizer if abstractive else None,
+            None,
             summary_method=method,
             summary_sentences=n,
             long_input=long_input,
-            engine=engine,
-            device=device,
-            summary_decoding=summary,
+            load_errors=stages.errors if abstractive else None,
         )
     return pipelines
 
@@ -753,8 +750,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="hub id or local folder (default: %(default)s); the summarize task scores Arabic summaries "
         "and does not load it",
     )
-    parser.add_argument("--engine", default="auto", choices=ENGINES, help="inference engine (default: auto)")
-    parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"), help="default: cpu")
+    parser.add_argument("--engine", default="auto", choices=list(ENGINES), help="inference engine (default: auto)")
+    parser.add_argument("--device", default="cpu", choices=DEVICES, help="default: cpu")
     parser.add_argument("--limit", type=_positive, default=None, help="only the first N documents / articles")
     parser.add_argument(
         "--beams",

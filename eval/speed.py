@@ -221,7 +221,7 @@ def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
 
 def _export(folder: Path, quantization: str, ct2_cache: Path, log) -> Path:
     """The CTranslate2 export of ``folder`` (converted once; redone when the source is newer)."""
-    from summarizer.convert import EXPORT_INFO, convert_model
+    from summarizer.engines.export import EXPORT_INFO, convert_model
 
     out = ct2_cache / f"{folder.name}-{quantization}"
     weights = [p for p in folder.iterdir() if p.suffix in (".safetensors", ".bin")]
@@ -238,8 +238,10 @@ def folder_megabytes(folder: Path) -> float:
 
 def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, base: str | None = None,
                  label: str | None = None) -> Variant:
-    from summarizer.models import load_engine
+    from summarizer.abstractive import AbstractiveSummarizer
+    from summarizer.engines.loader import load_engine
     from summarizer.pipeline import Pipeline
+    from summarizer.translate import Translator
 
     base = base or name
     engine, quantization = ENGINE_OF[base]
@@ -251,14 +253,13 @@ def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, 
     load_seconds = time.perf_counter() - started
     variant = Variant(name, summary, translation, load_seconds, decoding, base, label or LABELS[name])
     if base in PIPELINE_VARIANTS:
-        variant.pipeline = Pipeline(
-            summary_model, translation_model, engine=engine, quantization=quantization,
-            summary_decoding=decoding["summary"], translation_decoding=decoding["translation"],
-            translation_batch_size=batch_sizes["translation"], summary_batch_size=batch_sizes["summary"],
+        # The pipeline a user gets, its stages built over timed engines: time what each stage sends.
+        variant.pipeline = Pipeline.from_stages(
+            AbstractiveSummarizer(TimedEngine(summary, variant.summary_timer), decoding=decoding["summary"],
+                                  batch_size=batch_sizes["summary"]),
+            Translator(TimedEngine(translation, variant.translation_timer), decoding=decoding["translation"],
+                       batch_size=batch_sizes["translation"]),
         )
-        # Same engine objects as above (load_engine caches them); time what each stage sends.
-        variant.pipeline.summarizer.engine = TimedEngine(summary, variant.summary_timer)
-        variant.pipeline.translator.engine = TimedEngine(translation, variant.translation_timer)
     return variant
 
 
@@ -642,7 +643,7 @@ def run_benchmark(args) -> dict:
     import torch
 
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
-    from summarizer.models import clear_cache
+    from summarizer.engines.loader import clear_cache
 
     def log(message: str) -> None:
         print(f"[speed {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)

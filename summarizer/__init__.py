@@ -13,8 +13,10 @@ _EXPORTS = {
     "split_sentences": "split",
     "Pipeline": "pipeline",
     "Result": "pipeline",
+    "load_stages": "loading",
     "InputError": "errors",
     "ModelLoadError": "errors",
+    "OptionError": "errors",
     "SummarizerError": "errors",
 }
 __all__ = sorted(_EXPORTS)

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from .engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.batching import generate_batched, longest_fitting_prefix, pack
-
-LONG_INPUT_MODES = ("lead", "chunked")
+from .options import LONG_INPUT_MODES, check_choice
 
 
 @dataclass
@@ -48,8 +47,7 @@ class AbstractiveSummarizer:
     def summarize(self, documents: list[list[str]], long_input: str = "lead",
                   progress: Callable[[int, int], None] | None = None) -> list[AbstractiveSummary]:
         """One summary per document (a document is its list of sentences)."""
-        if long_input not in LONG_INPUT_MODES:
-            raise ValueError(f"long_input must be one of {LONG_INPUT_MODES}, not {long_input!r}")
+        check_choice("long_input", long_input, LONG_INPUT_MODES)
         if long_input == "lead":
             inputs, notes = zip(*(self.lead_input(doc) for doc in documents), strict=True) if documents else ((), ())
             texts = self._generate(list(inputs), progress)

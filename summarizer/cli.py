@@ -10,8 +10,14 @@ import sys
 from collections.abc import Sequence
 
 from .errors import InputError, ModelLoadError, SummarizerError
-from .inputs import DEFAULT_MAX_CHARS, read_text_file
-from .models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, ENGINES
+from .inputs import read_text_file
+from .options import (
+    DEFAULT_EXPORT_QUANTIZATION,
+    EXPORT_QUANTIZATIONS,
+    add_model_arguments,
+    int_range,
+    pipeline_kwargs,
+)
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -26,49 +32,10 @@ def _read_source(name: str) -> str:
     return read_text_file(name)
 
 
-def _add_model_options(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("models")
-    group.add_argument("--summary-method", choices=("abstractive", "extractive", "lead"), default="abstractive",
-                       help="abstractive: mT5 (falls back to extractive if it cannot be loaded); "
-                            "extractive: LexRank over the sentences; lead: the first sentences")
-    group.add_argument("--long-input", choices=("lead", "chunked"), default="lead",
-                       help="abstractive summary of articles over 512 tokens: first 512 tokens on a sentence "
-                            "boundary (lead), or summarise chunks then their summaries (chunked)")
-    group.add_argument("--summary-sentences", type=int, default=3, help="sentences in an extractive/lead summary")
-    group.add_argument("--summary-model", default=DEFAULT_SUMMARY_MODEL, help="hub id or local folder")
-    group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_MODEL, help="hub id or local folder")
-    group.add_argument("--no-translate", action="store_true", help="skip the English translation")
-    group.add_argument("--engine", choices=ENGINES, default="auto",
-                       help="auto (default): CTranslate2, converting a Hugging Face model once into the cache "
-                            "(int8 unless --quantization says otherwise), or PyTorch on a GPU CTranslate2 "
-                            "cannot use; transformers: PyTorch")
-    group.add_argument("--quantization", default=None,
-                       help="CTranslate2 weights/compute type (default int8; float32, int8_float32...)")
-    group.add_argument("--beams", type=int, default=4,
-                       help="beam size of both models (4: their published setting; 1: greedy, fastest)")
-    group.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    group.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="longest article accepted")
-
-
 def build_pipeline(args: argparse.Namespace):
-    from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
     from .pipeline import Pipeline
 
-    if args.beams < 1:
-        raise ValueError("--beams must be at least 1")
-    return Pipeline(
-        summary_model=args.summary_model,
-        translation_model=None if args.no_translate else args.translation_model,
-        summary_method=args.summary_method,
-        long_input=args.long_input,
-        summary_sentences=args.summary_sentences,
-        engine=args.engine,
-        device=args.device,
-        quantization=args.quantization,
-        max_chars=args.max_chars,
-        summary_decoding=SUMMARY_DECODING.but(num_beams=args.beams),
-        translation_decoding=TRANSLATION_DECODING.but(num_beams=args.beams),
-    )
+    return Pipeline(**pipeline_kwargs(args))
 
 
 def cmd_split(args: argparse.Namespace) -> int:
@@ -82,23 +49,9 @@ def cmd_split(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def format_result(name: str, result) -> str:
-    """A plain-text view of a result: summaries first, then the aligned translation."""
-    lines = [f"=== {name}", f"Arabic summary ({result.summary_method}):", result.summary_ar, ""]
-    if result.summary_en:
-        lines += ["English summary:", result.summary_en, ""]
-    lines.append(f"Sentences ({len(result.translation)}):")
-    for n, pair in enumerate(result.translation, 1):
-        lines.append(f"{n:>3}. {pair['ar']}")
-        if pair["en"]:
-            lines.append(f"     {pair['en']}")
-    timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
-    lines += ["", f"Timings: {timings}"]
-    lines += [f"Warning: {w}" for w in result.warnings]
-    return "\n".join(lines)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
+    from .render import to_text
+
     pipeline = build_pipeline(args)
     status = EXIT_OK
     for name in args.files:
@@ -111,7 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             status = EXIT_SOME_FAILED
             continue
         result.id = name
-        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else format_result(name, result))
+        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else to_text(result, name))
     return status
 
 
@@ -156,22 +109,49 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="summarise and translate articles")
     run.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, or - for standard input")
     run.add_argument("--json", action="store_true", help="one JSON object per article, one per line (JSONL)")
-    _add_model_options(run)
+    add_model_arguments(run)
     run.set_defaults(func=cmd_run)
 
     batch = sub.add_parser("batch", help="many articles: JSONL (id, text) or a folder of .txt -> JSONL")
     batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line, or a folder of .txt files")
     batch.add_argument("output", help="results, one JSON object per line, appended as each is done")
     batch.add_argument("--resume", action="store_true", help="skip the ids already in OUTPUT and append")
-    batch.add_argument("--group-size", type=int, default=8, help="articles that share model batches")
+    batch.add_argument("--group-size", type=int_range(1, 1024), default=8, help="articles that share model batches")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
-    _add_model_options(batch)
+    add_model_arguments(batch)
     batch.set_defaults(func=cmd_batch)
 
-    from .convert import add_convert_command
-
-    add_convert_command(sub)
+    convert = sub.add_parser(
+        "convert",
+        help="export a Hugging Face model to a CTranslate2 folder (faster CPU inference)",
+        description=(
+            "Export a MarianMT or MT5 model (hub id or Hugging Face folder) to a self-contained "
+            "CTranslate2 folder, usable with --summary-model/--translation-model."
+        ),
+    )
+    convert.add_argument("model", metavar="MODEL", help="hub id or folder in Hugging Face format")
+    convert.add_argument("outdir", metavar="OUTDIR", help="folder to write (must not exist unless --force)")
+    convert.add_argument("--quantization", choices=EXPORT_QUANTIZATIONS, default=DEFAULT_EXPORT_QUANTIZATION,
+                         help="weight type of the export (default: int8, the fastest on CPU)")
+    convert.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
+    convert.set_defaults(func=cmd_convert)
     return parser
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """0 on success (prints the folder), 2 with one line on stderr otherwise."""
+    from .engines.export import convert_model, first_line
+
+    try:
+        out = convert_model(args.model, args.outdir, quantization=args.quantization, force=args.force)
+    except SummarizerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # the CLI promises one line, never a traceback
+        print(f"error: converting {args.model!r} failed: {first_line(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(out)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,7 @@
-"""Errors a user can cause or meet, each with a message meant to be shown as is (no traceback)."""
+"""Every error the package raises on purpose, each with a message meant to be shown as is (no traceback).
+
+Kept in one leaf module so that any layer can raise or catch them without importing another layer.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,28 @@ class InputError(SummarizerError, ValueError):
     """The article cannot be processed as given (empty, not Arabic, too long, not UTF-8...)."""
 
 
+class OptionError(SummarizerError, ValueError):
+    """An option has a value outside its choices or range; the message lists what is allowed."""
+
+
 class ModelLoadError(SummarizerError, RuntimeError):
     """A model could not be loaded; the message names the model, says why and what to do."""
 
     def __init__(self, role: str, model: str, reason: str, advice: str):
         self.role, self.model, self.reason, self.advice = role, model, reason, advice
         super().__init__(f"Could not load the {role} model '{model}': {reason}. {advice}")
+
+
+class ConversionError(SummarizerError):
+    """A CTranslate2 export could not be written (output folder in the way, unsupported model...)."""
+
+
+class GpuUnusable(SummarizerError, RuntimeError):
+    """CTranslate2 sees the GPU but cannot compute on it (its CUDA libraries are missing)."""
+
+    advice = (
+        "CTranslate2's wheels are built against CUDA 12 and cuDNN 9: install those libraries (e.g. "
+        "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12`, with their lib folders on LD_LIBRARY_PATH), "
+        "or use the GPU through PyTorch with `--engine transformers` (Python: engine='transformers'), "
+        "or run on the CPU with `--device cpu`."
+    )

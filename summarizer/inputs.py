@@ -6,8 +6,8 @@ from pathlib import Path
 
 from .arabic import arabic_share
 from .errors import InputError
+from .options import DEFAULT_MAX_CHARS
 
-DEFAULT_MAX_CHARS = 100_000
 MIN_ARABIC_SHARE = 0.5
 
 

@@ -1,7 +1,9 @@
 """The pipeline: clean -> split -> summarise (Arabic) -> translate -> English summary.
 
-One ``Pipeline`` holds the loaded models; ``pipeline(text)`` runs one article and
-``pipeline.batch(items)`` runs many, sharing model batches across articles.
+One ``Pipeline`` holds the built stages; ``pipeline(text)`` runs one article and
+``pipeline.batch(items)`` runs many, sharing model batches across articles. ``Pipeline(...)``
+loads models by name through ``loading.load_stages``; ``Pipeline.from_stages(...)`` takes stages
+already built (a benchmark's timed engine, a test's tiny model).
 """
 
 from __future__ import annotations
@@ -10,19 +12,28 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from .abstractive import LONG_INPUT_MODES, AbstractiveSummarizer
+from .abstractive import AbstractiveSummarizer
 from .clean import clean_article
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .errors import InputError, ModelLoadError
 from .extractive import extractive_summary, lead_summary
-from .inputs import DEFAULT_MAX_CHARS, check_arabic, check_text
-from .models import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, load_engine
+from .inputs import check_arabic, check_text
+from .loading import LoadedStages, load_stages
+from .options import (
+    DEFAULT_MAX_CHARS,
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_SUMMARY_SENTENCES,
+    DEFAULT_TRANSLATION_MODEL,
+    LONG_INPUT_MODES,
+    MAX_CHARS_CEILING,
+    SUMMARY_METHODS,
+    check_choice,
+    check_int,
+)
 from .split import split_sentences
 from .translate import Translator
 
-SUMMARY_METHODS = ("abstractive", "extractive", "lead")
 STAGES = ("clean", "split", "summarize", "translate", "summary_en")
-
 # Called as progress(stage, done, total) while a stage runs (the app maps it to a progress bar).
 StageProgress = Callable[[str, int, int], None]
 
@@ -68,11 +79,16 @@ class Pipeline:
         summary_model / translation_model: hub id or local folder (HF format or a CTranslate2
             export). ``translation_model=None`` skips translation.
         summary_method: "abstractive" (mT5), "extractive" (LexRank) or "lead" (first sentences).
-            When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a warning.
+            When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a
+            warning, and the error is kept in ``load_errors["summary"]``.
         long_input: how the abstractive summary reads articles over 512 tokens ("lead" or "chunked").
         summary_sentences: sentences in an extractive / lead summary.
         engine: "auto" (CTranslate2, converting a Hugging Face model once into the cache; transformers
             on a GPU that CTranslate2 cannot use), "transformers" or "ctranslate2".
+        num_beams: beam size of both models (default: their published 4).
+
+    A translation model that cannot be loaded raises ``ModelLoadError``: there is no substitute
+    for the English a caller asked for (``loading.load_stages`` + ``from_stages`` run without it).
     """
 
     def __init__(
@@ -82,51 +98,67 @@ class Pipeline:
         *,
         summary_method: str = "abstractive",
         long_input: str = "lead",
-        summary_sentences: int = 3,
+        summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
         engine: str = "auto",
         device: str = "cpu",
         quantization: str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        num_beams: int | None = None,
         translation_batch_size: int = 16,
         summary_batch_size: int = 8,
         summary_decoding: DecodeSettings = SUMMARY_DECODING,
         translation_decoding: DecodeSettings = TRANSLATION_DECODING,
     ):
-        if summary_method not in SUMMARY_METHODS:
-            raise ValueError(f"summary_method must be one of {', '.join(SUMMARY_METHODS)}, not {summary_method!r}")
-        if long_input not in LONG_INPUT_MODES:
-            raise ValueError(f"long_input must be one of {', '.join(LONG_INPUT_MODES)}, not {long_input!r}")
-        self.summary_method = summary_method
-        self.long_input = long_input
-        self.summary_sentences = summary_sentences
-        self.max_chars = max_chars
-        self.load_warnings: list[str] = []
-        self.load_errors: dict[str, ModelLoadError] = {}  # by role, for callers that explain them (the app)
-        load = {"engine": engine, "device": device, "quantization": quantization}
+        settings = _Settings(summary_method, long_input, summary_sentences, max_chars)  # checked before loading
+        if num_beams is not None:
+            check_int("num_beams", num_beams, 1)
+            summary_decoding = summary_decoding.but(num_beams=num_beams)
+            translation_decoding = translation_decoding.but(num_beams=num_beams)
+        stages = load_stages(
+            summary_model, translation_model, summary_method=summary_method, engine=engine, device=device,
+            quantization=quantization, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
+            summary_batch_size=summary_batch_size, translation_batch_size=translation_batch_size,
+        )
+        if "translation" in stages.errors:
+            raise stages.errors["translation"]
+        self._build(stages, settings, translation_requested=bool(translation_model))
 
-        self.summarizer: AbstractiveSummarizer | None = None
-        if summary_model and summary_method == "abstractive":
-            try:
-                engine_obj = load_engine(summary_model, role="summary", **load)
-                self.summarizer = AbstractiveSummarizer(
-                    engine_obj, decoding=summary_decoding, batch_size=summary_batch_size
-                )
-            except ModelLoadError as exc:
-                self.load_errors["summary"] = exc
-                self.load_warnings.append(f"{exc} Falling back to the extractive summary.")
-        self.translator: Translator | None = None
-        if translation_model:
-            self.translator = Translator(
-                load_engine(translation_model, role="translation", **load),
-                decoding=translation_decoding,
-                batch_size=translation_batch_size,
-            )
-        else:
-            self.load_warnings.append("Translation is off (no translation model): only the Arabic summary is made.")
-        for engine_obj in (self.summarizer and self.summarizer.engine, self.translator and self.translator.engine):
-            note = getattr(engine_obj, "load_note", None)  # e.g. engine="auto" fell back to transformers
-            if note:
-                self.load_warnings.append(note)
+    @classmethod
+    def from_stages(
+        cls,
+        summarizer: AbstractiveSummarizer | None = None,
+        translator: Translator | None = None,
+        *,
+        summary_method: str = "abstractive",
+        long_input: str = "lead",
+        summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        load_errors: dict[str, ModelLoadError] | None = None,
+    ) -> Pipeline:
+        """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing."""
+        pipeline = cls.__new__(cls)
+        settings = _Settings(summary_method, long_input, summary_sentences, max_chars)
+        stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
+        pipeline._build(stages, settings, translation_requested="translation" in stages.errors)
+        return pipeline
+
+    def _build(self, stages: LoadedStages, settings: _Settings, *, translation_requested: bool) -> None:
+        self.summarizer: AbstractiveSummarizer | None = stages.summarizer
+        self.translator: Translator | None = stages.translator
+        self.summary_method = settings.summary_method
+        self.long_input = settings.long_input
+        self.summary_sentences = settings.summary_sentences
+        self.max_chars = settings.max_chars
+        self.load_errors: dict[str, ModelLoadError] = dict(stages.errors)  # by role, for callers that explain them
+        self.load_warnings: list[str] = []
+        if "summary" in self.load_errors:
+            self.load_warnings.append(f"{self.load_errors['summary']} Falling back to the extractive summary.")
+        if "translation" in self.load_errors:
+            self.load_warnings.append(f"Translation is off: {self.load_errors['translation']}")
+        elif self.translator is None and not translation_requested:
+            self.load_warnings.append("Translation is off (as asked: --no-translate / translation_model=None): "
+                                      "only the Arabic summary is made.")
+        self.load_warnings.extend(stages.notes)
 
     # -- model facts -------------------------------------------------------------------
     @property
@@ -140,9 +172,7 @@ class Pipeline:
         }
 
     def effective_method(self, requested: str | None = None) -> str:
-        method = requested or self.summary_method
-        if method not in SUMMARY_METHODS:
-            raise ValueError(f"summary_method must be one of {', '.join(SUMMARY_METHODS)}, not {method!r}")
+        method = check_choice("summary_method", requested or self.summary_method, SUMMARY_METHODS)
         if method == "abstractive" and self.summarizer is None:
             return "extractive"
         return method
@@ -195,7 +225,7 @@ class Pipeline:
 
     def _run_group(self, group, summary_method, long_input, progress: StageProgress | None) -> Iterator[Result]:
         method = self.effective_method(summary_method)
-        long_input = long_input or self.long_input
+        long_input = check_choice("long_input", long_input or self.long_input, LONG_INPUT_MODES)
         works: list[_Work] = []
         results: list[Result] = []
         for i, (item_id, text) in enumerate(group):
@@ -295,6 +325,22 @@ class Pipeline:
             work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
             offset += len(sentences)
         _share_time(works, "summary_en", time.perf_counter() - started)
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The pipeline's own options, checked when it is built."""
+
+    summary_method: str
+    long_input: str
+    summary_sentences: int
+    max_chars: int
+
+    def __post_init__(self) -> None:
+        check_choice("summary_method", self.summary_method, SUMMARY_METHODS)
+        check_choice("long_input", self.long_input, LONG_INPUT_MODES)
+        check_int("summary_sentences", self.summary_sentences, 1)
+        check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
 
 
 def _as_pair(item: str | dict, n: int) -> tuple[str | None, object]:

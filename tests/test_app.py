@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import webapp
+from summarizer import render
+from summarizer import web as webapp
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
 from summarizer.pipeline import Result
 
@@ -80,7 +81,7 @@ def test_status_names_models_method_timings_and_warnings(seed_output, state, tin
     # seed 001 is longer than mT5's 512 tokens: the cut is reported
     assert any("512 tokens" in w for w in seed_output.result["warnings"])
     for warning in seed_output.result["warnings"]:
-        assert webapp._md_text(warning) in status
+        assert render.md_text(warning) in status
 
 
 def test_cleaning_artifacts_are_reported(state, seed_texts):
@@ -150,7 +151,7 @@ def test_exports_json_and_markdown(seed_output):
     for heading in ("## Arabic summary", "## English summary", "## English translation", "## Sentence by sentence",
                     "## Warnings"):
         assert heading in md
-    assert webapp._md_text(data["summary_ar"]) in md
+    assert render.md_text(data["summary_ar"]) in md
     assert "abstractive-lead" in md
     table_rows = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| # |")]
     assert len(table_rows) == len(data["translation"])
@@ -164,12 +165,12 @@ def test_exports_do_not_overwrite_each_other(tmp_path):
 
 def test_aligned_view_escapes_html_and_is_rtl():
     pairs = [{"ar": "قال <script>alert(1)</script> الوزير", "en": "He said <b>&</b> \"hi\""}, {"ar": "ثم.", "en": ""}]
-    view = webapp.aligned_html(pairs)
+    view = render.aligned_html(pairs)
     assert "<script>" not in view and "&lt;script&gt;alert(1)&lt;/script&gt;" in view
     assert "<b>" not in view and "&lt;b&gt;&amp;&lt;/b&gt;" in view
     assert view.count('dir="rtl"') == 3  # the header and both Arabic cells
     assert 'class="aligned-empty"' in view  # a missing translation is shown as a dash
-    md = webapp.result_markdown(Result(sentences=["x"], summary_ar="<script>x</script>", translation=pairs))
+    md = render.to_markdown(Result(sentences=["x"], summary_ar="<script>x</script>", translation=pairs))
     assert "<script>" not in md
 
 

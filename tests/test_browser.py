@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import webapp
+from summarizer import web as webapp
 from tests.test_app import FAST, launched
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,6 @@ logit so that outputs also end early, which exercises min/max length and forced-
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import shutil
@@ -16,18 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import models
-from summarizer.convert import (
-    EXPORT_INFO,
-    ConversionError,
-    _scales_decoder_output,
-    add_convert_command,
-    convert_model,
-)
+from summarizer.cli import build_parser
+from summarizer.engines import export, loader
 from summarizer.engines.base import DecodeSettings
-from summarizer.engines.ctranslate2_engine import CTranslate2Engine, export_cache_dir, load_tokenizer
+from summarizer.engines.ctranslate2_engine import CTranslate2Engine, load_tokenizer
+from summarizer.engines.export import EXPORT_INFO, _scales_decoder_output, convert_model, export_cache_dir
+from summarizer.engines.source import is_ctranslate2_folder
 from summarizer.engines.transformers_engine import TransformersEngine
-from summarizer.errors import ModelLoadError
+from summarizer.errors import ConversionError, ModelLoadError
 from tests.conftest import ROOT, SEEDS
 
 GREEDY = DecodeSettings(num_beams=1, max_new_tokens=40)
@@ -103,15 +98,15 @@ def engines(exports) -> _Engines:
 
 @pytest.fixture(autouse=True)
 def _fresh_model_cache():
-    models.clear_cache()
+    loader.clear_cache()
     yield
-    models.clear_cache()
+    loader.clear_cache()
 
 
 def test_export_is_self_contained(exports):
     for key in ("marian/float32", "mt5/float32", "marian/int8"):
         folder = exports[key]
-        assert models.is_ctranslate2_folder(folder)
+        assert is_ctranslate2_folder(folder)
         assert (folder / "tokenizer_config.json").is_file()
         assert (folder / "generation_config.json").is_file()
         assert not list(folder.glob("*.safetensors"))
@@ -125,7 +120,7 @@ def test_export_is_self_contained(exports):
 
 @pytest.mark.parametrize("name", ["marian", "mt5"])
 def test_load_engine_detects_an_export(exports, name):
-    engine = models.load_engine(str(exports[f"{name}/float32"]), role="translation")
+    engine = loader.load_engine(str(exports[f"{name}/float32"]), role="translation")
     assert isinstance(engine, CTranslate2Engine)
     assert engine.engine == "ctranslate2"
     assert engine.max_input_tokens == 512
@@ -274,22 +269,20 @@ def test_int8_export_loads_as_int8(exports):
 
 
 def test_hf_folder_is_converted_once_into_the_cache(tiny_marian, tmp_path, monkeypatch):
-    import summarizer.convert
-
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
-    engine = models.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", quantization="float32")
+    engine = loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", quantization="float32")
     assert isinstance(engine, CTranslate2Engine)
     cached = export_cache_dir(str(tiny_marian), "float32")
     assert engine.folder == cached and cached.is_relative_to(tmp_path / "cache" / "ct2")
-    assert models.is_ctranslate2_folder(cached)
+    assert is_ctranslate2_folder(cached)
     assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no staging folder left behind
 
     def no_second_conversion(*args, **kwargs):
         raise AssertionError("the cached export should have been reused")
 
-    monkeypatch.setattr(summarizer.convert, "convert_model", no_second_conversion)
-    models.clear_cache()
-    again = models.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", quantization="float32")
+    monkeypatch.setattr(export, "convert_model", no_second_conversion)
+    loader.clear_cache()
+    again = loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", quantization="float32")
     assert again is not engine and again.folder == cached
     assert again.generate(SENTENCES[:2], GREEDY) == engine.generate(SENTENCES[:2], GREEDY)
 
@@ -305,7 +298,7 @@ def test_hub_id_from_the_local_cache_offline(tiny_marian, tmp_path, monkeypatch)
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
 
-    engine = models.load_engine("tiny/marian", role="translation", engine="ctranslate2")
+    engine = loader.load_engine("tiny/marian", role="translation", engine="ctranslate2")
     assert engine.folder == tmp_path / "cache" / "ct2" / "tiny--marian-int8"
     info = json.loads((engine.folder / EXPORT_INFO).read_text(encoding="utf-8"))
     assert info["source_model"] == "tiny/marian" and info["quantization"] == "int8"
@@ -313,9 +306,7 @@ def test_hub_id_from_the_local_cache_offline(tiny_marian, tmp_path, monkeypatch)
 
 
 def _cli(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="summarizer")
-    add_convert_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 
@@ -333,7 +324,7 @@ def test_cli_convert_refuses_to_overwrite_without_force(tiny_marian, tmp_path, c
     out = tmp_path / "out"
     assert _cli(["convert", str(tiny_marian), str(out), "--quantization", "float32"]) == 0
     assert capsys.readouterr().out.strip() == str(out)
-    assert models.is_ctranslate2_folder(out)
+    assert is_ctranslate2_folder(out)
     assert _cli(["convert", str(tiny_marian), str(out)]) == 2
     assert "--force" in capsys.readouterr().err
     assert _cli(["convert", str(tiny_marian), str(out), "--force"]) == 0

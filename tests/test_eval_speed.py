@@ -100,8 +100,8 @@ def test_padded_sentencepiece_keeps_real_tokenization_and_decodes_every_id(tmp_p
 
 @pytest.fixture(scope="module")
 def engine_pairs(tiny_marian, tiny_mt5, tmp_path_factory):
-    from summarizer.convert import convert_model
     from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+    from summarizer.engines.export import convert_model
     from summarizer.engines.transformers_engine import TransformersEngine
 
     out = tmp_path_factory.mktemp("speed-ct2")

@@ -11,9 +11,9 @@ import pytest
 
 from summarizer import Pipeline
 from summarizer.engines.base import DecodeSettings
+from summarizer.engines.loader import clear_cache
 from summarizer.engines.transformers_engine import TransformersEngine
 from summarizer.errors import ModelLoadError
-from summarizer.models import clear_cache
 
 pytestmark = pytest.mark.gpu
 

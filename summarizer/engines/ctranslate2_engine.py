@@ -28,27 +28,22 @@ before its softmax, where transformers bans them after (so beam scores differ wh
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
-import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import GpuUnusable
 from .base import DecodeSettings
+from .export import read_export_info
 from .tokenized import TokenizedEngine
 
-DEFAULT_EXPORT_QUANTIZATION = "int8"
 _VOCABULARY_FILES = (
     "shared_vocabulary.json",
     "target_vocabulary.json",
     "shared_vocabulary.txt",
     "target_vocabulary.txt",
 )
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -83,22 +78,22 @@ class CTranslate2Engine(TokenizedEngine):
     @classmethod
     def load(
         cls,
-        model: str,
+        folder: str | Path,
+        model_id: str | None = None,
+        *,
         device: str = "cpu",
         quantization: str | None = None,
         threads: int | None = None,
     ) -> CTranslate2Engine:
-        """Load an export, or convert ``model`` (hub id or Hugging Face folder) once and load that.
+        """Load the CTranslate2 export in ``folder`` (making one is the loader's job, not the engine's).
 
         ``quantization`` is the compute type (``None``: what the folder was exported with).
-        A model that is not an export is converted with that quantization (int8 when it is
-        ``None`` or not a weight type) into the cache folder given by ``export_cache_dir``.
         ``threads`` defaults to every core this process may use: one translation at a time,
         each using all of them, which suits a pipeline that sends one batch after another.
         """
         import ctranslate2
 
-        folder = _export_folder(model, quantization)
+        folder = Path(folder)
         tokenizer = load_tokenizer(folder)
         translator = ctranslate2.Translator(
             str(folder),
@@ -109,13 +104,11 @@ class CTranslate2Engine(TokenizedEngine):
         )
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
-        from ..convert import read_export_info
-
         max_positions = read_export_info(folder).get("max_position_embeddings") or 512
         return cls(
             translator,
             tokenizer,
-            model,
+            model_id or str(folder),
             folder=folder,
             rules=_generation_rules(folder, tokenizer),
             max_input_tokens=min(int(max_positions), 512),
@@ -146,17 +139,6 @@ class CTranslate2Engine(TokenizedEngine):
     def _decode(self, tokens: list[str]) -> str:
         ids = self.tokenizer.convert_tokens_to_ids(tokens)
         return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-
-
-class GpuUnusable(RuntimeError):
-    """CTranslate2 sees the GPU but cannot compute on it (its CUDA libraries are missing)."""
-
-    advice = (
-        "CTranslate2's wheels are built against CUDA 12 and cuDNN 9: install those libraries (e.g. "
-        "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12`, with their lib folders on LD_LIBRARY_PATH), "
-        "or use the GPU through PyTorch with `--engine transformers` (Python: engine='transformers'), "
-        "or run on the CPU with `--device cpu`."
-    )
 
 
 def _check_runs_on_gpu(translator, tokenizer) -> None:
@@ -204,70 +186,6 @@ def available_cores() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # pragma: no cover - macOS and Windows have no affinity API
         return os.cpu_count() or 1
-
-
-def export_cache_dir(model: str, quantization: str) -> Path:
-    """Where ``model`` converted with ``quantization`` is cached.
-
-    ``$SUMMARIZER_CACHE/ct2/...`` (default ``~/.cache/arabic-news-summarizer/ct2/...``). Local
-    folders get a fingerprint of their path and weight files in the name, so two folders
-    with the same name, or a folder whose weights changed, never share a stale export.
-    """
-    base = Path(os.environ.get("SUMMARIZER_CACHE") or "~/.cache/arabic-news-summarizer").expanduser()
-    return base / "ct2" / f"{_safe_name(model)}-{quantization}"
-
-
-def _safe_name(model: str) -> str:
-    from ..models import looks_like_path
-
-    if not looks_like_path(model):
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", model.replace("/", "--")).strip("-")
-    path = Path(model).expanduser().resolve()
-    digest = hashlib.sha256(str(path).encode())
-    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
-        stat = weights.stat()
-        digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name).strip("-") or "model"
-    return f"{name}-{digest.hexdigest()[:12]}"
-
-
-def _export_weight_type(quantization: str | None) -> str:
-    from ..convert import QUANTIZATIONS
-
-    return quantization if quantization in QUANTIZATIONS else DEFAULT_EXPORT_QUANTIZATION
-
-
-def cached_export(model: str, quantization: str | None) -> Path | None:
-    """The finished cached conversion of ``model``, if there is one (usable offline)."""
-    from ..convert import EXPORT_INFO
-    from ..models import is_ctranslate2_folder
-
-    cached = export_cache_dir(model, _export_weight_type(quantization))
-    if is_ctranslate2_folder(cached) and (cached / EXPORT_INFO).is_file():
-        return cached  # written last, under a temporary name, then renamed: complete
-    return None
-
-
-def _export_folder(model: str, quantization: str | None) -> Path:
-    """The export to load: ``model`` itself, or its cached conversion (made now if missing)."""
-    from ..convert import convert_model
-    from ..models import is_ctranslate2_folder
-
-    path = Path(model).expanduser()
-    if is_ctranslate2_folder(path):
-        return path
-    found = cached_export(model, quantization)
-    if found is not None:
-        return found
-    weight_type = _export_weight_type(quantization)
-    cached = export_cache_dir(model, weight_type)
-    log.info("Converting %s to CTranslate2 (%s), once: %s", model, weight_type, cached)
-    try:
-        return convert_model(model, cached, quantization=weight_type, force=True)
-    except PermissionError:
-        # A read-only cache (shared image): convert for this process only.
-        scratch = Path(tempfile.mkdtemp(prefix="summarizer-ct2-")) / cached.name
-        return convert_model(model, scratch, quantization=weight_type, force=True)
 
 
 def _generation_rules(folder: Path, tokenizer) -> GenerationRules:

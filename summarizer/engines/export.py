@@ -1,4 +1,5 @@
-"""Exporting a Hugging Face seq2seq model (MarianMT, MT5) to a self-contained CTranslate2 folder.
+"""Exporting a Hugging Face seq2seq model (MarianMT, MT5) to a self-contained CTranslate2 folder,
+and the cache of such exports.
 
 The folder holds ``model.bin`` and CTranslate2's vocabulary, plus everything the
 CTranslate2 engine needs to tokenize and to decode like the transformers engine: the
@@ -10,25 +11,27 @@ Written with transformers 5 in mind: its MT5 config always says ``tie_word_embed
 (even when the checkpoint's config.json says false) while its MT5 forward never rescales the
 decoder output, and CTranslate2's T5 loader takes that flag to mean "scale the logits by
 d_model**-0.5". ``_make_converter`` measures what the loaded model really does and tells the loader.
+
+Below the loader, above the sources: it never loads an engine.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
+import hashlib
 import json
+import logging
 import os
+import re
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
-from .errors import ModelLoadError, SummarizerError
+from ..errors import ConversionError, ModelLoadError
+from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS
+from .source import ModelSource, is_ctranslate2_folder
 
 EXPORT_INFO = "summarizer_export.json"
-# The quantizations the CLI offers; ``convert_model`` accepts every one CTranslate2 knows.
-CLI_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
-QUANTIZATIONS = (*CLI_QUANTIZATIONS, "int8_bfloat16", "int16")
 # Files copied from a local Hugging Face folder when present (never config.json: CTranslate2
 # writes its own). The tokenizer is also re-saved by the installed transformers, see below.
 TOKENIZER_FILES = (
@@ -45,85 +48,162 @@ TOKENIZER_FILES = (
 )
 _T5_FAMILY = ("t5", "mt5", "umt5")
 _PROBE_TEXT = "قال الوزير إن المحادثات ستستأنف. The talks will resume."
+_STAGING_SUFFIX = ".tmp"
+_CONVERT_ADVICE = (
+    "Pass a folder in Hugging Face format (config.json, weights and tokenizer files), or a hub id "
+    "that is in the local Hugging Face cache (HF_HOME) or reachable online."
+)
+
+log = logging.getLogger(__name__)
 
 
-class ConversionError(SummarizerError):
-    """The export could not be written (output folder in the way, unsupported model...)."""
+# -- the cache -----------------------------------------------------------------------------
+def cache_root() -> Path:
+    """``$SUMMARIZER_CACHE`` (default ``~/.cache/arabic-news-summarizer``)."""
+    return Path(os.environ.get("SUMMARIZER_CACHE") or "~/.cache/arabic-news-summarizer").expanduser()
 
 
-def convert_model(model: str, out_dir: str | Path, quantization: str = "int8", force: bool = False) -> Path:
+def export_weight_type(quantization: str | None) -> str:
+    """The weight type an automatic export is written with (int8 unless a weight type is asked for)."""
+    return quantization if quantization in QUANTIZATIONS else DEFAULT_EXPORT_QUANTIZATION
+
+
+def export_cache_dir(model: str | ModelSource, quantization: str) -> Path:
+    """Where ``model`` converted with ``quantization`` is cached.
+
+    ``$SUMMARIZER_CACHE/ct2/...``. Local folders get a fingerprint of their path and weight files
+    in the name, so two folders with the same name, or a folder whose weights changed, never
+    share a stale export.
+    """
+    return cache_root() / "ct2" / f"{_safe_name(ModelSource.resolve(model))}-{quantization}"
+
+
+def _safe_name(source: ModelSource) -> str:
+    if source.path is None:
+        return re.sub(r"[^A-Za-z0-9._-]+", "-", source.name.replace("/", "--")).strip("-")
+    path = source.path.resolve()
+    digest = hashlib.sha256(str(path).encode())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        stat = weights.stat()
+        digest.update(f"{weights.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", path.name).strip("-") or "model"
+    return f"{name}-{digest.hexdigest()[:12]}"
+
+
+def cached_export(model: str | ModelSource, quantization: str | None) -> Path | None:
+    """The finished cached conversion of ``model``, if there is one (usable offline)."""
+    cached = export_cache_dir(model, export_weight_type(quantization))
+    if is_ctranslate2_folder(cached) and (cached / EXPORT_INFO).is_file():
+        return cached  # written last, under a temporary name, then renamed: complete
+    return None
+
+
+def ensure_export(model: str | ModelSource, quantization: str | None, role: str = "source") -> Path:
+    """The CTranslate2 folder to load: ``model`` itself when it is one, else its cached conversion
+    (made now, once, when missing)."""
+    source = ModelSource.resolve(model)
+    if source.is_exported:
+        return source.path  # type: ignore[return-value]
+    found = cached_export(source, quantization)
+    if found is not None:
+        return found
+    weight_type = export_weight_type(quantization)
+    cached = export_cache_dir(source, weight_type)
+    log.info("Converting %s to CTranslate2 (%s), once: %s", source.name, weight_type, cached)
+    try:
+        return convert_model(source, cached, quantization=weight_type, force=True, role=role)
+    except PermissionError:
+        # A read-only cache (shared image): convert for this process only.
+        scratch = Path(tempfile.mkdtemp(prefix="summarizer-ct2-")) / cached.name
+        return convert_model(source, scratch, quantization=weight_type, force=True, role=role)
+
+
+def remove_stale_staging(folder: Path) -> list[Path]:
+    """Remove the staging folders that conversions killed mid-way left in ``folder``.
+
+    A staging folder's name carries the pid of the process writing it; one whose process is
+    gone can never be finished (about 600 MB each for the real mT5).
+    """
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for path in folder.glob(f".*{_STAGING_SUFFIX}"):
+        match = re.search(r"\.pid(\d+)\.", path.name)
+        if path.is_dir() and match and not _process_alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+# -- conversion ----------------------------------------------------------------------------
+def convert_model(
+    model: str | ModelSource,
+    out_dir: str | Path,
+    quantization: str = DEFAULT_EXPORT_QUANTIZATION,
+    force: bool = False,
+    *,
+    role: str = "source",
+) -> Path:
     """Export ``model`` (hub id or Hugging Face folder) to the CTranslate2 folder ``out_dir``.
 
     The folder is written beside its final place and renamed into it at the end, so a
     crash or a concurrent conversion never leaves a half-written folder that a later
-    run would mistake for a finished one.
+    run would mistake for a finished one (and the next conversion there removes what a
+    killed one left).
 
     Raises ``ModelLoadError`` when the model cannot be found or loaded and
     ``ConversionError`` when the export itself fails.
     """
-    from .models import _check_loadable, looks_like_path
-
+    source = ModelSource.resolve(model)
     if quantization not in QUANTIZATIONS:
         raise ConversionError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
     out = Path(out_dir).expanduser()
     try:
-        _check_loadable("source", model)
+        source.check(role)
     except ModelLoadError as exc:
-        raise ModelLoadError("source", model, exc.reason, _CONVERT_ADVICE) from None
-    source_model = str(Path(model).expanduser().resolve()) if looks_like_path(model) else model
-    source = source_model if looks_like_path(model) else _hub_source(model)
+        raise ModelLoadError(role, source.name, exc.reason, _CONVERT_ADVICE) from None
+    location = source.hub_snapshot()
     if out.exists() and not force:
         raise ConversionError(f"the output folder {out} already exists; pass --force to replace it")
-    if looks_like_path(model) and (Path(source) / "model.bin").is_file():
-        raise ConversionError(f"{source} is already a CTranslate2 export (it has model.bin); nothing to convert")
-    if looks_like_path(model) and Path(source).is_relative_to(out.resolve()):
+    if source.is_exported:
+        raise ConversionError(f"{location} is already a CTranslate2 export (it has model.bin); nothing to convert")
+    if source.is_local and Path(location).is_relative_to(out.resolve()):
         raise ConversionError(f"the output folder {out} holds the model being converted; choose another one")
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    remove_stale_staging(out.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pid{os.getpid()}.", suffix=_STAGING_SUFFIX,
+                                    dir=out.parent))
     try:
-        converter = _make_converter(source)
+        converter = _make_converter(location)
         try:
             converter.convert(str(staging), quantization=quantization, force=True)
         except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
-            raise ModelLoadError("source", model, _first_line(exc), _CONVERT_ADVICE) from exc
-        _write_tokenizer(converter, source, staging)
-        _write_export_info(converter, source_model, quantization, staging)
+            raise ModelLoadError(role, source.name, first_line(exc), _CONVERT_ADVICE) from exc
+        _write_tokenizer(converter, location, staging)
+        _write_export_info(converter, location if source.is_local else source.name, quantization, staging)
         _replace(staging, out, force=force)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
 
 
-def _hub_source(model: str) -> str:
-    """What to load a hub id from: the id itself online, its cached snapshot folder offline.
-
-    Offline, transformers would otherwise retry the dead network for every file it looks
-    for (minutes); the snapshot folder is what it would end up reading anyway.
-    """
-    from .models import _hub_reachable, offline
-
-    if not offline() and _hub_reachable():
-        return model
-    from huggingface_hub import snapshot_download
-
-    try:
-        return snapshot_download(model, local_files_only=True)
-    except Exception:  # not fully cached: let transformers try, and report what it says
-        return model
-
-
-_CONVERT_ADVICE = (
-    "Pass a folder in Hugging Face format (config.json, weights and tokenizer files), or a hub id "
-    "that is in the local Hugging Face cache (HF_HOME) or reachable online."
-)
-
-
-def _make_converter(source: str):
+def _make_converter(location: str):
     """A ``TransformersConverter`` that keeps the tokenizer and fixes T5-family output scaling.
 
-    The subclass is built on call so that importing this module (the CLI does, to register
-    the command) does not import ctranslate2 and torch.
+    The subclass is built on call so that importing this module does not import ctranslate2 and torch.
     """
     from ctranslate2.converters import TransformersConverter
 
@@ -144,7 +224,7 @@ def _make_converter(source: str):
             self.tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
             return self.tokenizer
 
-    return Converter(source)
+    return Converter(location)
 
 
 def _scales_decoder_output(model) -> bool:
@@ -176,8 +256,8 @@ def _scales_decoder_output(model) -> bool:
     )
 
 
-def _write_tokenizer(converter, source: str, out: Path) -> None:
-    """Make ``out`` tokenize exactly like ``source``.
+def _write_tokenizer(converter, location: str, out: Path) -> None:
+    """Make ``out`` tokenize exactly like ``location``.
 
     The tokenizer is saved by the installed transformers (so tokenizer_config.json names
     its class: CTranslate2's config.json cannot tell AutoTokenizer the model type), the
@@ -187,19 +267,19 @@ def _write_tokenizer(converter, source: str, out: Path) -> None:
 
     tokenizer = converter.tokenizer
     if tokenizer is None:  # pragma: no cover - the converter always loads it
-        raise ConversionError(f"the converter did not load a tokenizer for {source}")
+        raise ConversionError(f"the converter did not load a tokenizer for {location}")
     tokenizer.save_pretrained(str(out))
-    if Path(source).is_dir():
+    if Path(location).is_dir():
         for name in TOKENIZER_FILES:
-            if (Path(source) / name).is_file() and not (out / name).exists():
-                shutil.copy2(Path(source) / name, out / name)
+            if (Path(location) / name).is_file() and not (out / name).exists():
+                shutil.copy2(Path(location) / name, out / name)
     if not (out / "generation_config.json").exists():
         # No generation_config.json anywhere: the model config's defaults are all there is.
         with contextlib.suppress(OSError):
-            GenerationConfig.from_pretrained(source).save_pretrained(str(out))
+            GenerationConfig.from_pretrained(location).save_pretrained(str(out))
     reloaded = AutoTokenizer.from_pretrained(str(out))
     if reloaded(_PROBE_TEXT)["input_ids"] != tokenizer(_PROBE_TEXT)["input_ids"]:
-        raise ConversionError(f"the tokenizer saved in {out} does not tokenize like the one of {source}")
+        raise ConversionError(f"the tokenizer saved in {out} does not tokenize like the one of {location}")
 
 
 def _write_export_info(converter, source_model: str, quantization: str, out: Path) -> None:
@@ -242,41 +322,7 @@ def read_export_info(folder: str | Path) -> dict:
         return {}
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """``Type: first line of the message``: enough to act on, never a traceback."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
-
-
-def add_convert_command(subparsers) -> argparse.ArgumentParser:
-    """Register ``convert MODEL OUTDIR [--quantization Q] [--force]`` on an argparse subparsers object."""
-    parser = subparsers.add_parser(
-        "convert",
-        help="export a Hugging Face model to a CTranslate2 folder (faster CPU inference)",
-        description=(
-            "Export a MarianMT or MT5 model (hub id or Hugging Face folder) to a self-contained "
-            "CTranslate2 folder, usable with --summary-model/--translation-model."
-        ),
-    )
-    parser.add_argument("model", metavar="MODEL", help="hub id or folder in Hugging Face format")
-    parser.add_argument("outdir", metavar="OUTDIR", help="folder to write (must not exist unless --force)")
-    parser.add_argument(
-        "--quantization", choices=CLI_QUANTIZATIONS, default="int8",
-        help="weight type of the export (default: int8, the fastest on CPU)",
-    )
-    parser.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
-    parser.set_defaults(func=run_convert_command)
-    return parser
-
-
-def run_convert_command(args: argparse.Namespace) -> int:
-    """CLI handler: 0 on success (prints the folder), 2 with one line on stderr otherwise."""
-    try:
-        out = convert_model(args.model, args.outdir, quantization=args.quantization, force=args.force)
-    except SummarizerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # the CLI promises one line, never a traceback
-        print(f"error: converting {args.model!r} failed: {_first_line(exc)}", file=sys.stderr)
-        return 2
-    print(out)
-    return 0

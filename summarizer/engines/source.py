@@ -1,0 +1,145 @@
+"""Where a model comes from, worked out once: a hub id, a Hugging Face folder or a CTranslate2 folder.
+
+``ModelSource.resolve(model)`` is the one place that looks at a model name; everything below the
+CLI passes the resulting value around. The probes (offline flag, hub reachable, hub cache) live
+here too, so that a missing model fails in seconds with the real reason, before transformers
+starts retrying a dead network. A leaf of the engine layer: it imports only errors and options.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from ..errors import ModelLoadError
+from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL
+
+HUB, HF_FOLDER, CT2_FOLDER = "hub", "hf-folder", "ct2-folder"
+_WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+
+
+def offline() -> bool:
+    """``HF_HUB_OFFLINE`` as the hub library reads it."""
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """A quick TCP check, so that an offline machine fails in seconds, not after minutes of retries."""
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    parsed = urlparse(endpoint)
+    host, port = parsed.hostname or "huggingface.co", parsed.port or (443 if parsed.scheme != "http" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def in_hub_cache(model: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:  # pragma: no cover - huggingface_hub comes with transformers
+        return False
+    return isinstance(try_to_load_from_cache(model, "config.json"), str)
+
+
+def looks_like_path(model: str) -> bool:
+    """A folder rather than a hub id: starts like a path, has more than one slash, or exists."""
+    return model.startswith((".", "/", "~")) or os.sep in model.strip("/").split("/", 1)[-1] or Path(model).exists()
+
+
+def is_ctranslate2_folder(path: str | Path) -> bool:
+    """A folder written by ``summarizer convert`` (or ct2-transformers-converter)."""
+    p = Path(path)
+    return (p / "model.bin").is_file() and not any((p / name).exists() for name in _WEIGHT_FILES)
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """A model name resolved once.
+
+    ``name`` is what the user gave (shown in messages and ``result.models``), ``kind`` one of
+    ``hub``, ``hf-folder``, ``ct2-folder``, and ``path`` the expanded folder for local kinds.
+    """
+
+    name: str
+    kind: str
+    path: Path | None = None
+
+    @classmethod
+    def resolve(cls, model: str | Path | ModelSource) -> ModelSource:
+        if isinstance(model, ModelSource):
+            return model
+        name = str(model)
+        if not looks_like_path(name):
+            return cls(name, HUB)
+        path = Path(name).expanduser()
+        return cls(name, CT2_FOLDER if is_ctranslate2_folder(path) else HF_FOLDER, path)
+
+    @property
+    def is_local(self) -> bool:
+        return self.path is not None
+
+    @property
+    def is_exported(self) -> bool:
+        return self.kind == CT2_FOLDER
+
+    @property
+    def location(self) -> str:
+        """What transformers' ``from_pretrained`` takes: the folder, or the hub id."""
+        return str(self.path) if self.path is not None else self.name
+
+    def check(self, role: str) -> None:
+        """Raise ``ModelLoadError`` (with what to do) unless the model can be loaded from here, now."""
+        if self.path is not None:
+            if not self.path.is_dir():
+                raise ModelLoadError(role, self.name, f"the folder {self.path} does not exist", self.advice(role))
+            if not (self.path / "config.json").is_file() and not (self.path / "model.bin").is_file():
+                raise ModelLoadError(
+                    role, self.name,
+                    f"the folder {self.path} has no config.json: it is not a model in Hugging Face format",
+                    "Point to the folder that holds config.json and the tokenizer files.",
+                )
+            return
+        if in_hub_cache(self.name):
+            return
+        if offline():
+            raise ModelLoadError(role, self.name, "HF_HUB_OFFLINE=1 is set and the model is not in the local "
+                                 "Hugging Face cache", self.advice(role))
+        if not hub_reachable():
+            raise ModelLoadError(role, self.name, "the Hugging Face hub cannot be reached (no network) and the "
+                                 "model is not in the local cache", self.advice(role))
+
+    def hub_snapshot(self) -> str:
+        """What to load a hub id from: the id online, its cached snapshot folder offline.
+
+        Offline, transformers would otherwise retry the dead network for every file it looks for
+        (minutes); the snapshot folder is what it would end up reading anyway.
+        """
+        if self.path is not None:
+            return str(self.path.resolve())
+        if not offline() and hub_reachable():
+            return self.name
+        from huggingface_hub import snapshot_download
+
+        try:
+            return snapshot_download(self.name, local_files_only=True)
+        except Exception:  # not fully cached: let transformers try, and report what it says
+            return self.name
+
+    def advice(self, role: str) -> str:
+        option = "--summary-model" if role == "summary" else "--translation-model"
+        if self.path is not None:
+            default = DEFAULT_SUMMARY_MODEL if role == "summary" else DEFAULT_TRANSLATION_MODEL
+            return (
+                f"Check the path given with {option}: it must be a folder holding config.json, the weights and "
+                f"the tokenizer files (e.g. `hf download {default} --local-dir DIR` on a machine with a network)."
+            )
+        return (
+            f"On a machine with a network, download it (`hf download {self.name} --local-dir "
+            f"models/{self.name.split('/')[-1]}`) and pass that folder with {option} (Python: {role}_model=...), "
+            "or copy a filled Hugging Face cache (HF_HOME) here and set HF_HUB_OFFLINE=1."
+        )

@@ -1,0 +1,75 @@
+"""Building the pipeline's stages from model names: the one factory, one policy for both roles.
+
+``load_stages`` loads the summary and the translation model through ``engines.loader`` and wraps
+them in their stages. A role whose model cannot be loaded comes back as ``None`` with its
+``ModelLoadError`` kept in ``errors[role]``: never raised here, never turned into a string. What a
+missing role means is the caller's choice (``Pipeline`` falls back to the extractive summary and
+refuses to run without a translation it was asked for; the app runs with whatever loaded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .abstractive import AbstractiveSummarizer
+from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
+from .engines.loader import load_engine
+from .errors import ModelLoadError
+from .options import DEVICES, ENGINES, SUMMARY_METHODS, check_choice
+from .translate import Translator
+
+
+@dataclass
+class LoadedStages:
+    """The model-backed stages that could be built, and why the others could not."""
+
+    summarizer: AbstractiveSummarizer | None = None
+    translator: Translator | None = None
+    errors: dict[str, ModelLoadError] = field(default_factory=dict)  # by role: "summary", "translation"
+
+    @property
+    def notes(self) -> list[str]:
+        """Why an engine other than the expected one runs a model (engine="auto" on an unusable GPU)."""
+        engines = (self.summarizer and self.summarizer.engine, self.translator and self.translator.engine)
+        return [note for note in (getattr(e, "load_note", None) for e in engines) if note]
+
+
+def load_stages(
+    summary_model: str | None,
+    translation_model: str | None,
+    *,
+    summary_method: str = "abstractive",
+    engine: str = "auto",
+    device: str = "cpu",
+    quantization: str | None = None,
+    summary_decoding: DecodeSettings = SUMMARY_DECODING,
+    translation_decoding: DecodeSettings = TRANSLATION_DECODING,
+    summary_batch_size: int = 8,
+    translation_batch_size: int = 16,
+) -> LoadedStages:
+    """Load what is asked for: the summary model only for ``summary_method="abstractive"``.
+
+    Options outside their choices raise ``OptionError`` (a user's mistake, not a model's absence).
+    """
+    check_choice("summary_method", summary_method, SUMMARY_METHODS)
+    check_choice("engine", engine, ENGINES)
+    check_choice("device", device, DEVICES)
+    load = {"engine": engine, "device": device, "quantization": quantization}
+    stages = LoadedStages()
+    if summary_model and summary_method == "abstractive":
+        try:
+            stages.summarizer = AbstractiveSummarizer(
+                load_engine(summary_model, role="summary", **load),
+                decoding=summary_decoding, batch_size=summary_batch_size,
+            )
+        except ModelLoadError as exc:
+            stages.errors["summary"] = exc
+    if translation_model:
+        try:
+            stages.translator = Translator(
+                load_engine(translation_model, role="translation", **load),
+                decoding=translation_decoding, batch_size=translation_batch_size,
+            )
+        except ModelLoadError as exc:
+            stages.errors["translation"] = exc
+    return stages

@@ -1,0 +1,166 @@
+"""The handlers behind the page: ``summarize`` (the button and the ``/summarize`` API), file
+uploads, the downloads and the status line. None of them raises: a bad input gives a clear message."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ..errors import InputError
+from ..inputs import read_text_file
+from ..options import LONG_INPUT_MODES, SUMMARY_METHODS
+from ..pipeline import STAGES, Result, StageProgress
+from ..render import (
+    STAGE_LABELS,
+    aligned_html,
+    describe_models,
+    md_text,
+    timings_text,
+    to_markdown,
+    translation_lines,
+)
+from .state import AppState
+
+log = logging.getLogger(__name__)
+
+
+class Outputs(NamedTuple):
+    """What one click (or one ``/summarize`` API call) returns, in the page's output order."""
+
+    summary_ar: str
+    translation: str  # one English line per Arabic sentence
+    summary_en: str
+    aligned: str  # HTML table
+    status: str  # Markdown
+    json_file: str | None
+    markdown_file: str | None
+    result: dict  # the whole Result as a dict ({"error": ...} on bad input)
+
+
+def summarize(
+    state: AppState,
+    text: str | None,
+    summary_method: str | None = None,
+    long_input: str | None = None,
+    progress: Callable[..., Any] | None = None,
+) -> Outputs:
+    """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
+
+    ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``).
+    """
+    started = time.perf_counter()
+    method = summary_method or state.default_method
+    long_input = long_input or state.default_long_input
+    try:
+        if method not in SUMMARY_METHODS:
+            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
+        if long_input not in LONG_INPUT_MODES:
+            raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
+        hook = stage_progress(progress) if progress is not None else None
+        if hook is not None:
+            hook("clean", 0, 1)
+        result = state.pipeline(text if text is not None else "", summary_method=method,
+                                long_input=long_input, progress=hook)
+    except InputError as exc:
+        return error_outputs(str(exc))
+    except Exception as exc:  # a bug or a model failure: logged here, one line on the page
+        log.exception("summarize failed")
+        return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
+    if method == "abstractive" and state.pipeline.summarizer is None:
+        result.warnings.append("The abstractive summary is not available (the mT5 model is not loaded): "
+                               "the extractive summary was used instead.")
+    total = time.perf_counter() - started
+    json_file, markdown_file = write_exports(result, state.export_dir)
+    if progress is not None:
+        progress(1.0, desc="Done")
+    return Outputs(
+        summary_ar=result.summary_ar,
+        translation=translation_lines(result),
+        summary_en=result.summary_en,
+        aligned=aligned_html(result.translation),
+        status=status_markdown(result, total_seconds=total),
+        json_file=str(json_file),
+        markdown_file=str(markdown_file),
+        result=result.to_dict(),
+    )
+
+
+def error_outputs(message: str) -> Outputs:
+    """Empty outputs and a clear message (also shown as a toast when called from the page)."""
+    _toast(message)
+    return Outputs("", "", "", "", error_markdown(message), None, None, {"error": message})
+
+
+def stage_progress(progress: Callable[..., Any]) -> StageProgress:
+    """Map the pipeline's ``progress(stage, done, total)`` to a 0..1 bar with the stage's name."""
+
+    def hook(stage: str, done: int, total: int) -> None:
+        index = STAGES.index(stage) if stage in STAGES else len(STAGES) - 1
+        within = min(max(done / total, 0.0), 1.0) if total else 0.0
+        label = STAGE_LABELS.get(stage, stage)
+        desc = f"{label} ({done}/{total})" if total > 1 else label
+        progress((index + within) / len(STAGES), desc=desc)
+
+    return hook
+
+
+def status_markdown(result: Result, *, total_seconds: float | None = None) -> str:
+    """Models (ids + engines), summary method, time per stage, and every warning."""
+    total = total_seconds if total_seconds is not None else sum(result.timings.values())
+    blocks = [
+        f"**Summary method:** `{result.summary_method}` · **Sentences:** {len(result.sentences)}",
+        f"**Models:** {describe_models(result)}",
+        f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)",
+    ]
+    if result.warnings:
+        blocks.append("**Warnings:**\n" + "\n".join(f"- ⚠️ {md_text(w)}" for w in result.warnings))
+    else:
+        blocks.append("No warnings.")
+    return "\n\n".join(blocks)
+
+
+def error_markdown(message: str) -> str:
+    return f"❌ **Error:** {md_text(message)}"
+
+
+def write_exports(result: Result, directory: str | Path) -> tuple[Path, Path]:
+    """Write the result as JSON and as Markdown into ``directory``; unique names per call."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"summary-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    json_path = directory / f"{stem}.json"
+    md_path = directory / f"{stem}.md"
+    json_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    md_path.write_text(to_markdown(result), encoding="utf-8")
+    return json_path, md_path
+
+
+def load_file(path: str | Path | None, current_text: str = "") -> tuple[str, str]:
+    """An uploaded .txt file -> (text for the article box, status Markdown).
+
+    A file that cannot be read (not UTF-8...) keeps the current text and says why, naming the file.
+    """
+    if not path:
+        return current_text, ""
+    p = Path(path)
+    try:
+        text = read_text_file(p)
+    except InputError as exc:
+        message = str(exc).replace(str(p), p.name)  # the upload's temp folder means nothing to the user
+        return current_text, error_outputs(message).status
+    return text, f"Loaded **{md_text(p.name)}** ({len(text):,} characters). Press **Summarise**."
+
+
+def _toast(message: str) -> None:
+    """A warning toast in the page (outside a request Gradio turns it into a Python warning)."""
+    try:
+        import gradio as gr
+    except ImportError:  # pragma: no cover - gradio is a dependency
+        return
+    gr.Warning(html.escape(message))
