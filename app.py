@@ -33,9 +33,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16) -> gr.Blocks:
+# Gradio keeps a copy of every download it serves: every hour, drop those older than an hour.
+DELETE_CACHE = (3600, 3600)
+
+
+def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16,
+               delete_cache: tuple[int, int] = DELETE_CACHE) -> gr.Blocks:
     """The page. ``state`` holds the models, loaded once by ``webapp.load_app``."""
-    with gr.Blocks(title="Arabic news summarizer", analytics_enabled=False) as demo:
+    with gr.Blocks(title="Arabic news summarizer", analytics_enabled=False, delete_cache=delete_cache) as demo:
         gr.Markdown(
             "# Arabic news summarizer\n"
             "Paste an Arabic news article or upload a `.txt` file: get an Arabic summary, the article "

@@ -17,6 +17,7 @@ _EXPORTS = {
     "InputError": "errors",
     "ModelLoadError": "errors",
     "OptionError": "errors",
+    "ProcessingError": "errors",
     "SummarizerError": "errors",
 }
 __all__ = sorted(_EXPORTS)

@@ -31,7 +31,7 @@ from summarizer.arabic import normalize_arabic
 class Removal:
     """One thing that cleaning took out of the article.
 
-    ``kind`` is one of "html", "invisible", "separator", "trailing-ampersand", "teaser", "duplicate",
+    ``kind`` is one of "invalid" (lone surrogates), "html", "invisible", "separator", "trailing-ampersand", "teaser", "duplicate",
     "boilerplate"; ``text`` is exactly what was removed (a short description for "html" and
     "invisible", which are scattered through the text); ``line`` is the 1-based input line, or None.
     For HTML input, lines are those of the text once the markup is stripped.
@@ -81,6 +81,7 @@ _INVISIBLE_NAMES = {
     "\u061c": "Arabic letter mark",
     **{chr(cp): "bidi embedding/override" for cp in range(0x202A, 0x202F)},
     **{chr(cp): "bidi isolate" for cp in range(0x2066, 0x206A)},
+    "\x00": "NUL (zero byte)",
 }
 _LINE_BREAK_RE = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
 # Control characters that are neither line breaks nor tabs: invisible junk from copy and paste.
@@ -188,8 +189,31 @@ def _remove_invisible(text: str) -> tuple[str, list[Removal]]:
         name = _INVISIBLE_NAMES.get(char, "control character")
         counts[name] = counts.get(name, 0) + 1
     detail = ", ".join(f"{count} {name}" for name, count in sorted(counts.items(), key=lambda kv: -kv[1]))
-    description = f"{len(found)} zero-width/bidi character{'s' if len(found) > 1 else ''} ({detail})"
+    description = f"{len(found)} invisible character{'s' if len(found) > 1 else ''} ({detail})"
     return _INVISIBLE_RE.sub("", text), [Removal("invisible", description)]
+
+
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
+def replace_lone_surrogates(text: str) -> tuple[str, int]:
+    """Lone surrogates (U+D800-U+DFFF) become U+FFFD, the replacement character.
+
+    A Python string can hold them (from JSON's ``"\\udc80"`` or bytes decoded with
+    ``surrogateescape``), but they are not characters: no UTF-8 writer and no tokenizer accepts
+    them. Replacing rather than refusing keeps the rest of an article usable, and the visible
+    U+FFFD marks where its data was broken.
+    """
+    replaced, count = _SURROGATE_RE.subn("\ufffd", text)
+    return replaced, count
+
+
+def _replace_surrogates(text: str) -> tuple[str, list[Removal]]:
+    text, count = replace_lone_surrogates(text)
+    if not count:
+        return text, []
+    return text, [Removal("invalid", f"{count} invalid character{'s' if count > 1 else ''} (lone surrogate"
+                                     f"{'s' if count > 1 else ''}) replaced with U+FFFD")]
 
 
 def _unfold_presentation_form(match: re.Match[str]) -> str:
@@ -460,7 +484,9 @@ _LINE_STEPS = (
 
 def clean_article(text: str) -> CleanedArticle:
     """Clean a scraped article and report everything removed (see the module docstring)."""
-    text, removed = _strip_html(text)
+    text, removed = _replace_surrogates(text)
+    text, html_removed = _strip_html(text)
+    removed += html_removed
     text, invisible = _remove_invisible(text)
     removed += invisible
     lines = _lines(_normalise_characters(text))

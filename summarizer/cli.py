@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 
 from .errors import InputError, ModelLoadError, SummarizerError
-from .inputs import read_text_file
+from .inputs import decode_utf8, read_text_file
 from .options import (
     DEFAULT_EXPORT_QUANTIZATION,
     EXPORT_QUANTIZATIONS,
@@ -20,15 +19,13 @@ from .options import (
 )
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
 
 
 def _read_source(name: str) -> str:
+    """The text of FILE, or of standard input for ``-``; errors name the source."""
     if name == "-":
-        data = sys.stdin.buffer.read()
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError("standard input is not UTF-8 text.") from None
+        return decode_utf8(sys.stdin.buffer.read(), "standard input")
     return read_text_file(name)
 
 
@@ -39,57 +36,64 @@ def build_pipeline(args: argparse.Namespace):
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from .clean import clean_article
+    from .clean import clean_article, replace_lone_surrogates
     from .split import split_sentences
 
     text = _read_source(args.file)
-    source = text if args.raw else clean_article(text).text
+    source = replace_lone_surrogates(text)[0] if args.raw else clean_article(text).text
     for sentence in split_sentences(source):
         print(sentence)
     return EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .batchfile import json_line
     from .render import to_text
 
     pipeline = build_pipeline(args)
     status = EXIT_OK
     for name in args.files:
         try:
-            result = pipeline(_read_source(name), progress=None)
+            text = _read_source(name)  # its errors name the file already
+            try:
+                result = pipeline(text, progress=None)
+            except InputError as exc:
+                raise InputError(f"{name}: {exc}") from None
         except InputError as exc:
-            print(f"error: {name}: {exc}", file=sys.stderr)
+            print(f"error: {exc}", file=sys.stderr)
             if args.json:
-                print(json.dumps({"id": name, "error": str(exc)}, ensure_ascii=False))
+                print(json_line({"id": name, "error": str(exc)}))
             status = EXIT_SOME_FAILED
             continue
         result.id = name
-        print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else to_text(result, name))
+        print(json_line(result.to_dict()) if args.json else to_text(result, name))
     return status
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batchfile import ResultWriter, check_unique, done_ids, read_records
+    from .batchfile import ResultWriter, read_output, read_records
 
-    records = list(read_records(args.input))
-    check_unique(records)
-    skip = done_ids(args.output) if args.resume else set()
-    todo = [r for r in records if r.id not in skip]
-    if skip:
+    records = read_records(args.input)
+    before = read_output(args.output) if args.resume else None
+    todo = [r for r in records if before is None or not before.is_done(r)]
+    if before is not None and len(todo) < len(records):
         print(f"resume: {len(records) - len(todo)} of {len(records)} already in {args.output}", file=sys.stderr)
     pipeline = build_pipeline(args)
-    failed = 0
     readable = [r for r in todo if r.error is None]
     with ResultWriter(args.output, append=args.resume) as writer:
-        for record in todo:  # records that could not be read are written first, never dropped
+        for record in todo:  # records that cannot be processed are written first, never dropped
             if record.error is not None:
-                writer.write({"id": record.id, "error": record.error})
-                failed += 1
+                writer.write(record.error_record())
         items = ({"id": r.id, "text": r.text} for r in readable)
         for result in pipeline.batch(items, total=len(readable), group_size=args.group_size, progress=not args.quiet):
             writer.write(result.to_dict())
-            failed += result.error is not None
-    print(f"done: {len(todo) - failed} ok, {failed} failed -> {args.output}", file=sys.stderr)
+    # The status is the output's, not this run's: a resumed job with failures from before still failed.
+    after = read_output(args.output)
+    ids = {r.id for r in records if r.duplicate_of_line is None}
+    failed = len(after.failed & ids) + sum(1 for r in records if r.duplicate_of_line is not None)
+    earlier = len(records) - len(todo)
+    print(f"done: {len(records) - failed} ok, {failed} failed ({len(todo)} processed now, {earlier} before) "
+          f"-> {args.output}", file=sys.stderr)
     return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
@@ -164,6 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # The reader went away (`summarizer split FILE | head -5`): stop quietly, as cat or grep do.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except (SummarizerError, ValueError) as exc:
         if args.verbose:
             raise
@@ -173,6 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # pragma: no cover - stdout without a file descriptor
+        pass
 
 
 if __name__ == "__main__":

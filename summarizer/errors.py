@@ -14,6 +14,14 @@ class InputError(SummarizerError, ValueError):
     """The article cannot be processed as given (empty, not Arabic, too long, not UTF-8...)."""
 
 
+class ProcessingError(InputError):
+    """The article passed the input checks but a stage failed on it (the message says which error).
+
+    A subclass of ``InputError`` so that callers who handle bad articles handle these too; the
+    original exception is its ``__cause__``.
+    """
+
+
 class OptionError(SummarizerError, ValueError):
     """An option has a value outside its choices or range; the message lists what is allowed."""
 

@@ -8,6 +8,7 @@ already built (a benchmark's timed engine, a test's tiny model).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from .abstractive import AbstractiveSummarizer
 from .clean import clean_article
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
-from .errors import InputError, ModelLoadError
+from .errors import InputError, ModelLoadError, ProcessingError
 from .extractive import extractive_summary, lead_summary
 from .inputs import check_arabic, check_text
 from .loading import LoadedStages, load_stages
@@ -34,6 +35,8 @@ from .split import split_sentences
 from .translate import Translator
 
 STAGES = ("clean", "split", "summarize", "translate", "summary_en")
+
+log = logging.getLogger(__name__)
 # Called as progress(stage, done, total) while a stage runs (the app maps it to a progress bar).
 StageProgress = Callable[[str, int, int], None]
 
@@ -183,6 +186,8 @@ class Pipeline:
         """Run one article; bad input raises ``InputError`` with a message fit for the user."""
         result = next(self._run_group([(None, text)], summary_method, long_input, progress))
         if result.error:
+            if hasattr(result, "_failure"):
+                raise ProcessingError(result.error) from result._failure
             raise InputError(result.error)
         return result
 
@@ -198,21 +203,26 @@ class Pipeline:
     ) -> Iterator[Result]:
         """Results in input order; a failed article yields a Result with ``error`` set, never an exception.
 
-        Items are texts or dicts with ``id`` and ``text``. Articles are processed ``group_size``
-        at a time so that translation and summary batches are shared across articles.
+        Items are texts or dicts with ``id`` and ``text`` (anything else is a per-item error).
+        Articles are processed in groups so that translation and summary batches are shared across
+        articles; the groups grow 1, 2, 4... up to ``group_size``, so the first result comes after
+        one article's work (a batch job killed and resumed always makes progress). When a group
+        fails, each of its articles is run again alone: one bad article costs only itself.
         """
         from tqdm.auto import tqdm
 
+        check_int("group_size", group_size, 1)
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
         bar = tqdm(total=total, unit="article", desc="summarizer", disable=not progress)
         group: list[tuple[str | None, object]] = []
+        size = 1
         try:
             for n, item in enumerate(items):
                 group.append(_as_pair(item, n))
-                if len(group) >= group_size:
+                if len(group) >= size:
                     yield from self._yield_with_bar(group, summary_method, long_input, bar)
-                    group = []
+                    group, size = [], min(size * 2, group_size)
             if group:
                 yield from self._yield_with_bar(group, summary_method, long_input, bar)
         finally:
@@ -229,7 +239,7 @@ class Pipeline:
         works: list[_Work] = []
         results: list[Result] = []
         for i, (item_id, text) in enumerate(group):
-            result = Result(id=item_id, models=self.models, warnings=list(self.load_warnings))
+            result = self._new_result(item_id)
             results.append(result)
             try:
                 self._prepare(result, text)
@@ -238,9 +248,30 @@ class Pipeline:
                 continue
             works.append(_Work(i, result))
         if works:
-            self._summarize(works, method, long_input, progress)
-            self._translate(works, progress)
+            try:
+                self._summarize(works, method, long_input, progress)
+                self._translate(works, progress)
+            except Exception as exc:  # a model or a bug failed on some article of the group
+                if len(works) == 1:
+                    results[works[0].index] = self._failed(works[0].result.id, exc)
+                else:
+                    log.warning("a group of %d articles failed (%s); running each alone", len(works), exc)
+                    for work in works:
+                        (results[work.index],) = self._run_group([group[work.index]], method, long_input, None)
         yield from results
+
+    def _new_result(self, item_id: str | None) -> Result:
+        return Result(id=item_id, models=self.models, warnings=list(self.load_warnings))
+
+    def _failed(self, item_id: str | None, exc: Exception) -> Result:
+        """The result of an article that passed the input checks but made a stage fail."""
+        log.warning("article %r failed", item_id, exc_info=exc)
+        result = self._new_result(item_id)
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        result.error = (f"The article could not be processed: {type(exc).__name__}"
+                        + (f": {detail[:300]}" if detail else "") + ".")
+        result._failure = exc  # type: ignore[attr-defined]  # for __call__, not part of to_dict()
+        return result
 
     def _prepare(self, result: Result, text: object) -> None:
         started = time.perf_counter()

@@ -204,7 +204,23 @@ def test_invisible_characters_are_removed_and_reported_once():
     removal = article.removed[0]
     assert removal.kind == "invisible"
     assert removal.line is None
-    assert removal.text.startswith("7 zero-width/bidi characters")
+    assert removal.text.startswith("7 invisible characters")
+
+
+def test_nul_bytes_are_named_as_such_not_as_bidi_marks():
+    article = clean_article("قال\x00 الوزير\x00 إن المحادثات مستمرة.")
+    assert article.text == "قال الوزير إن المحادثات مستمرة."
+    (removal,) = article.removed
+    assert removal.text == "2 invisible characters (2 NUL (zero byte))"
+    assert "bidi" not in removal.text
+
+
+def test_lone_surrogates_are_replaced_and_reported():
+    article = clean_article("قال الوزير\udc80 إن المحادثات\ud800 مستمرة.")
+    assert article.text == "قال الوزير\ufffd إن المحادثات\ufffd مستمرة."
+    article.text.encode("utf-8")  # writable as UTF-8 again
+    (removal,) = article.removed
+    assert removal.kind == "invalid" and "2 invalid characters" in removal.text and "U+FFFD" in removal.text
 
 
 def test_presentation_forms_become_standard_letters():

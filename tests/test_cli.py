@@ -129,13 +129,6 @@ def test_batch_folder_of_txt_names_bad_files(tmp_path, tiny_mt5, tiny_marian_eos
     assert records["good"]["summary_ar"] and "latin1.txt" in records["latin1"]["error"]
 
 
-def test_batch_rejects_duplicate_ids(tmp_path):
-    jobs = tmp_path / "dup.jsonl"
-    jobs.write_text('{"id": "a", "text": "نص."}\n{"id": "a", "text": "نص."}\n', encoding="utf-8")
-    out = run_cli("batch", str(jobs), str(tmp_path / "o.jsonl"))
-    assert out.returncode == 2 and "repeats 1 id" in out.stderr.decode()
-
-
 @pytest.mark.parametrize("args", [["run"], ["batch", "x"], ["frobnicate"]])
 def test_usage_errors(args):
     assert run_cli(*args).returncode == 2

@@ -66,11 +66,11 @@ def test_no_import_cycle_counting_imports_inside_functions():
 
 
 def test_cycle_finder_finds_a_cycle():
-    class Graph:
-        edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
 
+    class Graph:
         def find_modules_directly_imported_by(self, module):
-            return self.edges.get(module, set())
+            return edges.get(module, set())
 
     assert _cycles(Graph(), {"a", "b", "c", "d"}) == [["a", "b", "c"]]
 

@@ -72,9 +72,6 @@ def summarize(
     except Exception as exc:  # a bug or a model failure: logged here, one line on the page
         log.exception("summarize failed")
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
-    if method == "abstractive" and state.pipeline.summarizer is None:
-        result.warnings.append("The abstractive summary is not available (the mT5 model is not loaded): "
-                               "the extractive summary was used instead.")
     total = time.perf_counter() - started
     json_file, markdown_file = write_exports(result, state.export_dir)
     if progress is not None:
@@ -129,16 +126,44 @@ def error_markdown(message: str) -> str:
     return f"❌ **Error:** {md_text(message)}"
 
 
+EXPORT_KEEP_SECONDS = 120  # Gradio copies a returned file into its own cache when the request ends
+EXPORT_KEEP_FILES = 32
+
+
 def write_exports(result: Result, directory: str | Path) -> tuple[Path, Path]:
-    """Write the result as JSON and as Markdown into ``directory``; unique names per call."""
+    """Write the result as JSON and as Markdown into ``directory``; unique names per call.
+
+    Older exports are removed first (see ``prune_exports``): the page's downloads are served
+    from Gradio's cache, which ``app.py`` has Gradio clean (``delete_cache``).
+    """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    prune_exports(directory)
     stem = f"summary-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     json_path = directory / f"{stem}.json"
     md_path = directory / f"{stem}.md"
     json_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     md_path.write_text(to_markdown(result), encoding="utf-8")
     return json_path, md_path
+
+
+def prune_exports(directory: Path, *, keep_seconds: float = EXPORT_KEEP_SECONDS,
+                  keep_files: int = EXPORT_KEEP_FILES) -> int:
+    """Remove exports older than ``keep_seconds`` and all but the newest ``keep_files``; how many went."""
+    files = []
+    for path in directory.glob("summary-*"):
+        try:
+            files.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # removed by a concurrent request
+            continue
+    files.sort(reverse=True)
+    now = time.time()
+    removed = 0
+    for n, (mtime, path) in enumerate(files):
+        if n >= keep_files or now - mtime > keep_seconds:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def load_file(path: str | Path | None, current_text: str = "") -> tuple[str, str]:

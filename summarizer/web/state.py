@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +56,7 @@ class AppState:
     notices: list[str] = field(default_factory=list)
     default_method: str = "abstractive"
     default_long_input: str = "lead"
-    export_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="summarizer-app-")))
+    export_dir: Path = field(default_factory=lambda: _scratch_dir())
 
     @property
     def methods(self) -> list[str]:
@@ -64,6 +66,13 @@ class AppState:
     @property
     def translation_available(self) -> bool:
         return self.pipeline.translator is not None
+
+
+def _scratch_dir() -> Path:
+    """A folder for this process's exports, removed when the process ends."""
+    folder = Path(tempfile.mkdtemp(prefix="summarizer-app-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def load_app(
