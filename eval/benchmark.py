@@ -18,7 +18,7 @@ translate), then score what comes out.
 ``--task summarize`` (ANT headlines dev: ``{"id", "title", "text"}``)
     Each article (``text``) is summarised by every method: ``abstractive`` (mT5), ``extractive``
     (lead-biased LexRank, 1 sentence), ``lead-1`` and ``lead-2``, and the Arabic summary is scored with Arabic
-    ROUGE (:func:`eval.rouge.score_pairs`, XL-Sum tokenisation, no stemming or normalisation)
+    ROUGE (:func:`summarizer.rouge.score_pairs`, XL-Sum tokenisation, no stemming or normalisation)
     against the editors' headline (``title``). A headline is shorter and freer than an XL-Sum
     summary, so these figures are not comparable with the published XL-Sum ones. When the summary
     model cannot be loaded, ``abstractive`` is reported as unavailable, never replaced by the
@@ -404,7 +404,7 @@ def run_summarize(
     the reason, not scored with the fallback. An article the pipeline rejects scores as an empty
     summary and is listed in ``failed``.
     """
-    from eval.rouge import score_pairs
+    from summarizer.rouge import score_pairs
 
     if not articles:
         raise ValueError("no articles to score")

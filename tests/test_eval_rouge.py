@@ -1,4 +1,5 @@
-"""eval.rouge: Arabic ROUGE equal to XL-Sum's multilingual ROUGE, options, bootstrap CIs, CLI."""
+"""summarizer.rouge and its CLI eval.rouge: Arabic ROUGE equal to XL-Sum's multilingual ROUGE, options,
+bootstrap CIs, CLI."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ import sys
 import pytest
 from rouge_score import rouge_scorer
 
-from eval.rouge import (
+from eval.rouge import main
+from summarizer.rouge import (
     ArabicTokenizer,
     basic_tokens,
     bootstrap_ci,
-    main,
     score_pairs,
     split_letters_numbers,
 )
