@@ -38,7 +38,7 @@ neighbours rather than the engines.
 
 Writes ``speed.json`` (every figure, settings, library versions, machine), ``speed.md`` (tables,
 goals, notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
-``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tests' tiny models (CI, seconds).
+``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tiny test models of eval/models.py (CI, seconds).
 """
 
 from __future__ import annotations
@@ -55,11 +55,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from eval.data import FLORES101_SYSTEMS, add_data_root_option, data_path, data_root
 from eval.report import bar_chart, markdown_table, write_report
 from eval.standins import DEFAULT_CACHE, SEEDS, ensure_standins, read_info
 
 ROOT = Path(__file__).resolve().parents[1]
-FLORES_SYSTEMS = ROOT.parent / "shared" / "data" / "flores101-systems" / "devtest"
 REPORT_NAME = "speed"
 VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8")
 LABELS = {
@@ -198,10 +198,13 @@ def expected_output_tokens(engine, settings) -> int:
 
 
 # -- models --------------------------------------------------------------------------------
-def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
-    """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}."""
+def prepare_models(cache: Path, tiny: bool, log, data_root: str | Path | None = None) -> dict[str, dict]:
+    """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}.
+
+    ``data_root``: where the stand-ins' tokenizer corpus (NTREX-128 dev) is looked for.
+    """
     if tiny:
-        from tests.tiny_models import build_tiny_marian, build_tiny_mt5
+        from eval.models import build_tiny_marian, build_tiny_mt5
 
         folders = {}
         for kind, build in (("marian", build_tiny_marian), ("mt5", build_tiny_mt5)):
@@ -210,7 +213,7 @@ def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
                 build(folder)
             folders[kind] = folder
     else:
-        folders = ensure_standins(cache, log=log)
+        folders = ensure_standins(cache, log=log, data_root=data_root)
     models = {}
     for kind, folder in folders.items():
         models[kind] = {"hf": folder}
@@ -625,11 +628,13 @@ def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], sett
     return notes
 
 
-def translation_length_basis(sentences: list[list[str]]) -> dict:
-    """What a seed sentence's English translation would measure, to justify the forced N_t."""
+def translation_length_basis(sentences: list[list[str]], root: str | Path | None = None) -> dict:
+    """What a seed sentence's English translation would measure, to justify the forced N_t
+    (Opus-MT's FLORES-101 outputs are read under :func:`eval.data.data_root` ``(root)``)."""
     words = [len(s.split()) for ss in sentences for s in ss]
     basis: dict = {"arabic_words_per_sentence": statistics.mean(words) if words else None}
-    source, output = FLORES_SYSTEMS / "source.ar", FLORES_SYSTEMS / "opusmt.en"
+    systems = data_path(FLORES101_SYSTEMS, root)
+    source, output = systems / "source.ar", systems / "opusmt.en"
     if words and source.is_file() and output.is_file():
         count = lambda path: sum(len(line.split()) for line in path.read_text(encoding="utf-8").splitlines())  # noqa: E731
         ratio = count(output) / count(source)
@@ -649,7 +654,7 @@ def run_benchmark(args) -> dict:
 
     load_start = os.getloadavg()
     cache = Path(args.cache).expanduser()
-    models = prepare_models(cache, args.tiny, log)
+    models = prepare_models(cache, args.tiny, log, args.data_root)
     decoding = {
         "translation": TRANSLATION_DECODING.but(
             num_beams=args.beams, min_new_tokens=args.translation_tokens, max_new_tokens=args.translation_tokens),
@@ -731,7 +736,8 @@ def run_benchmark(args) -> dict:
         "naive_articles": naive_articles,
         "beams": args.beams,
         "translation_tokens": args.translation_tokens,
-        "translation_tokens_basis": translation_length_basis(sentences),
+        "translation_tokens_basis": translation_length_basis(sentences, args.data_root),
+        "data_root": str(data_root(args.data_root)),
         "summary_tokens": args.summary_tokens,
         "translation_decoding": asdict(decoding["translation"]),
         "summary_decoding": asdict(decoding["summary"]),
@@ -971,7 +977,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", default=str(Path("reports") / REPORT_NAME), help="report folder (default reports/speed)")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE),
                         help=f"where stand-ins and CTranslate2 exports are kept (default {DEFAULT_CACHE})")
-    parser.add_argument("--tiny", action="store_true", help="the tests' tiny models instead of the stand-ins (CI)")
+    parser.add_argument("--tiny", action="store_true", help="the tiny test models (eval/models.py) instead of the stand-ins (CI)")
     parser.add_argument("--articles", type=_positive, default=len(SEEDS), help="first N seed articles (default all)")
     parser.add_argument("--naive-articles", type=_positive, default=2,
                         help="run the naive baseline on the first K articles only (default 2: it is the slowest)")
@@ -994,6 +1000,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="OMP_WAIT_POLICY for torch and CTranslate2 (default PASSIVE: with the library default, threads "
              "spinning at OpenMP barriers made PyTorch 10-30x slower whenever another process used a core)",
     )
+    add_data_root_option(parser)
     parser.add_argument("--probe-memory", default=None, help=argparse.SUPPRESS)
     return parser
 

@@ -19,7 +19,7 @@ from summarizer.rouge import (
     score_pairs,
     split_letters_numbers,
 )
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
 ANT = SHARED_DATA / "ant-headlines" / "dev.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -58,7 +58,7 @@ def ant_pairs(n: int = 200) -> list[tuple[str, str]]:
     return pairs
 
 
-needs_ant = pytest.mark.skipif(not ANT.exists(), reason="../shared/data is absent")
+needs_ant = pytest.mark.skipif(not ANT.exists(), reason=NO_DATA)
 
 
 # ---------------------------------------------------------------- why a custom tokenizer
