@@ -18,7 +18,7 @@ translate), then score what comes out.
 ``--task summarize`` (ANT headlines dev: ``{"id", "title", "text"}``)
     Each article (``text``) is summarised by every method: ``abstractive`` (mT5), ``extractive``
     (lead-biased LexRank, 1 sentence), ``lead-1`` and ``lead-2``, and the Arabic summary is scored with Arabic
-    ROUGE (:func:`eval.rouge.score_pairs`, XL-Sum tokenisation, no stemming or normalisation)
+    ROUGE (:func:`summarizer.rouge.score_pairs`, XL-Sum tokenisation, no stemming or normalisation)
     against the editors' headline (``title``). A headline is shorter and freer than an XL-Sum
     summary, so these figures are not comparable with the published XL-Sum ones. When the summary
     model cannot be loaded, ``abstractive`` is reported as unavailable, never replaced by the
@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from eval.bleu import BleuResult, score_corpus
+from eval.data import ANT_DEV, NTREX_DEV, add_data_root_option, data_path
 from eval.report import bar_chart, cli_error, markdown_table, write_report
 from eval.split import build_article, dataset_name, score_document
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
@@ -55,12 +56,9 @@ if TYPE_CHECKING:
     from summarizer.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
 TASKS = ("translate", "summarize")
-DEFAULT_DATA = {
-    "translate": SHARED_DATA / "ntrex128" / "dev.jsonl",
-    "summarize": SHARED_DATA / "ant-headlines" / "dev.jsonl",
-}
+# Each task's default data set, relative to the data root (eval.data.data_root).
+DEFAULT_DATA = {"translate": NTREX_DEV, "summarize": ANT_DEV}
 DEFAULT_BEAMS = 4  # the published decoding of both default models
 # label -> (Pipeline summary_method, summary_sentences)
 SUMMARY_METHODS: dict[str, tuple[str, int]] = {
@@ -400,7 +398,7 @@ def run_summarize(
     the reason, not scored with the fallback. An article the pipeline rejects scores as an empty
     summary and is listed in ``failed``.
     """
-    from eval.rouge import score_pairs
+    from summarizer.rouge import score_pairs
 
     if not articles:
         raise ValueError("no articles to score")
@@ -717,6 +715,11 @@ def write_benchmark_report(out: str | Path, payload: dict) -> tuple[Path, str]:
 # CLI
 
 
+def default_data(task: str, root: str | Path | None = None) -> Path:
+    """The data set ``task`` reads unless ``--data`` names one: under :func:`eval.data.data_root` ``(root)``."""
+    return data_path(DEFAULT_DATA[task], root)
+
+
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
@@ -735,9 +738,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data",
         default=None,
-        help="JSONL file (default: ../shared/data/ntrex128/dev.jsonl for translate, "
-        "../shared/data/ant-headlines/dev.jsonl for summarize; flores200/devtest.jsonl also works for translate)",
+        help="JSONL file (default, under the data root: ntrex128/dev.jsonl for translate, "
+        "ant-headlines/dev.jsonl for summarize; flores200/devtest.jsonl also works for translate)",
     )
+    add_data_root_option(parser)
     parser.add_argument(
         "--summary-model",
         default=None,
@@ -790,7 +794,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print the report's JSON instead of the table")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    args.data = args.data or str(DEFAULT_DATA[args.task])
+    args.data = args.data or str(default_data(args.task, args.data_root))
     if not Path(args.data).is_file():
         parser.error(f"data file not found: {args.data}")
     args.out = args.out or str(Path("reports") / f"benchmark-{args.task}")

@@ -5,7 +5,8 @@ Why a wrapper at all: a BLEU figure is only comparable with another one computed
 them in a signature; we keep its defaults (13a tokenisation, exponential smoothing, mixed case,
 chrF with character 6-grams and beta 2, chrF++ = chrF plus word bigrams) and never print a score
 without its signature. With these defaults ``python -m eval.bleu`` reproduces the published BLEU
-of the FLORES-101 ar-en systems in ``../shared/data/flores101-systems`` to 0.1 (see the tests).
+of the FLORES-101 ar-en systems in ``flores101-systems/devtest`` under the data root (eval/data.py)
+to 0.1 (see the tests).
 
 References follow sacrebleu's layout: ``refs`` is a list of reference *streams*, each aligned
 with ``hyps`` (``refs[k][i]`` is the k-th reference of segment i), not a list per segment.

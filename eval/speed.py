@@ -32,13 +32,17 @@ articles; its figures and every ratio to it are then computed on those articles 
 says so). What-ifs (``--what-if-summary-beams``, default 2 and 1) run the int8 engines with fewer
 summary beams in the same per-article rotation; they are reported apart, as they change the output.
 
-``OMP_WAIT_POLICY`` is PASSIVE by default (``--omp-wait-policy``): with the OpenMP default, PyTorch
-became 10-30x slower whenever another process used one of the two cores, which would measure the
-neighbours rather than the engines.
+``OMP_WAIT_POLICY`` is PASSIVE by default (``--omp-wait-policy``): with the OpenMP default, threads
+spin at every barrier, so another process busy on a core slows PyTorch down and the run would measure
+the neighbours rather than the engines.
+
+Reports hold only what the run measured (and fixed facts of the method); the data root
+(``--data-root``, see eval/data.py) is where Opus-MT's FLORES-101 outputs and the stand-ins'
+tokenizer corpus are read.
 
 Writes ``speed.json`` (every figure, settings, library versions, machine), ``speed.md`` (tables,
 goals, notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
-``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tests' tiny models (CI, seconds).
+``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tiny test models of eval/models.py (CI, seconds).
 """
 
 from __future__ import annotations
@@ -55,11 +59,11 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from eval.data import FLORES101_SYSTEMS, add_data_root_option, data_path, data_root
 from eval.report import bar_chart, markdown_table, write_report
 from eval.standins import DEFAULT_CACHE, SEEDS, ensure_standins, read_info
 
 ROOT = Path(__file__).resolve().parents[1]
-FLORES_SYSTEMS = ROOT.parent / "shared" / "data" / "flores101-systems" / "devtest"
 REPORT_NAME = "speed"
 VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8")
 LABELS = {
@@ -83,6 +87,7 @@ GOAL_PEAK_MB = 1500.0  # 1.5 GB, decimal megabytes
 # int8 weights one mT5-base decoding step reads: the 250,112 x 768 output layer + 12 decoder layers
 # (self- and cross-attention 8 x 768 x 768, gated-GELU feed-forward 3 x 768 x 2048).
 MT5_INT8_BYTES_PER_STEP = 250_112 * 768 + 12 * (8 * 768 * 768 + 3 * 768 * 2048)
+ENGLISH_TOKENS_PER_WORD = 1.3  # assumed subword tokens per English word, to size the forced N_t
 MB = 1e6
 
 
@@ -198,10 +203,13 @@ def expected_output_tokens(engine, settings) -> int:
 
 
 # -- models --------------------------------------------------------------------------------
-def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
-    """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}."""
+def prepare_models(cache: Path, tiny: bool, log, data_root: str | Path | None = None) -> dict[str, dict]:
+    """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}.
+
+    ``data_root``: where the stand-ins' tokenizer corpus (NTREX-128 dev) is looked for.
+    """
     if tiny:
-        from tests.tiny_models import build_tiny_marian, build_tiny_mt5
+        from eval.models import build_tiny_marian, build_tiny_mt5
 
         folders = {}
         for kind, build in (("marian", build_tiny_marian), ("mt5", build_tiny_mt5)):
@@ -210,7 +218,7 @@ def prepare_models(cache: Path, tiny: bool, log) -> dict[str, dict]:
                 build(folder)
             folders[kind] = folder
     else:
-        folders = ensure_standins(cache, log=log)
+        folders = ensure_standins(cache, log=log, data_root=data_root)
     models = {}
     for kind, folder in folders.items():
         models[kind] = {"hf": folder}
@@ -553,16 +561,34 @@ def cpu_facts() -> dict:
 def _isa(settings: dict) -> str:
     flags = set(settings["cpu"]["flags"])
     if flags & {"avx512_vnni", "avx_vnni", "amx_int8"}:
-        return "with VNNI int8 instructions"
+        return "VNNI int8 instructions"
     if "avx512f" in flags:
         return "AVX-512 without VNNI"
     return "AVX2 only, no AVX-512 or VNNI" if "avx2" in flags else "no AVX2"
 
 
-def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], settings: dict) -> list[str]:
-    """Why a goal is missed, from the measured figures, and what would help."""
+def _what_if_savings(what_if: dict, base: dict | None) -> str:
+    """Each what-if's median seconds per article, and the change against ``base`` (the int8 variant's entry)."""
+    base_seconds = base["per_article"]["median_seconds"] if base else None
+    parts = []
+    for e in what_if.values():
+        pa = e["per_article"]
+        text = (f"{e['label'].removeprefix('what-if: ')}: {_fmt(pa['median_seconds'], 1)} s median "
+                f"(summary {_fmt(pa['median_summary_seconds'], 1)} s)")
+        if base_seconds and pa["median_seconds"] is not None:
+            change = pa["median_seconds"] - base_seconds
+            text += (f", {change:+.1f} s ({change / base_seconds:+.0%}) against {base['beams']['summary']} "
+                     "summary beams")
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], settings: dict,
+            models: dict | None = None) -> list[str]:
+    """Why a goal is missed, from this run's figures (and fixed facts of the method), and what would help."""
     notes = []
     int8, f32, trf = variants.get("ct2-int8"), variants.get("ct2-float32"), variants.get("transformers")
+    tiny = settings["mode"].startswith("tiny")
     for goal in goals:
         if goal["met"]:
             continue
@@ -570,67 +596,79 @@ def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], sett
             pa = int8["per_article"]
             summary, translation = pa["median_summary_seconds"] or 0, pa["median_translation_seconds"] or 0
             total = pa["median_seconds"] or 1
-            options = "; ".join(f"{e['label'].removeprefix('what-if: ')}: {e['per_article']['median_seconds']:.1f} s "
-                                f"median (summary {e['per_article']['median_summary_seconds']:.1f} s)"
-                                for e in what_if.values())
+            options = _what_if_savings(what_if, int8)
             traffic_gb = MT5_INT8_BYTES_PER_STEP * settings["summary_tokens"] / 1e9
             batch = int8.get("throughput") or {}
-            batched = f"{batch['seconds'] / batch['articles']:.1f} s" if batch else "n/a"
+            batched = (f"the {batch['articles']}-article batch run took {batch['seconds'] / batch['articles']:.1f} s "
+                       f"per article, against {total:.1f} s one at a time" if batch else "no batch run was measured")
             notes.append(
                 f"Per-article goal missed by {goal['shortfall']}. Of the {total:.1f} s median, the mT5 summary takes "
                 f"{summary:.1f} s ({summary / total:.0%}) and the translation {translation:.1f} s "
-                f"({translation / total:.0%}). Each summary step reads about {MT5_INT8_BYTES_PER_STEP / 1e6:.0f} MB "
-                "of int8 decoder weights, 192 MB of it the untied 250,112 x 768 output layer, whatever the number "
-                f"of beams: {settings['summary_tokens']} steps move about {traffic_gb:.0f} GB, so the summary is bound "
-                f"by memory bandwidth (about {traffic_gb / summary:.0f} GB/s here) more than by arithmetic."
-                + (f" Measured in the same rotation: {options}, so fewer beams save little." if options else "")
-                + f" Batching helps for the same reason (weights read once per step for every article in the batch): "
-                f"the 5-article batch run took {batched} per article. Levers for a single article: a smaller output "
-                "layer (keep only the vocabulary Arabic summaries use, or CTranslate2's vocabulary map), shorter "
-                "summaries (fewer steps), a machine with more memory bandwidth; translation is the smaller share."
+                f"({translation / total:.0%})."
+                + ("" if tiny else
+                   f" Each summary step of the mT5-base shape reads about {MT5_INT8_BYTES_PER_STEP / 1e6:.0f} MB of "
+                   "int8 decoder weights, 192 MB of it the untied 250,112 x 768 output layer, whatever the number of "
+                   f"beams: {settings['summary_tokens']} steps move about {traffic_gb:.0f} GB"
+                   + (f", about {traffic_gb / summary:.0f} GB/s over the measured summary time" if summary else "")
+                   + ", so the summary is bound by memory bandwidth more than by arithmetic.")
+                + (f" Fewer summary beams, measured in the same rotation: {options}." if options else "")
+                + f" Batching shares those weight reads (read once per step for every article in the batch): {batched}."
+                " Levers for a single article: a smaller output layer (keep only the vocabulary Arabic summaries use, "
+                "or CTranslate2's vocabulary map), shorter summaries (fewer steps), more memory bandwidth"
+                + ("; translation is the smaller share." if translation < summary else
+                   "; here translation takes the larger share.")
             )
         elif goal["goal"].startswith("CTranslate2 int8 translation") and int8 and f32 and trf:
             over_f32 = (int8["translation"]["tokens_per_second"] or 0) / (f32["translation"]["tokens_per_second"] or 1)
             f32_over_trf = f32["ratios"]["vs_transformers"]["translation_tokens_per_second"] or 0
             naive = variants.get("naive")
             batched_over_naive = (trf["ratios"].get("vs_naive") or {}).get("translation_tokens_per_second")
+            vnni = bool(set(settings["cpu"]["flags"]) & {"avx512_vnni", "avx_vnni", "amx_int8"})
             notes.append(
                 f"Translation speed-up goal missed ({goal['shortfall']}; {goal['detail']}). Here CTranslate2 "
                 f"float32 is {f32_over_trf:.2f}x the batched transformers engine and int8 adds {over_f32:.2f}x over "
                 "float32 (CTranslate2's published OPUS-MT en-de CPU figures, 4 threads: float32 525 vs transformers "
                 "147 tokens/s = 3.6x, int8 696 = 1.33x over float32, 4.7x in all). This CPU "
-                f"({settings['cpu']['model']}, {settings['cpu']['cores']} cores) has {_isa(settings)}, so int8 "
-                "matrix products gain less than on CPUs with VNNI; and the baseline (2) is the batched engine"
+                f"({settings['cpu']['model']}, {settings['cpu']['cores']} cores) has {_isa(settings)}"
+                + ("" if vnni else ", so int8 matrix products gain less than on CPUs with VNNI")
+                + "; and the baseline (2) is the batched engine"
                 + (f", already {batched_over_naive:.1f}x the one-sentence-per-call script "
                    f"({naive['translation']['tokens_per_second']:.0f} tokens/s)" if naive and batched_over_naive else "")
-                + ". Batch size does not close the gap (batches of 8 to 64, tried separately: int8 stayed about 3x "
-                "the transformers engine at the same batch size)."
+                + "."
             )
         elif goal["goal"].startswith("peak memory") and "ct2-int8" in memory:
             probe = memory["ct2-int8"]
+            weights = ""
+            if models:
+                counts = [(models[k].get("parameters") or models[k].get("loaded_parameters_transformers"))
+                          for k in ("mt5", "marian") if k in models]
+                if all(counts):
+                    weights = " (" + " + ".join(f"{c / 1e6:,.0f}M" if c >= 1e6 else f"{c:,}" for c in counts)
+                    weights += " weights)"
             notes.append(
                 f"Memory goal missed ({goal['shortfall']}): {probe['imports_rss_mb']:.0f} MB is the Python "
                 "process with the pipeline imported"
                 + (" (torch was imported too)" if probe.get("torch_imported") else " (torch not imported)")
                 + f", {probe['loaded_rss_mb'] - probe['imports_rss_mb']:.0f} MB the two int8 models with their "
-                f"tokenizers (582M + 77M weights, 250,112 + 62,834 pieces), "
-                f"{probe['peak_rss_mb'] - probe['loaded_rss_mb']:.0f} MB the work buffers of one article."
+                f"tokenizers{weights}, {probe['peak_rss_mb'] - probe['loaded_rss_mb']:.0f} MB the work buffers of "
+                "one article."
             )
     if settings["omp_wait_policy"] == "PASSIVE":
         notes.append(
-            "OMP_WAIT_POLICY=PASSIVE for every variant: with the OpenMP default, PyTorch's threads spin at each "
-            "barrier, and while another process used a core (other test runs shared this machine) the naive "
-            "Opus-MT-shaped baseline fell from about 20 to 1-2 tokens/s. PASSIVE costs a few percent on an idle "
-            "machine and keeps the comparison about the engines (`--omp-wait-policy unset` to measure the default)."
+            "OMP_WAIT_POLICY=PASSIVE for every variant: OpenMP threads sleep at barriers instead of spinning, so "
+            "that other processes on the machine disturb the comparison less (`--omp-wait-policy unset` measures "
+            "the library default)."
         )
     return notes
 
 
-def translation_length_basis(sentences: list[list[str]]) -> dict:
-    """What a seed sentence's English translation would measure, to justify the forced N_t."""
+def translation_length_basis(sentences: list[list[str]], root: str | Path | None = None) -> dict:
+    """What a seed sentence's English translation would measure, to justify the forced N_t
+    (Opus-MT's FLORES-101 outputs are read under :func:`eval.data.data_root` ``(root)``)."""
     words = [len(s.split()) for ss in sentences for s in ss]
     basis: dict = {"arabic_words_per_sentence": statistics.mean(words) if words else None}
-    source, output = FLORES_SYSTEMS / "source.ar", FLORES_SYSTEMS / "opusmt.en"
+    systems = data_path(FLORES101_SYSTEMS, root)
+    source, output = systems / "source.ar", systems / "opusmt.en"
     if words and source.is_file() and output.is_file():
         count = lambda path: sum(len(line.split()) for line in path.read_text(encoding="utf-8").splitlines())  # noqa: E731
         ratio = count(output) / count(source)
@@ -650,7 +688,7 @@ def run_benchmark(args) -> dict:
 
     load_start = os.getloadavg()
     cache = Path(args.cache).expanduser()
-    models = prepare_models(cache, args.tiny, log)
+    models = prepare_models(cache, args.tiny, log, args.data_root)
     decoding = {
         "translation": TRANSLATION_DECODING.but(
             num_beams=args.beams, min_new_tokens=args.translation_tokens, max_new_tokens=args.translation_tokens),
@@ -732,7 +770,8 @@ def run_benchmark(args) -> dict:
         "naive_articles": naive_articles,
         "beams": args.beams,
         "translation_tokens": args.translation_tokens,
-        "translation_tokens_basis": translation_length_basis(sentences),
+        "translation_tokens_basis": translation_length_basis(sentences, args.data_root),
+        "data_root": str(data_root(args.data_root)),
         "summary_tokens": args.summary_tokens,
         "translation_decoding": asdict(decoding["translation"]),
         "summary_decoding": asdict(decoding["summary"]),
@@ -763,7 +802,7 @@ def run_benchmark(args) -> dict:
                         "ct2_int8": folder_megabytes(models[kind]["int8"])},
         }
     payload = {"settings": settings, "models": model_facts, "variants": results, "what_if": what_if, "goals": goals}
-    payload["notes"] = explain(results, what_if, memory, goals, settings)
+    payload["notes"] = explain(results, what_if, memory, goals, settings, model_facts)
     payload["recommendation"] = recommend(results, what_if, memory)
     return payload
 
@@ -803,10 +842,8 @@ def recommend(variants: dict, what_if: dict, memory: dict) -> str:
     else:
         text += f"On this machine the measurements favour {LABELS[fastest]}. "
     if what_if:
-        text += "Fewer summary beams: " + "; ".join(
-            f"{e['label'].removeprefix('what-if: ')} {e['per_article']['median_seconds']:.1f} s per article"
-            for e in what_if.values()
-        ) + " (small gains, and a quality trade-off that random weights cannot measure)."
+        text += ("Fewer summary beams: " + _what_if_savings(what_if, variants.get("ct2-int8"))
+                 + " (they change the summaries: a quality trade-off that random weights cannot measure).")
     return text
 
 
@@ -903,10 +940,11 @@ def render_markdown(payload: dict, command: str) -> str:
         f"seed sentence (Opus-MT stand-in); summary inputs {mt5['summary_input_tokens']} tokens per article before "
         "the 512-token cut. "
         + ("The tiny models' tokenizers have 400 pieces. " if s["mode"].startswith("tiny") else
-           "The tokenizers are sentencepiece models trained on the seeds + NTREX-128 dev (about 9,700 real "
-           "pieces, about 1.6 tokens per seed word) padded with never-chosen dummy pieces to the published "
-           "vocabulary sizes; the real vocabularies could not be downloaded, so their tokens per word cannot be "
-           "checked here. ")
+           f"The tokenizers are sentencepiece models trained on {marian.get('tokenizer_corpus', 'the seeds')} "
+           f"({marian.get('trained_pieces', 'n/a')} / {mt5.get('trained_pieces', 'n/a')} real pieces, "
+           f"{marian.get('seed_tokens_per_word', 'n/a')} / {mt5.get('seed_tokens_per_word', 'n/a')} tokens per seed "
+           "word, Opus-MT / mT5 stand-in) padded with never-chosen dummy pieces to the published vocabulary sizes; "
+           "the real vocabularies could not be downloaded, so their tokens per word cannot be checked here. ")
         + "Output lengths are forced, so tokens/s does not depend on the tokenizer; only encoder work (input "
         "length) does.",
         _basis_note(s),
@@ -927,10 +965,12 @@ def _basis_note(s: dict) -> str:
             f"N_t = {s['translation_tokens']}: the seed sentences average {_fmt(basis['arabic_words_per_sentence'], 1)} "
             "Arabic words")
     if "expected_english_words_per_sentence" in basis:
+        expected = basis["expected_english_words_per_sentence"]
         note += (f"; Opus-MT's own FLORES-101 devtest translations have "
                  f"{basis['opusmt_english_words_per_arabic_word']:.2f} English words per Arabic word, so a seed "
-                 f"sentence would come out at about {basis['expected_english_words_per_sentence']:.0f} English words, "
-                 "about 35 tokens at an assumed 1.3 subword tokens per English word, plus EOS")
+                 f"sentence would come out at about {expected:.0f} English words, about "
+                 f"{expected * ENGLISH_TOKENS_PER_WORD:.0f} tokens at an assumed {ENGLISH_TOKENS_PER_WORD:g} subword "
+                 "tokens per English word, plus EOS")
     return note + "."
 
 
@@ -972,7 +1012,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", default=str(Path("reports") / REPORT_NAME), help="report folder (default reports/speed)")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE),
                         help=f"where stand-ins and CTranslate2 exports are kept (default {DEFAULT_CACHE})")
-    parser.add_argument("--tiny", action="store_true", help="the tests' tiny models instead of the stand-ins (CI)")
+    parser.add_argument("--tiny", action="store_true", help="the tiny test models (eval/models.py) instead of the stand-ins (CI)")
     parser.add_argument("--articles", type=_positive, default=len(SEEDS), help="first N seed articles (default all)")
     parser.add_argument("--naive-articles", type=_positive, default=2,
                         help="run the naive baseline on the first K articles only (default 2: it is the slowest)")
@@ -992,9 +1032,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--omp-wait-policy", default="PASSIVE", choices=("PASSIVE", "ACTIVE", "unset"),
-        help="OMP_WAIT_POLICY for torch and CTranslate2 (default PASSIVE: with the library default, threads "
-             "spinning at OpenMP barriers made PyTorch 10-30x slower whenever another process used a core)",
+        help="OMP_WAIT_POLICY for torch and CTranslate2 (default PASSIVE: threads sleep at OpenMP barriers "
+             "instead of spinning, so other processes on the machine disturb the measurement less)",
     )
+    add_data_root_option(parser)
     parser.add_argument("--probe-memory", default=None, help=argparse.SUPPRESS)
     return parser
 

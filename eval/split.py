@@ -38,14 +38,11 @@ from pathlib import Path
 
 import numpy as np
 
+from eval.data import FLORES200_DEVTEST, NTREX_DEV, add_data_root_option, data_path
 from eval.report import bar_chart, environment, markdown_table, write_report
 from summarizer.split import split_sentences
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = (
-    ROOT.parent / "shared" / "data" / "ntrex128" / "dev.jsonl",
-    ROOT.parent / "shared" / "data" / "flores200" / "devtest.jsonl",
-)
+DEFAULT_DATA = (NTREX_DEV, FLORES200_DEVTEST)  # relative to the data root (eval.data.data_root)
 DEFAULT_GLUED = (0.0, 0.3)
 DEFAULT_OUT = Path("reports") / "split"
 REPORT_NAME = "split"
@@ -428,14 +425,20 @@ def variant_name(glued: float) -> str:
     return "normal" if glued == 0 else f"glued {glued:.0%}"
 
 
+def default_data(root: str | Path | None = None) -> list[Path]:
+    """NTREX-128 dev and FLORES-200 devtest under :func:`eval.data.data_root` ``(root)``."""
+    return [data_path(relative, root) for relative in DEFAULT_DATA]
+
+
 def run_benchmark(
-    data: Sequence[str | Path] = DEFAULT_DATA,
+    data: Sequence[str | Path] | None = None,
     glued: Sequence[float] = DEFAULT_GLUED,
     limit: int | None = None,
     seed: int = 0,
     chosen: dict[str, Splitter] | None = None,
 ) -> list[Result]:
-    """Every splitter on every data set in every variant."""
+    """Every splitter on every data set (default: :func:`default_data`) in every variant."""
+    data = data if data is not None else default_data()
     chosen = chosen if chosen is not None else splitters()
     count_english = english_segmenter()
     results = []
@@ -670,9 +673,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--data",
         nargs="+",
-        default=[str(path) for path in DEFAULT_DATA],
-        help="JSONL files of {id, ar: [sentences]} (default: NTREX-128 dev and FLORES-200 devtest in ../shared/data)",
+        default=None,
+        help="JSONL files of {id, ar: [sentences]} (default: NTREX-128 dev and FLORES-200 devtest under the "
+        "data root)",
     )
+    add_data_root_option(parser)
     parser.add_argument(
         "--glued",
         type=float,
@@ -685,6 +690,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", default=str(DEFAULT_OUT), help="report folder (default: reports/split)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args = parser.parse_args(argv)
+    args.data = args.data or [str(path) for path in default_data(args.data_root)]
     if any(not 0.0 <= share <= 1.0 for share in args.glued):
         parser.error("--glued takes shares between 0 and 1")
     if args.limit is not None and args.limit < 1:

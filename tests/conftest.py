@@ -17,7 +17,11 @@ os.environ.setdefault("SUMMARIZER_CACHE", tempfile.mkdtemp(prefix="summarizer-te
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED_DATA = ROOT.parent / "shared" / "data"
+from eval.data import data_root  # noqa: E402  (after the path insert)
+
+# The evaluation data: $SUMMARIZER_DATA, else ../shared/data beside the checkout (eval/data.py).
+SHARED_DATA = data_root()
+NO_DATA = f"no evaluation data in {SHARED_DATA} (set SUMMARIZER_DATA)"  # skip reason
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 from eval import benchmark as bench
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
 NTREX = SHARED_DATA / "ntrex128" / "dev.jsonl"
 FLORES = SHARED_DATA / "flores200" / "devtest.jsonl"
 ANT = SHARED_DATA / "ant-headlines" / "dev.jsonl"
 needs_data = pytest.mark.skipif(
-    not (NTREX.is_file() and FLORES.is_file() and ANT.is_file()), reason="../shared/data is absent"
+    not (NTREX.is_file() and FLORES.is_file() and ANT.is_file()), reason=NO_DATA
 )
 # Random models never stop on their own: cap the output so that a run takes seconds.
 FAST = ["--limit", "3", "--beams", "1", "--max-new-tokens", "8", "--no-progress"]
@@ -134,7 +134,7 @@ def test_run_summarize_reports_a_missing_model_as_unavailable(tmp_path: Path):
 @pytest.fixture(scope="module")
 def translate_run(tiny_marian: Path, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     if not NTREX.is_file():
-        pytest.skip("../shared/data is absent")
+        pytest.skip(NO_DATA)
     out = tmp_path_factory.mktemp("bench") / "translate"
     proc = run_cli(
         "--task", "translate", "--data", str(NTREX), "--translation-model", str(tiny_marian),
@@ -146,7 +146,7 @@ def translate_run(tiny_marian: Path, tmp_path_factory) -> tuple[subprocess.Compl
 @pytest.fixture(scope="module")
 def summarize_run(tiny_mt5: Path, tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
     if not ANT.is_file():
-        pytest.skip("../shared/data is absent")
+        pytest.skip(NO_DATA)
     out = tmp_path_factory.mktemp("bench") / "summarize"
     proc = run_cli(
         "--task", "summarize", "--data", str(ANT), "--summary-model", str(tiny_mt5),

@@ -9,10 +9,10 @@ import sys
 import pytest
 
 from eval.bleu import main, read_lines, score_corpus
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
 FLORES = SHARED_DATA / "flores101-systems" / "devtest"
-needs_flores = pytest.mark.skipif(not FLORES.exists(), reason="../shared/data is absent")
+needs_flores = pytest.mark.skipif(not FLORES.exists(), reason=NO_DATA)
 
 
 def published() -> list[tuple[str, float]]:

@@ -1,4 +1,5 @@
-"""eval.rouge: Arabic ROUGE equal to XL-Sum's multilingual ROUGE, options, bootstrap CIs, CLI."""
+"""summarizer.rouge and its CLI eval.rouge: Arabic ROUGE equal to XL-Sum's multilingual ROUGE, options,
+bootstrap CIs, CLI."""
 
 from __future__ import annotations
 
@@ -10,15 +11,15 @@ import sys
 import pytest
 from rouge_score import rouge_scorer
 
-from eval.rouge import (
+from eval.rouge import main
+from summarizer.rouge import (
     ArabicTokenizer,
     basic_tokens,
     bootstrap_ci,
-    main,
     score_pairs,
     split_letters_numbers,
 )
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
 ANT = SHARED_DATA / "ant-headlines" / "dev.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -57,7 +58,7 @@ def ant_pairs(n: int = 200) -> list[tuple[str, str]]:
     return pairs
 
 
-needs_ant = pytest.mark.skipif(not ANT.exists(), reason="../shared/data is absent")
+needs_ant = pytest.mark.skipif(not ANT.exists(), reason=NO_DATA)
 
 
 # ---------------------------------------------------------------- why a custom tokenizer

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from eval import split as bench
-from tests.conftest import ROOT, SHARED_DATA
+from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
 NTREX = SHARED_DATA / "ntrex128" / "dev.jsonl"
 FLORES = SHARED_DATA / "flores200" / "devtest.jsonl"
-needs_data = pytest.mark.skipif(not (NTREX.is_file() and FLORES.is_file()), reason="../shared/data is absent")
+needs_data = pytest.mark.skipif(not (NTREX.is_file() and FLORES.is_file()), reason=NO_DATA)
 
 HAND_MADE = [
     {"id": "a", "ar": ["جملة أولى.", "جملة ثانية!", "عنوان بلا نقطة"], "en": []},
