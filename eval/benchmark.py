@@ -49,7 +49,13 @@ from eval.report import bar_chart, cli_error, markdown_table, write_report
 from eval.split import build_article, dataset_name, score_document
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from summarizer.errors import ModelLoadError
-from summarizer.options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, DEVICES, ENGINES
+from summarizer.options import (
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_TRANSLATION_MODEL,
+    DEVICES,
+    ENGINES,
+    LONG_INPUT_MODES,
+)
 from summarizer.split import split_sentences
 
 if TYPE_CHECKING:
@@ -773,7 +779,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--long-input",
         default="lead",
-        choices=("lead", "chunked"),
+        choices=list(LONG_INPUT_MODES),
         help="how mT5 reads articles over 512 tokens (default: lead, as XL-Sum was evaluated)",
     )
     parser.add_argument(

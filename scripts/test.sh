@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sets up (bash scripts/setup.sh dev), then runs the linter and the whole test suite.
+# Sets up (bash scripts/setup.sh dev), then runs the linters and the whole test suite.
 # Extra arguments go to pytest, e.g. bash scripts/test.sh -k split
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,4 +8,5 @@ bash scripts/setup.sh dev
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 ruff check .
+lint-imports  # the layers: app/CLI > pipeline > stages > engines > errors/options (pyproject.toml)
 python -m pytest "$@"
