@@ -42,8 +42,8 @@ class GpuUnusable(SummarizerError, RuntimeError):
     """CTranslate2 sees the GPU but cannot compute on it (its CUDA libraries are missing)."""
 
     advice = (
-        "CTranslate2's wheels are built against CUDA 12 and cuDNN 9: install those libraries (e.g. "
-        "`pip install nvidia-cublas-cu12 nvidia-cudnn-cu12`, with their lib folders on LD_LIBRARY_PATH), "
+        "CTranslate2's wheels need CUDA 12's cuBLAS (libcublas.so.12, libcublasLt.so.12), also on a CUDA 13 "
+        "driver: `pip install 'arabic-news-summarizer[gpu]'` installs it and the package loads it by itself; "
         "or use the GPU through PyTorch with `--engine transformers` (Python: engine='transformers'), "
         "or run on the CPU with `--device cpu`."
     )

@@ -38,6 +38,16 @@ DEVICES = ("cpu", "cuda")
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
 EXPORT_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
 DEFAULT_EXPORT_QUANTIZATION = "int8"
+# On a GPU, by role: half-precision activations suit tensor cores; mT5 overflows float16 (NaNs,
+# a known mT5 trait), so the summary model runs in bfloat16. On the CPU: the export's int8.
+GPU_COMPUTE_TYPES = {"summary": "bfloat16", "translation": "int8_float16"}
+
+
+def default_quantization(role: str, device: str, quantization: str | None) -> str | None:
+    """The compute type a model runs with when none is asked for (``None``: the export's own)."""
+    if quantization is not None or device != "cuda":
+        return quantization
+    return GPU_COMPUTE_TYPES.get(role)
 
 DEFAULT_SUMMARY_SENTENCES = 3
 DEFAULT_BEAMS = 4

@@ -15,7 +15,7 @@ import importlib.util
 import threading
 
 from ..errors import GpuUnusable, ModelLoadError, OptionError
-from ..options import DEVICES, ENGINES, QUANTIZATIONS, ROLES, check_choice
+from ..options import DEVICES, ENGINES, QUANTIZATIONS, ROLES, check_choice, default_quantization
 from .base import Seq2SeqEngine
 from .export import cached_export, ensure_export, first_line
 from .source import ModelSource
@@ -58,6 +58,8 @@ def load_engine(
     source = ModelSource.resolve(model)
     requested, engine = engine, resolve_engine(source, engine)
     _check_device(device, engine)
+    if engine == "ctranslate2":
+        quantization = default_quantization(role, device, quantization)
     key = (source.name, engine, device, quantization)
     with _LOCK:
         if key in _CACHE:
@@ -86,6 +88,8 @@ def load_engine(
 def _load_ctranslate2(source: ModelSource, role: str, device: str, quantization: str | None) -> Seq2SeqEngine:
     from .ctranslate2_engine import CTranslate2Engine
 
+    if device == "cuda":
+        _check_cublas()
     folder = ensure_export(source, quantization, role=role)
     return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization)
 
@@ -123,6 +127,16 @@ def _check_device(device: str, engine: str) -> None:
         found = torch.cuda.is_available()
     if not found:
         raise OptionError(f"device 'cuda' was asked for but the {engine} engine sees no CUDA GPU; use --device cpu")
+
+
+def _check_cublas() -> None:
+    """Load the ``gpu`` extra's cuBLAS, or say at load time (not at the first batch) that it is missing."""
+    from .cuda_libs import INSTALL_HINT, missing_cublas
+
+    missing = missing_cublas()
+    if missing:
+        raise GpuUnusable(f"CTranslate2 needs {' and '.join(missing)} (CUDA 12 cuBLAS) and cannot find "
+                          f"{'them' if len(missing) > 1 else 'it'}: {INSTALL_HINT}")
 
 
 def clear_cache() -> None:
