@@ -30,7 +30,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [ "$extras" = "dev" ] && ! command -v chromium >/dev/null 2>&1; then
+if [[ ",$extras," == *",dev,"* ]] && ! command -v chromium >/dev/null 2>&1; then
   echo "setup: installing Debian's chromium for the browser test"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
