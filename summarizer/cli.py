@@ -29,6 +29,10 @@ def _read_source(name: str) -> str:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("standard input is not UTF-8 text.") from None
+    from .documents import is_document_path, is_url, read_document
+
+    if is_url(name) or is_document_path(name):  # a web address, a saved web page, .docx or .pdf
+        return read_document(name).text
     return read_text_file(name)
 
 
@@ -107,7 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     split.set_defaults(func=cmd_split)
 
     run = sub.add_parser("run", help="summarise and translate articles")
-    run.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, or - for standard input")
+    run.add_argument("files", nargs="+", metavar="FILE",
+                     help="UTF-8 text files, web pages (.html), .docx or .pdf files, http(s):// addresses, or - for standard input")
     run.add_argument("--json", action="store_true", help="one JSON object per article, one per line (JSONL)")
     add_model_arguments(run)
     run.set_defaults(func=cmd_run)
