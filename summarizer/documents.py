@@ -21,6 +21,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,9 +255,19 @@ def _looks_like_an_article(lines: list[str]) -> bool:
             and max((len(line.split()) for line in lines), default=0) >= MIN_LONGEST_PARAGRAPH_WORDS)
 
 
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: its parts, unpacked, are read into memory
+
+
 def _docx(data: bytes, name: str) -> Document:
     import docx
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        unpacked = 0  # not a zip: python-docx says so below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(f"{name} is too big once unpacked ({_size(unpacked)}; at most {_size(MAX_UNPACKED_BYTES)}).")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # PackageNotFoundError, BadZipFile, KeyError, lxml's errors: all "not a .docx"

@@ -105,6 +105,15 @@ def test_bad_files_say_what_is_wrong(tmp_path, name, content, expected):
     assert name in str(caught.value) and str(tmp_path) not in str(caught.value)
 
 
+def test_a_docx_that_unpacks_to_something_huge_is_refused(tmp_path, monkeypatch):
+    import summarizer.documents as documents
+
+    path = make_docx(tmp_path / "bomb.docx", ARTICLE_LINES)
+    monkeypatch.setattr(documents, "MAX_UNPACKED_BYTES", 1_000)  # a real bomb would take the test's memory
+    with pytest.raises(InputError, match=r"bomb\.docx is too big once unpacked"):
+        read_file(path)
+
+
 def test_too_big_file_and_upload_names(tmp_path):
     path = tmp_path / "gradio-temp-name.html"
     shutil.copy(PAGES / "article.html", path)
