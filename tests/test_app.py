@@ -295,6 +295,10 @@ def test_counter_and_loading_an_article_over_the_limit(state):
     over = webapp.counter_html(150_000, 100_000)
     assert "over" in over and "150,000 / 100,000" in over and "too long" in over
     assert "100000" in webapp.counter_js(100_000)  # the browser counts against the same limit
+    big = Path(state.export_dir) / "long-article.txt"
+    big.write_text("قال الوزير إن المحادثات ستستأنف. " * 4_000, encoding="utf-8")  # 132,000 characters
+    article, message, _ = _article_and_message(webapp.load_upload(state, big))
+    assert len(article) > 100_000 and "over this page's limit of 100,000" in message and "max" not in message
 
 
 def test_after_a_summary_the_button_returns_and_the_notes_say_what_the_summary_is(state, seed_texts):

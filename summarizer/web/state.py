@@ -53,9 +53,6 @@ class Notice:
     headline: str  # Markdown, one short sentence: what is missing and what the page does instead
     details: str  # Markdown: the load error and how to get the model (commands)
 
-    def __str__(self) -> str:
-        return f"{self.headline} {self.details}"
-
 
 @dataclass
 class AppState:
