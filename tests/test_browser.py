@@ -349,6 +349,8 @@ def test_missing_translation_model_is_said_plainly_and_briefly(browser, tiny_mt5
         text = notice.inner_text()
         assert "No English translation" in text and "no-such-opus-mt" not in text  # the details are folded
         assert notice.bounding_box()["height"] < SIZES["phone"][1] / 2  # not a wall of commands on a phone
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "phone-390x844-missing-model-notice.png"))  # the first screen
         page.get_by_text("Why, and how to get the models").click()
         assert "no-such-opus-mt" in notice.inner_text() and "hf download" in notice.inner_text()
         assert page.locator("#aligned").is_visible()
