@@ -13,12 +13,15 @@ import argparse
 import logging
 import os
 from collections.abc import Sequence
+from functools import partial
 
 import gradio as gr
 
 from summarizer import render
 from summarizer import web as webapp
+from summarizer.documents import MAX_DOCUMENT_BYTES
 from summarizer.options import add_model_arguments, int_range
+from summarizer.web.api import file_reader, url_reader
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -30,6 +33,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="articles processed at the same time (1 suits a CPU; others wait in the queue)")
     parser.add_argument("--max-queue", type=int_range(1, 10_000), default=16, help="requests allowed to wait; more are refused")
     parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (off by default)")
+    parser.add_argument("--allow-private-urls", action="store_true",
+                        help="let the page fetch web addresses on this machine and its private networks "
+                             "(off: whoever uses the page could otherwise read your intranet through it)")
     return parser.parse_args(argv)
 
 
@@ -40,11 +46,12 @@ DELETE_CACHE = (3600, 3600)
 def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16,
                delete_cache: tuple[int, int] = DELETE_CACHE) -> gr.Blocks:
     """The page. ``state`` holds the models, loaded once by ``webapp.load_app``."""
-    with gr.Blocks(title="Arabic news summarizer", analytics_enabled=False, delete_cache=delete_cache) as demo:
+    seeds = webapp.examples()
+    with gr.Blocks(title="Arabic news summariser", analytics_enabled=False, delete_cache=delete_cache) as demo:
         gr.Markdown(
-            "# Arabic news summarizer\n"
-            "Paste an Arabic news article or upload a `.txt` file: get an Arabic summary, the article "
-            "translated into English sentence by sentence, and an English summary.\n\n"
+            "# Arabic news summariser\n"
+            "Paste an Arabic news article, upload a file or give a web address: get an Arabic summary, the "
+            "article translated into English sentence by sentence, and an English summary.\n\n"
             f"<small>{webapp.models_markdown(state)}</small>",
             elem_classes="app-title",
         )
@@ -52,68 +59,97 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         gr.Markdown(notice, visible=bool(notice), elem_classes="notice", elem_id="notice")
 
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
+            with gr.Column(scale=3, min_width=320):
+                gr.HTML('<h2 class="section">The article · <span lang="ar">المقال</span></h2>', js_on_load=None)
                 article = gr.Textbox(
-                    label="Arabic article · المقال", lines=12, max_lines=24, rtl=True,
+                    label="Arabic article", lines=12, max_lines=20, rtl=True, autoscroll=False,
                     placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
+                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
                 )
-            with gr.Column(scale=1, min_width=260):
-                upload = gr.File(label="…or upload a .txt file (UTF-8)", file_types=[".txt"], height=150,
-                                 elem_id="upload")
-                method = gr.Radio(
-                    webapp.method_choices(state), value=state.default_method, label="Summary method",
+                counter = gr.HTML(webapp.counter_html(0, state.max_chars), elem_id="char-count", js_on_load=None)
+                with gr.Row(equal_height=True, elem_id="url-row"):
+                    url = gr.Textbox(label="…or a web address", placeholder="https://…", max_lines=1, scale=4,
+                                     min_width=180, elem_id="url")
+                    fetch = gr.Button("Fetch", scale=1, min_width=80, elem_id="fetch")
+                    upload = gr.UploadButton("Upload a file", file_types=webapp.UPLOAD_TYPES, scale=1, min_width=150,
+                                             elem_id="upload-button")
+                input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
+                examples = gr.Dataset(
+                    components=["textbox"], samples=[[label] for label, _ in seeds], type="index",
+                    label="Example articles (click one to load it)", elem_id="examples", visible=bool(seeds),
                 )
+            with gr.Column(scale=2, min_width=280):
+                gr.HTML('<h2 class="section">Summarise</h2>', js_on_load=None)
+                method = gr.Radio(webapp.method_choices(state), value=state.default_method, label="Summary")
                 long_input = gr.Radio(
-                    webapp.long_input_choices(), value=state.default_long_input, label="Long articles (mT5)",
-                    info="mT5 reads 512 tokens: the lead, or the whole article in chunks",
-                    visible=state.pipeline.summarizer is not None,
+                    webapp.long_input_choices(), value=state.default_long_input, label="Long articles",
+                    info="mT5 reads about 512 tokens (300-400 words) at a time",
+                    visible=state.pipeline.summarizer is not None and state.default_method == "abstractive",
                 )
-                run = gr.Button("Summarise", variant="primary", elem_id="summarize")
-                clear = gr.ClearButton(value="Clear")
-        seeds = webapp.examples()
-        if seeds:
-            gr.Examples(
-                [[text] for _, text in seeds], inputs=[article], example_labels=[label for label, _ in seeds],
-                label="Example articles (click one to load it)",
-            )
+                with gr.Row():
+                    run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
+                    clear = gr.Button("Clear", elem_id="clear", scale=1)
+                status = gr.Markdown("", elem_id="status", elem_classes="status")
 
-        gr.Markdown("## Results")
-        with gr.Row(equal_height=False):
-            with gr.Column():
+        with gr.Column(elem_id="results"):
+            gr.HTML('<h2 class="section">Results</h2>', js_on_load=None)
+            gr.HTML("<p>The article was changed after these results were made: press <strong>Summarise</strong> "
+                    "to update them.</p>", elem_id="stale-hint", js_on_load=None)
+            with gr.Row(equal_height=False):
                 summary_ar = gr.Textbox(
-                    label="Arabic summary · الملخص", lines=4, rtl=True, buttons=["copy"], interactive=False,
-                    elem_id="summary-ar", elem_classes="arabic",
+                    label=webapp.SUMMARY_AR_LABEL, lines=4, rtl=True, buttons=["copy"], interactive=False,
+                    elem_id="summary-ar", elem_classes=["arabic", "result-box"], min_width=300,
+                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
                 )
                 summary_en = gr.Textbox(
                     label="English summary", lines=4, buttons=["copy"], interactive=False, elem_id="summary-en",
+                    elem_classes="result-box", min_width=300, html_attributes=gr.InputHTMLAttributes(lang="en"),
                 )
-            with gr.Column():
+            with gr.Row():
+                json_file = gr.DownloadButton("Download JSON", size="sm", interactive=False, elem_id="download-json")
+                markdown_file = gr.DownloadButton("Download Markdown", size="sm", interactive=False,
+                                                  elem_id="download-md")
+            gr.HTML('<h3 class="section">The article and its translation, sentence by sentence</h3>', js_on_load=None)
+            aligned = gr.HTML(render.aligned_html([]), elem_id="aligned", elem_classes="result-box", js_on_load=None)
+            with gr.Accordion("The English translation as plain text", open=False):
                 translation = gr.Textbox(
                     label="English translation (one line per Arabic sentence)", lines=10, max_lines=20,
                     buttons=["copy"], interactive=False, elem_id="translation",
                     placeholder=None if state.translation_available else "No translation model: see the notice above.",
                 )
-        status = gr.Markdown("", label="Status", show_label=False, elem_classes="status", elem_id="status")
-        with gr.Row():
-            json_file = gr.DownloadButton("Download JSON", variant="secondary", size="sm", elem_id="download-json")
-            markdown_file = gr.DownloadButton("Download Markdown", variant="secondary", size="sm",
-                                              elem_id="download-md")
-        gr.Markdown("### Sentence by sentence")
-        aligned = gr.HTML(render.aligned_html([]), label="Aligned sentences (HTML)", elem_id="aligned",
-                          js_on_load=None)
-        with gr.Accordion("Full result (JSON)", open=False):
-            result = gr.JSON(label="Result")
+            with gr.Accordion("Full result (JSON)", open=False):
+                result = gr.JSON(label="Result", elem_id="result-json")
 
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result]
+        loaded = [article, input_status, *outputs]
 
         def on_summarize(text, summary_method, long_input, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON)."""
             return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress))
 
-        run.click(on_summarize, [article, method, long_input], outputs, api_name="summarize")
-        upload.upload(webapp.load_file, [upload, article], [article, status], api_name="load_file",
-                      api_visibility="undocumented")
-        clear.add([article, upload, *outputs])
+        # The button says it is busy, the progress shows beside it, then the notes beside the summary.
+        started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
+        done = started.then(on_summarize, [article, method, long_input], outputs, api_name="summarize",
+                            show_progress_on=[status])
+        done.then(partial(webapp.after_summary, state), [result, method],
+                  [run, summary_ar, summary_en, json_file, markdown_file], queue=False, api_visibility="private")
+
+        # A new article clears the results of the previous one.
+        examples.click(partial(webapp.load_example, state), [examples], loaded, api_visibility="private")
+        upload.upload(partial(webapp.load_upload, state), [upload], loaded, api_visibility="private",
+                      show_progress_on=[input_status])
+        for trigger in (fetch.click, url.submit):
+            trigger(partial(webapp.load_url, state), [url], loaded, api_visibility="private",
+                    show_progress_on=[input_status])
+        clear.click(webapp.clear_all, None, [article, url, input_status, *outputs], queue=False,
+                    api_visibility="private")
+        article.change(None, [article], [counter], js=webapp.counter_js(state.max_chars), queue=False)
+        method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
+                      api_visibility="private")
+
+        # The new inputs through the API: an article from a web address or a file, ready for /summarize.
+        gr.api(url_reader(state), api_name="read_url")
+        gr.api(file_reader(state), api_name="read_file")
     demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
     return demo
 
@@ -126,9 +162,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     state = webapp.load_app(
         args.summary_model, args.translation_model, summary_method=args.summary_method,
         long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
+        allow_private_urls=args.allow_private_urls,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size="5mb",
+    demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",
                 **webapp.launch_style())
 
 

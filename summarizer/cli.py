@@ -26,6 +26,10 @@ def _read_source(name: str) -> str:
     """The text of FILE, or of standard input for ``-``; errors name the source."""
     if name == "-":
         return decode_utf8(sys.stdin.buffer.read(), "standard input")
+    from .documents import is_document_path, is_url, read_document
+
+    if is_url(name) or is_document_path(name):  # a web address, a saved web page, .docx or .pdf
+        return read_document(name).text
     return read_text_file(name)
 
 
@@ -111,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     split.set_defaults(func=cmd_split)
 
     run = sub.add_parser("run", help="summarise and translate articles")
-    run.add_argument("files", nargs="+", metavar="FILE", help="UTF-8 text files, or - for standard input")
+    run.add_argument("files", nargs="+", metavar="FILE",
+                     help="UTF-8 text files, web pages (.html), .docx or .pdf files, http(s):// addresses, or - for standard input")
     run.add_argument("--json", action="store_true", help="one JSON object per article, one per line (JSONL)")
     add_model_arguments(run)
     run.set_defaults(func=cmd_run)

@@ -8,8 +8,11 @@ page never runs what an article holds.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
+from .extractive import content_terms
 from .pipeline import Result
+from .split import split_sentences
 
 STAGE_LABELS = {
     "clean": "Cleaning",
@@ -21,6 +24,78 @@ STAGE_LABELS = {
 
 
 # -- pieces shared by the views -------------------------------------------------------------
+def describe_method(summary_method: str) -> str:
+    """A result's ``summary_method`` (``abstractive-lead``, ``lead-3``...) in words."""
+    kind, _, detail = (summary_method or "").partition("-")
+    if kind == "abstractive":
+        read = "the whole article, in parts" if detail == "chunked" else "the first 512 tokens"
+        return f"Abstractive (mT5), from {read}"
+    if kind == "extractive":
+        return "Extractive (LexRank): the article's most central sentences"
+    if kind == "lead":
+        return f"Lead: the article's first {detail} sentences" if detail.isdigit() else "Lead: the first sentences"
+    return summary_method or "none"
+
+
+@dataclass
+class SummarySources:
+    """Which article sentences (0-based) each summary sentence draws on.
+
+    ``exact``: the summary is made of these sentences (extractive, lead); otherwise they are the
+    sentences that share the most content words with it (abstractive), an approximation.
+    """
+
+    exact: bool
+    sentences: list[tuple[str, list[int]]] = field(default_factory=list)  # (summary sentence, sources)
+
+    @property
+    def used(self) -> list[int]:
+        return sorted({i for _, sources in self.sentences for i in sources})
+
+
+# A summary sentence draws on an article sentence that holds at least this share of its content
+# words; the best one always counts, others only when nearly as close (at most MAX_SOURCES).
+MIN_OVERLAP, NEAR_BEST, MAX_SOURCES = 0.3, 0.75, 3
+
+
+def summary_sources(result: Result) -> SummarySources:
+    """Where the summary comes from: exact for extractive/lead summaries, by word overlap otherwise."""
+    sentences = result.sentences
+    summary = (result.summary_ar or "").strip()
+    if not sentences or not summary:
+        return SummarySources(exact=True)
+    if not result.summary_method.startswith("abstractive"):
+        exact = _exact_sources(sentences, summary)
+        if exact is not None:
+            return exact
+    article_terms = [set(content_terms(s)) for s in sentences]
+    out = SummarySources(exact=False)
+    for sentence in split_sentences(summary):
+        terms = set(content_terms(sentence))
+        if not terms:
+            out.sentences.append((sentence, []))
+            continue
+        scores = [len(terms & a) / len(terms) for a in article_terms]
+        best = max(scores)
+        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        chosen = [i for i in ranked[:MAX_SOURCES]
+                  if scores[i] >= MIN_OVERLAP and (i == ranked[0] or scores[i] >= NEAR_BEST * best)]
+        out.sentences.append((sentence, sorted(chosen)))
+    return out
+
+
+def _exact_sources(sentences: list[str], summary: str) -> SummarySources | None:
+    """The article sentences an extractive summary is made of, in order (None if it is not)."""
+    found, position = [], 0
+    for i, sentence in enumerate(sentences):
+        if summary.startswith(sentence, position):
+            found.append((sentence, [i]))
+            position += len(sentence)
+            while position < len(summary) and summary[position].isspace():
+                position += 1
+    return SummarySources(exact=True, sentences=found) if found and position >= len(summary) else None
+
+
 def describe_model(role: str, model: dict | None) -> str:
     if not model:
         return f"{role}: none" + (" (extractive, no model)" if role == "summary" else " (off)")
@@ -115,21 +190,53 @@ def to_markdown(result: Result) -> str:
 
 
 # -- HTML -----------------------------------------------------------------------------------
-def aligned_html(translation: list[dict]) -> str:
-    """Each Arabic sentence beside its English translation: a table, Arabic cells right-to-left."""
+def aligned_html(translation: list[dict], sources: SummarySources | None = None) -> str:
+    """Each Arabic sentence beside its English translation, Arabic right-to-left.
+
+    Every sentence carries ``data-i`` (its number) on both sides, so that the page can light up
+    a sentence's counterpart; with ``sources``, the sentences the summary draws on are marked and
+    listed above the table.
+    """
     if not translation:
-        return '<p class="aligned-empty">The sentence-by-sentence view appears here.</p>'
+        return '<p class="aligned-empty">The article and its translation appear here, sentence by sentence.</p>'
+    used = set(sources.used) if sources else set()
     rows = []
     for n, pair in enumerate(translation, 1):
-        english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">—</span>'
+        english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">(no translation)</span>'
+        marked = n - 1 in used
+        mark = ' <span class="in-summary-mark" title="Used in the summary">Σ<span class="sr-only"> (in the summary)</span></span>' \
+            if marked else ""
         rows.append(
-            f'<tr><td class="num">{n}</td>'
-            f'<td class="ar" dir="rtl" lang="ar">{html.escape(pair.get("ar") or "")}</td>'
-            f'<td class="en" dir="ltr" lang="en">{english}</td></tr>'
+            f'<tr id="sentence-{n}" class="pair{" in-summary" if marked else ""}">'
+            f'<td class="num">{n}{mark}</td>'
+            f'<td class="ar" dir="rtl" lang="ar" tabindex="0" data-i="{n}">{html.escape(pair.get("ar") or "")}</td>'
+            f'<td class="en" dir="ltr" lang="en" tabindex="0" data-i="{n}">{english}</td></tr>'
         )
     return (
-        '<table class="aligned">'
-        '<thead><tr><th class="num">#</th><th class="ar" dir="rtl" lang="ar">العربية (Arabic)</th>'
-        '<th class="en" dir="ltr" lang="en">English</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        '<div class="aligned-view">'
+        + (_sources_html(sources) if sources and sources.sentences else "")
+        + '<table class="aligned"><caption class="sr-only">The article, each Arabic sentence beside its English '
+        'translation</caption>'
+        '<thead><tr><th class="num" scope="col">#</th><th class="ar" dir="rtl" lang="ar" scope="col">العربية (Arabic)</th>'
+        '<th class="en" dir="ltr" lang="en" scope="col">English</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _sources_html(sources: SummarySources) -> str:
+    """The legend above the table: which sentences the summary draws on, each a link to its row."""
+
+    def links(indices: list[int]) -> str:
+        if not indices:
+            return '<span class="aligned-empty">no close match</span>'
+        return " ".join(f'<a class="src-link" href="#sentence-{i + 1}" data-i="{i + 1}">{i + 1}</a>' for i in indices)
+
+    if sources.exact:
+        return (f'<p class="sources"><strong>The summary is made of sentences</strong> {links(sources.used)} '
+                '<span class="hint">(marked Σ below)</span></p>')
+    items = "".join(
+        f'<li>summary sentence {n}: {links(indices)}</li>' for n, (_, indices) in enumerate(sources.sentences, 1)
+    )
+    return ('<div class="sources"><p><strong>The summary draws on</strong> <span class="hint">(the article '
+            'sentences that share the most words with each summary sentence; marked Σ below)</span></p>'
+            f'<ul>{items}</ul></div>')

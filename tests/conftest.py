@@ -57,3 +57,16 @@ def _offline(monkeypatch):
     """No test may reach for the network: the hub is unreachable here anyway."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_VERBOSITY", "error")
+
+
+@pytest.fixture(scope="session")
+def local_site(tmp_path_factory):
+    """Saved web pages (and the Word and PDF files below) served on 127.0.0.1 for the whole session."""
+    from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, LocalSite, make_docx, make_pdf
+
+    root = tmp_path_factory.mktemp("site")
+    make_docx(root / "article.docx", ARTICLE_LINES, title=ARTICLE_TITLE)
+    make_pdf(root / "article.pdf", ARTICLE_LINES, title=ARTICLE_TITLE)
+    make_pdf(root / "scanned.pdf", [])
+    with LocalSite(root) as site:
+        yield site

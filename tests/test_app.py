@@ -27,7 +27,9 @@ FAST = {
 
 @pytest.fixture(scope="module")
 def state(tiny_mt5, tiny_marian, tmp_path_factory) -> webapp.AppState:
-    return webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path_factory.mktemp("exports"), **FAST)
+    # allow_private_urls: the tests' web pages are served on 127.0.0.1
+    return webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path_factory.mktemp("exports"),
+                           allow_private_urls=True, **FAST)
 
 
 @pytest.fixture(scope="module")
@@ -66,22 +68,26 @@ def test_seed_article_gives_every_output(seed_output, state):
     assert len(lines) == len(result["sentences"]) == len(result["translation"]) > 3
     assert lines == [p["en"] for p in result["translation"]]
     assert all(lines)
-    assert out.aligned.count("<tr>") == len(result["sentences"]) + 1  # + the header row
+    assert out.aligned.count("<tr") == len(result["sentences"]) + 1  # + the header row
+    assert out.aligned.count('data-i="') >= 2 * len(result["sentences"])  # both sides, for highlighting
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result
     assert result["summary_method"] == "abstractive-lead"
 
 
 def test_status_names_models_method_timings_and_warnings(seed_output, state, tiny_mt5, tiny_marian):
     status = seed_output.status
-    assert "abstractive-lead" in status
-    assert str(tiny_mt5) in status and str(tiny_marian) in status and "(ctranslate2)" in status
+    assert status.startswith("✔ **Done**") and "Abstractive (mT5), from the first 512 tokens" in status
+    # models by name, not by the folder's path (a developer's detail)
+    assert "summary: tiny-mt5 (CTranslate2)" in status and "translation: tiny-marian (CTranslate2)" in status
+    assert str(tiny_mt5.parent) not in status
     for stage in ("cleaning", "splitting", "summarising", "translating sentence", "translating the summary"):
         assert stage in status.lower()
     assert "total" in status
-    # seed 001 is longer than mT5's 512 tokens: the cut is reported
+    # seed 001 is longer than mT5's 512 tokens: the cut is reported, in the page's words
     assert any("512 tokens" in w for w in seed_output.result["warnings"])
     for warning in seed_output.result["warnings"]:
-        assert render.md_text(warning) in status
+        assert render.md_text(webapp.page_warning(warning)) in status
+    assert "long_input=" not in status and "The whole article, in parts" in status
 
 
 def test_cleaning_artifacts_are_reported(state, seed_texts):
@@ -109,14 +115,15 @@ def test_progress_goes_through_every_stage(state, seed_texts):
         ("   \n  ", "extractive", "empty"),
         (None, "extractive", "empty"),
         ("This is an English news article about the weather in London today.", "extractive", "does not look Arabic"),
-        ("خبر " * 30_000, "lead", "over the limit"),
+        ("خبر " * 30_000, "lead", "this page takes at most 100,000"),
         ("قال الوزير إن المحادثات ستستأنف.", "summarize-it", "Unknown summary method"),
     ],
 )
-def test_bad_input_gives_a_clear_message_not_an_exception(state, text, method, expected):
-    with pytest.warns(UserWarning, match=expected):  # gr.Warning: a toast in the page
-        out = webapp.summarize(state, text, method, "lead")
-    assert expected in out.status and "Error" in out.status
+def test_bad_input_gives_a_clear_message_not_an_exception(state, text, method, expected, recwarn):
+    out = webapp.summarize(state, text, method, "lead")
+    assert not recwarn.list  # no toast titled "Warning" beside a page that says "Error"
+    assert expected in out.status and out.status.startswith("✘ **Error:**")
+    assert "--max-chars" not in out.status and "max_chars" not in out.status
     assert "Traceback" not in out.status
     assert out.result == {"error": out.result["error"]} and expected in out.result["error"]
     assert out.summary_ar == out.translation == out.aligned == ""
@@ -136,8 +143,7 @@ def test_file_upload_utf8_and_bom(tmp_path, seed_texts):
 def test_file_upload_not_utf8_names_the_file_and_keeps_the_text(tmp_path):
     path = tmp_path / "cp1256-article.txt"
     path.write_bytes("قال الوزير إن المحادثات ستستأنف.".encode("cp1256"))
-    with pytest.warns(UserWarning, match="not UTF-8"):
-        text, status = webapp.load_file(str(path), "the text already in the box")
+    text, status = webapp.load_file(str(path), "the text already in the box")
     assert text == "the text already in the box"
     assert "cp1256-article.txt" in status and "not UTF-8" in status
     assert str(tmp_path) not in status  # the upload's temp folder is not shown
@@ -169,29 +175,55 @@ def test_aligned_view_escapes_html_and_is_rtl():
     assert "<script>" not in view and "&lt;script&gt;alert(1)&lt;/script&gt;" in view
     assert "<b>" not in view and "&lt;b&gt;&amp;&lt;/b&gt;" in view
     assert view.count('dir="rtl"') == 3  # the header and both Arabic cells
-    assert 'class="aligned-empty"' in view  # a missing translation is shown as a dash
+    assert view.count('lang="ar"') == 3
+    assert 'class="aligned-empty"' in view  # a missing translation says so
     md = render.to_markdown(Result(sentences=["x"], summary_ar="<script>x</script>", translation=pairs))
     assert "<script>" not in md
 
 
-def test_examples_are_the_seed_articles_labelled_by_their_first_words(seed_texts):
+def test_examples_are_the_seed_articles_labelled_by_headline_or_first_sentence_and_source(seed_texts):
     found = webapp.examples()
     assert [text for _, text in found] == seed_texts
-    for label, text in found:
-        assert label.rstrip(" …") == " ".join(text.split()[:7])
+    labels = [label for label, _ in found]
+    assert all(len(label) <= 60 for label in labels)  # Gradio cuts a label after 60 characters
+    assert not labels[0].startswith("وأضاف")  # seed 000 opens with a quotation's second half
+    assert labels[0].startswith("ووجه المبعوث الأممي")  # ...its first news sentence instead
+    assert labels[1].endswith(" · موقع روسيا اليوم")  # the source the article names
+    assert labels[3] == "دي ميستورا في موسكو لإنقاذ الهدنة في سوريا"  # the headline
+
+
+def test_summary_sources_are_exact_for_extractive_and_by_overlap_for_abstractive(state, seed_texts):
+    extractive = state.pipeline(seed_texts[1], summary_method="extractive")
+    sources = render.summary_sources(extractive)
+    assert sources.exact and len(sources.used) == 3
+    assert " ".join(extractive.sentences[i] for i in sources.used) == extractive.summary_ar
+    view = render.aligned_html(extractive.translation, sources)
+    assert view.count('class="pair in-summary"') == 3
+    for i in sources.used:
+        assert f'href="#sentence-{i + 1}" data-i="{i + 1}"' in view
+
+    made_up = Result(sentences=extractive.sentences, summary_method="abstractive-lead",
+                     summary_ar=f"{extractive.sentences[4]} جملة لا علاقة لها بالمقال إطلاقا.")
+    overlap = render.summary_sources(made_up)
+    assert not overlap.exact and [indices for _, indices in overlap.sentences] == [[4], []]
 
 
 def test_startup_without_summary_model_falls_back_to_extractive(tiny_marian, tmp_path, seed_texts):
     state = webapp.load_app(str(tmp_path / "missing-mt5"), str(tiny_marian), **FAST)
     notice = webapp.notice_markdown(state)
     assert "missing-mt5" in notice and "does not exist" in notice and "extractive" in notice.lower()
+    headline, _, details = notice.partition("<details>")
+    assert "missing-mt5" not in headline and "hf download" not in headline  # commands are folded away
+    assert "hf download" in details
     assert state.methods == ["extractive", "lead"] and state.default_method == "extractive"
     choices = {value: label for label, value in webapp.method_choices(state)}
     assert list(choices) == ["abstractive", "extractive", "lead"] and "not loaded" in choices["abstractive"]
     out = webapp.summarize(state, seed_texts[0], "abstractive", "lead")  # e.g. an API call
     assert out.result["summary_method"] == "extractive-lexrank" and out.summary_ar
-    assert out.status.count("Falling back to the extractive summary") == 1  # said once, not twice
-    assert out.status.count("extractive summary") == 1
+    assert any("Falling back to the extractive summary" in w for w in out.result["warnings"])
+    assert "Falling back" not in out.status  # the notice at the top says it once, not every status
+    note, _ = webapp.summary_notes(state, out.result, "abstractive")  # ...and beside the summary
+    assert "Extractive" in note and "mT5, which is not loaded" in note
 
 
 def test_startup_without_translation_model_still_summarises(tiny_mt5, tmp_path, seed_texts):
@@ -202,13 +234,85 @@ def test_startup_without_translation_model_still_summarises(tiny_mt5, tmp_path, 
     assert "hf download Helsinki-NLP/opus-mt-ar-en" in notice and "--translation-model" in notice
     out = webapp.summarize(state, seed_texts[0], "lead", None)
     assert out.summary_ar and out.translation == "" and out.summary_en == ""
-    assert "translation: none (off)" in out.status and "Translation is off" in out.status
+    assert "translation: none" in out.status and "Translation is off" not in out.status  # in the notice
     assert len(out.result["translation"]) == len(out.result["sentences"])
 
 
 def test_startup_with_every_model_shows_no_notice(state):
     assert webapp.notice_markdown(state) == ""
     assert state.methods == ["abstractive", "extractive", "lead"]
+
+
+# -- around a summary: loading an article, the counter, the notes ----------------------------
+def _article_and_message(loaded: list) -> tuple:
+    article, message, *results = loaded
+    assert len(results) == len(webapp.Outputs._fields)
+    return article, message, results
+
+
+def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, local_site):
+    from tests.sample_documents import ARTICLE_LINES, make_docx
+
+    for loaded in (
+        webapp.load_example(state, 3),
+        webapp.load_upload(state, make_docx(tmp_path / "story.docx", ARTICLE_LINES)),
+        webapp.load_url(state, local_site.url("article.html")),
+    ):
+        article, message, results = _article_and_message(loaded)
+        assert article and message.startswith("Loaded ") and "Press **Summarise**" in message
+        summary_ar, translation, summary_en, aligned, status, json_file, md_file, result = results
+        assert summary_ar["value"] == summary_en["value"] == "" and summary_ar["info"] is None
+        assert translation == "" and status == "" and result is None and "aligned-empty" in aligned
+        assert json_file == md_file == {"value": None, "interactive": False, "__type__": "update"}
+    assert webapp.load_example(state, 3)[0] == seed_texts[3]
+    assert "story.docx" in webapp.load_upload(state, tmp_path / "story.docx")[1]
+
+
+def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_path, local_site):
+    scanned = tmp_path / "scan.pdf"
+    from tests.sample_documents import make_pdf
+
+    make_pdf(scanned, [])
+    for loaded, expected in (
+        (webapp.load_upload(state, scanned), "scan.pdf has no text to read"),
+        (webapp.load_url(state, local_site.url("section-index.html")), "No article found"),
+        (webapp.load_url(state, ""), "Type or paste a web address"),
+    ):
+        article, message, results = _article_and_message(loaded)
+        assert message.startswith("✘ **Error:**") and expected in message
+        assert article == {"__type__": "update"} and all(r == {"__type__": "update"} for r in results)
+
+
+def test_the_page_does_not_fetch_local_addresses_unless_allowed(tiny_marian, local_site):
+    closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)
+    assert not closed.allow_private_urls
+    _, message, _ = _article_and_message(webapp.load_url(closed, local_site.url("article.html")))
+    assert "local or private network" in message
+
+
+def test_counter_and_loading_an_article_over_the_limit(state):
+    assert webapp.counter_html(1234, 100_000) == '<p class="char-count">1,234 / 100,000 characters</p>'
+    over = webapp.counter_html(150_000, 100_000)
+    assert "over" in over and "150,000 / 100,000" in over and "too long" in over
+    assert "100000" in webapp.counter_js(100_000)  # the browser counts against the same limit
+    big = Path(state.export_dir) / "long-article.txt"
+    big.write_text("قال الوزير إن المحادثات ستستأنف. " * 4_000, encoding="utf-8")  # 132,000 characters
+    article, message, _ = _article_and_message(webapp.load_upload(state, big))
+    assert len(article) > 100_000 and "over this page's limit of 100,000" in message and "max" not in message
+
+
+def test_after_a_summary_the_button_returns_and_the_notes_say_what_the_summary_is(state, seed_texts):
+    out = webapp.summarize(state, seed_texts[1], "extractive", None)
+    button, note_ar, note_en, json_button, md_button = webapp.after_summary(state, out.result, "extractive")
+    assert button == {"value": "Summarise", "interactive": True, "__type__": "update"}
+    assert note_ar["info"].startswith("Extractive (LexRank)") and "Made of article sentences" in note_ar["info"]
+    assert "translations of the same sentences" in note_en["info"]
+    assert json_button["interactive"] and md_button["interactive"]
+    failed = webapp.summarize(state, "", "extractive", None)
+    _, note_ar, _, json_button, _ = webapp.after_summary(state, failed.result, "extractive")
+    assert note_ar["info"] is None and not json_button["interactive"]
+    assert webapp.long_input_update(state, "lead")["visible"] is False
+    assert webapp.long_input_update(state, "abstractive")["visible"] is True
 
 
 # -- the launched app, through its API ----------------------------------------------------
@@ -230,7 +334,8 @@ def test_api_summarize_a_seed_article(client, seed_texts):
     summary_ar, translation, summary_en, aligned, status, json_file, md_file, result = out
     assert summary_ar and summary_en
     assert len(translation.split("\n")) == len(result["sentences"]) > 1
-    assert "abstractive-lead" in status and "translating" in status.lower()
+    assert result["summary_method"] == "abstractive-lead"
+    assert "Abstractive (mT5)" in status and "translating" in status.lower()
     assert json.loads(Path(json_file).read_text(encoding="utf-8"))["sentences"] == result["sentences"]
     assert Path(md_file).read_text(encoding="utf-8").startswith("# Arabic news summary")
     assert aligned.count('class="ar"') == len(result["sentences"]) + 1
@@ -265,11 +370,33 @@ def test_api_concurrent_calls_keep_their_own_results(client, state, seed_texts):
         assert out[0] and not rest.strip()
 
 
-def test_api_lists_summarize(client):
+def test_api_lists_summarize_and_the_readers(client):
     info = client.view_api(print_info=False, return_format="dict")
-    assert list(info["named_endpoints"]) == ["/summarize"]
-    params = [p["parameter_name"] for p in info["named_endpoints"]["/summarize"]["parameters"]]
+    endpoints = info["named_endpoints"]
+    assert sorted(endpoints) == ["/read_file", "/read_url", "/summarize"]  # the page's own events stay private
+    params = [p["parameter_name"] for p in endpoints["/summarize"]["parameters"]]
     assert params == ["text", "summary_method", "long_input"]
+    assert [p["parameter_name"] for p in endpoints["/read_url"]["parameters"]] == ["url"]
+    assert [p["parameter_name"] for p in endpoints["/read_file"]["parameters"]] == ["file"]
+
+
+def test_api_reads_a_url_and_a_file_then_summarises(client, local_site, tmp_path, seed_texts):
+    from gradio_client import handle_file
+
+    from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, make_docx
+
+    page = client.predict(local_site.url("article.html"), api_name="/read_url")
+    assert page["source_kind"] == "url" and page["title"] == ARTICLE_TITLE
+    assert page["text"].splitlines()[0] == seed_texts[1].splitlines()[0]
+    out = client.predict(page["text"], "extractive", "lead", api_name="/summarize")
+    assert len(out[7]["sentences"]) > 10
+
+    docx = client.predict(handle_file(str(make_docx(tmp_path / "خبر.docx", ARTICLE_LINES))), api_name="/read_file")
+    assert docx["source_kind"] == "docx" and docx["text"].splitlines() == ARTICLE_LINES
+    assert docx["source"] == "خبر.docx"
+
+    bad = client.predict(local_site.url("section-index.html"), api_name="/read_url")
+    assert bad == {"error": bad["error"]} and "No article found" in bad["error"]
 
 
 def test_options_and_bounded_queue(state):
@@ -282,12 +409,13 @@ def test_options_and_bounded_queue(state):
     demo = app.build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     assert demo._queue.max_size == 7 and demo._queue.default_concurrency_limit == 3
     assert [fn.api_name for fn in demo.fns.values() if fn.api_name == "summarize"] == ["summarize"]
+    assert not app.parse_args([]).allow_private_urls  # the page does not fetch its own network by default
 
 
 def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
     state = webapp.load_app("no-such-org/no-such-mt5", "no-such-org/no-such-opus-mt", **FAST)  # HF_HUB_OFFLINE=1
     notice = webapp.notice_markdown(state)
-    assert notice.count("HF_HUB_OFFLINE=1 is set") == 2
+    assert notice.count("HF_HUB_OFFLINE=1 is set") == 2 and notice.count("<details>") == 1
     assert "hf download csebuetnlp/mT5_multilingual_XLSum" in notice
     assert "python app.py --translation-model models/opus-mt-ar-en" in notice
     assert state.methods == ["extractive", "lead"] and not state.translation_available

@@ -91,7 +91,7 @@ def test_wheel_has_no_top_level_eval_and_ships_the_examples(wheel):
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"summarizer"}
     assert {f"summarizer/web/examples/{p.name}" for p in SEEDS} <= set(names)
-    assert "summarizer/web/style.css" in names
+    assert "summarizer/web/style.css" in names and "summarizer/web/page.js" in names
 
 
 def test_installed_wheel_runs_from_elsewhere_and_offers_the_examples(wheel, tmp_path):

@@ -2,10 +2,13 @@
 
 - ``state``: ``load_app`` loads the models once with the same policy as ``Pipeline`` (a model that
   cannot be loaded leaves its stage out and a plain notice for the page, never a crash).
-- ``handlers``: ``summarize`` behind the button and the ``/summarize`` API (never raises), file
-  uploads, the downloads and the status line.
-- ``examples``: the seed articles, shipped inside the package.
-- ``style.css``: the page's look (``launch_style``).
+- ``handlers``: ``summarize`` behind the button and the ``/summarize`` API (never raises), the
+  downloads and the status line.
+- ``page``: around a summary: loading an article (example, file, web address) clears the old
+  results, the character counter, the busy button, the notes beside the summary.
+- ``api``: the ``/read_url`` and ``/read_file`` endpoints (an article from a web address or a file).
+- ``examples``: the seed articles, shipped inside the package, labelled by headline and source.
+- ``style.css``, ``page.js``: the page's look and its behaviour in the browser (``launch_style``).
 """
 
 from .examples import example_label, examples
@@ -14,30 +17,75 @@ from .handlers import (
     error_markdown,
     error_outputs,
     load_file,
+    page_warning,
     stage_progress,
     status_markdown,
     summarize,
     write_exports,
 )
-from .state import AppState, load_app, long_input_choices, method_choices, models_markdown, notice_markdown
+from .page import (
+    BUSY_LABEL,
+    RUN_LABEL,
+    SUMMARY_AR_LABEL,
+    UPLOAD_TYPES,
+    after_summary,
+    busy,
+    clear_all,
+    cleared,
+    counter_html,
+    counter_js,
+    load_example,
+    load_upload,
+    load_url,
+    long_input_update,
+    summary_notes,
+)
+from .state import (
+    AppState,
+    Notice,
+    load_app,
+    long_input_choices,
+    method_choices,
+    model_name,
+    models_markdown,
+    notice_markdown,
+)
 from .style import launch_style
 
 __all__ = [
+    "BUSY_LABEL",
+    "RUN_LABEL",
+    "SUMMARY_AR_LABEL",
+    "UPLOAD_TYPES",
     "AppState",
+    "Notice",
     "Outputs",
+    "after_summary",
+    "busy",
+    "clear_all",
+    "cleared",
+    "counter_html",
+    "counter_js",
     "error_markdown",
     "error_outputs",
     "example_label",
     "examples",
     "launch_style",
     "load_app",
+    "load_example",
     "load_file",
+    "load_upload",
+    "load_url",
     "long_input_choices",
+    "long_input_update",
     "method_choices",
+    "model_name",
     "models_markdown",
     "notice_markdown",
+    "page_warning",
     "stage_progress",
     "status_markdown",
     "summarize",
+    "summary_notes",
     "write_exports",
 ]

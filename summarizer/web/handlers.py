@@ -3,29 +3,30 @@ uploads, the downloads and the status line. None of them raises: a bad input giv
 
 from __future__ import annotations
 
-import html
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..documents import read_file
 from ..errors import InputError
-from ..inputs import read_text_file
 from ..options import LONG_INPUT_MODES, SUMMARY_METHODS
 from ..pipeline import STAGES, Result, StageProgress
 from ..render import (
     STAGE_LABELS,
     aligned_html,
-    describe_models,
+    describe_method,
     md_text,
+    summary_sources,
     timings_text,
     to_markdown,
     translation_lines,
 )
-from .state import AppState
+from .state import AppState, model_name
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ def summarize(
             raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
         if long_input not in LONG_INPUT_MODES:
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
+        if isinstance(text, str) and len(text) > state.max_chars:  # the page's words, not the CLI's option
+            raise InputError(f"The article has {len(text):,} characters; this page takes at most "
+                             f"{state.max_chars:,}. Shorten it, or summarise it in parts.")
         hook = stage_progress(progress) if progress is not None else None
         if hook is not None:
             hook("clean", 0, 1)
@@ -80,8 +84,8 @@ def summarize(
         summary_ar=result.summary_ar,
         translation=translation_lines(result),
         summary_en=result.summary_en,
-        aligned=aligned_html(result.translation),
-        status=status_markdown(result, total_seconds=total),
+        aligned=aligned_html(result.translation, summary_sources(result)),
+        status=status_markdown(result, total_seconds=total, shown_elsewhere=state.pipeline.load_warnings),
         json_file=str(json_file),
         markdown_file=str(markdown_file),
         result=result.to_dict(),
@@ -89,8 +93,7 @@ def summarize(
 
 
 def error_outputs(message: str) -> Outputs:
-    """Empty outputs and a clear message (also shown as a toast when called from the page)."""
-    _toast(message)
+    """Empty outputs and a clear message (the page shows it beside the button, where the eye is)."""
     return Outputs("", "", "", "", error_markdown(message), None, None, {"error": message})
 
 
@@ -107,23 +110,47 @@ def stage_progress(progress: Callable[..., Any]) -> StageProgress:
     return hook
 
 
-def status_markdown(result: Result, *, total_seconds: float | None = None) -> str:
-    """Models (ids + engines), summary method, time per stage, and every warning."""
+def status_markdown(result: Result, *, total_seconds: float | None = None,
+                    shown_elsewhere: list[str] | tuple[str, ...] = ()) -> str:
+    """Done in how long, the summary method in words, every warning; then models and time per stage.
+
+    ``shown_elsewhere``: warnings the page already shows once (a model that could not be loaded is
+    in the notice at the top), left out here so that each result does not repeat them.
+    """
     total = total_seconds if total_seconds is not None else sum(result.timings.values())
     blocks = [
-        f"**Summary method:** `{result.summary_method}` · **Sentences:** {len(result.sentences)}",
-        f"**Models:** {describe_models(result)}",
-        f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)",
+        f"✔ **Done** in {total:.1f} s: {len(result.sentences)} sentences. "
+        f"**Summary:** {describe_method(result.summary_method)}. "
+        '<a href="#results" class="to-results">See the results ↓</a>'
     ]
-    if result.warnings:
-        blocks.append("**Warnings:**\n" + "\n".join(f"- ⚠️ {md_text(w)}" for w in result.warnings))
-    else:
-        blocks.append("No warnings.")
+    notes = [page_warning(w) for w in result.warnings if w not in shown_elsewhere]
+    if notes:
+        blocks.append("**Notes:**\n" + "\n".join(f"- ⚠️ {md_text(n)}" for n in notes))
+    models = result.models or {}
+    blocks.append(
+        "<details><summary>Models and time per stage</summary>\n\n"
+        f"**Models:** {model_name('summary', models.get('summary'))} · "
+        f"{model_name('translation', models.get('translation'))}\n\n"
+        f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)\n\n</details>"
+    )
     return "\n\n".join(blocks)
 
 
+# Warnings written for the command line and the Python API, in the page's words.
+_PAGE_WORDS = [
+    (re.compile(r" ?\(long_input='lead'; 'chunked' reads all of it\)"),
+     " (to read all of it, choose “The whole article, in parts” under Long articles)"),
+]
+
+
+def page_warning(warning: str) -> str:
+    for pattern, words in _PAGE_WORDS:
+        warning = pattern.sub(words, warning)
+    return warning
+
+
 def error_markdown(message: str) -> str:
-    return f"❌ **Error:** {md_text(message)}"
+    return f"✘ **Error:** {md_text(message)}"
 
 
 EXPORT_KEEP_SECONDS = 120  # Gradio copies a returned file into its own cache when the request ends
@@ -167,25 +194,16 @@ def prune_exports(directory: Path, *, keep_seconds: float = EXPORT_KEEP_SECONDS,
 
 
 def load_file(path: str | Path | None, current_text: str = "") -> tuple[str, str]:
-    """An uploaded .txt file -> (text for the article box, status Markdown).
+    """An uploaded file (.txt, .html, .docx, .pdf) -> (text for the article box, status Markdown).
 
-    A file that cannot be read (not UTF-8...) keeps the current text and says why, naming the file.
+    A file that cannot be read keeps the current text and says why, naming the file (not the
+    upload's temporary folder).
     """
     if not path:
         return current_text, ""
     p = Path(path)
     try:
-        text = read_text_file(p)
+        text = read_file(p, name=p.name).text
     except InputError as exc:
-        message = str(exc).replace(str(p), p.name)  # the upload's temp folder means nothing to the user
-        return current_text, error_outputs(message).status
+        return current_text, error_outputs(str(exc)).status
     return text, f"Loaded **{md_text(p.name)}** ({len(text):,} characters). Press **Summarise**."
-
-
-def _toast(message: str) -> None:
-    """A warning toast in the page (outside a request Gradio turns it into a Python warning)."""
-    try:
-        import gradio as gr
-    except ImportError:  # pragma: no cover - gradio is a dependency
-        return
-    gr.Warning(html.escape(message))

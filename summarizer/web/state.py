@@ -22,18 +22,18 @@ from ..options import (
     check_choice,
 )
 from ..pipeline import Pipeline
-from ..render import describe_model, md_text
+from ..render import md_text
 
 log = logging.getLogger(__name__)
 
 METHOD_LABELS = {
-    "abstractive": "Abstractive (mT5)",
-    "extractive": "Extractive (LexRank)",
-    "lead": "Lead (first sentences)",
+    "abstractive": "Abstractive (mT5): writes its own summary",
+    "extractive": "Extractive (LexRank): picks the key sentences",
+    "lead": "Lead: the first sentences",
 }
 LONG_INPUT_LABELS = {
-    "lead": "Lead: the first 512 tokens",
-    "chunked": "Chunked: the whole article",
+    "lead": "The beginning (first 512 tokens, faster)",
+    "chunked": "The whole article, in parts (slower)",
 }
 TRANSLATION_ADVICE = (
     "To get the English translation: on a machine with a network, run "
@@ -49,14 +49,29 @@ SUMMARY_ADVICE = (
 
 
 @dataclass
+class Notice:
+    """One thing the page cannot do: a line for everyone, and the details for whoever runs the app."""
+
+    headline: str  # Markdown, one short sentence: what is missing and what the page does instead
+    details: str  # Markdown: the load error and how to get the model (commands)
+
+
+@dataclass
 class AppState:
     """The loaded pipeline, the notices for the page, and where downloads are written."""
 
     pipeline: Pipeline
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     default_method: str = "abstractive"
     default_long_input: str = "lead"
     export_dir: Path = field(default_factory=lambda: _scratch_dir())
+    # Fetch web addresses on this machine's own or private networks? Off: the page serves other
+    # people, and must not become their way into the network it runs on.
+    allow_private_urls: bool = False
+
+    @property
+    def max_chars(self) -> int:
+        return self.pipeline.max_chars
 
     @property
     def methods(self) -> list[str]:
@@ -84,6 +99,7 @@ def load_app(
     summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
     max_chars: int = DEFAULT_MAX_CHARS,
     export_dir: str | Path | None = None,
+    allow_private_urls: bool = False,
     **load_options: Any,
 ) -> AppState:
     """Load the models once. Never fails on a model: it leaves the stage out and records a notice.
@@ -98,24 +114,28 @@ def load_app(
         stages.summarizer, stages.translator, summary_method=summary_method, long_input=long_input,
         summary_sentences=summary_sentences, max_chars=max_chars, load_errors=stages.errors,
     )
-    notices: list[str] = []
+    notices: list[Notice] = []
     summary_error = stages.errors.get("summary")
     if summary_error is not None:
         log.warning("%s", summary_error)
-        notices.append(
-            f"**Extractive summary instead of mT5.** {_load_problem(summary_error)} "
-            f"{_advice(summary_error, SUMMARY_ADVICE)} Until then the page uses the extractive summary (LexRank)."
-        )
+        notices.append(Notice(
+            "**Extractive summaries only:** the mT5 summary model could not be loaded, so the page picks "
+            "the article's key sentences instead.",
+            f"{_load_problem(summary_error)} {_advice(summary_error, SUMMARY_ADVICE)}",
+        ))
     translation_error = stages.errors.get("translation")
     if translation_error is not None:
         log.warning("%s", translation_error)
-        notices.append(
-            f"**No English translation.** {_load_problem(translation_error)} "
-            f"{_advice(translation_error, TRANSLATION_ADVICE)} Until then the page shows the Arabic summary only."
-        )
+        notices.append(Notice(
+            "**No English translation:** the translation model could not be loaded, so the page shows the Arabic "
+            "summary only.",
+            f"{_load_problem(translation_error)} {_advice(translation_error, TRANSLATION_ADVICE)}",
+        ))
     if translation_model is None:
-        notices.append(f"**No English translation:** no translation model was given. {TRANSLATION_ADVICE}")
-    state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input)
+        notices.append(Notice("**No English translation:** no translation model was given, so the page shows the "
+                              "Arabic summary only.", TRANSLATION_ADVICE))
+    state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input,
+                     allow_private_urls=allow_private_urls)
     if export_dir is not None:
         state.export_dir = Path(export_dir)
         state.export_dir.mkdir(parents=True, exist_ok=True)
@@ -134,11 +154,17 @@ def _advice(exc: ModelLoadError, how_to_get_it: str) -> str:
 
 
 def notice_markdown(state: AppState) -> str:
-    """The visible notice at the top of the page ("" when every model loaded)."""
+    """The notice at the top of the page ("" when every model loaded).
+
+    One short line per missing model, which fits a phone's screen; the load errors and the commands
+    that fix them are folded away for whoever runs the app.
+    """
     if not state.notices:
         return ""
-    items = "\n".join(f"- {md_text(n)}" for n in state.notices)
-    return f"### ⚠️ Running with reduced features\n{items}"
+    lines = "\n".join(f"- {n.headline}" for n in state.notices)
+    details = "\n\n".join(md_text(n.details) for n in state.notices)
+    return (f"### ⚠️ Running with reduced features\n{lines}\n\n"
+            f"<details><summary>Why, and how to get the models</summary>\n\n{details}\n\n</details>")
 
 
 def method_choices(state: AppState) -> list[tuple[str, str]]:
@@ -148,7 +174,8 @@ def method_choices(state: AppState) -> list[tuple[str, str]]:
     says what is used instead.
     """
     return [
-        (METHOD_LABELS[m] if m in state.methods else f"{METHOD_LABELS[m]}: not loaded, extractive used", m)
+        (METHOD_LABELS[m] if m in state.methods else f"{METHOD_LABELS[m].partition(':')[0]}: not loaded, "
+         "extractive used", m)
         for m in SUMMARY_METHODS
     ]
 
@@ -158,7 +185,20 @@ def long_input_choices() -> list[tuple[str, str]]:
 
 
 def models_markdown(state: AppState) -> str:
-    """One line under the title: which models this app runs."""
+    """One line under the title: which models this app runs, by name (a local folder by its own name)."""
     models = state.pipeline.models
-    return f"Models: {describe_model('summary', models.get('summary'))} · " \
-           f"{describe_model('translation', models.get('translation'))}"
+    return f"Models: {model_name('summary', models.get('summary'))} · {model_name('translation', models.get('translation'))}"
+
+
+ENGINE_NAMES = {"ctranslate2": "CTranslate2", "transformers": "PyTorch"}
+
+
+def model_name(role: str, model: dict | None) -> str:
+    """``summary: mT5_multilingual_XLSum (CTranslate2)``: a folder by its name, not its path."""
+    if not model:
+        return f"{role}: none" + (" (extractive summaries)" if role == "summary" else "")
+    name = str(model.get("id") or "?").rstrip("/\\")
+    if Path(name).is_absolute() or name.startswith((".", "~")) or name.count("/") > 1:
+        name = Path(name).name
+    engine = ENGINE_NAMES.get(str(model.get("engine")), str(model.get("engine")))
+    return f"{role}: {md_text(name)} ({engine})"

@@ -1,4 +1,5 @@
-"""The look of the page: ``style.css`` beside this file, and a theme (no web fonts are fetched)."""
+"""The look and behaviour of the page: ``style.css`` and ``page.js`` beside this file, and a theme
+(no web fonts are fetched)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,25 @@ def css() -> str:
     return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")
 
 
+@cache
+def js() -> str:
+    """Run once when the page loads: languages, live regions, sentence highlighting, stale results."""
+    return resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
+
+
 def launch_style() -> dict[str, Any]:
-    """For ``demo.launch(**launch_style(), ...)`` (Gradio 6 takes css and theme in ``launch``)."""
+    """For ``demo.launch(**launch_style(), ...)`` (Gradio 6 takes css, js and theme in ``launch``)."""
     import gradio as gr
 
-    return {"css": css(), "theme": gr.themes.Default(primary_hue="teal", secondary_hue="amber")}
+    theme = gr.themes.Default(
+        primary_hue="teal", secondary_hue="amber", font=["system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    ).set(
+        # Gradio's teal-500 button with white text is 2.5:1; teal-700 is 5.5:1 (WCAG AA).
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white",
+        # The subdued text (labels' info, placeholders) on white: gray-600 instead of gray-400.
+        body_text_color_subdued="*neutral_600",
+    )
+    return {"css": css(), "js": js(), "theme": theme}

@@ -1,0 +1,345 @@
+"""Articles from elsewhere than a text box: a web address, a saved web page, a Word or a PDF file.
+
+``read_document(source)`` takes a URL or a file path and returns a ``Document`` (the article's
+text, its title when one is known, and what kind of source it was). The reading is done by
+well-kept libraries, never by hand-written parsers: trafilatura finds the article in a web page
+(and drops menus, related links, footers), python-docx reads ``.docx``, pypdf reads ``.pdf``.
+
+Every failure is an ``InputError`` whose message says what is wrong in words a user understands:
+an address that cannot be reached, a page with no article, a scanned PDF with no text, a file
+that is too big. A web address on a private or local network is refused unless the caller allows
+it (the web app serves other people, so it does not fetch its own network for them; the command
+line runs for its user and does).
+"""
+
+from __future__ import annotations
+
+import io
+import ipaddress
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .inputs import read_text_file
+
+MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a news page or a report; a bigger file is not one article
+FETCH_TIMEOUT_S = 20.0
+USER_AGENT = "arabic-news-summarizer/0.1 (reads one article for a summary)"
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+DOCUMENT_SUFFIXES = (".txt", *HTML_SUFFIXES, ".docx", ".pdf")  # what read_document reads, by file name
+SOURCE_KINDS = ("text", "url", "html", "docx", "pdf")
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIN_ARTICLE_CHARS = 150  # less than a two-sentence news brief is not an article
+MIN_LONGEST_PARAGRAPH_WORDS = 8  # a list of headlines or menu items has no sentence this long
+
+
+@dataclass(frozen=True)
+class Document:
+    """What was read: the article's text, its title ("" when unknown), and where it came from."""
+
+    text: str
+    title: str = ""
+    source_kind: str = "text"  # one of SOURCE_KINDS
+    source: str = ""  # the URL, or the file's name
+
+    @property
+    def label(self) -> str:
+        """How to name it to a user: the title when there is one, else the file name or address."""
+        return self.title or self.source
+
+
+def is_url(source: object) -> bool:
+    """True for an ``http://`` or ``https://`` address (what ``read_document`` fetches)."""
+    if not isinstance(source, str):
+        return False
+    text = source.strip()
+    return text.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in text)
+
+
+def is_document_path(name: str | Path) -> bool:
+    """A file that needs more than a UTF-8 read: a web page, a Word or a PDF file."""
+    return Path(str(name)).suffix.lower() in (*HTML_SUFFIXES, ".docx", ".pdf")
+
+
+def read_document(
+    source: str | Path,
+    *,
+    allow_private: bool = True,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    timeout: float = FETCH_TIMEOUT_S,
+) -> Document:
+    """A URL or a file (``.txt``, ``.html``, ``.docx``, ``.pdf``) -> its article as a ``Document``.
+
+    ``allow_private=False`` refuses addresses on loopback, private and link-local networks (also
+    after a redirect).
+    """
+    if is_url(source):
+        return read_url(str(source).strip(), allow_private=allow_private, max_bytes=max_bytes, timeout=timeout)
+    if isinstance(source, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source.strip()):
+        _check_address(source.strip(), allow_private)  # ftp://, file://...: says which schemes are fetched
+    return read_file(source, max_bytes=max_bytes)
+
+
+# -- files -----------------------------------------------------------------------------------
+def read_file(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, name: str | None = None) -> Document:
+    """Read a file by its suffix; ``name`` is how messages call it (an upload's own name)."""
+    p = Path(path)
+    shown = name or p.name
+    suffix = Path(shown).suffix.lower() or p.suffix.lower()
+    if suffix not in DOCUMENT_SUFFIXES:
+        raise InputError(
+            f"{shown}: cannot read {suffix or 'a file without an extension'}; "
+            f"give a {', '.join(DOCUMENT_SUFFIXES)} file or a web address."
+        )
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"{shown}: no such file.") from None
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot be read ({exc.strerror}).") from None
+    if size > max_bytes:
+        raise InputError(f"{shown} is too big ({_size(size)}; at most {_size(max_bytes)}).")
+    if suffix == ".txt":
+        try:
+            text = read_text_file(p)
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(p), shown, 1)) from None
+        return Document(text, "", "text", shown)
+    if p.is_dir():
+        raise InputError(f"{shown}: is a folder, not a file.")
+    data = p.read_bytes()
+    if suffix == ".docx":
+        return _docx(data, shown)
+    if suffix == ".pdf":
+        return _pdf(data, shown)
+    return _html(data, shown, kind="html")
+
+
+# -- web addresses ---------------------------------------------------------------------------
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to an address that would have been accepted in the first place."""
+
+    def __init__(self, allow_private: bool):
+        self.allow_private = allow_private
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        _check_address(newurl, self.allow_private)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def read_url(
+    url: str,
+    *,
+    allow_private: bool = True,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    timeout: float = FETCH_TIMEOUT_S,
+) -> Document:
+    """Fetch a web page (or a PDF / Word file at an address) and return its article."""
+    _check_address(url, allow_private)
+    handlers: list[urllib.request.BaseHandler] = [_CheckedRedirects(allow_private)]
+    if _is_loopback(urllib.parse.urlparse(url).hostname or ""):
+        handlers.append(urllib.request.ProxyHandler({}))  # a proxy never serves this machine's own pages
+    opener = urllib.request.build_opener(*handlers)
+    request = urllib.request.Request(url, headers={
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+        "Accept-Language": "ar,en;q=0.5",
+    })
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            length = response.headers.get("Content-Length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                raise InputError(f"{url} is too big ({_size(int(length))}; at most {_size(max_bytes)}).")
+            data = response.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(f"{url} is too big (over {_size(max_bytes)}).")
+            content_type = response.headers.get_content_type()
+            charset = response.headers.get_content_charset()
+            final_url = response.geturl()
+    except InputError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise InputError(f"{url} could not be fetched: the site answered {exc.code} {exc.reason}.") from None
+    except urllib.error.URLError as exc:
+        raise InputError(f"{url} is not reachable ({_reason(exc.reason)}).") from None
+    except TimeoutError:
+        raise InputError(f"{url} is not reachable (no answer within {timeout:g} s).") from None
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{url} is not reachable ({_reason(exc)}).") from None
+    path = urllib.parse.urlparse(final_url).path.lower()
+    if content_type == "application/pdf" or path.endswith(".pdf"):
+        return _with_kind(_pdf(data, url), "url")
+    if content_type == DOCX_TYPE or path.endswith(".docx"):
+        return _with_kind(_docx(data, url), "url")
+    if content_type == "text/plain":
+        try:
+            return Document(data.decode(charset or "utf-8-sig"), "", "url", url)
+        except (UnicodeDecodeError, LookupError):
+            raise InputError(f"{url} is a text file that is not UTF-8.") from None
+    if content_type not in ("text/html", "application/xhtml+xml") and not data.lstrip()[:1] == b"<":
+        raise InputError(f"{url} is not a web page, a PDF or a Word file (it is {content_type}).")
+    return _html(data, url, kind="url", url=final_url)
+
+
+def _check_address(url: str, allow_private: bool) -> None:
+    parts = urllib.parse.urlparse(url)
+    if parts.scheme not in ("http", "https"):
+        raise InputError(f"{url}: only http:// and https:// addresses can be fetched.")
+    host = parts.hostname
+    if not host:
+        raise InputError(f"{url}: the address has no host name.")
+    if allow_private:
+        return
+    try:
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                   type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise InputError(f"{url} is not reachable (the host name {host} is unknown).") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            raise InputError(
+                f"{url} points to a local or private network address ({address}); this app fetches "
+                "public web pages only."
+            )
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _reason(reason: object) -> str:
+    if isinstance(reason, socket.gaierror):
+        return "the host name is unknown"
+    if isinstance(reason, ConnectionRefusedError):
+        return "the connection was refused"
+    if isinstance(reason, TimeoutError):
+        return "no answer in time"
+    text = getattr(reason, "strerror", None) or str(reason)
+    return text.strip() or type(reason).__name__
+
+
+# -- the three formats -----------------------------------------------------------------------
+def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Document:
+    import trafilatura
+
+    found = trafilatura.bare_extraction(
+        data, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+    )
+    text = (getattr(found, "text", None) or "").strip() if found is not None else ""
+    title = ((getattr(found, "title", None) or "") if found is not None else "").strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if lines and title and lines[0] == title:  # the headline: kept as the title, not as a sentence
+        lines = lines[1:]
+    text = "\n".join(lines)
+    if not _looks_like_an_article(lines):
+        raise InputError(
+            f"No article found in {name}: the page holds no paragraph of running text (an index or a "
+            "list of links, or a page that shows its text only with JavaScript). Copy the article's text "
+            "and paste it instead."
+        )
+    return Document(text, title, kind, name)
+
+
+def _looks_like_an_article(lines: list[str]) -> bool:
+    return (sum(len(line) for line in lines) >= MIN_ARTICLE_CHARS
+            and max((len(line.split()) for line in lines), default=0) >= MIN_LONGEST_PARAGRAPH_WORDS)
+
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: its parts, unpacked, are read into memory
+
+
+def _docx(data: bytes, name: str) -> Document:
+    import docx
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        unpacked = 0  # not a zip: python-docx says so below
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputError(f"{name} is too big once unpacked ({_size(unpacked)}; at most {_size(MAX_UNPACKED_BYTES)}).")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # PackageNotFoundError, BadZipFile, KeyError, lxml's errors: all "not a .docx"
+        raise InputError(
+            f"{name} is not a Word .docx file. An old .doc file: open it in Word or LibreOffice and "
+            "save it as .docx first."
+        ) from None
+    paragraphs = [p.text.strip() for p in _docx_paragraphs(document)]
+    text = "\n".join(p for p in paragraphs if p)
+    if not text:
+        raise InputError(f"{name} holds no text.")
+    title = (document.core_properties.title or "").strip()
+    return Document(text, title, "docx", name)
+
+
+def _docx_paragraphs(document):
+    """Body paragraphs in reading order, with the paragraphs inside tables where they stand."""
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):  # a table
+            for row in block.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+        else:
+            yield block
+
+
+def _pdf(data: bytes, name: str) -> Document:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise InputError(f"{name} is password-protected: remove the password first.")
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except InputError:
+        raise
+    except (PyPdfError, ValueError, KeyError, OSError) as exc:
+        raise InputError(f"{name} is not a readable PDF ({_reason(exc)}).") from None
+    text = "\n".join(_pdf_line(line) for page in pages for line in page.splitlines() if line.strip())
+    if sum(ch.isalpha() for ch in text) < 20:
+        raise InputError(
+            f"{name} has no text to read: it looks like a scanned PDF (pictures of pages). "
+            "Run text recognition (OCR) on it first, or paste the article's text."
+        )
+    return Document(text, title, "pdf", name)
+
+
+_LEADING_STOP = re.compile(r"^([.!?؟:،؛…]+)\s*(?=[\u0600-\u06FF])")
+
+
+def _pdf_line(line: str) -> str:
+    """One extracted line, its final stop put back at its end.
+
+    A PDF stores an Arabic line's glyphs in visual order, where the full stop is the leftmost
+    glyph; pypdf turns the letters back into reading order but leaves that stop at the start
+    (``.قال الوزير``). No Arabic line starts with a stop, so moving it is safe.
+    """
+    line = line.strip()
+    match = _LEADING_STOP.match(line)
+    if match and _ARABIC.search(line):
+        line = line[match.end():].rstrip() + match.group(1)
+    return line
+
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+
+
+def _with_kind(document: Document, kind: str) -> Document:
+    return Document(document.text, document.title, kind, document.source)
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"

@@ -1,0 +1,49 @@
+"""The app's API endpoints for the new inputs: ``/read_url`` and ``/read_file`` (through ``gradio_client``).
+
+Each returns the article found, ready for ``/summarize``: ``{"text", "title", "source_kind",
+"source"}``, or ``{"error": "..."}`` with a message fit for a user; neither raises.
+
+No ``from __future__ import annotations`` here: Gradio reads these signatures' types at run time
+to describe the endpoints (a ``FileData`` parameter is uploaded by the client).
+"""
+
+from typing import Any
+
+from gradio.data_classes import FileData
+
+from ..documents import Document, read_document, read_file
+from ..errors import InputError
+from .state import AppState
+
+
+def _as_dict(document: Document) -> dict[str, Any]:
+    # No "path" key: gradio_client takes a returned dict with one for a file to download.
+    return {"text": document.text, "title": document.title, "source_kind": document.source_kind,
+            "source": document.source}
+
+
+def url_reader(state: AppState):
+    def read_url(url: str) -> dict:
+        """The article at a web address (http:// or https://): {"text", "title", "source_kind", "source"} or {"error"}."""
+        try:
+            return _as_dict(read_document((url or "").strip(), allow_private=state.allow_private_urls))
+        except InputError as exc:
+            return {"error": str(exc)}
+
+    return read_url
+
+
+def file_reader(state: AppState):
+    def read_file_endpoint(file: FileData) -> dict:
+        """The article in a .txt, .html, .docx or .pdf file (pass handle_file(path)): {"text", ...} or {"error"}."""
+        data = file if isinstance(file, dict) else getattr(file, "model_dump", lambda: {})()
+        path, name = data.get("path"), data.get("orig_name")
+        if not path:
+            return {"error": "No file was received."}
+        try:
+            return _as_dict(read_file(path, name=name or None))
+        except InputError as exc:
+            return {"error": str(exc)}
+
+    read_file_endpoint.__name__ = "read_file"
+    return read_file_endpoint
