@@ -50,7 +50,9 @@ class Result:
     removed: list[dict] = field(default_factory=list)
     summary_ar: str = ""
     summary_method: str = ""
-    translation: list[dict] = field(default_factory=list)  # [{"ar": ..., "en": ...}], one per sentence
+    # [{"ar", "en", "score"}], one per sentence; score: the model's mean log-probability per token of
+    # its translation (0 = certain), None if untranslated
+    translation: list[dict] = field(default_factory=list)
     translation_text: str = ""
     summary_en: str = ""
     models: dict = field(default_factory=dict)
@@ -320,17 +322,19 @@ class Pipeline:
     def _translate(self, works: list[_Work], progress) -> None:
         if self.translator is None:
             for work in works:
-                work.result.translation = [{"ar": s, "en": ""} for s in work.result.sentences]
+                work.result.translation = [{"ar": s, "en": "", "score": None} for s in work.result.sentences]
             return
         started = time.perf_counter()
         flat = [s for w in works for s in w.result.sentences]
-        english = self.translator.translate(flat, _stage_hook(progress, "translate"))
+        translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"))
         offset = 0
         for work in works:
             n = len(work.result.sentences)
-            pairs = list(zip(work.result.sentences, english[offset : offset + n], strict=True))
+            mine = translated[offset : offset + n]
+            pairs = list(zip(work.result.sentences, [t.text for t in mine], strict=True))
             offset += n
-            work.result.translation = [{"ar": ar, "en": en} for ar, en in pairs]
+            work.result.translation = [{"ar": ar, "en": t.text, "score": _rounded(t.score)}
+                                       for ar, t in zip(work.result.sentences, mine, strict=True)]
             work.result.translation_text = " ".join(en for _, en in pairs if en)
             empty = [i + 1 for i, (_, en) in enumerate(pairs) if not en.strip()]
             if empty:
@@ -372,6 +376,11 @@ class _Settings:
         check_choice("long_input", self.long_input, LONG_INPUT_MODES)
         check_int("summary_sentences", self.summary_sentences, 1)
         check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
+
+
+def _rounded(score: float | None) -> float | None:
+    """A score to 4 decimals: finer differences are float noise (a batch's padding changes the last digits)."""
+    return None if score is None else round(score, 4)
 
 
 def _as_pair(item: str | dict, n: int) -> tuple[str | None, object]:
