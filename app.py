@@ -2,6 +2,7 @@
 
     python app.py                       # http://127.0.0.1:7860
     python app.py --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
+    python app.py --translation-model best    # Opus-MT tc-big; the page offers the other available choices
 
 This file only parses options, lays out the page and wires events; the logic is in the
 ``summarizer.web`` package. Models are loaded once, at start-up.
@@ -68,6 +69,10 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     info="mT5 reads 512 tokens: the lead, or the whole article in chunks",
                     visible=state.pipeline.summarizer is not None,
                 )
+                translation_model = gr.Radio(
+                    webapp.translation_choices(state), value=state.default_translation, label="Translation model",
+                    info=webapp.translation_info(state), visible=bool(state.translations), elem_id="translation-model",
+                )
                 run = gr.Button("Summarise", variant="primary", elem_id="summarize")
                 clear = gr.ClearButton(value="Clear")
         seeds = webapp.examples()
@@ -106,11 +111,14 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result]
 
-        def on_summarize(text, summary_method, long_input, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
-            """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON)."""
-            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress))
+        def on_summarize(text, summary_method, long_input, translation_model=None,
+                         progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+            """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
+            translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded."""
+            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress,
+                                          translation=translation_model))
 
-        run.click(on_summarize, [article, method, long_input], outputs, api_name="summarize")
+        run.click(on_summarize, [article, method, long_input, translation_model], outputs, api_name="summarize")
         upload.upload(webapp.load_file, [upload, article], [article, status], api_name="load_file",
                       api_visibility="undocumented")
         clear.add([article, upload, *outputs])

@@ -30,6 +30,8 @@ from .options import (
     SUMMARY_METHODS,
     check_choice,
     check_int,
+    choice_of,
+    licence_of,
 )
 from .split import split_sentences
 from .translate import Translator
@@ -51,7 +53,7 @@ class Result:
     summary_ar: str = ""
     summary_method: str = ""
     # [{"ar", "en", "score"}], one per sentence; score: the model's mean log-probability per token of
-    # its translation (0 = certain), None if untranslated
+    # its translation (0 = certain; options.LOW_CONFIDENCE_SCORE marks the least sure), None if untranslated
     translation: list[dict] = field(default_factory=list)
     translation_text: str = ""
     summary_en: str = ""
@@ -82,7 +84,9 @@ class Pipeline:
 
     Args:
         summary_model / translation_model: hub id or local folder (HF format or a CTranslate2
-            export). ``translation_model=None`` skips translation.
+            export); translation_model may also name a choice: "fast" (Opus-MT ar-en, the default),
+            "best" (Opus-MT tc-big ar-en), "nllb-600m" (NLLB-200 distilled 600M, non-commercial).
+            ``translation_model=None`` skips translation.
         summary_method: "abstractive" (mT5), "extractive" (LexRank) or "lead" (first sentences).
             When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a
             warning, and the error is kept in ``load_errors["summary"]``.
@@ -168,8 +172,15 @@ class Pipeline:
     # -- model facts -------------------------------------------------------------------
     @property
     def models(self) -> dict:
+        """Per role: the model's id, engine, named choice (or None) and licence (None: unknown here)."""
+
         def describe(engine: Seq2SeqEngine | None) -> dict | None:
-            return None if engine is None else {"id": engine.model_id, "engine": engine.engine}
+            if engine is None:
+                return None
+            # An exported folder knows the hub id it was converted from (CTranslate2 engine's source_model).
+            known = getattr(engine, "source_model", None) or engine.model_id
+            return {"id": engine.model_id, "engine": engine.engine, "choice": choice_of(known),
+                    "licence": licence_of(known)}
 
         return {
             "summary": describe(self.summarizer.engine if self.summarizer else None),

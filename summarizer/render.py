@@ -8,7 +8,9 @@ page never runs what an article holds.
 from __future__ import annotations
 
 import html
+import math
 
+from .options import LOW_CONFIDENCE_SCORE
 from .pipeline import Result
 
 STAGE_LABELS = {
@@ -22,9 +24,18 @@ STAGE_LABELS = {
 
 # -- pieces shared by the views -------------------------------------------------------------
 def describe_model(role: str, model: dict | None) -> str:
+    """``translation `id` (engine), choice `best`, licence CC-BY-4.0``: which model ran, and its licence."""
     if not model:
         return f"{role}: none" + (" (extractive, no model)" if role == "summary" else " (off)")
-    return f"{role} `{model.get('id')}` ({model.get('engine')})"
+    text = f"{role} `{model.get('id')}` ({model.get('engine')})"
+    if model.get("choice"):
+        text += f", choice `{model['choice']}`"
+    licence = model.get("licence")
+    if licence:
+        text += f", licence {licence}" + (" (non-commercial use only)" if "-NC" in licence else "")
+    elif "licence" in model:
+        text += ", licence: see the model's card"
+    return text
 
 
 def describe_models(result: Result, separator: str = " · ") -> str:
@@ -57,6 +68,27 @@ def md_cell(text: str) -> str:
     return md_text(text).replace("|", "\\|").replace("\n", " ")
 
 
+def is_unsure(pair: dict) -> bool:
+    """Whether the model was unsure of this sentence's translation (its score under LOW_CONFIDENCE_SCORE)."""
+    score = pair.get("score")
+    return isinstance(score, (int, float)) and math.isfinite(score) and score < LOW_CONFIDENCE_SCORE and bool(pair.get("en"))
+
+
+def score_text(pair: dict) -> str:
+    """The sentence's score, two decimals (``""`` when it has none), marked ``⚠`` when unsure."""
+    score = pair.get("score")
+    if not isinstance(score, (int, float)):
+        return ""
+    return ("⚠ " if is_unsure(pair) else "") + f"{score:.2f}"
+
+
+CONFIDENCE_NOTE = (
+    f"Score: the translation model's mean log-probability per token of its translation (0 = certain); "
+    f"⚠ marks the sentences it was least sure of, under {LOW_CONFIDENCE_SCORE:g} (its chosen words had "
+    f"{math.exp(LOW_CONFIDENCE_SCORE):.0%} probability or less on average): read those against the Arabic."
+)
+
+
 def translation_lines(result: Result) -> str:
     """The English translation, one line per Arabic sentence (empty when translation is off)."""
     if not any(pair["en"] for pair in result.translation):
@@ -74,7 +106,7 @@ def to_text(result: Result, name: str) -> str:
     for n, pair in enumerate(result.translation, 1):
         lines.append(f"{n:>3}. {pair['ar']}")
         if pair["en"]:
-            lines.append(f"     {pair['en']}")
+            lines.append(f"     {pair['en']}" + (f"   [unsure: score {pair['score']:.2f}]" if is_unsure(pair) else ""))
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
     lines += [f"Warning: {w}" for w in result.warnings]
@@ -104,8 +136,11 @@ def to_markdown(result: Result) -> str:
         out += ["## English summary", "", md_text(result.summary_en), ""]
     if result.translation_text:
         out += ["## English translation", "", md_text(result.translation_text), ""]
-    out += ["## Sentence by sentence", "", "| # | Arabic | English |", "|---:|---|---|"]
-    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} |" for n, p in enumerate(result.translation, 1)]
+    out += ["## Sentence by sentence", "", "| # | Arabic | English | score |", "|---:|---|---|---:|"]
+    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} | {score_text(p)} |"
+            for n, p in enumerate(result.translation, 1)]
+    if any(p.get("score") is not None for p in result.translation):
+        out += ["", CONFIDENCE_NOTE]
     if result.warnings:
         out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in result.warnings]
     if result.removed:
@@ -116,20 +151,32 @@ def to_markdown(result: Result) -> str:
 
 # -- HTML -----------------------------------------------------------------------------------
 def aligned_html(translation: list[dict]) -> str:
-    """Each Arabic sentence beside its English translation: a table, Arabic cells right-to-left."""
+    """Each Arabic sentence beside its English translation: a table, Arabic cells right-to-left.
+
+    The English of a sentence the model was unsure of (``is_unsure``) is marked ``⚠`` with its score
+    in a tooltip, and the table says what the mark means.
+    """
     if not translation:
         return '<p class="aligned-empty">The sentence-by-sentence view appears here.</p>'
     rows = []
     for n, pair in enumerate(translation, 1):
         english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">—</span>'
+        cell = 'class="en"'
+        if is_unsure(pair):
+            tip = html.escape(f"The model was unsure of this sentence: score {pair['score']:.2f}", quote=True)
+            english = f'<span class="unsure-mark" title="{tip}">⚠</span> {english}'
+            cell = f'class="en unsure" title="{tip}"'
         rows.append(
             f'<tr><td class="num">{n}</td>'
             f'<td class="ar" dir="rtl" lang="ar">{html.escape(pair.get("ar") or "")}</td>'
-            f'<td class="en" dir="ltr" lang="en">{english}</td></tr>'
+            f'<td {cell} dir="ltr" lang="en">{english}</td></tr>'
         )
-    return (
+    table = (
         '<table class="aligned">'
         '<thead><tr><th class="num">#</th><th class="ar" dir="rtl" lang="ar">العربية (Arabic)</th>'
         '<th class="en" dir="ltr" lang="en">English</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+    if any(is_unsure(pair) for pair in translation):
+        table += f'<p class="confidence-note">{html.escape(CONFIDENCE_NOTE)}</p>'
+    return table

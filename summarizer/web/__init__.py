@@ -1,7 +1,8 @@
 """The web page's logic, as plain functions; ``app.py`` (at the top of the checkout) lays out the page.
 
 - ``state``: ``load_app`` loads the models once with the same policy as ``Pipeline`` (a model that
-  cannot be loaded leaves its stage out and a plain notice for the page, never a crash).
+  cannot be loaded leaves its stage out and a plain notice for the page, never a crash), and lists
+  the named translation choices that can be loaded on first use.
 - ``handlers``: ``summarize`` behind the button and the ``/summarize`` API (never raises), file
   uploads, the downloads and the status line.
 - ``examples``: the seed articles, shipped inside the package.
@@ -19,7 +20,16 @@ from .handlers import (
     summarize,
     write_exports,
 )
-from .state import AppState, load_app, long_input_choices, method_choices, models_markdown, notice_markdown
+from .state import (
+    AppState,
+    load_app,
+    long_input_choices,
+    method_choices,
+    models_markdown,
+    notice_markdown,
+    translation_choices,
+    translation_info,
+)
 from .style import launch_style
 
 __all__ = [
@@ -39,5 +49,7 @@ __all__ = [
     "stage_progress",
     "status_markdown",
     "summarize",
+    "translation_choices",
+    "translation_info",
     "write_exports",
 ]

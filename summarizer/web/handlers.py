@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, ModelLoadError
 from ..inputs import read_text_file
 from ..options import LONG_INPUT_MODES, SUMMARY_METHODS
 from ..pipeline import STAGES, Result, StageProgress
@@ -49,10 +49,12 @@ def summarize(
     summary_method: str | None = None,
     long_input: str | None = None,
     progress: Callable[..., Any] | None = None,
+    translation: str | None = None,
 ) -> Outputs:
     """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
 
-    ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``).
+    ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``). ``translation``: one of
+    ``state.translations`` (None: the model loaded at start-up); another one is loaded on first use.
     """
     started = time.perf_counter()
     method = summary_method or state.default_method
@@ -62,13 +64,17 @@ def summarize(
             raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
         if long_input not in LONG_INPUT_MODES:
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
+        pipeline = state.pipeline_for(translation, progress)
         hook = stage_progress(progress) if progress is not None else None
         if hook is not None:
             hook("clean", 0, 1)
-        result = state.pipeline(text if text is not None else "", summary_method=method,
-                                long_input=long_input, progress=hook)
+        result = pipeline(text if text is not None else "", summary_method=method,
+                          long_input=long_input, progress=hook)
     except InputError as exc:
         return error_outputs(str(exc))
+    except ModelLoadError as exc:
+        log.warning("%s", exc)
+        return error_outputs(f"Could not load the translation model {translation}: {exc}")
     except Exception as exc:  # a bug or a model failure: logged here, one line on the page
         log.exception("summarize failed")
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
