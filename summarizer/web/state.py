@@ -203,8 +203,11 @@ def translation_choices(state: AppState) -> list[tuple[str, str]]:
 def translation_info(state: AppState) -> str:
     """One line under the selector: what a choice costs, and the choices that cannot be loaded here."""
     text = "Another model is loaded when first used (a few seconds to minutes); docs/models.md compares them."
-    if state.unavailable:
-        text += " Not available here: " + "; ".join(f"{name} ({why})" for name, why in state.unavailable.items())
+    by_reason: dict[str, list[str]] = {}
+    for name, why in state.unavailable.items():
+        by_reason.setdefault(why, []).append(name)
+    for why, names in by_reason.items():
+        text += f" Not available here: {', '.join(names)} ({why})."
     return text
 
 
