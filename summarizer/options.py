@@ -28,10 +28,6 @@ class ModelChoice:
     licence: str
     bleu: str = ""
 
-    @property
-    def non_commercial(self) -> bool:
-        return "-NC" in self.licence
-
 
 DEFAULT_SUMMARY_MODEL = "csebuetnlp/mT5_multilingual_XLSum"
 # --translation-model NAME: the named choices (any hub id or folder works too). Their shapes and figures:

@@ -342,8 +342,8 @@ class Pipeline:
         for work in works:
             n = len(work.result.sentences)
             mine = translated[offset : offset + n]
-            pairs = list(zip(work.result.sentences, [t.text for t in mine], strict=True))
             offset += n
+            pairs = [(ar, t.text) for ar, t in zip(work.result.sentences, mine, strict=True)]
             work.result.translation = [{"ar": ar, "en": t.text, "score": _rounded(t.score)}
                                        for ar, t in zip(work.result.sentences, mine, strict=True)]
             work.result.translation_text = " ".join(en for _, en in pairs if en)
