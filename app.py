@@ -2,6 +2,7 @@
 
     python app.py                       # http://127.0.0.1:7860
     python app.py --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
+    python app.py --translation-model best    # Opus-MT tc-big; the page offers the other available choices
 
 This file only parses options, lays out the page and wires events; the logic is in the
 ``summarizer.web`` package. Models are loaded once, at start-up.
@@ -86,6 +87,12 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     info="mT5 reads about 512 tokens (300-400 words) at a time",
                     visible=state.pipeline.summarizer is not None and state.default_method == "abstractive",
                 )
+                # One line, and only when there is a choice: the status under the button must stay in view.
+                translation_model = gr.Dropdown(
+                    webapp.translation_choices(state), value=state.default_translation, label="Translation model",
+                    info=webapp.translation_info(state), visible=len(state.translations) > 1,
+                    elem_id="translation-model",
+                )
                 with gr.Row():
                     run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
                     clear = gr.Button("Clear", elem_id="clear", scale=1)
@@ -123,13 +130,16 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result]
         loaded = [article, input_status, *outputs]
 
-        def on_summarize(text, summary_method, long_input, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
-            """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON)."""
-            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress))
+        def on_summarize(text, summary_method, long_input, translation_model=None,
+                         progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+            """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
+            translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded."""
+            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress,
+                                          translation=translation_model))
 
         # The button says it is busy, the progress shows beside it, then the notes beside the summary.
         started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
-        done = started.then(on_summarize, [article, method, long_input], outputs, api_name="summarize",
+        done = started.then(on_summarize, [article, method, long_input, translation_model], outputs, api_name="summarize",
                             show_progress_on=[status])
         done.then(partial(webapp.after_summary, state), [result, method],
                   [run, summary_ar, summary_en, json_file, markdown_file], queue=False, api_visibility="private")

@@ -1,4 +1,4 @@
-"""Random-weight MarianMT and MT5 folders built from scratch: one builder for every size.
+"""Random-weight MarianMT, MT5 and NLLB (M2M100) folders built from scratch: one builder for every size.
 
 Two users, one code path:
 
@@ -14,8 +14,11 @@ model from its configuration with ``torch.manual_seed(seed)``, sets the publishe
 bigram) and saves everything. Weights are random: outputs are gibberish, so users measure speed,
 structure and equivalences, never text. The same arguments give the same files, byte for byte.
 
-Architectures: Marian with swish, scaled and tied embeddings (Opus-MT); MT5 with gated-GELU and an
-untied output layer (mT5_multilingual_XLSum).
+Architectures: Marian with swish, scaled and tied embeddings (Opus-MT); Marian with ReLU and the
+transformer-big fields (Opus-MT tc-big: positions up to 1024, </s> in the middle of the vocabulary,
+renormalised logits); MT5 with gated-GELU and an untied output layer (mT5_multilingual_XLSum); M2M100
+with ReLU, pre-norm layers and an NLLB tokenizer (a sentencepiece BPE model, the fairseq id layout,
+language codes such as ``arb_Arab`` / ``eng_Latn`` as added special tokens: NLLB-200).
 """
 
 from __future__ import annotations
@@ -30,9 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
-# Published vocabulary sizes (Helsinki-NLP/opus-mt-ar-en, csebuetnlp/mT5_multilingual_XLSum).
+# Published vocabulary sizes (Helsinki-NLP/opus-mt-ar-en, csebuetnlp/mT5_multilingual_XLSum,
+# Helsinki-NLP/opus-mt-tc-big-ar-en, facebook/nllb-200-distilled-600M).
 MARIAN_VOCAB = 62_834
 MT5_VOCAB = 250_112
+TC_BIG_VOCAB = 61_109
+TC_BIG_EOS = 25_894  # </s> sits here in tc-big's vocab.json (its config's eos_token_id); <pad> is last
+NLLB_VOCAB = 256_206
+NLLB_SPM_PIECES = 256_000  # NLLB's sentencepiece model; the tokenizer adds 202 language codes and <mask>
+NLLB_SOURCE, NLLB_TARGET = "arb_Arab", "eng_Latn"
 
 # Dummy pieces that pad a trained vocabulary: letter strings, never chosen for real text.
 DUMMY_SCORE = -1000.0
@@ -44,11 +53,16 @@ SPIECE_UNDERLINE = "▁"
 # puts </s> first and <pad> last) and mT5 (<pad> 0, </s> 1, <unk> 2).
 MARIAN_SPM_IDS = {"pad_id": -1, "bos_id": -1, "eos_id": 1, "unk_id": 2}
 MT5_SPM_IDS = {"pad_id": 0, "eos_id": 1, "unk_id": 2, "bos_id": -1}
+# NLLB's (fairseq) sentencepiece layout: <unk> 0, <s> 1, </s> 2; the tokenizer then puts <s> <pad> </s> <unk>
+# first and every other piece one id up.
+NLLB_SPM_IDS = {"unk_id": 0, "bos_id": 1, "eos_id": 2, "pad_id": -1}
 
 # The tiny test models: toy sizes of the same architectures.
 TINY_PIECES = 400
 TINY_MARIAN = {"d_model": 32, "layers": 2, "attention_heads": 2, "ffn_dim": 64, "init_std": 0.2}
 TINY_MT5 = {"d_model": 32, "d_ff": 64, "d_kv": 8, "num_heads": 2, "num_layers": 2, "initializer_factor": 4.0}
+TINY_NLLB = {"d_model": 32, "layers": 2, "attention_heads": 2, "ffn_dim": 64, "init_std": 0.2}
+TINY_MARIAN_BIG_EOS = 150  # </s> mid-vocabulary, as in tc-big (never id 0)
 TINY_ENGLISH = """The minister said the talks in Geneva would resume in the coming days.
 Russia and the United States agreed to extend the ceasefire in Syria.
 The envoy called on all parties to respect the truce and return to negotiations.
@@ -75,10 +89,10 @@ def seed_texts() -> list[str]:
 # -- configurations ------------------------------------------------------------------------
 def marian_config(
     vocab_size: int = MARIAN_VOCAB, *, d_model: int = 512, layers: int = 6, attention_heads: int = 8,
-    ffn_dim: int = 2048, max_positions: int = 512, **extra,
+    ffn_dim: int = 2048, max_positions: int = 512, activation: str = "swish", eos: int = 0, **extra,
 ):
     """A MarianConfig; the defaults are Helsinki-NLP/opus-mt-ar-en's config.json, field by field
-    (MarianConfig's own defaults differ). <pad> is the last id and starts decoding; </s> is id 0."""
+    (MarianConfig's own defaults differ). <pad> is the last id and starts decoding; </s> is ``eos``."""
     from transformers import MarianConfig
 
     pad = vocab_size - 1
@@ -86,9 +100,33 @@ def marian_config(
         vocab_size=vocab_size, decoder_vocab_size=vocab_size, d_model=d_model, encoder_layers=layers,
         decoder_layers=layers, encoder_attention_heads=attention_heads, decoder_attention_heads=attention_heads,
         encoder_ffn_dim=ffn_dim, decoder_ffn_dim=ffn_dim, max_position_embeddings=max_positions,
-        activation_function="swish", scale_embedding=True, pad_token_id=pad, decoder_start_token_id=pad,
-        eos_token_id=0, forced_eos_token_id=0, share_encoder_decoder_embeddings=True, tie_word_embeddings=True,
+        activation_function=activation, scale_embedding=True, pad_token_id=pad, decoder_start_token_id=pad,
+        eos_token_id=eos, forced_eos_token_id=eos, share_encoder_decoder_embeddings=True, tie_word_embeddings=True,
         **extra,
+    )
+
+
+def tc_big_config(vocab_size: int = TC_BIG_VOCAB, *, eos: int = TC_BIG_EOS, **sizes):
+    """Helsinki-NLP/opus-mt-tc-big-ar-en's MarianConfig: transformer-big (d_model 1024, 16 heads, 4096 FFN,
+    6+6 layers), ReLU, positions up to 1024, </s> at ``eos``, <pad> last. ``sizes`` override dimensions."""
+    shape = {"d_model": 1024, "layers": 6, "attention_heads": 16, "ffn_dim": 4096, "max_positions": 1024, **sizes}
+    return marian_config(vocab_size, activation="relu", eos=eos, **shape)
+
+
+def nllb_config(
+    vocab_size: int = NLLB_VOCAB, *, d_model: int = 1024, layers: int = 12, attention_heads: int = 16,
+    ffn_dim: int = 4096, max_positions: int = 1024, **extra,
+):
+    """An M2M100Config; the defaults are facebook/nllb-200-distilled-600M's config.json (ReLU, scaled
+    embeddings, <s> 0, <pad> 1, </s> 2 = the decoder start)."""
+    from transformers import M2M100Config
+
+    return M2M100Config(
+        vocab_size=vocab_size, d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=attention_heads, decoder_attention_heads=attention_heads,
+        encoder_ffn_dim=ffn_dim, decoder_ffn_dim=ffn_dim, max_position_embeddings=max_positions,
+        activation_function="relu", scale_embedding=True, bos_token_id=0, pad_token_id=1, eos_token_id=2,
+        decoder_start_token_id=2, tokenizer_class="NllbTokenizer", **extra,
     )
 
 
@@ -152,18 +190,49 @@ def new_mt5(config, *, output_scale: float | None = None, mute: bool = False):
     return model
 
 
+def new_nllb(config, *, eos_bias: float = 0.0):
+    """An M2M100ForConditionalGeneration of ``config`` (random weights from torch's current seed), its output
+    layer tied to the embeddings as in NLLB.
+
+    ``eos_bias`` as in :func:`new_marian`. M2M100 has no logits bias, so the decoder's final layer norm gets
+    a bias vector b and the EOS row of the (tied) embeddings gets ``eos_bias * b / |b|^2`` added: the EOS
+    logit rises by about ``eos_bias`` at every step (the row is also </s>'s input embedding: harmless here).
+    """
+    import torch
+    from transformers import M2M100ForConditionalGeneration
+
+    model = M2M100ForConditionalGeneration(config)
+    if eos_bias:
+        with torch.no_grad():
+            bias = torch.randn(config.d_model)
+            model.model.decoder.layer_norm.bias.copy_(bias)
+            model.model.shared.weight[config.eos_token_id] += eos_bias * bias / bias.dot(bias)
+    return model
+
+
 def count_parameters(model) -> int:
     """Distinct parameters (a tied weight counts once), as the published figures count them."""
     return sum(p.numel() for p in model.parameters())
 
 
-def set_marian_generation(model) -> None:
-    """Opus-MT's decoding defaults: 4 beams, 512 tokens, <pad> never generated."""
+def set_marian_generation(model, *, renormalize: bool = False) -> None:
+    """Opus-MT's decoding defaults: 4 beams, 512 tokens, <pad> never generated (tc-big: logits renormalised)."""
     pad = model.config.pad_token_id
     generation = model.generation_config
     generation.num_beams, generation.max_length, generation.bad_words_ids = 4, 512, [[pad]]
+    if renormalize:
+        generation.renormalize_logits = True
     generation.forced_eos_token_id = generation.eos_token_id = model.config.eos_token_id
     generation.pad_token_id = generation.decoder_start_token_id = pad
+
+
+def set_nllb_generation(model) -> None:
+    """facebook/nllb-200-distilled-600M's decoding defaults (its generation_config.json: 200 tokens; the
+    target language is forced by the caller, per request)."""
+    config, generation = model.config, model.generation_config
+    generation.max_length = 200
+    generation.bos_token_id, generation.pad_token_id = config.bos_token_id, config.pad_token_id
+    generation.eos_token_id = generation.decoder_start_token_id = config.eos_token_id
 
 
 def set_mt5_generation(model) -> None:
@@ -178,10 +247,10 @@ def set_mt5_generation(model) -> None:
 # -- sentencepiece ---------------------------------------------------------------------------
 def train_sentencepiece(
     workdir: Path, corpus: Sequence[str], *, prefix: str, vocab_size: int, hard_vocab_limit: bool = True,
-    num_threads: int = 1, **ids,
+    num_threads: int = 1, model_type: str = "unigram", **ids,
 ) -> Path:
-    """Train a unigram sentencepiece model on ``corpus`` (texts, written one after the other) in
-    ``workdir``; returns ``workdir/<prefix>.model`` (the corpus file and ``.vocab`` are removed).
+    """Train a sentencepiece model (``model_type`` unigram, or bpe as NLLB's) on ``corpus`` (texts, written one
+    after the other) in ``workdir``; returns ``workdir/<prefix>.model`` (the corpus file and ``.vocab`` are removed).
 
     ``ids``: the special ids (``pad_id``, ``bos_id``, ``eos_id``, ``unk_id``), e.g. :data:`MT5_SPM_IDS`.
     ``hard_vocab_limit=False`` lets a small corpus yield fewer pieces than ``vocab_size``.
@@ -195,7 +264,7 @@ def train_sentencepiece(
         ids = {**ids, "hard_vocab_limit": False}
     spm.SentencePieceTrainer.train(
         input=str(corpus_file), model_prefix=str(workdir / prefix), vocab_size=vocab_size, character_coverage=1.0,
-        model_type="unigram", minloglevel=2, num_threads=num_threads, **ids,
+        model_type=model_type, minloglevel=2, num_threads=num_threads, **ids,
     )
     corpus_file.unlink()
     (workdir / f"{prefix}.vocab").unlink()
@@ -236,11 +305,11 @@ def pad_sentencepiece(trained: Path, total: int, alphabet: str, out: Path) -> tu
 
 def _spm_model(
     folder: Path, corpus: Sequence[str], target: Path, *, pieces: int, prefix: str, pad_to: int | None,
-    alphabet: str, hard_vocab_limit: bool, num_threads: int, ids: dict,
+    alphabet: str, hard_vocab_limit: bool, num_threads: int, ids: dict, model_type: str = "unigram",
 ) -> tuple[int, int]:
     """Train (and pad) the sentencepiece model into ``target``; returns (trained pieces, dummy pieces)."""
-    trained = train_sentencepiece(folder, corpus, prefix=prefix, vocab_size=pieces,
-                                  hard_vocab_limit=hard_vocab_limit, num_threads=num_threads, **ids)
+    trained = train_sentencepiece(folder, corpus, prefix=prefix, vocab_size=pieces, hard_vocab_limit=hard_vocab_limit,
+                                  num_threads=num_threads, model_type=model_type, **ids)
     if pad_to is not None:
         _, trained_pieces = pad_sentencepiece(trained, pad_to, alphabet, target)
     else:
@@ -258,13 +327,15 @@ def _spm_model(
 def build_marian(
     out: str | Path, corpus: Sequence[str], *, pieces: int, seed: int = 0, eos_bias: float = 0.0,
     pad_pieces_to: int | None = None, spm_prefix: str = "spm", hard_vocab_limit: bool = True,
-    spm_threads: int = 1, **sizes,
+    spm_threads: int = 1, eos_at: int = 0, big: bool = False, **sizes,
 ) -> Built:
     """A MarianMT folder in Hugging Face format (source.spm, target.spm, vocab.json, weights).
 
     The sentencepiece model (``pieces`` asked of the trainer, padded with Latin dummy pieces to
     ``pad_pieces_to`` if given) is shared by source and target, as in Opus-MT; vocab.json holds
-    </s> and <unk> first, the pieces, then <pad> last. ``sizes``: :func:`marian_config` keywords
+    </s> and <unk> first, the pieces, then <pad> last; ``eos_at`` moves </s> to that id (tc-big's
+    25894). ``big``: the tc-big configuration (:func:`tc_big_config`: ReLU, 1024 positions,
+    renormalised logits) instead of opus-mt-ar-en's. ``sizes``: :func:`marian_config` keywords
     (dimensions; the default is the published shape).
     """
     import sentencepiece as spm
@@ -279,10 +350,9 @@ def build_marian(
     )
     shutil.copy(source, out / "target.spm")
     processor = spm.SentencePieceProcessor(model_file=str(source))
-    vocab = {"</s>": 0, "<unk>": 1}
-    for i in range(processor.get_piece_size()):
-        vocab.setdefault(processor.id_to_piece(i), len(vocab))
-    vocab["<pad>"] = len(vocab)
+    tokens = list(dict.fromkeys(["</s>", "<unk>", *map(processor.id_to_piece, range(processor.get_piece_size()))]))
+    tokens.insert(eos_at, tokens.pop(0))
+    vocab = {token: i for i, token in enumerate([*tokens, "<pad>"])}
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     tokenizer = MarianTokenizer(source_spm=str(source), target_spm=str(out / "target.spm"),
                                 vocab=str(out / "vocab.json"))
@@ -291,8 +361,9 @@ def build_marian(
     import torch
 
     torch.manual_seed(seed)
-    model = new_marian(marian_config(len(vocab), **sizes), eos_bias=eos_bias)
-    set_marian_generation(model)
+    config = tc_big_config(len(vocab), eos=eos_at, **sizes) if big else marian_config(len(vocab), eos=eos_at, **sizes)
+    model = new_marian(config, eos_bias=eos_bias)
+    set_marian_generation(model, renormalize=big)
     model.save_pretrained(out)
     return Built(out, tokenizer, model, trained_pieces, dummy_pieces)
 
@@ -332,6 +403,44 @@ def build_mt5(
     return Built(out, tokenizer, model, trained_pieces, dummy_pieces)
 
 
+def build_nllb(
+    out: str | Path, corpus: Sequence[str], *, pieces: int, seed: int = 0, eos_bias: float = 0.0,
+    pad_pieces_to: int | None = None, language_codes: Sequence[str] = (NLLB_SOURCE, NLLB_TARGET),
+    vocab_size: int | None = None, spm_prefix: str = "sentencepiece.bpe", hard_vocab_limit: bool = True,
+    spm_threads: int = 1, **sizes,
+) -> Built:
+    """An NLLB folder in Hugging Face format: an M2M100 model and an ``NllbTokenizer``.
+
+    The tokenizer is built by transformers from a sentencepiece BPE model (``sentencepiece.bpe.model``,
+    ``pieces`` asked of the trainer, padded with Latin dummy pieces to ``pad_pieces_to`` if given), with
+    NLLB's id layout (<s> <pad> </s> <unk>, then the pieces) and ``language_codes`` as added special tokens
+    (the source code ``arb_Arab`` is what the tokenizer prepends). ``vocab_size``: the model's (default: the
+    tokenizer's length; NLLB-200's is 2 more). ``sizes``: :func:`nllb_config` keywords (default: the
+    published shape).
+    """
+    from transformers import NllbTokenizer
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / "sentencepiece.bpe.model"
+    trained_pieces, dummy_pieces = _spm_model(
+        out, corpus, target, pieces=pieces, prefix=spm_prefix + ".trained", pad_to=pad_pieces_to, alphabet=LATIN,
+        hard_vocab_limit=hard_vocab_limit, num_threads=spm_threads, ids=NLLB_SPM_IDS, model_type="bpe",
+    )
+    tokenizer = NllbTokenizer.from_pretrained(
+        str(out), src_lang=NLLB_SOURCE, tgt_lang=NLLB_TARGET, additional_special_tokens=list(language_codes),
+    )
+    tokenizer.save_pretrained(out)
+
+    import torch
+
+    torch.manual_seed(seed)
+    model = new_nllb(nllb_config(vocab_size or len(tokenizer), **sizes), eos_bias=eos_bias)
+    set_nllb_generation(model)
+    model.save_pretrained(out)
+    return Built(out, tokenizer, model, trained_pieces, dummy_pieces)
+
+
 # -- the tiny models ---------------------------------------------------------------------------
 def tiny_corpus() -> list[str]:
     """The tiny models' tokenizer corpus: the seed articles plus a few English lines."""
@@ -353,3 +462,16 @@ def build_tiny_mt5(out: str | Path, *, seed: int = 0, mute: bool = False) -> Pat
     mT5_multilingual_XLSum; ``mute``: it only emits special tokens (see :func:`new_mt5`)."""
     return build_mt5(out, tiny_corpus(), pieces=TINY_PIECES, seed=seed, output_scale=0.5, mute=mute,
                      **TINY_MT5).folder
+
+
+def build_tiny_marian_big(out: str | Path, *, seed: int = 0, eos_bias: float = 0.0) -> Path:
+    """A tiny Marian of tc-big's kind (400 pieces, d_model 32, 2+2 layers): ReLU, positions up to 1024,
+    </s> in the middle of the vocabulary (:data:`TINY_MARIAN_BIG_EOS`), renormalised logits."""
+    sizes = {**TINY_MARIAN, "max_positions": 1024}
+    return build_marian(out, tiny_corpus(), pieces=TINY_PIECES, seed=seed, eos_bias=eos_bias,
+                        eos_at=TINY_MARIAN_BIG_EOS, big=True, **sizes).folder
+
+
+def build_tiny_nllb(out: str | Path, *, seed: int = 0, eos_bias: float = 0.0) -> Path:
+    """A tiny NLLB folder (M2M100, 400 BPE pieces + arb_Arab / eng_Latn, d_model 32, 2+2 layers)."""
+    return build_nllb(out, tiny_corpus(), pieces=TINY_PIECES, seed=seed, eos_bias=eos_bias, **TINY_NLLB).folder

@@ -43,6 +43,13 @@ tokenizer corpus are read.
 Writes ``speed.json`` (every figure, settings, library versions, machine), ``speed.md`` (tables,
 goals, notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
 ``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tiny test models of eval/models.py (CI, seconds).
+
+``--choices fast best nllb-600m`` measures the named translation choices instead (summarizer/options.py:
+Opus-MT ar-en, Opus-MT tc-big ar-en, NLLB-200 distilled 600M): shape-true stand-ins of each (eval/standins.py),
+exported to CTranslate2 int8 (the default engine), the pipeline's translation of each seed article
+(clean, split, every sentence translated with 4 beams and the same forced N_t; no summary model:
+its cost does not depend on the choice and is in the main report), the choices taking turns article by
+article; peak memory in a fresh process per choice. Writes ``speed-choices.json`` / ``.md``.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import resource
 import statistics
@@ -61,7 +69,7 @@ from pathlib import Path
 
 from eval.data import FLORES101_SYSTEMS, add_data_root_option, data_path, data_root
 from eval.report import bar_chart, markdown_table, write_report
-from eval.standins import DEFAULT_CACHE, SEEDS, ensure_standins, read_info
+from eval.standins import DEFAULT_CACHE, SEEDS, ensure_choice_standins, ensure_standins, read_info
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_NAME = "speed"
@@ -121,8 +129,15 @@ class TimedEngine:
         return self.inner.count_tokens(texts)
 
     def generate(self, texts, settings):
+        return self._timed(self.inner.generate, texts, settings)
+
+    def generate_scored(self, texts, settings):
+        """What the translation stage calls: the texts with their scores, as a user's pipeline runs it."""
+        return self._timed(self.inner.generate_scored, texts, settings)
+
+    def _timed(self, call, texts, settings):
         started = time.perf_counter()
-        outputs = self.inner.generate(texts, settings)
+        outputs = call(texts, settings)
         self.timer.seconds += time.perf_counter() - started
         self.timer.calls += 1
         self.timer.inputs += len(texts)
@@ -375,7 +390,7 @@ def probe_memory(spec: dict) -> dict:
     started = time.perf_counter()
     pipeline = Pipeline(
         spec["summary_model"], spec["translation_model"], engine=spec["engine"], quantization=spec["quantization"],
-        summary_decoding=DecodeSettings(**spec["summary_decoding"]),
+        summary_method=spec.get("summary_method", "abstractive"), summary_decoding=DecodeSettings(**spec["summary_decoding"]),
         translation_decoding=DecodeSettings(**spec["translation_decoding"]),
         translation_batch_size=spec["translation_batch_size"], summary_batch_size=spec["summary_batch_size"],
     )
@@ -402,6 +417,11 @@ def measure_memory(name: str, models: dict, decoding: dict, batch_sizes: dict, t
         "translation_batch_size": batch_sizes["translation"], "summary_batch_size": batch_sizes["summary"],
         "text": text,
     }
+    return _probe_in_subprocess(name, spec)
+
+
+def _probe_in_subprocess(name: str, spec: dict) -> dict:
+    """``probe_memory(spec)`` in a fresh Python process (so that models measured apart do not mix)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     done = subprocess.run(
         [sys.executable, "-m", "eval.speed", "--probe-memory", json.dumps(spec, ensure_ascii=False)],
@@ -995,6 +1015,165 @@ def write_charts(out: Path, payload: dict) -> list[Path]:
     ]
 
 
+# -- the translation choices ----------------------------------------------------------------
+CHOICES_REPORT = "speed-choices"
+
+
+def prepare_choice_models(choices: list[str], cache: Path, tiny: bool, log, data_root=None) -> dict[str, dict]:
+    """Per choice: its stand-in (tiny: the tests' tiny model of the same family) and its int8 export."""
+    if tiny:
+        from eval.models import build_tiny_marian, build_tiny_marian_big, build_tiny_nllb
+
+        builders = {"fast": build_tiny_marian, "best": build_tiny_marian_big, "nllb-600m": build_tiny_nllb}
+        folders = {}
+        for choice in choices:
+            folder = cache / "tiny" / f"choice-{choice}"
+            if not (folder / "model.safetensors").is_file():
+                builders[choice](folder)
+            folders[choice] = folder
+    else:
+        folders = ensure_choice_standins(choices, cache, log=log, data_root=data_root)
+    ct2_cache = cache / ("tiny" if tiny else "") / "ct2"
+    return {choice: {"hf": folder, "int8": _export(folder, "int8", ct2_cache, log)} for choice, folder in folders.items()}
+
+
+def run_choices(args) -> dict:
+    """Seconds per seed article for each named translation choice (stand-ins, CTranslate2 int8)."""
+    from summarizer.engines.base import TRANSLATION_DECODING
+    from summarizer.engines.loader import clear_cache, load_engine
+    from summarizer.options import TRANSLATION_MODELS
+    from summarizer.pipeline import Pipeline
+    from summarizer.translate import Translator
+
+    def log(message: str) -> None:
+        print(f"[speed {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+    load_start = os.getloadavg()
+    choices = list(dict.fromkeys(args.choices))
+    models = prepare_choice_models(choices, Path(args.cache).expanduser(), args.tiny, log, args.data_root)
+    decoding = TRANSLATION_DECODING.but(num_beams=args.beams, min_new_tokens=args.translation_tokens,
+                                        max_new_tokens=args.translation_tokens)
+    texts = []
+    for path in SEEDS[: args.articles]:
+        text = path.read_text(encoding="utf-8")
+        if args.limit_sentences:
+            text = " ".join(article_sentences(text)[: args.limit_sentences])
+        texts.append(text)
+    sentences = [article_sentences(t) for t in texts]
+
+    memory = {}
+    if not args.no_memory:
+        probe_text = " ".join(sentences[0][: args.translation_batch_size])
+        for choice in choices:
+            log(f"memory: {choice} (fresh process)...")
+            memory[choice] = _probe_in_subprocess(choice, {
+                "summary_model": None, "translation_model": str(models[choice]["int8"]), "engine": "ctranslate2",
+                "quantization": "int8", "summary_method": "lead", "summary_decoding": asdict(decoding),
+                "translation_decoding": asdict(decoding), "translation_batch_size": args.translation_batch_size,
+                "summary_batch_size": 1, "text": probe_text,
+            })
+
+    clear_cache()
+    timers, pipelines, entries = {}, {}, {}
+    for choice in choices:
+        started = time.perf_counter()
+        engine = load_engine(str(models[choice]["int8"]), role="translation", engine="ctranslate2", quantization="int8")
+        load_seconds = time.perf_counter() - started
+        timers[choice] = StageTimer()
+        pipelines[choice] = Pipeline.from_stages(
+            None, Translator(TimedEngine(engine, timers[choice]), decoding=decoding,
+                             batch_size=args.translation_batch_size), summary_method="lead")
+        log(f"warm-up and forced-length check: {choice}...")
+        counts = output_token_counts(engine, sentences[0][:2], decoding)
+        expected = expected_output_tokens(engine, decoding)
+        hf = models[choice]["hf"]
+        info = read_info(hf) if (hf / "standin.json").is_file() else {"shape_of": f"tiny test model ({choice})"}
+        entries[choice] = {
+            "model": TRANSLATION_MODELS[choice].model, "licence": TRANSLATION_MODELS[choice].licence,
+            "family": engine.family.name, "stand_in": info, "load_seconds": load_seconds,
+            "forced_length_check": {"output_tokens": counts, "expected": expected,
+                                    "ok": all(c == expected for c in counts)},
+            "disk_mb": {"hf": folder_megabytes(hf), "ct2_int8": folder_megabytes(models[choice]["int8"])},
+            "input_tokens_per_sentence_median": _median(engine.count_tokens([s for ss in sentences for s in ss])),
+            "memory": memory.get(choice), "per_article": [],
+        }
+
+    for i, text in enumerate(texts):
+        for choice in _rotated(choices, i):
+            timers[choice].reset()
+            started = time.perf_counter()
+            result = pipelines[choice](text)
+            seconds = time.perf_counter() - started
+            scores = [p["score"] for p in result.translation if p["score"] is not None]
+            entries[choice]["per_article"].append({
+                "article": i, "seconds": seconds, "translation": timers[choice].snapshot(),
+                "scores_finite": len(scores) == len(result.sentences) and all(map(math.isfinite, scores)),
+            })
+            log(f"article {i + 1}/{len(texts)}: {choice} {seconds:.1f} s ({timers[choice].inputs} sentences)")
+
+    for entry in entries.values():
+        runs = entry["per_article"]
+        seconds = [r["seconds"] for r in runs]
+        inputs = sum(r["translation"]["inputs"] for r in runs)
+        translation_seconds = sum(r["translation"]["seconds"] for r in runs)
+        entry["median_seconds"] = _median(seconds)
+        entry["max_seconds"] = max(seconds) if seconds else None
+        entry["tokens_per_second"] = inputs * decoding.max_new_tokens / translation_seconds if translation_seconds else 0
+    base = entries.get("fast")
+    for entry in entries.values():
+        entry["vs_fast"] = _ratio(entry["median_seconds"], base["median_seconds"]) if base else None
+    settings = {
+        "mode": "tiny test models" if args.tiny else "shape-true stand-ins (random weights)",
+        "engine": "ctranslate2 int8", "articles": len(texts), "article_files": [p.name for p in SEEDS[: args.articles]],
+        "sentences_per_article": [len(s) for s in sentences], "limit_sentences": args.limit_sentences,
+        "beams": args.beams, "translation_tokens": args.translation_tokens,
+        "translation_batch_size": args.translation_batch_size, "cpu": cpu_facts(), "ctranslate2_threads": _ct2_threads(),
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset (library default)"),
+        "load_average_start": load_start, "load_average_end": os.getloadavg(),
+    }
+    return {"settings": settings, "choices": entries}
+
+
+def render_choices_markdown(payload: dict, command: str) -> str:
+    s, entries = payload["settings"], payload["choices"]
+    lines = [
+        "# Speed of the translation choices",
+        "",
+        f"`{command}` - {s['mode']}, {s['engine']}; {s['articles']} seed articles "
+        f"({sum(s['sentences_per_article'])} sentences), {s['beams']} beams, forced {s['translation_tokens']} output "
+        f"tokens per sentence; CTranslate2 threads {s['ctranslate2_threads']} ({s['cpu']['model']}). Load average "
+        f"(1/5/15 min) at start {'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
+        f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
+        "",
+    ]
+    rows = []
+    for choice, e in entries.items():
+        mem = e.get("memory") or {}
+        info = e["stand_in"]
+        rows.append([
+            f"`{choice}`", e["model"], _fmt(info.get("parameters"), 0) if info.get("parameters") else "n/a",
+            _fmt(e["median_seconds"], 1), _fmt(e["max_seconds"], 1), _fmt(e["vs_fast"], 2, "x"),
+            _fmt(e["tokens_per_second"], 1), _fmt(mem.get("peak_rss_mb"), 0), _fmt(e["disk_mb"]["ct2_int8"], 0),
+            _fmt(e["load_seconds"], 1), e["licence"],
+        ])
+    lines += [markdown_table(["choice", "model", "parameters", "s/article median", "s/article max", "x fast",
+                              "tok/s", "peak RSS MB", "int8 MB", "load s", "licence"], rows), ""]
+    lines += [
+        "- s/article: `pipeline(text)` with this translation model and no summary model (clean, split, every "
+        "sentence translated; a lead summary reuses those translations); add the summary's own time from the main "
+        "report (`python -m eval.speed`), which does not depend on the translation model.",
+        "- Forced output lengths: every choice decodes the same number of tokens per sentence (NLLB's include its "
+        "forced language code); tok/s = forced tokens x sentences / translation seconds.",
+        "- Peak RSS: a fresh process with this translation model alone (int8), over one translation batch.",
+        "- Forced lengths checked on a warm-up call: "
+        + ", ".join(f"{c} {'ok' if e['forced_length_check']['ok'] else 'FAILED'}" for c, e in entries.items()) + "; "
+        "scores present and finite on every article: "
+        + ", ".join(f"{c} {'yes' if all(r['scores_finite'] for r in e['per_article']) else 'NO'}"
+                    for c, e in entries.items()) + ".",
+    ]
+    return "\n".join(lines)
+
+
 # -- command line --------------------------------------------------------------------------
 def _positive(text: str) -> int:
     value = int(text)
@@ -1035,6 +1214,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="OMP_WAIT_POLICY for torch and CTranslate2 (default PASSIVE: threads sleep at OpenMP barriers "
              "instead of spinning, so other processes on the machine disturb the measurement less)",
     )
+    parser.add_argument(
+        "--choices", nargs="+", default=None, metavar="CHOICE", choices=["fast", "best", "nllb-600m"],
+        help="measure these named translation choices instead (CTranslate2 int8, translation only; "
+             "writes speed-choices.json/.md): fast, best, nllb-600m",
+    )
     add_data_root_option(parser)
     parser.add_argument("--probe-memory", default=None, help=argparse.SUPPRESS)
     return parser
@@ -1052,6 +1236,15 @@ def main(argv: list[str] | None = None) -> int:
     else:
         os.environ["OMP_WAIT_POLICY"] = args.omp_wait_policy
     command = "python -m eval.speed " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.choices:
+        payload = run_choices(args)
+        payload["command"] = command.strip()
+        markdown = render_choices_markdown(payload, command.strip())
+        write_report(Path(args.out), CHOICES_REPORT, payload, markdown)
+        print(markdown)
+        print(f"\nwrote {Path(args.out) / (CHOICES_REPORT + '.json')}, {Path(args.out) / (CHOICES_REPORT + '.md')}",
+              file=sys.stderr)
+        return 0
     payload = run_benchmark(args)
     payload["command"] = command.strip()
     out = Path(args.out)

@@ -1,6 +1,8 @@
-"""Shape-true stand-ins of the default models, for speed measurements without the hub.
+"""Shape-true stand-ins of the default models and of the translation choices, for speed measurements
+without the hub.
 
-The real checkpoints (Helsinki-NLP/opus-mt-ar-en, csebuetnlp/mT5_multilingual_XLSum) cannot be
+The real checkpoints (Helsinki-NLP/opus-mt-ar-en, csebuetnlp/mT5_multilingual_XLSum, and the
+translation choices Helsinki-NLP/opus-mt-tc-big-ar-en and facebook/nllb-200-distilled-600M) cannot be
 downloaded here. A stand-in has exactly the published architecture (../shared/reference/models.md):
 every dimension, the vocabulary size, the tied (Marian) or untied (mT5) output layer, so the
 arithmetic per token is the real one; only the weights are random.
@@ -9,9 +11,11 @@ The real vocabularies cannot be downloaded either. Each stand-in gets a sentence
 on the seed articles plus the Arabic and English sides of NTREX-128 dev (read from the data root,
 :func:`eval.data.data_root`, never copied), padded with dummy pieces up to the published vocabulary size, so
 that every id a random model emits decodes to text. Dummy pieces are letter strings (Latin for
-Marian's shared vocabulary, whose outputs are English; Arabic for mT5, whose outputs are Arabic)
-with a score of -1000: sentencepiece never picks them for real text, so the padding does not change
-how the seeds are tokenized.
+Marian's and NLLB's shared vocabularies, whose outputs are English; Arabic for mT5, whose outputs are
+Arabic) with a score of -1000: sentencepiece never picks them for the Arabic input, so the padding
+does not change how the seeds are tokenized. NLLB's stand-in tokenizer is an NllbTokenizer over a
+BPE sentencepiece model padded to NLLB's 256,000 pieces, with all 202 language codes and <mask>
+(256,204 ids); its model has NLLB's 256,206 embedding rows, as the real one does.
 
 The building itself (sentencepiece training and padding, tokenizer files, model, decoding defaults)
 is :mod:`eval.models`, shared with the tiny test models; this module adds the published sizes, the
@@ -36,23 +40,32 @@ from eval.models import (
     LATIN,
     MARIAN_VOCAB,
     MT5_VOCAB,
+    NLLB_SPM_PIECES,
+    NLLB_VOCAB,
     SEEDS,
+    TC_BIG_EOS,
+    TC_BIG_VOCAB,
     build_marian,
     build_mt5,
+    build_nllb,
     count_parameters,
     marian_config,
     mt5_config,
     new_marian,
     new_mt5,
+    new_nllb,
+    nllb_config,
     seed_texts,
+    tc_big_config,
     train_sentencepiece,
 )
 
 __all__ = [
-    "ARABIC", "LATIN", "MARIAN_PARAMETERS", "MARIAN_VOCAB", "MT5_PARAMETERS", "MT5_VOCAB", "SEEDS",
-    "build_marian_standin", "build_mt5_standin", "ensure_standins", "is_built", "marian_config",
-    "meta_parameter_count", "mt5_config", "new_marian", "new_mt5", "read_info", "tokenizer_corpus",
-    "tokens_per_word",
+    "ARABIC", "LATIN", "MARIAN_PARAMETERS", "MARIAN_VOCAB", "MT5_PARAMETERS", "MT5_VOCAB", "NLLB_PARAMETERS",
+    "SEEDS", "TC_BIG_PARAMETERS", "build_marian_standin", "build_mt5_standin", "build_nllb_standin",
+    "build_tc_big_standin", "ensure_choice_standins", "ensure_standins", "is_built", "marian_config",
+    "meta_parameter_count", "mt5_config", "new_marian", "new_mt5", "nllb_config", "read_info", "tc_big_config",
+    "tokenizer_corpus", "tokens_per_word",
 ]
 
 DEFAULT_CACHE = Path("~/.cache/arabic-news-summarizer/standins")
@@ -61,6 +74,8 @@ STANDIN_INFO = "standin.json"
 # Published shapes (models.md); the configurations are eval.models.marian_config / mt5_config.
 MARIAN_PARAMETERS = 76_833_792
 MT5_PARAMETERS = 582_401_280
+TC_BIG_PARAMETERS = 241_030_144  # Helsinki-NLP/opus-mt-tc-big-ar-en (tied embeddings)
+NLLB_PARAMETERS = 615_073_792  # facebook/nllb-200-distilled-600M ("600M"; tied embeddings, 256,206 rows)
 
 SPM_TARGET_PIECES = 16_000  # asked of the trainer; the corpus yields fewer (about 9,600), the rest is padding
 SPM_PREFIX = "trained"
@@ -70,7 +85,8 @@ def meta_parameter_count(kind: str) -> int:
     """Parameters of the stand-in ``kind`` ("marian" or "mt5"), built on the meta device (no memory)."""
     import torch
 
-    config, new = {"marian": (marian_config, new_marian), "mt5": (mt5_config, new_mt5)}[kind]
+    config, new = {"marian": (marian_config, new_marian), "mt5": (mt5_config, new_mt5),
+                   "tc-big": (tc_big_config, new_marian), "nllb": (nllb_config, new_nllb)}[kind]
     with torch.device("meta"):
         return count_parameters(new(config()))
 
@@ -136,10 +152,11 @@ def _finish(staging: Path, out: Path, info: dict) -> Path:
 
 def _build_standin(
     out: str | Path, *, force: bool, shape_of: str, vocab_size: int, parameters: int, seed: int,
-    data_root: str | Path | None, build: Callable[[Path, list[str]], object],
+    data_root: str | Path | None, build: Callable[[Path, list[str]], object], tokenizer_size: int | None = None,
 ) -> Path:
-    """Build a stand-in folder once: ``build(staging, corpus)`` (eval.models.build_marian or build_mt5 with
-    the published shape) writes tokenizer and weights; the folder appears complete or not at all."""
+    """Build a stand-in folder once: ``build(staging, corpus)`` (eval.models.build_marian, build_mt5 or
+    build_nllb with the published shape) writes tokenizer and weights; the folder appears complete or not
+    at all. ``tokenizer_size``: the tokenizer's length when it is not ``vocab_size`` (NLLB: 2 fewer)."""
     out = Path(out).expanduser()
     if is_built(out) and not force:
         return out
@@ -148,8 +165,10 @@ def _build_standin(
     try:
         built = build(staging, tokenizer_corpus(data_root))
         vocab = len(built.tokenizer)
-        if vocab != vocab_size:
-            raise AssertionError(f"{shape_of} stand-in tokenizer has {vocab} ids, not {vocab_size}")
+        if vocab != (tokenizer_size or vocab_size):
+            raise AssertionError(f"{shape_of} stand-in tokenizer has {vocab} ids, not {tokenizer_size or vocab_size}")
+        if built.model.config.vocab_size != vocab_size:
+            raise AssertionError(f"{shape_of} stand-in has {built.model.config.vocab_size} rows, not {vocab_size}")
         counted = count_parameters(built.model)
         if counted != parameters:
             raise AssertionError(f"{shape_of} stand-in has {counted:,} parameters, not {parameters:,}")
@@ -201,6 +220,61 @@ def build_mt5_standin(
     )
 
 
+def build_tc_big_standin(
+    out: str | Path, *, seed: int = 0, force: bool = False, data_root: str | Path | None = None
+) -> Path:
+    """A Helsinki-NLP/opus-mt-tc-big-ar-en-shaped MarianMT folder: transformer-big, ReLU, 1024 positions,
+    </s> at id 25894 and <pad> last, as in its vocab.json (random weights, padded stand-in vocabulary)."""
+
+    def build(staging: Path, corpus: list[str]):
+        return build_marian(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=TC_BIG_VOCAB - 1,
+                            eos_at=TC_BIG_EOS, big=True, **_spm_options())
+
+    return _build_standin(
+        out, force=force, shape_of="Helsinki-NLP/opus-mt-tc-big-ar-en", vocab_size=TC_BIG_VOCAB,
+        parameters=TC_BIG_PARAMETERS, seed=seed, data_root=data_root, build=build,
+    )
+
+
+def build_nllb_standin(
+    out: str | Path, *, seed: int = 0, force: bool = False, data_root: str | Path | None = None
+) -> Path:
+    """A facebook/nllb-200-distilled-600M-shaped M2M100 folder with an NllbTokenizer (2.5 GB in float32)."""
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    def build(staging: Path, corpus: list[str]):
+        return build_nllb(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=NLLB_SPM_PIECES,
+                          language_codes=FAIRSEQ_LANGUAGE_CODES, vocab_size=NLLB_VOCAB, **_spm_options())
+
+    # the tokenizer: <s> <pad> </s> <unk>, the 255,997 other pieces, <mask> and 202 language codes
+    tokenizer_size = 4 + (NLLB_SPM_PIECES - 3) + 1 + len(FAIRSEQ_LANGUAGE_CODES)
+    return _build_standin(
+        out, force=force, shape_of="facebook/nllb-200-distilled-600M", vocab_size=NLLB_VOCAB,
+        parameters=NLLB_PARAMETERS, seed=seed, data_root=data_root, build=build, tokenizer_size=tokenizer_size,
+    )
+
+
+# translation choice (summarizer.options.TRANSLATION_MODELS) -> (cache folder, builder)
+CHOICE_STANDINS = {"fast": ("marian", build_marian_standin), "best": ("tc-big", build_tc_big_standin),
+                   "nllb-600m": ("nllb", build_nllb_standin)}
+
+
+def ensure_choice_standins(
+    choices, cache: str | Path = DEFAULT_CACHE, *, log=print, data_root: str | Path | None = None
+) -> dict[str, Path]:
+    """The stand-ins of the named translation ``choices`` under ``cache``, built if missing."""
+    cache = Path(cache).expanduser()
+    folders = {}
+    for choice in choices:
+        kind, build = CHOICE_STANDINS[choice]
+        folder = cache / kind
+        if not is_built(folder):
+            log(f"building the {kind} stand-in in {folder} (once; later runs reuse it)...")
+            build(folder, data_root=data_root)
+        folders[choice] = folder
+    return folders
+
+
 def ensure_standins(
     cache: str | Path = DEFAULT_CACHE, *, log=print, data_root: str | Path | None = None
 ) -> dict[str, Path]:
@@ -223,13 +297,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.standins", description="Build the shape-true stand-in models (random weights).")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE), help=f"folder to build in (default {DEFAULT_CACHE})")
     parser.add_argument("--count-only", action="store_true", help="print the parameter counts (meta device) and exit")
+    parser.add_argument("--choices", action="store_true",
+                        help="also build the translation choices' stand-ins (tc-big 1 GB, NLLB-600M 2.5 GB)")
     add_data_root_option(parser)
     args = parser.parse_args(argv)
-    for kind, published in (("marian", MARIAN_PARAMETERS), ("mt5", MT5_PARAMETERS)):
+    for kind, published in (("marian", MARIAN_PARAMETERS), ("mt5", MT5_PARAMETERS), ("tc-big", TC_BIG_PARAMETERS),
+                            ("nllb", NLLB_PARAMETERS)):
         print(f"{kind}: {meta_parameter_count(kind):,} parameters (published {published:,})")
     if args.count_only:
         return 0
-    for kind, folder in ensure_standins(args.cache, data_root=args.data_root).items():
+    folders = ensure_standins(args.cache, data_root=args.data_root)
+    if args.choices:
+        folders.update(ensure_choice_standins(CHOICE_STANDINS, args.cache, data_root=args.data_root))
+    for kind, folder in folders.items():
         print(kind, folder, json.dumps(read_info(folder)))
     return 0
 

@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "convert",
         help="export a Hugging Face model to a CTranslate2 folder (faster CPU inference)",
         description=(
-            "Export a MarianMT or MT5 model (hub id or Hugging Face folder) to a self-contained "
+            "Export a MarianMT, NLLB (M2M100) or MT5 model (hub id or Hugging Face folder) to a self-contained "
             "CTranslate2 folder, usable with --summary-model/--translation-model."
         ),
     )

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from .abstractive import AbstractiveSummarizer
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
-from .engines.loader import load_engine
+from .engines.export import cached_export
+from .engines.loader import load_engine, resolve_engine
+from .engines.source import ModelSource
 from .errors import ModelLoadError
-from .options import DEVICES, ENGINES, SUMMARY_METHODS, check_choice
+from .options import DEVICES, ENGINES, SUMMARY_METHODS, check_choice, translation_model_id
 from .translate import Translator
 
 
@@ -49,11 +51,15 @@ def load_stages(
 ) -> LoadedStages:
     """Load what is asked for: the summary model only for ``summary_method="abstractive"``.
 
-    Options outside their choices raise ``OptionError`` (a user's mistake, not a model's absence).
+    ``translation_model``: a named choice (``options.TRANSLATION_MODELS``: fast, best, nllb-600m), a hub
+    id or a folder. Options outside their choices raise ``OptionError`` (a user's mistake, not a model's
+    absence).
     """
     check_choice("summary_method", summary_method, SUMMARY_METHODS)
     check_choice("engine", engine, ENGINES)
     check_choice("device", device, DEVICES)
+    if translation_model:
+        translation_model = translation_model_id(translation_model)
     load = {"engine": engine, "device": device, "quantization": quantization}
     stages = LoadedStages()
     if summary_model and summary_method == "abstractive":
@@ -73,3 +79,17 @@ def load_stages(
         except ModelLoadError as exc:
             stages.errors["translation"] = exc
     return stages
+
+
+def why_not_loadable(model: str, *, role: str, engine: str = "auto", quantization: str | None = None
+                     ) -> ModelLoadError | None:
+    """Why ``model`` cannot be loaded here and now (``None``: it can), without loading it: a cached
+    CTranslate2 export, a local folder, the Hugging Face cache, or the hub online (seconds at most)."""
+    source = ModelSource.resolve(translation_model_id(model) if role == "translation" else model)
+    if resolve_engine(source, engine) == "ctranslate2" and cached_export(source, quantization) is not None:
+        return None
+    try:
+        source.check(role)
+    except ModelLoadError as exc:
+        return exc
+    return None

@@ -9,13 +9,48 @@ but its errors.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .errors import OptionError
 
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """A model users can pick by name: its hub id, what it is, its licence (SPDX id) and its quality
+    (FLORES-101 devtest ar->en BLEU; docs/models.md has the whole table and where each figure comes from)."""
+
+    model: str
+    label: str
+    licence: str
+    bleu: str = ""
+
+
 DEFAULT_SUMMARY_MODEL = "csebuetnlp/mT5_multilingual_XLSum"
-DEFAULT_TRANSLATION_MODEL = "Helsinki-NLP/opus-mt-ar-en"
+# --translation-model NAME: the named choices (any hub id or folder works too). Their shapes and figures:
+# ../shared/reference/models.md and docs/models.md.
+TRANSLATION_MODELS: dict[str, ModelChoice] = {
+    "fast": ModelChoice("Helsinki-NLP/opus-mt-ar-en", "Opus-MT ar-en (77M parameters; the default)", "Apache-2.0",
+                        "33.9 BLEU, FLORES-101"),
+    "best": ModelChoice("Helsinki-NLP/opus-mt-tc-big-ar-en", "Opus-MT tc-big ar-en (241M parameters; best quality)",
+                        "CC-BY-4.0", "42.6 BLEU, FLORES-101"),
+    "nllb-600m": ModelChoice("facebook/nllb-200-distilled-600M",
+                             "NLLB-200 distilled 600M (615M parameters; non-commercial use only)", "CC-BY-NC-4.0",
+                             "36.5 BLEU, FLORES-101"),
+}
+DEFAULT_TRANSLATION_CHOICE = "fast"
+DEFAULT_TRANSLATION_MODEL = TRANSLATION_MODELS[DEFAULT_TRANSLATION_CHOICE].model
+# Licences of the models this project names (SPDX ids); any other model: see its own card.
+MODEL_LICENCES: dict[str, str] = {
+    DEFAULT_SUMMARY_MODEL: "CC-BY-NC-SA-4.0",  # the checkpoint and its XL-Sum training data: non-commercial
+    **{choice.model: choice.licence for choice in TRANSLATION_MODELS.values()},
+}
+# A translated sentence whose score (mean log-probability per token) is below this is marked as one the
+# model was unsure of: its chosen tokens had a probability of e^-1 = 37% or less on average (docs/models.md).
+LOW_CONFIDENCE_SCORE = -1.0
 
 # value -> what it does (the CLI's help, the page's labels)
 SUMMARY_METHODS: dict[str, str] = {
@@ -95,6 +130,35 @@ def _help(choices: dict[str, str]) -> str:
     return "; ".join(f"{name}: {text}" for name, text in choices.items())
 
 
+def translation_model_id(value: str) -> str:
+    """The hub id of a named choice (``fast``, ``best``, ``nllb-600m``); a hub id (``owner/name``) or a
+    folder is returned as given. Anything else raises ``OptionError`` listing the valid names."""
+    name = str(value)
+    if name in TRANSLATION_MODELS:
+        return TRANSLATION_MODELS[name].model
+    if "/" in name or os.sep in name or name.startswith((".", "~")) or Path(name).expanduser().exists():
+        return name
+    raise OptionError(
+        f"translation model must be one of {', '.join(TRANSLATION_MODELS)}, a hub id (owner/name) or an "
+        f"existing folder, not {name!r}"
+    )
+
+
+def choice_of(model_id: str | None) -> str | None:
+    """The named choice whose hub id is ``model_id``, if any."""
+    return next((name for name, choice in TRANSLATION_MODELS.items() if choice.model == model_id), None)
+
+
+def licence_of(model_id: str | None) -> str | None:
+    """The licence of a model this project names (``None``: unknown here, see the model's card)."""
+    return MODEL_LICENCES.get(model_id) if model_id else None
+
+
+def _translation_help() -> str:
+    names = "; ".join(f"{name}: {c.model} ({c.licence}, {c.bleu})" for name, c in TRANSLATION_MODELS.items())
+    return f"a named choice ({names}), or any hub id or local folder (default {DEFAULT_TRANSLATION_CHOICE})"
+
+
 def add_model_arguments(parser: argparse.ArgumentParser, *, batch: bool = True) -> argparse._ArgumentGroup:
     """The model and summary options shared by ``summarizer run|batch``, the app and the benchmarks.
 
@@ -107,7 +171,7 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, batch: bool = True) 
     group.add_argument("--long-input", choices=list(LONG_INPUT_MODES), default="lead",
                        help="abstractive summary of articles over 512 tokens: " + _help(LONG_INPUT_MODES))
     group.add_argument("--summary-model", default=DEFAULT_SUMMARY_MODEL, help="hub id or local folder")
-    group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_MODEL, help="hub id or local folder")
+    group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_CHOICE, help=_translation_help())
     group.add_argument("--engine", choices=list(ENGINES), default="auto", help=_help(ENGINES))
     group.add_argument("--quantization", choices=QUANTIZATIONS, default=None,
                        help="CTranslate2 weights/compute type (default: int8 on the CPU)")

@@ -30,6 +30,8 @@ from .options import (
     SUMMARY_METHODS,
     check_choice,
     check_int,
+    choice_of,
+    licence_of,
 )
 from .split import split_sentences
 from .translate import Translator
@@ -50,7 +52,9 @@ class Result:
     removed: list[dict] = field(default_factory=list)
     summary_ar: str = ""
     summary_method: str = ""
-    translation: list[dict] = field(default_factory=list)  # [{"ar": ..., "en": ...}], one per sentence
+    # [{"ar", "en", "score"}], one per sentence; score: the model's mean log-probability per token of
+    # its translation (0 = certain; options.LOW_CONFIDENCE_SCORE marks the least sure), None if untranslated
+    translation: list[dict] = field(default_factory=list)
     translation_text: str = ""
     summary_en: str = ""
     models: dict = field(default_factory=dict)
@@ -80,7 +84,9 @@ class Pipeline:
 
     Args:
         summary_model / translation_model: hub id or local folder (HF format or a CTranslate2
-            export). ``translation_model=None`` skips translation.
+            export); translation_model may also name a choice: "fast" (Opus-MT ar-en, the default),
+            "best" (Opus-MT tc-big ar-en), "nllb-600m" (NLLB-200 distilled 600M, non-commercial).
+            ``translation_model=None`` skips translation.
         summary_method: "abstractive" (mT5), "extractive" (LexRank) or "lead" (first sentences).
             When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a
             warning, and the error is kept in ``load_errors["summary"]``.
@@ -166,8 +172,15 @@ class Pipeline:
     # -- model facts -------------------------------------------------------------------
     @property
     def models(self) -> dict:
+        """Per role: the model's id, engine, named choice (or None) and licence (None: unknown here)."""
+
         def describe(engine: Seq2SeqEngine | None) -> dict | None:
-            return None if engine is None else {"id": engine.model_id, "engine": engine.engine}
+            if engine is None:
+                return None
+            # An exported folder knows the hub id it was converted from (CTranslate2 engine's source_model).
+            known = getattr(engine, "source_model", None) or engine.model_id
+            return {"id": engine.model_id, "engine": engine.engine, "choice": choice_of(known),
+                    "licence": licence_of(known)}
 
         return {
             "summary": describe(self.summarizer.engine if self.summarizer else None),
@@ -320,17 +333,19 @@ class Pipeline:
     def _translate(self, works: list[_Work], progress) -> None:
         if self.translator is None:
             for work in works:
-                work.result.translation = [{"ar": s, "en": ""} for s in work.result.sentences]
+                work.result.translation = [{"ar": s, "en": "", "score": None} for s in work.result.sentences]
             return
         started = time.perf_counter()
         flat = [s for w in works for s in w.result.sentences]
-        english = self.translator.translate(flat, _stage_hook(progress, "translate"))
+        translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"))
         offset = 0
         for work in works:
             n = len(work.result.sentences)
-            pairs = list(zip(work.result.sentences, english[offset : offset + n], strict=True))
+            mine = translated[offset : offset + n]
             offset += n
-            work.result.translation = [{"ar": ar, "en": en} for ar, en in pairs]
+            pairs = [(ar, t.text) for ar, t in zip(work.result.sentences, mine, strict=True)]
+            work.result.translation = [{"ar": ar, "en": t.text, "score": _rounded(t.score)}
+                                       for ar, t in zip(work.result.sentences, mine, strict=True)]
             work.result.translation_text = " ".join(en for _, en in pairs if en)
             empty = [i + 1 for i, (_, en) in enumerate(pairs) if not en.strip()]
             if empty:
@@ -372,6 +387,11 @@ class _Settings:
         check_choice("long_input", self.long_input, LONG_INPUT_MODES)
         check_int("summary_sentences", self.summary_sentences, 1)
         check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
+
+
+def _rounded(score: float | None) -> float | None:
+    """A score to 4 decimals: finer differences are float noise (a batch's padding changes the last digits)."""
+    return None if score is None else round(score, 4)
 
 
 def _as_pair(item: str | dict, n: int) -> tuple[str | None, object]:

@@ -8,9 +8,11 @@ page never runs what an article holds.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
 
 from .extractive import content_terms
+from .options import LOW_CONFIDENCE_SCORE
 from .pipeline import Result
 from .split import split_sentences
 
@@ -97,9 +99,18 @@ def _exact_sources(sentences: list[str], summary: str) -> SummarySources | None:
 
 
 def describe_model(role: str, model: dict | None) -> str:
+    """``translation `id` (engine), choice `best`, licence CC-BY-4.0``: which model ran, and its licence."""
     if not model:
         return f"{role}: none" + (" (extractive, no model)" if role == "summary" else " (off)")
-    return f"{role} `{model.get('id')}` ({model.get('engine')})"
+    text = f"{role} `{model.get('id')}` ({model.get('engine')})"
+    if model.get("choice"):
+        text += f", choice `{model['choice']}`"
+    licence = model.get("licence")
+    if licence:
+        text += f", licence {licence}" + (" (non-commercial use only)" if "-NC" in licence else "")
+    elif "licence" in model:
+        text += ", licence: see the model's card"
+    return text
 
 
 def describe_models(result: Result, separator: str = " · ") -> str:
@@ -132,6 +143,27 @@ def md_cell(text: str) -> str:
     return md_text(text).replace("|", "\\|").replace("\n", " ")
 
 
+def is_unsure(pair: dict) -> bool:
+    """Whether the model was unsure of this sentence's translation (its score under LOW_CONFIDENCE_SCORE)."""
+    score = pair.get("score")
+    return isinstance(score, (int, float)) and math.isfinite(score) and score < LOW_CONFIDENCE_SCORE and bool(pair.get("en"))
+
+
+def score_text(pair: dict) -> str:
+    """The sentence's score, two decimals (``""`` when it has none), marked ``⚠`` when unsure."""
+    score = pair.get("score")
+    if not isinstance(score, (int, float)):
+        return ""
+    return ("⚠ " if is_unsure(pair) else "") + f"{score:.2f}"
+
+
+CONFIDENCE_NOTE = (
+    f"Score: the translation model's mean log-probability per token of its translation (0 = certain); "
+    f"⚠ marks the sentences it was least sure of, under {LOW_CONFIDENCE_SCORE:g} (its chosen words had "
+    f"{math.exp(LOW_CONFIDENCE_SCORE):.0%} probability or less on average): read those against the Arabic."
+)
+
+
 def translation_lines(result: Result) -> str:
     """The English translation, one line per Arabic sentence (empty when translation is off)."""
     if not any(pair["en"] for pair in result.translation):
@@ -149,7 +181,7 @@ def to_text(result: Result, name: str) -> str:
     for n, pair in enumerate(result.translation, 1):
         lines.append(f"{n:>3}. {pair['ar']}")
         if pair["en"]:
-            lines.append(f"     {pair['en']}")
+            lines.append(f"     {pair['en']}" + (f"   [unsure: score {pair['score']:.2f}]" if is_unsure(pair) else ""))
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
     lines += [f"Warning: {w}" for w in result.warnings]
@@ -179,8 +211,11 @@ def to_markdown(result: Result) -> str:
         out += ["## English summary", "", md_text(result.summary_en), ""]
     if result.translation_text:
         out += ["## English translation", "", md_text(result.translation_text), ""]
-    out += ["## Sentence by sentence", "", "| # | Arabic | English |", "|---:|---|---|"]
-    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} |" for n, p in enumerate(result.translation, 1)]
+    out += ["## Sentence by sentence", "", "| # | Arabic | English | score |", "|---:|---|---|---:|"]
+    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} | {score_text(p)} |"
+            for n, p in enumerate(result.translation, 1)]
+    if any(p.get("score") is not None for p in result.translation):
+        out += ["", CONFIDENCE_NOTE]
     if result.warnings:
         out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in result.warnings]
     if result.removed:
@@ -195,7 +230,8 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
 
     Every sentence carries ``data-i`` (its number) on both sides, so that the page can light up
     a sentence's counterpart; with ``sources``, the sentences the summary draws on are marked and
-    listed above the table.
+    listed above the table. The English of a sentence the model was unsure of (``is_unsure``) is
+    marked ``⚠`` with its score in a tooltip, and a note under the table says what the mark means.
     """
     if not translation:
         return '<p class="aligned-empty">The article and its translation appear here, sentence by sentence.</p>'
@@ -203,6 +239,11 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
     rows = []
     for n, pair in enumerate(translation, 1):
         english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">(no translation)</span>'
+        cell = 'class="en"'
+        if is_unsure(pair):
+            tip = html.escape(f"The model was unsure of this sentence: score {pair['score']:.2f}", quote=True)
+            english = f'<span class="unsure-mark" title="{tip}">⚠</span> {english}'
+            cell = f'class="en unsure" title="{tip}"'
         marked = n - 1 in used
         mark = ' <span class="in-summary-mark" title="Used in the summary">Σ<span class="sr-only"> (in the summary)</span></span>' \
             if marked else ""
@@ -210,8 +251,10 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
             f'<tr id="sentence-{n}" class="pair{" in-summary" if marked else ""}">'
             f'<td class="num">{n}{mark}</td>'
             f'<td class="ar" dir="rtl" lang="ar" tabindex="0" data-i="{n}">{html.escape(pair.get("ar") or "")}</td>'
-            f'<td class="en" dir="ltr" lang="en" tabindex="0" data-i="{n}">{english}</td></tr>'
+            f'<td {cell} dir="ltr" lang="en" tabindex="0" data-i="{n}">{english}</td></tr>'
         )
+    note = (f'<p class="confidence-note">{html.escape(CONFIDENCE_NOTE)}</p>'
+            if any(is_unsure(pair) for pair in translation) else "")
     return (
         '<div class="aligned-view">'
         + (_sources_html(sources) if sources and sources.sentences else "")
@@ -219,7 +262,7 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
         'translation</caption>'
         '<thead><tr><th class="num" scope="col">#</th><th class="ar" dir="rtl" lang="ar" scope="col">العربية (Arabic)</th>'
         '<th class="en" dir="ltr" lang="en" scope="col">English</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
 
 

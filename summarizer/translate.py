@@ -2,6 +2,11 @@
 
 preprocess (cut over-long sentences at clause marks) -> forward (length-sorted, bounded
 batches through any ``Seq2SeqEngine``) -> postprocess (rejoin the parts of each sentence).
+
+Each translated sentence carries the model's confidence: the mean log-probability per token of
+the hypothesis it chose (``engines.base.Hypothesis``). A sentence translated in parts gets the
+mean over all its parts' tokens: each part's mean weighted by its number of tokens, which is what
+the sentence's score would be had it been one output.
 """
 
 from __future__ import annotations
@@ -9,8 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .engines.base import TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
-from .engines.batching import SAFETY_TOKENS, ProgressHook, generate_batched, longest_fitting_prefix, pack
+from .engines.base import TRANSLATION_DECODING, DecodeSettings, Hypothesis, Seq2SeqEngine
+from .engines.batching import (
+    SAFETY_TOKENS,
+    ProgressHook,
+    generate_batched,
+    longest_fitting_prefix,
+    pack,
+    scored_generate,
+)
 
 _CLAUSE_END = re.compile(r"(?<=[،؛:,;])\s+")
 
@@ -19,6 +31,20 @@ _CLAUSE_END = re.compile(r"(?<=[،؛:,;])\s+")
 class _Piece:
     owner: int  # index of the sentence the piece belongs to
     text: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One sentence's English and the model's confidence in it.
+
+    ``score``: mean log-probability per token (0.0 = certain; about -1 means the model gave its chosen
+    tokens a probability of e^-1 = 37% on average), ``None`` when nothing was translated (an empty
+    sentence) or the engine gives no scores. ``tokens``: how many tokens the mean is over.
+    """
+
+    text: str
+    score: float | None = None
+    tokens: int = 0
 
 
 class Translator:
@@ -41,8 +67,14 @@ class Translator:
         self._overhead = engine.count_tokens([""])[0]
 
     def translate(self, sentences: list[str], progress: ProgressHook | None = None) -> list[str]:
+        """One English text per sentence, in order."""
+        return [t.text for t in self.translate_scored(sentences, progress)]
+
+    def translate_scored(self, sentences: list[str], progress: ProgressHook | None = None) -> list[Translation]:
+        """One ``Translation`` (text and score) per sentence, in order."""
         pieces = self.preprocess(sentences)
-        outputs = generate_batched(self.engine, [p.text for p in pieces], self.decoding, self.batch_size, progress)
+        outputs = generate_batched(self.engine, [p.text for p in pieces], self.decoding, self.batch_size, progress,
+                                   call=scored_generate(self.engine))
         return self.postprocess(len(sentences), pieces, outputs)
 
     def preprocess(self, sentences: list[str]) -> list[_Piece]:
@@ -84,9 +116,19 @@ class Translator:
         return parts
 
     @staticmethod
-    def postprocess(n_sentences: int, pieces: list[_Piece], outputs: list[str]) -> list[str]:
-        joined: list[list[str]] = [[] for _ in range(n_sentences)]
+    def postprocess(n_sentences: int, pieces: list[_Piece], outputs: list[Hypothesis]) -> list[Translation]:
+        """Rejoin each sentence's parts: texts joined with spaces, scores combined (module docstring)."""
+        parts: list[list[Hypothesis]] = [[] for _ in range(n_sentences)]
         for piece, out in zip(pieces, outputs, strict=True):
-            if out:
-                joined[piece.owner].append(out)
-        return [" ".join(parts) for parts in joined]
+            parts[piece.owner].append(out)
+        return [_combine(hypotheses) for hypotheses in parts]
+
+
+def _combine(parts: list[Hypothesis]) -> Translation:
+    text = " ".join(part.text for part in parts if part.text)
+    if not parts or any(part.score is None for part in parts):
+        return Translation(text)
+    tokens = sum(part.tokens for part in parts)
+    if tokens == 0:
+        return Translation(text, 0.0, 0)
+    return Translation(text, sum(part.score * part.tokens for part in parts) / tokens, tokens)

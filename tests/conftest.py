@@ -48,8 +48,45 @@ def tiny_mt5(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def tiny_nllb(tmp_path_factory) -> Path:
+    """A tiny NLLB (M2M100 + NllbTokenizer, arb_Arab / eng_Latn)."""
+    from tests.tiny_models import build_tiny_nllb
+
+    return build_tiny_nllb(tmp_path_factory.mktemp("models") / "tiny-nllb")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_big(tmp_path_factory) -> Path:
+    """A tiny Marian of Opus-MT tc-big's kind (ReLU, </s> mid-vocabulary)."""
+    from tests.tiny_models import build_tiny_marian_big
+
+    return build_tiny_marian_big(tmp_path_factory.mktemp("models") / "tiny-marian-big")
+
+
+@pytest.fixture(scope="session")
 def seed_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in SEEDS]
+
+
+@pytest.fixture
+def fake_hub(tmp_path, monkeypatch):
+    """``fake_hub({hub_id: folder})``: a Hugging Face cache holding those tiny folders under those hub ids,
+    offline, and a CTranslate2 cache of this test's own."""
+    import shutil
+
+    import huggingface_hub.constants
+
+    def fill(models: dict[str, Path]) -> Path:
+        for hub_id, folder in models.items():
+            snapshot = tmp_path / "hub" / f"models--{hub_id.replace('/', '--')}" / "snapshots" / "0123abcd"
+            shutil.copytree(folder, snapshot)
+            (snapshot.parents[1] / "refs").mkdir()
+            (snapshot.parents[1] / "refs" / "main").write_text("0123abcd", encoding="utf-8")
+        monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+        monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+        return tmp_path / "hub"
+
+    return fill
 
 
 @pytest.fixture(autouse=True)

@@ -238,6 +238,31 @@ def test_startup_without_translation_model_still_summarises(tiny_mt5, tmp_path, 
     assert len(out.result["translation"]) == len(out.result["sentences"])
 
 
+def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
+        tiny_mt5, tiny_marian, tiny_nllb, fake_hub, tmp_path, seed_texts):
+    """A named choice found in the local cache is offered and loaded on first use; the others say why not."""
+    fake_hub({"facebook/nllb-200-distilled-600M": tiny_nllb})
+    state = webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path / "exports", **FAST)
+    assert list(state.translations) == [str(tiny_marian), "nllb-600m"]
+    assert "loaded on first use" in state.translations["nllb-600m"] and "CC-BY-NC-4.0" in state.translations["nllb-600m"]
+    assert set(state.unavailable) == {"fast", "best"}
+    assert "Not available here: fast" in webapp.translation_info(state)
+    assert webapp.translation_choices(state)[0] == (state.translations[str(tiny_marian)], str(tiny_marian))
+    calls = []
+    out = webapp.summarize(state, seed_texts[0], "lead", "lead", translation="nllb-600m",
+                           progress=lambda fraction, desc=None: calls.append(desc))
+    assert "first use" in calls[0]
+    assert out.result["models"]["translation"]["choice"] == "nllb-600m"
+    assert "choice `nllb-600m`" in out.status and "non-commercial" in out.status
+    assert all("eng_Latn" not in p["en"] and isinstance(p["score"], float) for p in out.result["translation"])
+    assert state.pipeline_for("nllb-600m") is state.pipeline_for("nllb-600m")  # loaded once
+    default = webapp.summarize(state, seed_texts[0], "lead", "lead")
+    assert default.result["models"]["translation"]["id"] == str(tiny_marian)
+    bad = webapp.summarize(state, seed_texts[0], "lead", "lead", translation="best")  # shown beside the button
+    assert "Unknown translation model" in bad.status and bad.result == {"error": bad.result["error"]}
+    assert "fast" not in bad.status.split("choose one of")[1] and "nllb-600m" in bad.status
+
+
 def test_startup_with_every_model_shows_no_notice(state):
     assert webapp.notice_markdown(state) == ""
     assert state.methods == ["abstractive", "extractive", "lead"]
@@ -375,7 +400,7 @@ def test_api_lists_summarize_and_the_readers(client):
     endpoints = info["named_endpoints"]
     assert sorted(endpoints) == ["/read_file", "/read_url", "/summarize"]  # the page's own events stay private
     params = [p["parameter_name"] for p in endpoints["/summarize"]["parameters"]]
-    assert params == ["text", "summary_method", "long_input"]
+    assert params == ["text", "summary_method", "long_input", "translation_model"]
     assert [p["parameter_name"] for p in endpoints["/read_url"]["parameters"]] == ["url"]
     assert [p["parameter_name"] for p in endpoints["/read_file"]["parameters"]] == ["file"]
 

@@ -253,8 +253,8 @@ def test_hovering_a_sentence_lights_up_its_counterpart_and_the_summary_sources(b
 
         page.hover(f"#aligned td.ar[data-i='{other}']")  # a sentence not in the summary: its counterpart only
         lit = page.eval_on_selector_all("#aligned .hl", "els => els.map(e => e.tagName + '.' + e.className)")
-        assert sorted(lit) == ["TD.ar hl", "TD.en hl"]
-        assert page.get_attribute(f"#aligned td.en[data-i='{other}']", "class") == "en hl"
+        assert sorted(c.replace(" unsure", "") for c in lit) == ["TD.ar hl", "TD.en hl"]  # ⚠ may mark it
+        assert "hl" in page.get_attribute(f"#aligned td.en[data-i='{other}']", "class").split()
 
         n = used.first.get_attribute("data-i")
         page.hover(f"#aligned td.en[data-i='{n}']")  # from the English side, a sentence of the summary:

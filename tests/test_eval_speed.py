@@ -130,3 +130,48 @@ def test_forced_lengths_give_equal_token_counts_across_engines(engine_pairs, nam
     for engine in engine_pairs[name]:
         assert expected_output_tokens(engine, settings) == expected
         assert output_token_counts(engine, texts, settings) == [expected] * len(texts), engine
+
+
+def test_choices_benchmark_runs_end_to_end_on_tiny_models(tmp_path):
+    """``--choices``: each named translation choice's family, CTranslate2 int8, scores on every article."""
+    out = tmp_path / "report"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), "TRANSFORMERS_VERBOSITY": "error"}
+    done = subprocess.run(
+        [sys.executable, "-m", "eval.speed", "--choices", "fast", "best", "nllb-600m", "--tiny", "--articles", "2",
+         "--limit-sentences", "4", "--out", str(out), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    payload = json.loads((out / "speed-choices.json").read_text(encoding="utf-8"))
+    assert list(payload["choices"]) == ["fast", "best", "nllb-600m"]
+    families = {choice: entry["family"] for choice, entry in payload["choices"].items()}
+    assert families == {"fast": "marian", "best": "marian", "nllb-600m": "nllb"}
+    for choice, entry in payload["choices"].items():
+        assert entry["median_seconds"] > 0 and entry["tokens_per_second"] > 0, choice
+        assert entry["forced_length_check"]["ok"], choice
+        assert all(run["scores_finite"] for run in entry["per_article"]), choice
+        assert len(entry["per_article"]) == 2 and entry["memory"]["peak_rss_mb"] > 0
+    assert payload["choices"]["nllb-600m"]["licence"] == "CC-BY-NC-4.0"
+    markdown = (out / "speed-choices.md").read_text(encoding="utf-8")
+    assert "| choice | model |" in markdown and "`nllb-600m`" in markdown
+
+
+@pytest.mark.parametrize(
+    ("kind", "published"), [("tc-big", standins.TC_BIG_PARAMETERS), ("nllb", standins.NLLB_PARAMETERS)]
+)
+def test_choice_standins_have_the_published_parameter_counts(kind, published):
+    assert standins.meta_parameter_count(kind) == published
+
+
+def test_choice_standin_configs_are_the_published_ones():
+    big = standins.tc_big_config()
+    assert (big.vocab_size, big.d_model, big.encoder_layers, big.decoder_layers) == (61109, 1024, 6, 6)
+    assert (big.encoder_ffn_dim, big.encoder_attention_heads, big.activation_function) == (4096, 16, "relu")
+    assert (big.pad_token_id, big.decoder_start_token_id, big.eos_token_id, big.max_position_embeddings) == (
+        61108, 61108, 25894, 1024)
+    nllb = standins.nllb_config()
+    assert (nllb.model_type, nllb.vocab_size, nllb.d_model, nllb.encoder_layers, nllb.decoder_layers) == (
+        "m2m_100", 256206, 1024, 12, 12)
+    assert (nllb.encoder_ffn_dim, nllb.encoder_attention_heads, nllb.activation_function) == (4096, 16, "relu")
+    assert (nllb.bos_token_id, nllb.pad_token_id, nllb.eos_token_id, nllb.decoder_start_token_id) == (0, 1, 2, 2)
+    assert nllb.scale_embedding and nllb.max_position_embeddings == 1024

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .base import DecodeSettings, Seq2SeqEngine
+from .base import DecodeSettings, Hypothesis, Seq2SeqEngine
 
 ProgressHook = Callable[[int, int], None]
 SAFETY_TOKENS = 4  # sentencepiece counts are nearly, not exactly, additive across a join
@@ -46,19 +46,34 @@ def longest_fitting_prefix(engine: Seq2SeqEngine, text: str, limit: int) -> int:
     return low
 
 
+def scored_generate(engine: Seq2SeqEngine) -> Callable[[list[str], DecodeSettings], list[Hypothesis]]:
+    """``engine.generate_scored``; for an engine without it (a wrapper that only has ``generate``),
+    its texts with no score."""
+    scored = getattr(engine, "generate_scored", None)
+    if scored is not None:
+        return scored
+    return lambda texts, settings: [Hypothesis(text) for text in engine.generate(texts, settings)]
+
+
 def generate_batched(
     engine: Seq2SeqEngine,
     texts: list[str],
     settings: DecodeSettings,
     batch_size: int,
     progress: ProgressHook | None = None,
-) -> list[str]:
-    """Run ``texts`` through ``engine`` in batches of similar length (padding is wasted work)."""
+    *,
+    call: Callable[[list[str], DecodeSettings], list] | None = None,
+) -> list:
+    """Run ``texts`` through ``engine`` in batches of similar length (padding is wasted work).
+
+    ``call`` runs one batch (default ``engine.generate``: texts; ``scored_generate(engine)``: hypotheses).
+    """
+    call = call or engine.generate
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-    outputs = [""] * len(texts)
+    outputs: list = [""] * len(texts)
     for start in range(0, len(order), batch_size):
         batch = order[start : start + batch_size]
-        for i, out in zip(batch, engine.generate([texts[i] for i in batch], settings), strict=True):
+        for i, out in zip(batch, call([texts[i] for i in batch], settings), strict=True):
             outputs[i] = out
         if progress:
             progress(min(start + batch_size, len(order)), len(order))

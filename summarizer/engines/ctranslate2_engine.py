@@ -17,13 +17,23 @@ What the transformers engine takes from ``generation_config.json`` is mirrored h
   by the supported models).
 
 The decoder start token comes from the export's config.json: ``<pad>`` for MT5 (the
-model's ``decoder_start_token_id``), a zero embedding for MarianMT, so no target prefix is sent.
+model's ``decoder_start_token_id``), a zero embedding for MarianMT, ``</s>`` for NLLB. Only NLLB
+gets a target prefix: its target language code (engines/family.py; the family is what the export
+recorded of the model's config), which CTranslate2 returns at the head of each hypothesis and
+``decode_ids`` removes.
+
+Scores: ``return_scores`` gives the sum of the hypothesis' token log-probabilities (the forced
+prefix counts 0, the end token counts) divided by ``length ** length_penalty``, where the length
+counts the prefix and the end token; ``_hypothesis`` undoes that normalisation and averages over
+the tokens the model chose, as the transformers engine does.
 
 Beam search is not always token-for-token the transformers one: CTranslate2 stops once
 ``num_beams`` hypotheses are finished (transformers' ``early_stopping=True``; its default
 heuristic may search on for a longer, better-scored hypothesis), and it bans repeated n-grams
 before its softmax, where transformers bans them after (so beam scores differ whenever
-``no_repeat_ngram_size`` bans something). Greedy decoding is unaffected by either.
+``no_repeat_ngram_size`` bans something). After a target prefix (NLLB) it also keeps the end
+token out of all but the best beam at the first free step, which transformers does not. Greedy
+decoding is unaffected by any of these.
 """
 
 from __future__ import annotations
@@ -34,8 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GpuUnusable
-from .base import DecodeSettings
+from .base import DecodeSettings, Hypothesis
 from .export import read_export_info
+from .family import Family, family_of
 from .tokenized import TokenizedEngine
 
 _VOCABULARY_FILES = (
@@ -69,8 +80,11 @@ class CTranslate2Engine(TokenizedEngine):
         folder: Path,
         rules: GenerationRules | None = None,
         max_input_tokens: int = 512,
+        family: Family | None = None,
+        source_model: str | None = None,
     ):
-        super().__init__(tokenizer, model_id, max_input_tokens=max_input_tokens)
+        super().__init__(tokenizer, model_id, max_input_tokens=max_input_tokens, family=family)
+        self.source_model = source_model  # what the export was converted from (summarizer_export.json)
         self.translator = translator
         self.folder = folder
         self.rules = rules or GenerationRules()
@@ -104,7 +118,8 @@ class CTranslate2Engine(TokenizedEngine):
         )
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
-        max_positions = read_export_info(folder).get("max_position_embeddings") or 512
+        info = read_export_info(folder)
+        max_positions = info.get("max_position_embeddings") or 512
         return cls(
             translator,
             tokenizer,
@@ -112,18 +127,24 @@ class CTranslate2Engine(TokenizedEngine):
             folder=folder,
             rules=_generation_rules(folder, tokenizer),
             max_input_tokens=min(int(max_positions), 512),
+            family=family_of(info.get("model_type"), tokenizer),
+            source_model=info.get("source_model"),
         )
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
+        return [hypothesis.text for hypothesis in self.generate_scored(texts, settings)]
+
+    def generate_scored(self, texts: list[str], settings: DecodeSettings) -> list[Hypothesis]:
         if not texts:
             return []
         max_length = settings.max_new_tokens - (1 if self.rules.forced_eos else 0)
         if max_length <= 0:  # transformers would emit the forced EOS alone
-            return [""] * len(texts)
+            return [Hypothesis("", 0.0, 0)] * len(texts)
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
         results = self.translator.translate_batch(
             source,
+            target_prefix=[list(self.family.target_prefix)] * len(source) if self.family.target_prefix else None,
             beam_size=settings.num_beams,
             length_penalty=settings.length_penalty,
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
@@ -132,13 +153,19 @@ class CTranslate2Engine(TokenizedEngine):
             max_decoding_length=max_length,
             min_decoding_length=min(settings.min_new_tokens, max_length),
             max_input_length=0,  # already cut by the tokenizer, which keeps the final </s>
-            return_scores=False,
+            return_scores=True,
         )
-        return [self._decode(result.hypotheses[0]) for result in results]
+        return [self._hypothesis(result, max_length, settings.length_penalty) for result in results]
 
-    def _decode(self, tokens: list[str]) -> str:
-        ids = self.tokenizer.convert_tokens_to_ids(tokens)
-        return self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+    def _hypothesis(self, result, max_length: int, length_penalty: float) -> Hypothesis:
+        """The best hypothesis' text and mean log-probability per chosen token (see the module docstring)."""
+        tokens = result.hypotheses[0]
+        text = self.decode_ids(self.tokenizer.convert_tokens_to_ids(tokens))
+        length = len(tokens) + (1 if len(tokens) < max_length else 0)  # the end token, when it was reached
+        chosen = length - len(self.prefix_ids)
+        if chosen <= 0:
+            return Hypothesis(text, 0.0, 0)
+        return Hypothesis(text, result.scores[0] * length**length_penalty / chosen, chosen)
 
 
 def _check_runs_on_gpu(translator, tokenizer) -> None:

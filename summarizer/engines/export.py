@@ -1,4 +1,4 @@
-"""Exporting a Hugging Face seq2seq model (MarianMT, MT5) to a self-contained CTranslate2 folder,
+"""Exporting a Hugging Face seq2seq model (MarianMT, NLLB/M2M100, MT5) to a self-contained CTranslate2 folder,
 and the cache of such exports.
 
 The folder holds ``model.bin`` and CTranslate2's vocabulary, plus everything the
@@ -277,7 +277,7 @@ def _write_tokenizer(converter, location: str, out: Path) -> None:
         # No generation_config.json anywhere: the model config's defaults are all there is.
         with contextlib.suppress(OSError):
             GenerationConfig.from_pretrained(location).save_pretrained(str(out))
-    reloaded = AutoTokenizer.from_pretrained(str(out))
+    reloaded = AutoTokenizer.from_pretrained(str(out), fix_mistral_regex=False)  # see ctranslate2_engine.load_tokenizer
     if reloaded(_PROBE_TEXT)["input_ids"] != tokenizer(_PROBE_TEXT)["input_ids"]:
         raise ConversionError(f"the tokenizer saved in {out} does not tokenize like the one of {location}")
 

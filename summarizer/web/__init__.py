@@ -1,7 +1,8 @@
 """The web page's logic, as plain functions; ``app.py`` (at the top of the checkout) lays out the page.
 
 - ``state``: ``load_app`` loads the models once with the same policy as ``Pipeline`` (a model that
-  cannot be loaded leaves its stage out and a plain notice for the page, never a crash).
+  cannot be loaded leaves its stage out and a plain notice for the page, never a crash), and lists
+  the named translation choices that can be loaded on first use.
 - ``handlers``: ``summarize`` behind the button and the ``/summarize`` API (never raises), the
   downloads and the status line.
 - ``page``: around a summary: loading an article (example, file, web address) clears the old
@@ -49,6 +50,8 @@ from .state import (
     model_name,
     models_markdown,
     notice_markdown,
+    translation_choices,
+    translation_info,
 )
 from .style import launch_style
 
@@ -87,5 +90,7 @@ __all__ = [
     "status_markdown",
     "summarize",
     "summary_notes",
+    "translation_choices",
+    "translation_info",
     "write_exports",
 ]

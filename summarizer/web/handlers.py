@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..documents import read_file
-from ..errors import InputError
+from ..errors import InputError, ModelLoadError
 from ..options import LONG_INPUT_MODES, SUMMARY_METHODS
 from ..pipeline import STAGES, Result, StageProgress
 from ..render import (
@@ -50,10 +50,12 @@ def summarize(
     summary_method: str | None = None,
     long_input: str | None = None,
     progress: Callable[..., Any] | None = None,
+    translation: str | None = None,
 ) -> Outputs:
     """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
 
-    ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``).
+    ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``). ``translation``: one of
+    ``state.translations`` (None: the model loaded at start-up); another one is loaded on first use.
     """
     started = time.perf_counter()
     method = summary_method or state.default_method
@@ -66,13 +68,17 @@ def summarize(
         if isinstance(text, str) and len(text) > state.max_chars:  # the page's words, not the CLI's option
             raise InputError(f"The article has {len(text):,} characters; this page takes at most "
                              f"{state.max_chars:,}. Shorten it, or summarise it in parts.")
+        pipeline = state.pipeline_for(translation, progress)
         hook = stage_progress(progress) if progress is not None else None
         if hook is not None:
             hook("clean", 0, 1)
-        result = state.pipeline(text if text is not None else "", summary_method=method,
-                                long_input=long_input, progress=hook)
+        result = pipeline(text if text is not None else "", summary_method=method,
+                          long_input=long_input, progress=hook)
     except InputError as exc:
         return error_outputs(str(exc))
+    except ModelLoadError as exc:
+        log.warning("%s", exc)
+        return error_outputs(f"Could not load the translation model {translation}: {exc}")
     except Exception as exc:  # a bug or a model failure: logged here, one line on the page
         log.exception("summarize failed")
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
@@ -85,7 +91,7 @@ def summarize(
         translation=translation_lines(result),
         summary_en=result.summary_en,
         aligned=aligned_html(result.translation, summary_sources(result)),
-        status=status_markdown(result, total_seconds=total, shown_elsewhere=state.pipeline.load_warnings),
+        status=status_markdown(result, total_seconds=total, shown_elsewhere=pipeline.load_warnings),
         json_file=str(json_file),
         markdown_file=str(markdown_file),
         result=result.to_dict(),

@@ -6,12 +6,14 @@ import atexit
 import logging
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelLoadError
-from ..loading import load_stages
+from ..errors import InputError, ModelLoadError
+from ..loading import load_stages, why_not_loadable
 from ..options import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
@@ -19,7 +21,10 @@ from ..options import (
     DEFAULT_TRANSLATION_MODEL,
     LONG_INPUT_MODES,
     SUMMARY_METHODS,
+    TRANSLATION_MODELS,
     check_choice,
+    choice_of,
+    translation_model_id,
 )
 from ..pipeline import Pipeline
 from ..render import md_text
@@ -58,7 +63,13 @@ class Notice:
 
 @dataclass
 class AppState:
-    """The loaded pipeline, the notices for the page, and where downloads are written."""
+    """The loaded pipeline, the notices for the page, and where downloads are written.
+
+    ``translations``: the translation models the page offers (value -> label): the one loaded at start-up
+    (``default_translation``) and every named choice (options.TRANSLATION_MODELS) that can be loaded here;
+    those are loaded on first use (``pipeline_for``), then kept. ``unavailable``: the named choices that
+    cannot (choice -> why).
+    """
 
     pipeline: Pipeline
     notices: list[Notice] = field(default_factory=list)
@@ -72,6 +83,38 @@ class AppState:
     @property
     def max_chars(self) -> int:
         return self.pipeline.max_chars
+    default_translation: str | None = None
+    translations: dict[str, str] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+    load_options: dict[str, Any] = field(default_factory=dict)
+    _pipelines: dict[str, Pipeline] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def pipeline_for(self, translation: str | None, progress: Callable[..., Any] | None = None) -> Pipeline:
+        """The pipeline that translates with ``translation`` (a value of ``translations``; ``None``: the
+        start-up one), loading its model on first use (``progress(0.0, desc=...)`` says so).
+
+        Raises ``InputError`` for a value the page does not offer, ``ModelLoadError`` when loading fails.
+        """
+        if translation in (None, "", self.default_translation):
+            return self.pipeline
+        if translation not in self.translations:
+            offered = ", ".join(self.translations) or "none"
+            raise InputError(f"Unknown translation model {translation!r}: choose one of {offered}.")
+        with self._lock:
+            if translation not in self._pipelines:
+                if progress is not None:
+                    progress(0.0, desc=f"Loading the translation model {translation} (first use, once)")
+                stages = load_stages(None, translation, **self.load_options)
+                if "translation" in stages.errors:
+                    raise stages.errors["translation"]
+                base = self.pipeline
+                self._pipelines[translation] = Pipeline.from_stages(
+                    base.summarizer, stages.translator, summary_method=base.summary_method,
+                    long_input=base.long_input, summary_sentences=base.summary_sentences, max_chars=base.max_chars,
+                    load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
+                )
+            return self._pipelines[translation]
 
     @property
     def methods(self) -> list[str]:
@@ -109,6 +152,8 @@ def load_app(
     """
     check_choice("summary_method", summary_method, SUMMARY_METHODS)
     check_choice("long_input", long_input, LONG_INPUT_MODES)
+    if translation_model:
+        translation_model = translation_model_id(translation_model)  # a named choice -> its hub id
     stages = load_stages(summary_model, translation_model, summary_method=summary_method, **load_options)
     pipeline = Pipeline.from_stages(
         stages.summarizer, stages.translator, summary_method=summary_method, long_input=long_input,
@@ -136,10 +181,54 @@ def load_app(
                               "Arabic summary only.", TRANSLATION_ADVICE))
     state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input,
                      allow_private_urls=allow_private_urls)
+    _offer_translations(state, translation_model if stages.translator is not None else None, load_options)
     if export_dir is not None:
         state.export_dir = Path(export_dir)
         state.export_dir.mkdir(parents=True, exist_ok=True)
     return state
+
+
+def _offer_translations(state: AppState, loaded: str | None, load_options: dict[str, Any]) -> None:
+    """Fill the page's translation choices: the loaded model first, then the named choices that can be
+    loaded here (checked now, without loading them: cache, folder or hub)."""
+    state.load_options = {k: v for k, v in load_options.items()
+                          if k in ("engine", "device", "quantization", "translation_decoding", "translation_batch_size")}
+    if loaded is not None:
+        state.default_translation = choice_of(loaded) or loaded
+        state.translations[state.default_translation] = translation_label(state.default_translation, "loaded")
+    for name in TRANSLATION_MODELS:
+        if name == state.default_translation:
+            continue
+        problem = why_not_loadable(name, role="translation", engine=load_options.get("engine", "auto"),
+                                   quantization=load_options.get("quantization"))
+        if problem is None:
+            state.translations[name] = translation_label(name, "loaded on first use")
+        else:
+            state.unavailable[name] = problem.reason
+
+
+def translation_label(value: str, status: str) -> str:
+    """``best: Opus-MT tc-big ar-en (...) · CC-BY-4.0 · loaded on first use``."""
+    choice = TRANSLATION_MODELS.get(value)
+    if choice is None:
+        return f"{value} · {status}"
+    return f"{value}: {choice.label} · {choice.licence} · {status}"
+
+
+def translation_choices(state: AppState) -> list[tuple[str, str]]:
+    """(label, value) pairs for the translation-model selector."""
+    return [(label, value) for value, label in state.translations.items()]
+
+
+def translation_info(state: AppState) -> str:
+    """One line under the selector: what a choice costs, and the choices that cannot be loaded here."""
+    text = "Another model is loaded when first used (a few seconds to minutes); docs/models.md compares them."
+    by_reason: dict[str, list[str]] = {}
+    for name, why in state.unavailable.items():
+        by_reason.setdefault(why, []).append(name)
+    for why, names in by_reason.items():
+        text += f" Not available here: {', '.join(names)} ({why})."
+    return text
 
 
 def _load_problem(exc: ModelLoadError) -> str:
@@ -201,4 +290,10 @@ def model_name(role: str, model: dict | None) -> str:
     if Path(name).is_absolute() or name.startswith((".", "~")) or name.count("/") > 1:
         name = Path(name).name
     engine = ENGINE_NAMES.get(str(model.get("engine")), str(model.get("engine")))
-    return f"{role}: {md_text(name)} ({engine})"
+    text = f"{role}: {md_text(name)} ({engine})"
+    if model.get("choice"):
+        text += f", choice `{model['choice']}`"
+    licence = model.get("licence")
+    if licence:
+        text += f", licence {licence}" + (" (non-commercial use only)" if "-NC" in licence else "")
+    return text
