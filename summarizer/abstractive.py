@@ -36,11 +36,13 @@ class AbstractiveSummarizer:
         *,
         decoding: DecodeSettings = SUMMARY_DECODING,
         batch_size: int = 8,
+        max_batch_tokens: int | None = None,
         max_input_tokens: int | None = None,
     ):
         self.engine = engine
         self.decoding = decoding
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
         self.max_input_tokens = max_input_tokens or engine.max_input_tokens
         self._overhead = engine.count_tokens([""])[0]
 
@@ -81,7 +83,8 @@ class AbstractiveSummarizer:
 
     # -- forward ---------------------------------------------------------------------
     def _generate(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> list[str]:
-        return generate_batched(self.engine, texts, self.decoding, self.batch_size, progress)
+        return generate_batched(self.engine, texts, self.decoding, self.batch_size, progress,
+                                max_tokens=self.max_batch_tokens)
 
     def _summarize_chunked(self, documents: list[list[str]], progress) -> list[AbstractiveSummary]:
         pending = {i: self.chunks(doc) for i, doc in enumerate(documents)}

@@ -125,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line, or a folder of .txt files")
     batch.add_argument("output", help="results, one JSON object per line, appended as each is done")
     batch.add_argument("--resume", action="store_true", help="skip the ids already in OUTPUT and append")
-    batch.add_argument("--group-size", type=int_range(1, 1024), default=8, help="articles that share model batches")
+    batch.add_argument("--group-size", type=int_range(1, 1024), default=None,
+                       help="articles that share model batches (default: 8 on the CPU, 64 on a GPU)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     add_model_arguments(batch)
     batch.set_defaults(func=cmd_batch)

@@ -17,7 +17,7 @@ from .engines.export import cached_export
 from .engines.loader import load_engine, resolve_engine
 from .engines.source import ModelSource
 from .errors import ModelLoadError
-from .options import DEVICES, ENGINES, SUMMARY_METHODS, check_choice, translation_model_id
+from .options import BATCH_LIMITS, DEVICES, ENGINES, SUMMARY_METHODS, check_choice, translation_model_id
 from .translate import Translator
 
 
@@ -46,10 +46,13 @@ def load_stages(
     quantization: str | None = None,
     summary_decoding: DecodeSettings = SUMMARY_DECODING,
     translation_decoding: DecodeSettings = TRANSLATION_DECODING,
-    summary_batch_size: int = 8,
-    translation_batch_size: int = 16,
+    summary_batch_size: int | None = None,
+    translation_batch_size: int | None = None,
 ) -> LoadedStages:
     """Load what is asked for: the summary model only for ``summary_method="abstractive"``.
+
+    Batch sizes default by device (``options.BATCH_LIMITS``: small fixed batches on the CPU, batches
+    cut by tokens on a GPU); a size given here is kept, with the device's token limit.
 
     ``translation_model``: a named choice (``options.TRANSLATION_MODELS``: fast, best, nllb-600m), a hub
     id or a folder. Options outside their choices raise ``OptionError`` (a user's mistake, not a model's
@@ -61,12 +64,15 @@ def load_stages(
     if translation_model:
         translation_model = translation_model_id(translation_model)
     load = {"engine": engine, "device": device, "quantization": quantization}
+    (summary_size, summary_tokens), (translation_size, translation_tokens) = (
+        BATCH_LIMITS[device]["summary"], BATCH_LIMITS[device]["translation"])
     stages = LoadedStages()
     if summary_model and summary_method == "abstractive":
         try:
             stages.summarizer = AbstractiveSummarizer(
                 load_engine(summary_model, role="summary", **load),
-                decoding=summary_decoding, batch_size=summary_batch_size,
+                decoding=summary_decoding, batch_size=summary_batch_size or summary_size,
+                max_batch_tokens=summary_tokens,
             )
         except ModelLoadError as exc:
             stages.errors["summary"] = exc
@@ -74,7 +80,8 @@ def load_stages(
         try:
             stages.translator = Translator(
                 load_engine(translation_model, role="translation", **load),
-                decoding=translation_decoding, batch_size=translation_batch_size,
+                decoding=translation_decoding, batch_size=translation_batch_size or translation_size,
+                max_batch_tokens=translation_tokens,
             )
         except ModelLoadError as exc:
             stages.errors["translation"] = exc

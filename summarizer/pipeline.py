@@ -25,6 +25,8 @@ from .options import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
+    DEVICES,
+    GROUP_SIZES,
     LONG_INPUT_MODES,
     MAX_CHARS_CEILING,
     SUMMARY_METHODS,
@@ -113,8 +115,8 @@ class Pipeline:
         quantization: str | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         num_beams: int | None = None,
-        translation_batch_size: int = 16,
-        summary_batch_size: int = 8,
+        translation_batch_size: int | None = None,
+        summary_batch_size: int | None = None,
         summary_decoding: DecodeSettings = SUMMARY_DECODING,
         translation_decoding: DecodeSettings = TRANSLATION_DECODING,
     ):
@@ -131,6 +133,7 @@ class Pipeline:
         if "translation" in stages.errors:
             raise stages.errors["translation"]
         self._build(stages, settings, translation_requested=bool(translation_model))
+        self.device = device
 
     @classmethod
     def from_stages(
@@ -143,16 +146,19 @@ class Pipeline:
         summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
         max_chars: int = DEFAULT_MAX_CHARS,
         load_errors: dict[str, ModelLoadError] | None = None,
+        device: str = "cpu",
     ) -> Pipeline:
         """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing."""
         pipeline = cls.__new__(cls)
         settings = _Settings(summary_method, long_input, summary_sentences, max_chars)
         stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
         pipeline._build(stages, settings, translation_requested="translation" in stages.errors)
+        pipeline.device = check_choice("device", device, DEVICES)
         return pipeline
 
     def _build(self, stages: LoadedStages, settings: _Settings, *, translation_requested: bool) -> None:
         self.summarizer: AbstractiveSummarizer | None = stages.summarizer
+        self.device = "cpu"  # what batch() sizes its groups for; Pipeline(device=...) sets it
         self.translator: Translator | None = stages.translator
         self.summary_method = settings.summary_method
         self.long_input = settings.long_input
@@ -210,7 +216,7 @@ class Pipeline:
         *,
         summary_method: str | None = None,
         long_input: str | None = None,
-        group_size: int = 8,
+        group_size: int | None = None,
         progress: bool = True,
         total: int | None = None,
     ) -> Iterator[Result]:
@@ -224,7 +230,7 @@ class Pipeline:
         """
         from tqdm.auto import tqdm
 
-        check_int("group_size", group_size, 1)
+        group_size = check_int("group_size", group_size or GROUP_SIZES[self.device], 1)
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
         bar = tqdm(total=total, unit="article", desc="summarizer", disable=not progress)

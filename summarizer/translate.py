@@ -56,6 +56,7 @@ class Translator:
         *,
         decoding: DecodeSettings = TRANSLATION_DECODING,
         batch_size: int = 16,
+        max_batch_tokens: int | None = None,
         max_input_tokens: int | None = None,
     ):
         if batch_size < 1:
@@ -63,6 +64,7 @@ class Translator:
         self.engine = engine
         self.decoding = decoding
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
         self.max_input_tokens = max_input_tokens or engine.max_input_tokens
         self._overhead = engine.count_tokens([""])[0]
 
@@ -74,7 +76,7 @@ class Translator:
         """One ``Translation`` (text and score) per sentence, in order."""
         pieces = self.preprocess(sentences)
         outputs = generate_batched(self.engine, [p.text for p in pieces], self.decoding, self.batch_size, progress,
-                                   call=scored_generate(self.engine))
+                                   call=scored_generate(self.engine), max_tokens=self.max_batch_tokens)
         return self.postprocess(len(sentences), pieces, outputs)
 
     def preprocess(self, sentences: list[str]) -> list[_Piece]:

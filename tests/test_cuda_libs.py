@@ -66,3 +66,38 @@ def test_compute_type_per_device_and_role():
     assert default_quantization("summary", "cuda", None) == GPU_COMPUTE_TYPES["summary"] == "bfloat16"
     assert default_quantization("translation", "cuda", None) == "int8_float16"
     assert default_quantization("summary", "cuda", "float32") == "float32"  # asked for: kept
+
+
+# -- batches cut by tokens (the GPU's default) -------------------------------------------------
+def test_batches_are_cut_by_count_and_by_padded_tokens():
+    from summarizer.engines.batching import plan_batches
+
+    texts = ["a" * n for n in (5, 40, 10, 30, 20)]
+    assert plan_batches(texts, 2) == [[1, 3], [4, 2], [0]]  # the CPU's: by count, longest first
+    tokens = [5, 40, 10, 30, 20]
+    # at most 60 padded tokens: 40 alone (40x2 > 60), then 30+20 (30x2), then 10+5
+    assert plan_batches(texts, 100, tokens, max_tokens=60) == [[1], [3, 4], [2, 0]]
+    assert plan_batches(texts, 100, tokens, max_tokens=1) == [[1], [3], [4], [2], [0]]  # one a batch, never none
+
+
+def test_device_sets_the_batch_limits(tiny_marian):
+    from summarizer.loading import load_stages
+    from summarizer.options import BATCH_LIMITS, GROUP_SIZES
+
+    stages = load_stages(None, str(tiny_marian), summary_method="lead")
+    assert (stages.translator.batch_size, stages.translator.max_batch_tokens) == BATCH_LIMITS["cpu"]["translation"]
+    assert BATCH_LIMITS["cuda"]["translation"][1] and BATCH_LIMITS["cuda"]["summary"][1]  # cut by tokens
+    assert GROUP_SIZES["cuda"] > GROUP_SIZES["cpu"]
+
+
+def test_token_batches_translate_as_one_by_one(tiny_marian, seed_texts):
+    from summarizer import split_sentences
+    from summarizer.engines.base import DecodeSettings
+    from summarizer.translate import Translator
+
+    engine = loader.load_engine(str(tiny_marian), role="translation", quantization="float32")
+    greedy = DecodeSettings(num_beams=1, max_new_tokens=12)
+    sentences = split_sentences(seed_texts[2])
+    by_tokens = Translator(engine, decoding=greedy, batch_size=512, max_batch_tokens=200).translate(sentences)
+    alone = Translator(engine, decoding=greedy, batch_size=1).translate(sentences)
+    assert by_tokens == alone and len(by_tokens) == len(sentences)

@@ -63,18 +63,43 @@ def generate_batched(
     progress: ProgressHook | None = None,
     *,
     call: Callable[[list[str], DecodeSettings], list] | None = None,
+    max_tokens: int | None = None,
 ) -> list:
     """Run ``texts`` through ``engine`` in batches of similar length (padding is wasted work).
 
     ``call`` runs one batch (default ``engine.generate``: texts; ``scored_generate(engine)``: hypotheses).
+    ``max_tokens``: a batch also ends before its padded size (longest input x texts) passes this
+    many tokens, so that on a GPU many short sentences share a batch and long inputs do not overflow it.
     """
     call = call or engine.generate
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
     outputs: list = [""] * len(texts)
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
+    batches = plan_batches(texts, batch_size, engine.count_tokens(texts) if max_tokens else None, max_tokens)
+    done = 0
+    for batch in batches:
         for i, out in zip(batch, call([texts[i] for i in batch], settings), strict=True):
             outputs[i] = out
+        done += len(batch)
         if progress:
-            progress(min(start + batch_size, len(order)), len(order))
+            progress(done, len(texts))
     return outputs
+
+
+def plan_batches(texts: list[str], batch_size: int, token_counts: list[int] | None = None,
+                 max_tokens: int | None = None) -> list[list[int]]:
+    """Indices of ``texts`` in batches, longest first: at most ``batch_size`` texts, and with
+    ``max_tokens``, at most that many padded tokens (the batch's longest count x its size)."""
+    lengths = token_counts if token_counts is not None else [len(t) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i], reverse=True)
+    batches: list[list[int]] = []
+    current: list[int] = []
+    for i in order:
+        full = len(current) >= batch_size or (
+            max_tokens is not None and current and lengths[current[0]] * (len(current) + 1) > max_tokens
+        )
+        if full:
+            batches.append(current)
+            current = []
+        current.append(i)
+    if current:
+        batches.append(current)
+    return batches
