@@ -51,7 +51,6 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -357,7 +356,17 @@ def rss_bytes() -> int:
 
 
 def peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+    """This process's own resident high-water mark: ``VmHWM`` in /proc/self/status (Linux).
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries the parent's resident size across
+    fork + exec into it, so a probe started from a 4 GB parent reported 4 GB whatever it loaded.
+    Falls back to the current RSS where /proc is missing (the probe's figure is then a lower bound).
+    """
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii", errors="replace").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    return rss_bytes()
 
 
 def probe_memory(spec: dict) -> dict:

@@ -130,3 +130,28 @@ def test_forced_lengths_give_equal_token_counts_across_engines(engine_pairs, nam
     for engine in engine_pairs[name]:
         assert expected_output_tokens(engine, settings) == expected
         assert output_token_counts(engine, texts, settings) == [expected] * len(texts), engine
+
+
+def _child_peak_mb() -> float:
+    """The peak that eval.speed's memory probe reports, read in a fresh child process."""
+    script = "from eval.speed import peak_rss_bytes; print(peak_rss_bytes() / 1e6)"
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    return float(done.stdout.strip())
+
+
+def test_memory_probe_peak_is_the_childs_own_not_the_parents():
+    """ru_maxrss carries the parent's resident size across fork+exec; VmHWM does not."""
+    from eval.speed import peak_rss_bytes
+
+    small = _child_peak_mb()
+    ballast = bytearray(400 * 1024 * 1024)  # 400 MB, every page touched: resident in this (parent) process
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    try:
+        assert peak_rss_bytes() / 1e6 >= 400  # the parent's own figure sees it
+        large = _child_peak_mb()
+    finally:
+        del ballast
+    assert abs(large - small) < 30, (small, large)
+    assert large < 200
