@@ -15,7 +15,14 @@ from .abstractive import AbstractiveSummarizer
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from .engines.loader import load_engine
 from .errors import ModelLoadError
-from .options import DEVICES, ENGINES, SUMMARY_METHODS, check_choice
+from .options import (
+    DEFAULT_VOCAB_RESTRICTION,
+    DEVICES,
+    ENGINES,
+    SUMMARY_METHODS,
+    VOCAB_RESTRICTIONS,
+    check_choice,
+)
 from .translate import Translator
 
 
@@ -42,6 +49,7 @@ def load_stages(
     engine: str = "auto",
     device: str = "cpu",
     quantization: str | None = None,
+    vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
     summary_decoding: DecodeSettings = SUMMARY_DECODING,
     translation_decoding: DecodeSettings = TRANSLATION_DECODING,
     summary_batch_size: int = 8,
@@ -54,7 +62,8 @@ def load_stages(
     check_choice("summary_method", summary_method, SUMMARY_METHODS)
     check_choice("engine", engine, ENGINES)
     check_choice("device", device, DEVICES)
-    load = {"engine": engine, "device": device, "quantization": quantization}
+    check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
+    load = {"engine": engine, "device": device, "quantization": quantization, "vocab_restriction": vocab_restriction}
     stages = LoadedStages()
     if summary_model and summary_method == "abstractive":
         try:

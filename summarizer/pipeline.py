@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from .abstractive import AbstractiveSummarizer
 from .clean import clean_article
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
+from .engines.vocabulary import describe as describe_vocabulary
 from .errors import InputError, ModelLoadError, ProcessingError
 from .extractive import extractive_summary, lead_summary
 from .inputs import check_arabic, check_text
@@ -25,6 +26,7 @@ from .options import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
+    DEFAULT_VOCAB_RESTRICTION,
     LONG_INPUT_MODES,
     MAX_CHARS_CEILING,
     SUMMARY_METHODS,
@@ -89,6 +91,9 @@ class Pipeline:
         engine: "auto" (CTranslate2, converting a Hugging Face model once into the cache; transformers
             on a GPU that CTranslate2 cannot use), "transformers" or "ctranslate2".
         num_beams: beam size of both models (default: their published 4).
+        vocab_restriction: "on" (default): CTranslate2 decoders keep only the pieces of their output
+            language (Arabic summary, English translation), exported once into a cache folder of their
+            own; "off": the whole vocabulary. Recorded in ``result.models``.
 
     A translation model that cannot be loaded raises ``ModelLoadError``: there is no substitute
     for the English a caller asked for (``loading.load_stages`` + ``from_stages`` run without it).
@@ -105,6 +110,7 @@ class Pipeline:
         engine: str = "auto",
         device: str = "cpu",
         quantization: str | None = None,
+        vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
         max_chars: int = DEFAULT_MAX_CHARS,
         num_beams: int | None = None,
         translation_batch_size: int = 16,
@@ -119,7 +125,7 @@ class Pipeline:
             translation_decoding = translation_decoding.but(num_beams=num_beams)
         stages = load_stages(
             summary_model, translation_model, summary_method=summary_method, engine=engine, device=device,
-            quantization=quantization, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
+            quantization=quantization, vocab_restriction=vocab_restriction, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
             summary_batch_size=summary_batch_size, translation_batch_size=translation_batch_size,
         )
         if "translation" in stages.errors:
@@ -167,7 +173,12 @@ class Pipeline:
     @property
     def models(self) -> dict:
         def describe(engine: Seq2SeqEngine | None) -> dict | None:
-            return None if engine is None else {"id": engine.model_id, "engine": engine.engine}
+            if engine is None:
+                return None
+            restriction = getattr(engine, "vocab_restriction", None)
+            return {"id": engine.model_id, "engine": engine.engine,
+                    "vocab_restriction": "on" if restriction else "off",
+                    "target_vocabulary": describe_vocabulary(restriction)}
 
         return {
             "summary": describe(self.summarizer.engine if self.summarizer else None),

@@ -37,6 +37,7 @@ from ..errors import GpuUnusable
 from .base import DecodeSettings
 from .export import read_export_info
 from .tokenized import TokenizedEngine
+from .vocabulary import check_loaded
 
 _VOCABULARY_FILES = (
     "shared_vocabulary.json",
@@ -105,7 +106,7 @@ class CTranslate2Engine(TokenizedEngine):
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
         max_positions = read_export_info(folder).get("max_position_embeddings") or 512
-        return cls(
+        engine = cls(
             translator,
             tokenizer,
             model_id or str(folder),
@@ -113,6 +114,8 @@ class CTranslate2Engine(TokenizedEngine):
             rules=_generation_rules(folder, tokenizer),
             max_input_tokens=min(int(max_positions), 512),
         )
+        engine.vocab_restriction = _vocab_restriction(folder)
+        return engine
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
         if not texts:
@@ -205,6 +208,13 @@ def _generation_rules(folder: Path, tokenizer) -> GenerationRules:
         suppress_sequences=tuple(suppress),
         repetition_penalty=float(config.get("repetition_penalty") or 1.0),
     )
+
+
+def _vocab_restriction(folder: Path) -> dict | None:
+    """The export's trimmed target vocabulary (engines/vocabulary.py), checked against the files loaded."""
+    info = read_export_info(folder).get("vocab_restriction") or None
+    check_loaded(folder, info, lambda: _target_vocabulary(folder))
+    return info
 
 
 def _target_vocabulary(folder: Path) -> set[str] | None:
