@@ -47,7 +47,7 @@ assert set(RULES) == set(VOCAB_LANGUAGES)
 def char_class(ch: str) -> str:
     """``arabic``, ``latin``, ``common`` (digits, punctuation, symbols, spaces, joiners) or ``other``."""
     category = unicodedata.category(ch)
-    if category[0] in "NPSZ" or ch in "\u200c\u200d":  # numbers, punctuation, symbols, separators; ZWNJ/ZWJ
+    if category[0] in "NPSZ" or ch in "\u200c\u200d\u200e\u200f":  # + ZWNJ, ZWJ, LRM, RLM
         return "common"
     name = unicodedata.name(ch, "")
     if name.startswith("ARABIC"):
