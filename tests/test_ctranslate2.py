@@ -511,3 +511,18 @@ def test_allowed_pieces_by_language():
     for piece in ("▁قال", "▁Москва"):
         assert not piece_allowed(piece, "en"), piece
     assert char_allowed("ب", "ar") and not char_allowed("ب", "en") and char_allowed("é", "en")
+
+
+def test_tokenizer_drops_what_it_only_needed_to_be_built(exports):
+    """engines/memory.py: the mT5 tokenizer's (piece, score) list goes; tokenization is unchanged."""
+    from transformers import AutoTokenizer
+
+    from summarizer.engines.memory import release_free_memory
+
+    ours = load_tokenizer(exports["mt5/int8"])
+    assert "_vocab_scores" not in vars(ours)
+    auto = AutoTokenizer.from_pretrained(str(exports["mt5/int8"]))
+    assert ours(SENTENCES)["input_ids"] == auto(SENTENCES)["input_ids"]
+    ids = auto(SENTENCES[:3])["input_ids"]
+    assert ours.batch_decode(ids, skip_special_tokens=True) == auto.batch_decode(ids, skip_special_tokens=True)
+    release_free_memory()  # callable any time, a no-op where glibc is missing

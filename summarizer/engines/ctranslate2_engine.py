@@ -36,6 +36,7 @@ from pathlib import Path
 from ..errors import GpuUnusable
 from .base import DecodeSettings
 from .export import read_export_info
+from .memory import drop_construction_data, release_free_memory
 from .tokenized import TokenizedEngine
 from .vocabulary import check_loaded
 
@@ -137,6 +138,7 @@ class CTranslate2Engine(TokenizedEngine):
             max_input_length=0,  # already cut by the tokenizer, which keeps the final </s>
             return_scores=False,
         )
+        release_free_memory()  # this call's work buffers: see engines/memory.py
         return [self._decode(result.hypotheses[0]) for result in results]
 
     def _decode(self, tokens: list[str]) -> str:
@@ -180,7 +182,9 @@ def load_tokenizer(folder: Path):
     tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) and name.isidentifier() else None
     if tokenizer_class is None:
         tokenizer_class = transformers.AutoTokenizer
-    return tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
+    tokenizer = tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
+    drop_construction_data(tokenizer)  # about 130 MB of mT5's tokenizer: see engines/memory.py
+    return tokenizer
 
 
 def available_cores() -> int:
