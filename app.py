@@ -126,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     state = webapp.load_app(
         args.summary_model, args.translation_model, summary_method=args.summary_method,
         long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
+        vocab_restriction=args.vocab_restriction,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size="5mb",

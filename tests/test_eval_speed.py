@@ -160,3 +160,12 @@ def test_memory_probe_peak_is_the_childs_own_not_the_parents():
         del ballast
     assert abs(large - small) < 30, (small, large)
     assert large < 200
+
+
+def test_levers_refuses_an_unknown_experiment(capsys):
+    from eval import levers
+
+    with pytest.raises(SystemExit) as stop:
+        levers.main(["nope"])
+    assert stop.value.code == 2
+    assert "unknown experiment" in capsys.readouterr().err
