@@ -11,6 +11,8 @@ with the published decoding and eval.speed's forced lengths:
   one after the other (all threads), the summary's translation after both;
 * ``batch``: the article's translation with batches of 4, 8, 16 (the pipeline's) and 32 sentences,
   interleaved, as the median ratio to 16;
+* ``merge``: the article's sentences and the summary's translated in one call (batches of 16) against
+  two calls, as the pipeline does (the summary's few sentences make a batch of their own);
 * ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
   the whole-vocabulary export, against the trimmed export and the whole vocabulary.
 
@@ -33,7 +35,7 @@ from pathlib import Path
 from eval.speed import article_sentences
 from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
 
-EXPERIMENTS = ("split", "threads", "parallel", "batch", "vmap")
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap")
 
 
 def _best(fn, *args, reps: int = 1, **kwargs) -> float:
@@ -129,6 +131,22 @@ def run(which: list[str], cache: Path) -> dict:
                             "median_ratio_to_16": statistics.median(x / y for x, y in zip(times[b], times[16], strict=True))}
                         for b in sizes}
         emit("batch", out["batch"])
+
+    if "merge" in which:
+        stage = Translator(translator, decoding=translation_settings, batch_size=16)
+        summaries = [split_sentences(summarizer.generate([lead], summary_settings)[0]) or ["."] for lead in leads]
+        two, one = [], []
+        for rep in range(2):
+            for sentences, summary in zip(articles, summaries, strict=True):
+                calls = [lambda s=sentences, t=summary: (stage.translate(s), stage.translate(t)),
+                         lambda s=sentences, t=summary: stage.translate(s + t)]
+                first, second = (calls if rep == 0 else calls[::-1])
+                a, b = _best(first), _best(second)
+                two.append(a if rep == 0 else b)
+                one.append(b if rep == 0 else a)
+        out["merge"] = {"two_calls": statistics.median(two), "one_call": statistics.median(one),
+                        "median_ratio": statistics.median(x / y for x, y in zip(one, two, strict=True))}
+        emit("merge", out["merge"])
 
     if "vmap" in which:
         source = ct2 / f"mt5-{PADDING_LAYOUT}-int8"
