@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.summary_model, args.translation_model, summary_method=args.summary_method,
         long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
         allow_private_urls=args.allow_private_urls,
+        vocab_restriction=args.vocab_restriction,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",

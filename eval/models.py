@@ -47,7 +47,12 @@ NLLB_SOURCE, NLLB_TARGET = "arb_Arab", "eng_Latn"
 DUMMY_SCORE = -1000.0
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+CYRILLIC = "абвгдежзийклмнопрстуфхцчшщыэюя"  # stands for the scripts neither output language writes
 SPIECE_UNDERLINE = "▁"
+
+# A padding layout: (alphabet, share of the dummy pieces, shortest dummy in letters), the last one
+# taking the rest. One alphabet of 3+ letters is the plain padding.
+PaddingLayout = Sequence[tuple[str, float, int]]
 
 # Special ids of the two sentencepiece layouts: Opus-MT (</s> = 1 in the spm model; vocab.json then
 # puts </s> first and <pad> last) and mT5 (<pad> 0, </s> 1, <unk> 2).
@@ -271,20 +276,22 @@ def train_sentencepiece(
     return workdir / f"{prefix}.model"
 
 
-def _dummy_words(alphabet: str, taken: set[str]) -> Iterator[str]:
-    """``▁`` + letter strings of length 3, 4, ... that are not pieces already."""
-    for length in itertools.count(3):
+def _dummy_words(alphabet: str, taken: set[str], shortest: int = 3) -> Iterator[str]:
+    """``▁`` + letter strings of length ``shortest``, ``shortest + 1``, ... that are not pieces already."""
+    for length in itertools.count(shortest):
         for letters in itertools.product(alphabet, repeat=length):
             piece = SPIECE_UNDERLINE + "".join(letters)
             if piece not in taken:
                 yield piece
 
 
-def pad_sentencepiece(trained: Path, total: int, alphabet: str, out: Path) -> tuple[Path, int]:
+def pad_sentencepiece(trained: Path, total: int, alphabet: str | PaddingLayout, out: Path) -> tuple[Path, int]:
     """Write ``trained`` with dummy pieces appended up to ``total`` pieces; returns (path, trained pieces).
 
     Dummy pieces are ``▁`` + strings of ``alphabet`` with a score of -1000: sentencepiece never picks
     them for real text, so the padding does not change how text is tokenized, and every id decodes.
+    ``alphabet`` may be a :data:`PaddingLayout` instead, to give the padding the script mix of a
+    multilingual vocabulary (what a vocabulary restriction by script keeps depends on it).
     """
     from sentencepiece import sentencepiece_model_pb2 as pb
 
@@ -293,19 +300,25 @@ def pad_sentencepiece(trained: Path, total: int, alphabet: str, out: Path) -> tu
     trained_pieces = len(proto.pieces)
     if trained_pieces > total:
         raise ValueError(f"the trained vocabulary ({trained_pieces}) is larger than the requested one ({total})")
-    words = _dummy_words(alphabet, {p.piece for p in proto.pieces})
-    for _ in range(total - trained_pieces):
-        piece = proto.pieces.add()
-        piece.piece = next(words)
-        piece.score = DUMMY_SCORE
-        piece.type = pb.ModelProto.SentencePiece.NORMAL
+    taken = {p.piece for p in proto.pieces}
+    layout = [(alphabet, 1.0, 3)] if isinstance(alphabet, str) else list(alphabet)
+    missing = total - trained_pieces
+    counts = [round(share * missing) for _, share, _ in layout[:-1]]
+    counts.append(missing - sum(counts))
+    for (letters, _, shortest), count in zip(layout, counts, strict=True):
+        words = _dummy_words(letters, taken, shortest)
+        for _ in range(count):
+            piece = proto.pieces.add()
+            piece.piece = next(words)
+            piece.score = DUMMY_SCORE
+            piece.type = pb.ModelProto.SentencePiece.NORMAL
     out.write_bytes(proto.SerializeToString())
     return out, trained_pieces
 
 
 def _spm_model(
     folder: Path, corpus: Sequence[str], target: Path, *, pieces: int, prefix: str, pad_to: int | None,
-    alphabet: str, hard_vocab_limit: bool, num_threads: int, ids: dict, model_type: str = "unigram",
+    alphabet: str | PaddingLayout, hard_vocab_limit: bool, num_threads: int, ids: dict, model_type: str = "unigram",
 ) -> tuple[int, int]:
     """Train (and pad) the sentencepiece model into ``target``; returns (trained pieces, dummy pieces)."""
     trained = train_sentencepiece(folder, corpus, prefix=prefix, vocab_size=pieces, hard_vocab_limit=hard_vocab_limit,
@@ -327,15 +340,15 @@ def _spm_model(
 def build_marian(
     out: str | Path, corpus: Sequence[str], *, pieces: int, seed: int = 0, eos_bias: float = 0.0,
     pad_pieces_to: int | None = None, spm_prefix: str = "spm", hard_vocab_limit: bool = True,
-    spm_threads: int = 1, eos_at: int = 0, big: bool = False, **sizes,
+    spm_threads: int = 1, eos_at: int = 0, big: bool = False, padding: str | PaddingLayout = LATIN, **sizes,
 ) -> Built:
     """A MarianMT folder in Hugging Face format (source.spm, target.spm, vocab.json, weights).
 
-    The sentencepiece model (``pieces`` asked of the trainer, padded with Latin dummy pieces to
-    ``pad_pieces_to`` if given) is shared by source and target, as in Opus-MT; vocab.json holds
-    </s> and <unk> first, the pieces, then <pad> last; ``eos_at`` moves </s> to that id (tc-big's
-    25894). ``big``: the tc-big configuration (:func:`tc_big_config`: ReLU, 1024 positions,
-    renormalised logits) instead of opus-mt-ar-en's. ``sizes``: :func:`marian_config` keywords
+    The sentencepiece model (``pieces`` asked of the trainer, padded with dummy pieces of ``padding``,
+    Latin by default, to ``pad_pieces_to`` if given) is shared by source and target, as in Opus-MT;
+    vocab.json holds </s> and <unk> first, the pieces, then <pad> last; ``eos_at`` moves </s> to that
+    id (tc-big's 25894). ``big``: the tc-big configuration (:func:`tc_big_config`: ReLU, 1024
+    positions, renormalised logits) instead of opus-mt-ar-en's. ``sizes``: :func:`marian_config` keywords
     (dimensions; the default is the published shape).
     """
     import sentencepiece as spm
@@ -345,7 +358,7 @@ def build_marian(
     out.mkdir(parents=True, exist_ok=True)
     source = out / "source.spm"
     trained_pieces, dummy_pieces = _spm_model(
-        out, corpus, source, pieces=pieces, prefix=spm_prefix, pad_to=pad_pieces_to, alphabet=LATIN,
+        out, corpus, source, pieces=pieces, prefix=spm_prefix, pad_to=pad_pieces_to, alphabet=padding,
         hard_vocab_limit=hard_vocab_limit, num_threads=spm_threads, ids=MARIAN_SPM_IDS,
     )
     shutil.copy(source, out / "target.spm")
@@ -371,12 +384,12 @@ def build_marian(
 def build_mt5(
     out: str | Path, corpus: Sequence[str], *, pieces: int, seed: int = 0, output_scale: float | None = None,
     mute: bool = False, pad_pieces_to: int | None = None, spm_prefix: str = "spiece", hard_vocab_limit: bool = True,
-    spm_threads: int = 1, **sizes,
+    spm_threads: int = 1, padding: str | PaddingLayout = ARABIC, **sizes,
 ) -> Built:
     """An MT5 folder in Hugging Face format (spiece.model, tokenizer files, weights), untied output layer.
 
-    The sentencepiece model (``pieces`` asked of the trainer, padded with Arabic dummy pieces to
-    ``pad_pieces_to`` if given) becomes a T5 tokenizer without extra ids. ``output_scale`` and
+    The sentencepiece model (``pieces`` asked of the trainer, padded with dummy pieces of ``padding``,
+    Arabic by default, to ``pad_pieces_to`` if given) becomes a T5 tokenizer without extra ids. ``output_scale`` and
     ``mute``: see :func:`new_mt5`. ``sizes``: :func:`mt5_config` keywords (default: the published shape).
     """
     import sentencepiece as spm
@@ -386,7 +399,7 @@ def build_mt5(
     out.mkdir(parents=True, exist_ok=True)
     target = out / "spiece.model"
     trained_pieces, dummy_pieces = _spm_model(
-        out, corpus, target, pieces=pieces, prefix=spm_prefix, pad_to=pad_pieces_to, alphabet=ARABIC,
+        out, corpus, target, pieces=pieces, prefix=spm_prefix, pad_to=pad_pieces_to, alphabet=padding,
         hard_vocab_limit=hard_vocab_limit, num_threads=spm_threads, ids=MT5_SPM_IDS,
     )
     processor = spm.SentencePieceProcessor(model_file=str(target))

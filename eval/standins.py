@@ -10,12 +10,25 @@ arithmetic per token is the real one; only the weights are random.
 The real vocabularies cannot be downloaded either. Each stand-in gets a sentencepiece model trained
 on the seed articles plus the Arabic and English sides of NTREX-128 dev (read from the data root,
 :func:`eval.data.data_root`, never copied), padded with dummy pieces up to the published vocabulary size, so
-that every id a random model emits decodes to text. Dummy pieces are letter strings (Latin for
-Marian's and NLLB's shared vocabularies, whose outputs are English; Arabic for mT5, whose outputs are
-Arabic) with a score of -1000: sentencepiece never picks them for the Arabic input, so the padding
-does not change how the seeds are tokenized. NLLB's stand-in tokenizer is an NllbTokenizer over a
-BPE sentencepiece model padded to NLLB's 256,000 pieces, with all 202 language codes and <mask>
-(256,204 ids); its model has NLLB's 256,206 embedding rows, as the real one does.
+that every id a random model emits decodes to text. Dummy pieces are letter strings with a score of
+-1000: sentencepiece never picks them for real text, so the padding does not change how the seeds are
+tokenized.
+
+Their scripts matter for one thing: a vocabulary restriction by script (summarizer/engines/vocabulary.py)
+keeps the pieces of the output language, so the stand-ins' padding imitates the script mix of the real
+vocabularies (:data:`MARIAN_PADDING`, :data:`MT5_PADDING`; the layout is part of the folder name):
+
+* Opus-MT's vocab.json joins a source (Arabic) and a target (English) sentencepiece model of similar
+  size, so Marian's padding is half Arabic, half Latin.
+* mT5's 250,112 pieces cover 101 languages. ASSUMED here (the real vocabulary cannot be read on these
+  machines): 7% Arabic-script pieces (Arabic, Persian, Urdu, Pashto, Sindhi write in it), 1.7% short
+  Latin pieces of 3 letters, half long Latin pieces and the rest other scripts (Cyrillic stands for
+  all of them). ``python -m eval.vocab_coverage --summary-model FOLDER`` counts what the restriction
+  keeps of any real vocabulary.
+
+NLLB's stand-in tokenizer is an NllbTokenizer over a BPE sentencepiece model padded to NLLB's
+256,000 pieces, with all 202 language codes and <mask> (256,204 ids); its model has NLLB's 256,206
+embedding rows, as the real one does.
 
 The building itself (sentencepiece training and padding, tokenizer files, model, decoding defaults)
 is :mod:`eval.models`, shared with the tiny test models; this module adds the published sizes, the
@@ -37,6 +50,7 @@ from pathlib import Path
 from eval.data import NTREX_DEV, add_data_root_option, data_path
 from eval.models import (
     ARABIC,
+    CYRILLIC,
     LATIN,
     MARIAN_VOCAB,
     MT5_VOCAB,
@@ -77,6 +91,10 @@ MT5_PARAMETERS = 582_401_280
 TC_BIG_PARAMETERS = 241_030_144  # Helsinki-NLP/opus-mt-tc-big-ar-en (tied embeddings)
 NLLB_PARAMETERS = 615_073_792  # facebook/nllb-200-distilled-600M ("600M"; tied embeddings, 256,206 rows)
 
+# Padding layouts (eval.models.PaddingLayout): (alphabet, share of the dummy pieces, shortest dummy).
+MARIAN_PADDING = ((ARABIC, 0.5, 3), (LATIN, 0.5, 3))
+MT5_PADDING = ((ARABIC, 0.07, 3), (LATIN, 0.017, 3), (LATIN, 0.5, 4), (CYRILLIC, 0.413, 3))
+PADDING_LAYOUT = "scripts1"  # in the stand-ins' folder names: a new layout never reuses an old build
 SPM_TARGET_PIECES = 16_000  # asked of the trainer; the corpus yields fewer (about 9,600), the rest is padding
 SPM_PREFIX = "trained"
 
@@ -178,6 +196,7 @@ def _build_standin(
             "vocab_size": vocab_size,
             "trained_pieces": built.trained_pieces,
             "dummy_pieces": built.dummy_pieces,
+            "padding_layout": PADDING_LAYOUT,
             "seed_tokens_per_word": round(tokens_per_word(built.tokenizer, seed_texts()), 3),
             "tokenizer_corpus": "seeds + NTREX-128 dev ar/en" if _ntrex(data_root).is_file() else "seeds",
             "weights": f"random (torch.manual_seed({seed}))",
@@ -197,7 +216,7 @@ def build_marian_standin(
     def build(staging: Path, corpus: list[str]):
         # vocab.json = the spm pieces (</s> and <unk> first, as in Opus-MT) + <pad> last.
         return build_marian(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=MARIAN_VOCAB - 1,
-                            **_spm_options())
+                            padding=MARIAN_PADDING, **_spm_options())
 
     return _build_standin(
         out, force=force, shape_of="Helsinki-NLP/opus-mt-ar-en", vocab_size=MARIAN_VOCAB,
@@ -212,7 +231,7 @@ def build_mt5_standin(
 
     def build(staging: Path, corpus: list[str]):
         return build_mt5(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=MT5_VOCAB,
-                         **_spm_options())
+                         padding=MT5_PADDING, **_spm_options())
 
     return _build_standin(
         out, force=force, shape_of="csebuetnlp/mT5_multilingual_XLSum", vocab_size=MT5_VOCAB,
@@ -278,12 +297,12 @@ def ensure_choice_standins(
 def ensure_standins(
     cache: str | Path = DEFAULT_CACHE, *, log=print, data_root: str | Path | None = None
 ) -> dict[str, Path]:
-    """Both stand-ins under ``cache`` (``marian/``, ``mt5/``), built if missing (tokenizers trained on
+    """Both stand-ins under ``cache`` (``marian-<layout>/``, ``mt5-<layout>/``), built if missing (tokenizers trained on
     the seeds and, when present under ``data_root``, NTREX-128 dev; see :func:`eval.data.data_root`)."""
     cache = Path(cache).expanduser()
     folders = {}
     for kind, build in (("marian", build_marian_standin), ("mt5", build_mt5_standin)):
-        folder = cache / kind
+        folder = cache / f"{kind}-{PADDING_LAYOUT}"
         if not is_built(folder):
             log(f"building the {kind} stand-in in {folder} (once; later runs reuse it)...")
             build(folder, data_root=data_root)

@@ -13,6 +13,7 @@ from .inputs import decode_utf8, read_text_file
 from .options import (
     DEFAULT_EXPORT_QUANTIZATION,
     EXPORT_QUANTIZATIONS,
+    VOCAB_LANGUAGES,
     add_model_arguments,
     int_range,
     pipeline_kwargs,
@@ -143,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("outdir", metavar="OUTDIR", help="folder to write (must not exist unless --force)")
     convert.add_argument("--quantization", choices=EXPORT_QUANTIZATIONS, default=DEFAULT_EXPORT_QUANTIZATION,
                          help="weight type of the export (default: int8, the fastest on CPU)")
+    convert.add_argument("--vocab-restriction", choices=VOCAB_LANGUAGES, default=None,
+                         help="keep only the target pieces of this output language (ar: an Arabic summary "
+                              "model, en: an English translation model); default: the whole vocabulary")
     convert.add_argument("--force", action="store_true", help="replace OUTDIR if it exists")
     convert.set_defaults(func=cmd_convert)
     return parser
@@ -153,7 +157,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from .engines.export import convert_model, first_line
 
     try:
-        out = convert_model(args.model, args.outdir, quantization=args.quantization, force=args.force)
+        out = convert_model(args.model, args.outdir, quantization=args.quantization, force=args.force,
+                            vocab_restriction=args.vocab_restriction)
     except SummarizerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE

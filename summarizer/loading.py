@@ -17,7 +17,16 @@ from .engines.export import cached_export
 from .engines.loader import load_engine, resolve_engine
 from .engines.source import ModelSource
 from .errors import ModelLoadError
-from .options import BATCH_LIMITS, DEVICES, ENGINES, SUMMARY_METHODS, check_choice, translation_model_id
+from .options import (
+    BATCH_LIMITS,
+    DEFAULT_VOCAB_RESTRICTION,
+    DEVICES,
+    ENGINES,
+    SUMMARY_METHODS,
+    VOCAB_RESTRICTIONS,
+    check_choice,
+    translation_model_id,
+)
 from .translate import Translator
 
 
@@ -44,6 +53,7 @@ def load_stages(
     engine: str = "auto",
     device: str = "cpu",
     quantization: str | None = None,
+    vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
     summary_decoding: DecodeSettings = SUMMARY_DECODING,
     translation_decoding: DecodeSettings = TRANSLATION_DECODING,
     summary_batch_size: int | None = None,
@@ -61,9 +71,10 @@ def load_stages(
     check_choice("summary_method", summary_method, SUMMARY_METHODS)
     check_choice("engine", engine, ENGINES)
     check_choice("device", device, DEVICES)
+    check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
     if translation_model:
         translation_model = translation_model_id(translation_model)
-    load = {"engine": engine, "device": device, "quantization": quantization}
+    load = {"engine": engine, "device": device, "quantization": quantization, "vocab_restriction": vocab_restriction}
     (summary_size, summary_tokens), (translation_size, translation_tokens) = (
         BATCH_LIMITS[device]["summary"], BATCH_LIMITS[device]["translation"])
     stages = LoadedStages()

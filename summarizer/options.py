@@ -94,6 +94,15 @@ BATCH_LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
 # Articles that share model batches in Pipeline.batch (the CLI's --group-size), by device.
 GROUP_SIZES = {"cpu": 8, "cuda": 64}
 
+VOCAB_RESTRICTIONS: dict[str, str] = {
+    "on": "CTranslate2 decoders keep only the pieces of their output language (Arabic summary, English "
+          "translation): faster and smaller, input tokenized as before",
+    "off": "the whole vocabulary",
+}
+DEFAULT_VOCAB_RESTRICTION = "on"
+VOCAB_LANGUAGES = ("ar", "en")  # what `summarizer convert --vocab-restriction` can trim to
+OUTPUT_LANGUAGE = {"summary": "ar", "translation": "en"}  # by role
+
 DEFAULT_SUMMARY_SENTENCES = 3
 DEFAULT_BEAMS = 4
 DEFAULT_MAX_CHARS = 100_000
@@ -186,6 +195,8 @@ def add_model_arguments(parser: argparse.ArgumentParser, *, batch: bool = True) 
     group.add_argument("--quantization", choices=QUANTIZATIONS, default=None,
                        help="CTranslate2 weights/compute type (default: int8 on the CPU)")
     group.add_argument("--device", choices=DEVICES, default="cpu")
+    group.add_argument("--vocab-restriction", choices=list(VOCAB_RESTRICTIONS), default=DEFAULT_VOCAB_RESTRICTION,
+                       help=_help(VOCAB_RESTRICTIONS))
     if batch:
         group.add_argument("--no-translate", action="store_true", help="skip the English translation")
         group.add_argument("--summary-sentences", type=int_range(1, 100), default=DEFAULT_SUMMARY_SENTENCES,
@@ -207,6 +218,7 @@ def pipeline_kwargs(args: argparse.Namespace) -> dict[str, Any]:
         "engine": args.engine,
         "device": args.device,
         "quantization": args.quantization,
+        "vocab_restriction": getattr(args, "vocab_restriction", DEFAULT_VOCAB_RESTRICTION),
     }
     for name in ("summary_sentences", "max_chars"):
         if hasattr(args, name):

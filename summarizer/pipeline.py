@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from .abstractive import AbstractiveSummarizer
 from .clean import clean_article
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
+from .engines.vocabulary import describe as describe_vocabulary
 from .errors import InputError, ModelLoadError, ProcessingError
 from .extractive import extractive_summary, lead_summary
 from .inputs import check_arabic, check_text
@@ -25,6 +26,7 @@ from .options import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
+    DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
     GROUP_SIZES,
     LONG_INPUT_MODES,
@@ -97,6 +99,9 @@ class Pipeline:
         engine: "auto" (CTranslate2, converting a Hugging Face model once into the cache; transformers
             on a GPU that CTranslate2 cannot use), "transformers" or "ctranslate2".
         num_beams: beam size of both models (default: their published 4).
+        vocab_restriction: "on" (default): CTranslate2 decoders keep only the pieces of their output
+            language (Arabic summary, English translation), exported once into a cache folder of their
+            own; "off": the whole vocabulary. Recorded in ``result.models``.
 
     A translation model that cannot be loaded raises ``ModelLoadError``: there is no substitute
     for the English a caller asked for (``loading.load_stages`` + ``from_stages`` run without it).
@@ -113,6 +118,7 @@ class Pipeline:
         engine: str = "auto",
         device: str = "cpu",
         quantization: str | None = None,
+        vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
         max_chars: int = DEFAULT_MAX_CHARS,
         num_beams: int | None = None,
         translation_batch_size: int | None = None,
@@ -127,7 +133,7 @@ class Pipeline:
             translation_decoding = translation_decoding.but(num_beams=num_beams)
         stages = load_stages(
             summary_model, translation_model, summary_method=summary_method, engine=engine, device=device,
-            quantization=quantization, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
+            quantization=quantization, vocab_restriction=vocab_restriction, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
             summary_batch_size=summary_batch_size, translation_batch_size=translation_batch_size,
         )
         if "translation" in stages.errors:
@@ -185,8 +191,10 @@ class Pipeline:
                 return None
             # An exported folder knows the hub id it was converted from (CTranslate2 engine's source_model).
             known = getattr(engine, "source_model", None) or engine.model_id
+            restriction = getattr(engine, "vocab_restriction", None)
             return {"id": engine.model_id, "engine": engine.engine, "choice": choice_of(known),
-                    "licence": licence_of(known)}
+                    "licence": licence_of(known), "vocab_restriction": "on" if restriction else "off",
+                    "target_vocabulary": describe_vocabulary(restriction)}
 
         return {
             "summary": describe(self.summarizer.engine if self.summarizer else None),

@@ -272,7 +272,7 @@ def test_hf_folder_is_converted_once_into_the_cache(tiny_marian, tmp_path, monke
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
     engine = loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", quantization="float32")
     assert isinstance(engine, CTranslate2Engine)
-    cached = export_cache_dir(str(tiny_marian), "float32")
+    cached = export_cache_dir(str(tiny_marian), "float32", "en")  # the default: English-only target vocabulary
     assert engine.folder == cached and cached.is_relative_to(tmp_path / "cache" / "ct2")
     assert is_ctranslate2_folder(cached)
     assert [p.name for p in cached.parent.iterdir()] == [cached.name]  # no staging folder left behind
@@ -299,7 +299,7 @@ def test_hub_id_from_the_local_cache_offline(tiny_marian, tmp_path, monkeypatch)
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
 
     engine = loader.load_engine("tiny/marian", role="translation", engine="ctranslate2")
-    assert engine.folder == tmp_path / "cache" / "ct2" / "tiny--marian-int8"
+    assert engine.folder == tmp_path / "cache" / "ct2" / "tiny--marian-int8-vocab-en"
     info = json.loads((engine.folder / EXPORT_INFO).read_text(encoding="utf-8"))
     assert info["source_model"] == "tiny/marian" and info["quantization"] == "int8"
     assert len(engine.generate(SENTENCES[:3], GREEDY)) == 3
@@ -339,3 +339,190 @@ def test_converting_an_export_or_an_unknown_hub_id_fails_clearly(exports, tmp_pa
     assert (exports["marian/hf"] / "config.json").is_file()
     with pytest.raises(ModelLoadError, match="HF_HUB_OFFLINE"):
         convert_model("nobody/no-such-model", tmp_path / "hub")
+
+
+# -- vocabulary restriction (engines/vocabulary.py) ----------------------------------------------
+def _inside_allowed_set(source: Path, out: Path, language: str) -> Path:
+    """A copy of a tiny Marian whose pieces outside ``language``'s allowed set get a -10,000 logit bias:
+    every choice it makes (greedy or beam) lies inside the set, and the rest has probability 0."""
+    import torch
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    from summarizer.engines.vocabulary import piece_allowed, special_tokens
+
+    shutil.copytree(source, out)
+    model = AutoModelForSeq2SeqLM.from_pretrained(source)
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    specials = special_tokens(tokenizer)
+    with torch.no_grad():
+        for token, i in tokenizer.get_vocab().items():
+            if token not in specials and not piece_allowed(token, language):
+                model.final_logits_bias[0, i] = -10_000.0
+    model.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def restricted(tiny_marian, tiny_mt5, tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("vocab")
+    inside = _inside_allowed_set(tiny_marian, root / "marian_inside", "en")
+    folders = {"marian_inside/hf": inside}
+    for name, source, language in (("marian", tiny_marian, "en"), ("mt5", tiny_mt5, "ar"),
+                                   ("marian_inside", inside, "en")):
+        for quantization in ("float32", "int8"):
+            folders[f"{name}/{quantization}"] = convert_model(
+                str(source), root / f"{name}-{quantization}", quantization=quantization)
+            folders[f"{name}/{quantization}/{language}"] = convert_model(
+                str(source), root / f"{name}-{quantization}-{language}", quantization=quantization,
+                vocab_restriction=language)
+    return folders
+
+
+def _raw_outputs(engine: CTranslate2Engine, texts: list[str], settings: DecodeSettings) -> list[list[str]]:
+    """The token strings CTranslate2 returned for ``texts`` (before decoding)."""
+    tokens: list[list[str]] = []
+    translate = engine.translator.translate_batch
+
+    def record(*args, **kwargs):
+        results = translate(*args, **kwargs)
+        tokens.extend(result.hypotheses[0] for result in results)
+        return results
+
+    inner = engine.translator
+    engine.translator = type("Proxy", (), {"translate_batch": staticmethod(record)})()
+    try:
+        engine.generate(texts, settings)
+    finally:
+        engine.translator = inner
+    return tokens
+
+
+@pytest.mark.parametrize(("name", "language"), [("marian", "en"), ("mt5", "ar")])
+def test_restricted_export_trims_the_target_and_keeps_the_source(restricted, name, language):
+    full, trimmed = restricted[f"{name}/int8"], restricted[f"{name}/int8/{language}"]
+    info = json.loads((trimmed / EXPORT_INFO).read_text(encoding="utf-8"))["vocab_restriction"]
+    assert info["language"] == language and info["full"] > info["kept"] > 0
+    target = json.loads((trimmed / "target_vocabulary.json").read_text(encoding="utf-8"))
+    assert len(target) == info["kept"]
+    whole = json.loads(next(p for p in (full / "shared_vocabulary.json", full / "target_vocabulary.json")
+                            if p.is_file()).read_text(encoding="utf-8"))
+    source = json.loads((trimmed / "source_vocabulary.json").read_text(encoding="utf-8"))
+    assert source == json.loads(next(p for p in (full / "shared_vocabulary.json", full / "source_vocabulary.json")
+                                     if p.is_file()).read_text(encoding="utf-8"))
+    assert len(whole) == info["full"] and set(target) < set(whole)
+    # The input tokenizes exactly as before: same tokenizer files, same ids, same token strings.
+    a, b = CTranslate2Engine.load(full), CTranslate2Engine.load(trimmed)
+    assert b.vocab_restriction == info and a.vocab_restriction is None
+    assert b.tokenizer(SENTENCES)["input_ids"] == a.tokenizer(SENTENCES)["input_ids"]
+    assert b.count_tokens(SENTENCES) == a.count_tokens(SENTENCES)
+
+
+def test_restriction_is_loaded_and_used(restricted):
+    """A random tiny Marian picks Arabic pieces; restricted to English, every output piece is allowed."""
+    from summarizer.engines.vocabulary import piece_allowed
+
+    full = CTranslate2Engine.load(restricted["marian/float32"])
+    trimmed = CTranslate2Engine.load(restricted["marian/float32/en"])
+    kept = set(json.loads((trimmed.folder / "target_vocabulary.json").read_text(encoding="utf-8")))
+    unrestricted = [t for tokens in _raw_outputs(full, SENTENCES, GREEDY) for t in tokens]
+    assert any(not piece_allowed(t, "en") for t in unrestricted), "the random model should want Arabic pieces"
+    for settings in (GREEDY, BEAM):
+        tokens = [t for ts in _raw_outputs(trimmed, SENTENCES, settings) for t in ts]
+        assert tokens and all(t in kept and piece_allowed(t, "en") for t in tokens)
+
+
+def test_a_restricted_export_that_lost_its_vocabulary_fails_to_load(restricted, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(restricted["marian/float32/en"], broken)
+    shutil.copy(restricted["marian/float32"] / "shared_vocabulary.json", broken / "target_vocabulary.json")
+    with pytest.raises(ValueError, match="restricted"):
+        CTranslate2Engine.load(broken)
+
+
+@pytest.mark.parametrize("quantization", ["float32", "int8"])
+@pytest.mark.parametrize("settings", [GREEDY, BEAM.but(no_repeat_ngram_size=0), BEAM], ids=["greedy", "beam", "beam-ngram"])
+def test_restricted_equals_unrestricted_when_every_choice_is_allowed(restricted, quantization, settings):
+    full = CTranslate2Engine.load(restricted[f"marian_inside/{quantization}"])
+    trimmed = CTranslate2Engine.load(restricted[f"marian_inside/{quantization}/en"])
+    expected = full.generate(SENTENCES, settings)
+    assert any(expected)
+    assert trimmed.generate(SENTENCES, settings) == expected
+
+
+def test_restricted_mt5_greedy_equals_unrestricted(restricted):
+    """Greedy search picks the same piece whenever the unrestricted choice is in the allowed set."""
+    from summarizer.engines.vocabulary import piece_allowed
+
+    settings = GREEDY.but(no_repeat_ngram_size=2)
+    full = CTranslate2Engine.load(restricted["mt5/float32"])
+    chosen = [t for ts in _raw_outputs(full, SENTENCES, settings) for t in ts]
+    assert all(piece_allowed(t, "ar") for t in chosen)  # the tiny mT5's choices lie inside the Arabic set
+    trimmed = CTranslate2Engine.load(restricted["mt5/float32/ar"])
+    assert trimmed.generate(SENTENCES, settings) == full.generate(SENTENCES, settings)
+
+
+def test_vocab_restriction_off_is_exactly_the_unrestricted_engine(tiny_marian, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+    plain = CTranslate2Engine.load(convert_model(str(tiny_marian), tmp_path / "plain", quantization="int8"))
+    off = loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2", vocab_restriction="off")
+    on = loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2")  # the default
+    assert off.vocab_restriction is None and on.vocab_restriction["language"] == "en"
+    assert off.folder == export_cache_dir(str(tiny_marian), "int8") != on.folder
+    assert on.folder == export_cache_dir(str(tiny_marian), "int8", "en")
+    for settings in (GREEDY, BEAM):
+        assert off.generate(SENTENCES, settings) == plain.generate(SENTENCES, settings)
+    assert loader.load_engine(str(tiny_marian), role="translation", engine="ctranslate2") is on  # cached by setting
+
+
+def test_pipeline_records_the_restriction(tiny_marian, tiny_mt5, tmp_path, monkeypatch):
+    from summarizer.errors import OptionError
+    from summarizer.options import add_model_arguments, pipeline_kwargs
+    from summarizer.pipeline import Pipeline
+
+    monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))
+    text = SEEDS[0].read_text(encoding="utf-8")
+    on = Pipeline(str(tiny_mt5), str(tiny_marian), engine="ctranslate2",
+                  summary_decoding=GREEDY.but(max_new_tokens=8), translation_decoding=GREEDY.but(max_new_tokens=8))
+    models = on(text).models
+    assert models["summary"]["vocab_restriction"] == models["translation"]["vocab_restriction"] == "on"
+    assert "of 400 pieces" in models["translation"]["target_vocabulary"]
+    off = Pipeline(str(tiny_mt5), str(tiny_marian), engine="ctranslate2", vocab_restriction="off",
+                   summary_decoding=GREEDY.but(max_new_tokens=8), translation_decoding=GREEDY.but(max_new_tokens=8))
+    assert off.models["translation"]["vocab_restriction"] == "off"
+    with pytest.raises(OptionError, match="vocab_restriction"):
+        Pipeline(str(tiny_mt5), str(tiny_marian), vocab_restriction="maybe")
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_model_arguments(parser)
+    assert pipeline_kwargs(parser.parse_args([]))["vocab_restriction"] == "on"
+    assert pipeline_kwargs(parser.parse_args(["--vocab-restriction", "off"]))["vocab_restriction"] == "off"
+
+
+def test_allowed_pieces_by_language():
+    from summarizer.engines.vocabulary import char_allowed, piece_allowed
+
+    for piece in ("▁قال", "ات", "▁2024", "،", "▁«", "▁UN", "▁ab", "%", "▁"):
+        assert piece_allowed(piece, "ar"), piece
+    for piece in ("▁Facebook", "▁Москва", "▁北京"):
+        assert not piece_allowed(piece, "ar"), piece
+    for piece in ("▁Facebook", "▁Erdoğan", "▁2024", "'s", "—", "▁"):
+        assert piece_allowed(piece, "en"), piece
+    for piece in ("▁قال", "▁Москва"):
+        assert not piece_allowed(piece, "en"), piece
+    assert char_allowed("ب", "ar") and not char_allowed("ب", "en") and char_allowed("é", "en")
+
+
+def test_tokenizer_drops_what_it_only_needed_to_be_built(exports):
+    """engines/memory.py: the mT5 tokenizer's (piece, score) list goes; tokenization is unchanged."""
+    from transformers import AutoTokenizer
+
+    from summarizer.engines.memory import release_free_memory
+
+    ours = load_tokenizer(exports["mt5/int8"])
+    assert "_vocab_scores" not in vars(ours)
+    auto = AutoTokenizer.from_pretrained(str(exports["mt5/int8"]))
+    assert ours(SENTENCES)["input_ids"] == auto(SENTENCES)["input_ids"]
+    ids = auto(SENTENCES[:3])["input_ids"]
+    assert ours.batch_decode(ids, skip_special_tokens=True) == auto.batch_decode(ids, skip_special_tokens=True)
+    release_free_memory()  # callable any time, a no-op where glibc is missing

@@ -47,7 +47,9 @@ from ..errors import GpuUnusable
 from .base import DecodeSettings, Hypothesis
 from .export import read_export_info
 from .family import Family, family_of
+from .memory import drop_construction_data, release_free_memory
 from .tokenized import TokenizedEngine
+from .vocabulary import check_loaded
 
 _VOCABULARY_FILES = (
     "shared_vocabulary.json",
@@ -120,7 +122,7 @@ class CTranslate2Engine(TokenizedEngine):
             _check_runs_on_gpu(translator, tokenizer)
         info = read_export_info(folder)
         max_positions = info.get("max_position_embeddings") or 512
-        return cls(
+        engine = cls(
             translator,
             tokenizer,
             model_id or str(folder),
@@ -130,6 +132,8 @@ class CTranslate2Engine(TokenizedEngine):
             family=family_of(info.get("model_type"), tokenizer),
             source_model=info.get("source_model"),
         )
+        engine.vocab_restriction = _vocab_restriction(folder)
+        return engine
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
         return [hypothesis.text for hypothesis in self.generate_scored(texts, settings)]
@@ -155,6 +159,7 @@ class CTranslate2Engine(TokenizedEngine):
             max_input_length=0,  # already cut by the tokenizer, which keeps the final </s>
             return_scores=True,
         )
+        release_free_memory()  # this call's work buffers: see engines/memory.py
         return [self._hypothesis(result, max_length, settings.length_penalty) for result in results]
 
     def _hypothesis(self, result, max_length: int, length_penalty: float) -> Hypothesis:
@@ -204,7 +209,9 @@ def load_tokenizer(folder: Path):
     tokenizer_class = getattr(transformers, name, None) if isinstance(name, str) and name.isidentifier() else None
     if tokenizer_class is None:
         tokenizer_class = transformers.AutoTokenizer
-    return tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
+    tokenizer = tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
+    drop_construction_data(tokenizer)  # about 130 MB of mT5's tokenizer: see engines/memory.py
+    return tokenizer
 
 
 def available_cores() -> int:
@@ -232,6 +239,13 @@ def _generation_rules(folder: Path, tokenizer) -> GenerationRules:
         suppress_sequences=tuple(suppress),
         repetition_penalty=float(config.get("repetition_penalty") or 1.0),
     )
+
+
+def _vocab_restriction(folder: Path) -> dict | None:
+    """The export's trimmed target vocabulary (engines/vocabulary.py), checked against the files loaded."""
+    info = read_export_info(folder).get("vocab_restriction") or None
+    check_loaded(folder, info, lambda: _target_vocabulary(folder))
+    return info
 
 
 def _target_vocabulary(folder: Path) -> set[str] | None:

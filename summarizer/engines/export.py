@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import ConversionError, ModelLoadError
-from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS
+from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS, VOCAB_LANGUAGES
 from .source import ModelSource, is_ctranslate2_folder
 
 EXPORT_INFO = "summarizer_export.json"
@@ -68,14 +68,16 @@ def export_weight_type(quantization: str | None) -> str:
     return quantization if quantization in QUANTIZATIONS else DEFAULT_EXPORT_QUANTIZATION
 
 
-def export_cache_dir(model: str | ModelSource, quantization: str) -> Path:
-    """Where ``model`` converted with ``quantization`` is cached.
+def export_cache_dir(model: str | ModelSource, quantization: str, restriction: str | None = None) -> Path:
+    """Where ``model`` converted with ``quantization`` is cached (``restriction``: the output language
+    its target vocabulary is trimmed to, see engines/vocabulary.py; ``None``: the whole vocabulary).
 
     ``$SUMMARIZER_CACHE/ct2/...``. Local folders get a fingerprint of their path and weight files
     in the name, so two folders with the same name, or a folder whose weights changed, never
     share a stale export.
     """
-    return cache_root() / "ct2" / f"{_safe_name(ModelSource.resolve(model))}-{quantization}"
+    suffix = f"-vocab-{restriction}" if restriction else ""
+    return cache_root() / "ct2" / f"{_safe_name(ModelSource.resolve(model))}-{quantization}{suffix}"
 
 
 def _safe_name(source: ModelSource) -> str:
@@ -90,32 +92,35 @@ def _safe_name(source: ModelSource) -> str:
     return f"{name}-{digest.hexdigest()[:12]}"
 
 
-def cached_export(model: str | ModelSource, quantization: str | None) -> Path | None:
+def cached_export(model: str | ModelSource, quantization: str | None, restriction: str | None = None) -> Path | None:
     """The finished cached conversion of ``model``, if there is one (usable offline)."""
-    cached = export_cache_dir(model, export_weight_type(quantization))
+    cached = export_cache_dir(model, export_weight_type(quantization), restriction)
     if is_ctranslate2_folder(cached) and (cached / EXPORT_INFO).is_file():
         return cached  # written last, under a temporary name, then renamed: complete
     return None
 
 
-def ensure_export(model: str | ModelSource, quantization: str | None, role: str = "source") -> Path:
-    """The CTranslate2 folder to load: ``model`` itself when it is one, else its cached conversion
-    (made now, once, when missing)."""
+def ensure_export(
+    model: str | ModelSource, quantization: str | None, role: str = "source", restriction: str | None = None
+) -> Path:
+    """The CTranslate2 folder to load: ``model`` itself when it is one (used as it was exported), else
+    its cached conversion (made now, once, when missing; ``restriction``: see :func:`export_cache_dir`)."""
     source = ModelSource.resolve(model)
     if source.is_exported:
         return source.path  # type: ignore[return-value]
-    found = cached_export(source, quantization)
+    found = cached_export(source, quantization, restriction)
     if found is not None:
         return found
     weight_type = export_weight_type(quantization)
-    cached = export_cache_dir(source, weight_type)
+    cached = export_cache_dir(source, weight_type, restriction)
     log.info("Converting %s to CTranslate2 (%s), once: %s", source.name, weight_type, cached)
+    convert = {"quantization": weight_type, "force": True, "role": role, "vocab_restriction": restriction}
     try:
-        return convert_model(source, cached, quantization=weight_type, force=True, role=role)
+        return convert_model(source, cached, **convert)
     except PermissionError:
         # A read-only cache (shared image): convert for this process only.
         scratch = Path(tempfile.mkdtemp(prefix="summarizer-ct2-")) / cached.name
-        return convert_model(source, scratch, quantization=weight_type, force=True, role=role)
+        return convert_model(source, scratch, **convert)
 
 
 def remove_stale_staging(folder: Path) -> list[Path]:
@@ -155,8 +160,12 @@ def convert_model(
     force: bool = False,
     *,
     role: str = "source",
+    vocab_restriction: str | None = None,
 ) -> Path:
     """Export ``model`` (hub id or Hugging Face folder) to the CTranslate2 folder ``out_dir``.
+
+    ``vocab_restriction`` ("ar" or "en"): trim the target vocabulary to that output language's pieces
+    (engines/vocabulary.py); ``None`` keeps the whole vocabulary.
 
     The folder is written beside its final place and renamed into it at the end, so a
     crash or a concurrent conversion never leaves a half-written folder that a later
@@ -169,6 +178,9 @@ def convert_model(
     source = ModelSource.resolve(model)
     if quantization not in QUANTIZATIONS:
         raise ConversionError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
+    if vocab_restriction is not None and vocab_restriction not in VOCAB_LANGUAGES:
+        raise ConversionError(f"unknown vocabulary restriction {vocab_restriction!r}; choose one of "
+                              f"{', '.join(VOCAB_LANGUAGES)}")
     out = Path(out_dir).expanduser()
     try:
         source.check(role)
@@ -187,21 +199,23 @@ def convert_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pid{os.getpid()}.", suffix=_STAGING_SUFFIX,
                                     dir=out.parent))
     try:
-        converter = _make_converter(location)
+        converter = _make_converter(location, vocab_restriction)
         try:
             converter.convert(str(staging), quantization=quantization, force=True)
         except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
             raise ModelLoadError(role, source.name, first_line(exc), _CONVERT_ADVICE) from exc
         _write_tokenizer(converter, location, staging)
         _write_export_info(converter, location if source.is_local else source.name, quantization, staging)
+        _record_restriction(staging, converter.vocab_restriction)
         _replace(staging, out, force=force)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
 
 
-def _make_converter(location: str):
-    """A ``TransformersConverter`` that keeps the tokenizer and fixes T5-family output scaling.
+def _make_converter(location: str, vocab_restriction: str | None = None):
+    """A ``TransformersConverter`` that keeps the tokenizer and fixes T5-family output scaling
+    (and trims the target vocabulary to ``vocab_restriction``'s pieces, when given).
 
     The subclass is built on call so that importing this module does not import ctranslate2 and torch.
     """
@@ -210,6 +224,13 @@ def _make_converter(location: str):
     class Converter(TransformersConverter):
         tokenizer = None
         hf_config = None
+        vocab_restriction = None  # what trimming kept (summarizer_export.json)
+
+        def _load(self):
+            spec = super()._load()
+            if vocab_restriction is not None and spec is not None:
+                self.vocab_restriction = _trim_vocabulary(spec, self.tokenizer, vocab_restriction)
+            return spec
 
         def load_model(self, model_class, model_name_or_path, **kwargs):
             model = super().load_model(model_class, model_name_or_path, **kwargs)
@@ -225,6 +246,22 @@ def _make_converter(location: str):
             return self.tokenizer
 
     return Converter(location)
+
+
+def _trim_vocabulary(spec, tokenizer, language: str) -> dict:
+    from .vocabulary import special_tokens, trim_target_vocabulary
+
+    if not hasattr(spec, "decoder") or not hasattr(spec, "_vocabularies"):
+        raise ConversionError(f"vocabulary restriction needs an encoder-decoder model, not {type(spec).__name__}")
+    return trim_target_vocabulary(spec, language, special_tokens(tokenizer, spec))
+
+
+def _record_restriction(out: Path, restriction: dict | None) -> None:
+    """Add the vocabulary restriction (or ``null``) to ``summarizer_export.json``."""
+    path = out / EXPORT_INFO
+    info = json.loads(path.read_text(encoding="utf-8"))
+    info["vocab_restriction"] = restriction
+    path.write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
 
 def _scales_decoder_output(model) -> bool:

@@ -5,7 +5,7 @@ export exists (converting once into the cache), falls back to PyTorch on a GPU t
 cannot use (``engine="auto"`` only) and caches the loaded engine.
 
 The cache is the one deliberate piece of global state in the package, keyed by (model, engine,
-device, quantization), so the CLI, the batch API and the app share one copy of each model however
+device, quantization, vocabulary restriction), so the CLI, the batch API and the app share one copy of each model however
 many pipelines they build.
 """
 
@@ -15,7 +15,17 @@ import importlib.util
 import threading
 
 from ..errors import GpuUnusable, ModelLoadError, OptionError
-from ..options import DEVICES, ENGINES, QUANTIZATIONS, ROLES, check_choice, default_quantization
+from ..options import (
+    DEFAULT_VOCAB_RESTRICTION,
+    DEVICES,
+    ENGINES,
+    OUTPUT_LANGUAGE,
+    QUANTIZATIONS,
+    ROLES,
+    VOCAB_RESTRICTIONS,
+    check_choice,
+    default_quantization,
+)
 from .base import Seq2SeqEngine
 from .export import cached_export, ensure_export, first_line
 from .source import ModelSource
@@ -45,8 +55,14 @@ def load_engine(
     engine: str = "auto",
     device: str = "cpu",
     quantization: str | None = None,
+    vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
 ) -> Seq2SeqEngine:
     """Load (or reuse) ``model`` for ``role`` ("summary" or "translation").
+
+    ``vocab_restriction="on"``: a Hugging Face model is exported for CTranslate2 with its target
+    vocabulary trimmed to the role's output language (Arabic summary, English translation; see
+    engines/vocabulary.py), in a cache folder of its own. A CTranslate2 folder is used as it was
+    exported, and the transformers engine always decodes with the whole vocabulary.
 
     Raises ``ModelLoadError`` with a message naming the model, the reason and what to do, and
     ``OptionError`` for an unknown engine, device or quantization.
@@ -55,21 +71,23 @@ def load_engine(
     check_choice("device", device, DEVICES)
     if quantization is not None:
         check_choice("quantization", quantization, QUANTIZATIONS)
+    check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
     source = ModelSource.resolve(model)
     requested, engine = engine, resolve_engine(source, engine)
     _check_device(device, engine)
     if engine == "ctranslate2":
         quantization = default_quantization(role, device, quantization)
-    key = (source.name, engine, device, quantization)
+    restriction = OUTPUT_LANGUAGE[role] if vocab_restriction == "on" else None
+    key = (source.name, engine, device, quantization, restriction if engine == "ctranslate2" else None)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
-        if not (engine == "ctranslate2" and cached_export(source, quantization) is not None):
+        if not (engine == "ctranslate2" and cached_export(source, quantization, restriction) is not None):
             source.check(role)
         try:
             if engine == "ctranslate2":
                 try:
-                    loaded = _load_ctranslate2(source, role, device, quantization)
+                    loaded = _load_ctranslate2(source, role, device, quantization, restriction)
                 except GpuUnusable as exc:
                     if requested != "auto" or source.is_exported:
                         raise
@@ -85,12 +103,14 @@ def load_engine(
         return loaded
 
 
-def _load_ctranslate2(source: ModelSource, role: str, device: str, quantization: str | None) -> Seq2SeqEngine:
+def _load_ctranslate2(
+    source: ModelSource, role: str, device: str, quantization: str | None, restriction: str | None = None
+) -> Seq2SeqEngine:
     from .ctranslate2_engine import CTranslate2Engine
 
     if device == "cuda":
         _check_cublas()
-    folder = ensure_export(source, quantization, role=role)
+    folder = ensure_export(source, quantization, role=role, restriction=restriction)
     return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization)
 
 

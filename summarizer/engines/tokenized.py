@@ -21,6 +21,8 @@ class TokenizedEngine:
     max_input_tokens: int
     # Why this engine runs the model when another was expected (engine="auto" on an unusable GPU).
     load_note: str | None = None
+    # What the decoder's target vocabulary was trimmed to (engines/vocabulary.py); None: the whole one.
+    vocab_restriction: dict | None = None
 
     def __init__(self, tokenizer, model_id: str, max_input_tokens: int, family: Family | None = None):
         self.tokenizer = tokenizer

@@ -1,0 +1,194 @@
+"""What is left of the time per article, and the levers tried on it (issue 11, part 3).
+
+``python -m eval.levers [split] [threads] [parallel] [batch] [vmap]`` times, on the restricted int8
+exports of the stand-ins that ``python -m eval.speed`` made (default cache), one seed article at a time
+with the published decoding and eval.speed's forced lengths:
+
+* ``split``: the summary (84 steps) against its encoder and first step alone, restricted and whole
+  vocabulary, and the translation of the article's sentences;
+* ``threads``: CTranslate2 with 1 and 2 intra-op threads;
+* ``parallel``: the summary and the article's translation at the same time (one thread each) against
+  one after the other (all threads), the summary's translation after both;
+* ``batch``: the article's translation with batches of 4, 8, 16 (the pipeline's) and 32 sentences,
+  interleaved, as the median ratio to 16;
+* ``merge``: the article's sentences and the summary's translated in one call (batches of 16) against
+  two calls, as the pipeline does (the summary's few sentences make a batch of their own);
+* ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
+  the whole-vocabulary export, against the trimmed export and the whole vocabulary.
+
+Prints one JSON line per measurement and a summary line; run it under ``flock /tmp/bench.lock`` and
+read the load average it prints (figures from a busy machine differ by more than the levers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from eval.speed import article_sentences
+from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
+
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap")
+
+
+def _best(fn, *args, reps: int = 1, **kwargs) -> float:
+    """The fastest of ``reps`` calls of ``fn(*args, **kwargs)``, in seconds."""
+    times = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        fn(*args, **kwargs)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def run(which: list[str], cache: Path) -> dict:
+    from summarizer.abstractive import AbstractiveSummarizer
+    from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+    from summarizer.split import split_sentences
+    from summarizer.translate import Translator
+
+    ct2 = cache.expanduser() / "ct2"
+
+    def load(kind: str, suffix: str, threads: int | None = None):
+        return CTranslate2Engine.load(ct2 / f"{kind}-{PADDING_LAYOUT}-int8{suffix}", threads=threads)
+
+    def emit(name: str, value) -> None:
+        print(json.dumps({name: value}), flush=True)
+
+    summary_settings = SUMMARY_DECODING.but(min_new_tokens=84, max_new_tokens=84)
+    translation_settings = TRANSLATION_DECODING.but(min_new_tokens=36, max_new_tokens=36)
+    articles = [article_sentences(p.read_text(encoding="utf-8")) for p in SEEDS]
+    summarizer, translator = load("mt5", "-vocab-ar"), load("marian", "-vocab-en")
+    leads = [AbstractiveSummarizer(summarizer).lead_input(a)[0] for a in articles]
+    out: dict = {"load_average_start": os.getloadavg()}
+
+    if "split" in which:
+        whole = load("mt5", "")
+        one_step = summary_settings.but(min_new_tokens=1, max_new_tokens=1)
+        rows = []
+        for i, lead in enumerate(leads):
+            rows.append({
+                "summary": _best(summarizer.generate, [lead], summary_settings, reps=2),
+                "summary_first_step": _best(summarizer.generate, [lead], one_step, reps=2),
+                "summary_whole_vocabulary": _best(whole.generate, [lead], summary_settings, reps=2),
+                "translation_of_sentences": _best(translator.generate, articles[i], translation_settings, reps=2),
+                "sentences": len(articles[i]),
+            })
+            emit("split", rows[-1])
+        out["split"] = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+        del whole
+
+    if "threads" in which:
+        out["threads"] = {}
+        for intra in (1, 2):
+            s, t = load("mt5", "-vocab-ar", intra), load("marian", "-vocab-en", intra)
+            out["threads"][intra] = {
+                "summary": statistics.median(_best(s.generate, [x], summary_settings) for x in leads[:3]),
+                "translation": statistics.median(_best(t.generate, a, translation_settings) for a in articles[:3]),
+            }
+            emit("threads", {intra: out["threads"][intra]})
+
+    if "parallel" in which:
+        s1, t1 = load("mt5", "-vocab-ar", 1), load("marian", "-vocab-en", 1)
+        sequential, parallel = [], []
+        for i in range(3):
+            def one_after_the_other(i=i):
+                summary = summarizer.generate([leads[i]], summary_settings)[0]
+                translator.generate(articles[i], translation_settings)
+                translator.generate(split_sentences(summary) or ["."], translation_settings)
+
+            def at_the_same_time(i=i):
+                with ThreadPoolExecutor(2) as pool:
+                    summary = pool.submit(s1.generate, [leads[i]], summary_settings)
+                    english = pool.submit(t1.generate, articles[i], translation_settings)
+                    text = summary.result()[0]
+                    english.result()
+                t1.generate(split_sentences(text) or ["."], translation_settings)
+
+            sequential.append(_best(one_after_the_other))
+            parallel.append(_best(at_the_same_time))
+            emit("parallel", {"article": i, "sequential": sequential[-1], "parallel": parallel[-1]})
+        out["parallel"] = {"sequential": sequential, "parallel": parallel}
+
+    if "batch" in which:
+        sizes = (4, 8, 16, 32)
+        stages = {b: Translator(translator, decoding=translation_settings, batch_size=b) for b in sizes}
+        times: dict[int, list[float]] = {b: [] for b in sizes}
+        for rep in range(2):
+            for i, sentences in enumerate(articles):
+                shift = (i + rep) % len(sizes)
+                for b in sizes[shift:] + sizes[:shift]:
+                    times[b].append(_best(stages[b].translate, sentences))
+        out["batch"] = {b: {"median_seconds": statistics.median(times[b]),
+                            "median_ratio_to_16": statistics.median(x / y for x, y in zip(times[b], times[16], strict=True))}
+                        for b in sizes}
+        emit("batch", out["batch"])
+
+    if "merge" in which:
+        stage = Translator(translator, decoding=translation_settings, batch_size=16)
+        summaries = [split_sentences(summarizer.generate([lead], summary_settings)[0]) or ["."] for lead in leads]
+        two, one = [], []
+        for rep in range(2):
+            for sentences, summary in zip(articles, summaries, strict=True):
+                calls = [lambda s=sentences, t=summary: (stage.translate(s), stage.translate(t)),
+                         lambda s=sentences, t=summary: stage.translate(s + t)]
+                first, second = (calls if rep == 0 else calls[::-1])
+                a, b = _best(first), _best(second)
+                two.append(a if rep == 0 else b)
+                one.append(b if rep == 0 else a)
+        out["merge"] = {"two_calls": statistics.median(two), "one_call": statistics.median(one),
+                        "median_ratio": statistics.median(x / y for x, y in zip(one, two, strict=True))}
+        emit("merge", out["merge"])
+
+    if "vmap" in which:
+        source = ct2 / f"mt5-{PADDING_LAYOUT}-int8"
+        folder = Path(tempfile.mkdtemp(prefix="levers-vmap-"))
+        for path in source.iterdir():
+            (folder / path.name).symlink_to(path)
+        kept = json.loads((ct2 / f"mt5-{PADDING_LAYOUT}-int8-vocab-ar" / "target_vocabulary.json").read_text("utf-8"))
+        (folder / "vmap.txt").write_text("\t" + " ".join(kept) + "\n", encoding="utf-8")  # empty key: always allowed
+        whole = CTranslate2Engine.load(folder)
+        tokenizer = whole.tokenizer
+        tokens = [tokenizer.convert_ids_to_tokens(ids)
+                  for ids in tokenizer(leads[:3], truncation=True, max_length=512)["input_ids"]]
+        options = {"beam_size": 4, "length_penalty": 0.6, "no_repeat_ngram_size": 2, "max_decoding_length": 84,
+                   "min_decoding_length": 84, "max_input_length": 0}
+        runs = {
+            "trimmed": (summarizer.translator, {}),
+            "vmap": (whole.translator, {"use_vmap": True}),
+            "whole": (whole.translator, {}),
+        }
+        out["vmap"] = {name: statistics.median(_best(engine.translate_batch, [x], **options, **extra) for x in tokens)
+                       for name, (engine, extra) in runs.items()}
+        allowed = set(kept)
+        produced = whole.translator.translate_batch([tokens[0]], use_vmap=True, **options)[0].hypotheses[0]
+        out["vmap"]["vmap_output_inside_the_kept_set"] = all(t in allowed for t in produced)
+        emit("vmap", out["vmap"])
+    out["load_average_end"] = os.getloadavg()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.levers", description=__doc__.split("\n")[0])
+    parser.add_argument("experiments", nargs="*", metavar="EXPERIMENT", default=list(EXPERIMENTS),
+                        help=f"which to run (default all: {', '.join(EXPERIMENTS)})")
+    parser.add_argument("--cache", default=str(DEFAULT_CACHE), help="where eval.speed keeps the stand-ins")
+    args = parser.parse_args(argv)
+    unknown = sorted(set(args.experiments) - set(EXPERIMENTS))
+    if unknown:
+        parser.error(f"unknown experiment(s) {', '.join(unknown)}; choose from {', '.join(EXPERIMENTS)}")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    print(json.dumps(run(args.experiments or list(EXPERIMENTS), Path(args.cache))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
