@@ -112,3 +112,17 @@ def test_ctranslate2_on_cuda_with_the_gpu_extra_matches_cpu(request, seed_texts,
     on_cpu = cpu.generate(sentences, GREEDY)
     same = sum(a == b for a, b in zip(on_gpu, on_cpu, strict=True))
     assert same >= 0.9 * len(sentences), list(zip(on_gpu, on_cpu, strict=True))
+
+
+def test_throughput_benchmark_on_cuda(tmp_path):
+    """eval.throughput's GPU path on the tiny models: both engines on cuda, GPU name and memory reported."""
+    import json
+
+    from eval import throughput
+
+    out = tmp_path / "report"
+    assert throughput.main(["--device", "cuda", "--tiny", "--articles", "8", "--out", str(out),
+                            "--cache", str(tmp_path / "cache")]) == 0
+    payload = json.loads((out / "throughput.json").read_text(encoding="utf-8"))
+    assert payload["device"]["name"] and payload["device"]["memory_gb"] > 0
+    assert all(e["failed"] == 0 and e["peak_gpu_memory_gb"] is not None for e in payload["engines"].values())
