@@ -102,9 +102,12 @@ def describe_model(role: str, model: dict | None) -> str:
     """``translation `id` (engine), choice `best`, licence CC-BY-4.0``: which model ran, and its licence."""
     if not model:
         return f"{role}: none" + (" (extractive, no model)" if role == "summary" else " (off)")
-    text = f"{role} `{model.get('id')}` ({model.get('engine')})"
-    if model.get("choice"):
-        text += f", choice `{model['choice']}`"
+    return f"{role} `{model.get('id')}` ({model.get('engine')})" + choice_and_licence(model)
+
+
+def choice_and_licence(model: dict) -> str:
+    """``, choice `best`, licence CC-BY-4.0``, saying when a licence forbids commercial use."""
+    text = f", choice `{model['choice']}`" if model.get("choice") else ""
     licence = model.get("licence")
     if licence:
         text += f", licence {licence}" + (" (non-commercial use only)" if "-NC" in licence else "")

@@ -27,7 +27,7 @@ from ..options import (
     translation_model_id,
 )
 from ..pipeline import Pipeline
-from ..render import md_text
+from ..render import choice_and_licence, md_text
 
 log = logging.getLogger(__name__)
 
@@ -290,10 +290,4 @@ def model_name(role: str, model: dict | None) -> str:
     if Path(name).is_absolute() or name.startswith((".", "~")) or name.count("/") > 1:
         name = Path(name).name
     engine = ENGINE_NAMES.get(str(model.get("engine")), str(model.get("engine")))
-    text = f"{role}: {md_text(name)} ({engine})"
-    if model.get("choice"):
-        text += f", choice `{model['choice']}`"
-    licence = model.get("licence")
-    if licence:
-        text += f", licence {licence}" + (" (non-commercial use only)" if "-NC" in licence else "")
-    return text
+    return f"{role}: {md_text(name)} ({engine})" + choice_and_licence(model)
