@@ -307,6 +307,17 @@ def article_sentences(text: str) -> list[str]:
     return split_sentences(clean_article(text).text)
 
 
+def seed_articles(count: int, limit_sentences: int | None = None) -> list[str]:
+    """The first ``count`` seed articles, each cut to its first ``limit_sentences`` sentences if given."""
+    texts = []
+    for path in SEEDS[:count]:
+        text = path.read_text(encoding="utf-8")
+        if limit_sentences:
+            text = " ".join(article_sentences(text)[:limit_sentences])
+        texts.append(text)
+    return texts
+
+
 def run_naive(variant: Variant, text: str, decoding: dict) -> dict:
     """What a first script does: summary in one call, then each sentence in its own call."""
     from summarizer.abstractive import AbstractiveSummarizer
@@ -746,12 +757,7 @@ def run_benchmark(args) -> dict:
     }
     batch_sizes = {"translation": args.translation_batch_size, "summary": args.summary_batch_size}
 
-    texts = []
-    for path in SEEDS[: args.articles]:
-        text = path.read_text(encoding="utf-8")
-        if args.limit_sentences:
-            text = " ".join(article_sentences(text)[: args.limit_sentences])
-        texts.append(text)
+    texts = seed_articles(args.articles, args.limit_sentences)
     sentences = [article_sentences(t) for t in texts]
     naive_articles = min(args.naive_articles or len(texts), len(texts))
 
@@ -1090,12 +1096,7 @@ def run_choices(args) -> dict:
     models = prepare_choice_models(choices, Path(args.cache).expanduser(), args.tiny, log, args.data_root)
     decoding = TRANSLATION_DECODING.but(num_beams=args.beams, min_new_tokens=args.translation_tokens,
                                         max_new_tokens=args.translation_tokens)
-    texts = []
-    for path in SEEDS[: args.articles]:
-        text = path.read_text(encoding="utf-8")
-        if args.limit_sentences:
-            text = " ".join(article_sentences(text)[: args.limit_sentences])
-        texts.append(text)
+    texts = seed_articles(args.articles, args.limit_sentences)
     sentences = [article_sentences(t) for t in texts]
 
     memory = {}
