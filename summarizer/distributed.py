@@ -61,6 +61,13 @@ class RayUnavailable(SummarizerError):
     """``--ray`` was asked for but Ray is not installed."""
 
 
+class WorkerSetupError(SummarizerError):
+    """A worker could not build its pipeline (a model it cannot load): no shard can run.
+
+    Built from a message alone, so that it survives Ray's pickling (``ModelLoadError`` does not).
+    """
+
+
 # ---------------------------------------------------------------------------------------------
 # Storage: local paths through the os module, URIs (s3://, gs://, file://...) through pyarrow.fs
 
@@ -710,12 +717,15 @@ class ShardWorker:
         self.encode = _CODECS[job["output_format"]][0]
         factory = job.get("pipeline_factory")
         with _threads_for_loading(job.get("cpus_per_worker") or 0):
-            if factory is not None:
-                self.pipeline = factory()
-            else:
-                from .pipeline import Pipeline
+            try:
+                if factory is not None:
+                    self.pipeline = factory()
+                else:
+                    from .pipeline import Pipeline
 
-                self.pipeline = Pipeline(**_pipeline_options(job))
+                    self.pipeline = Pipeline(**_pipeline_options(job))
+            except SummarizerError as exc:
+                raise WorkerSetupError(str(exc)) from None
         import ray
 
         self.node = ray.get_runtime_context().get_node_id()
@@ -865,6 +875,8 @@ def run(
     if summary.stale_parts:
         log(f"note: {summary.stale_parts} part file(s) in {output} are not from this input's shards "
             "(an earlier version of it?): left in place, never read by `summarizer merge`.")
+    if todo and address is None and pipeline_factory is None:
+        _check_translation_model(pipeline or {})
     store.makedirs(store.root)
     manifest.write(store)
     decode = _CODECS[output_format][1]
@@ -877,8 +889,22 @@ def run(
                     cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, group_size=group_size,
                     output_format=output_format, pipeline=pipeline, pipeline_factory=pipeline_factory,
                     progress=progress, log=log)
+        for name in store.list(store.root):  # what writes killed midway left (a live one's rename would fail)
+            if name.startswith("." + PART_PREFIX) and name.endswith(".tmp"):
+                store.remove(store.join(name))
     _write_run_log(store, summary)
     return summary
+
+
+def _check_translation_model(options: dict) -> None:
+    """On this machine, the workers' disk is ours: a translation model they could not load (which
+    Pipeline refuses to run without) fails here in one line, before Ray starts."""
+    from .engines.source import ModelSource
+    from .options import DEFAULT_TRANSLATION_MODEL
+
+    model = options.get("translation_model", DEFAULT_TRANSLATION_MODEL)
+    if model:
+        ModelSource.resolve(model).check("translation")
 
 
 def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: str, address, workers,
@@ -943,7 +969,36 @@ def _through_workers(ray, rows: list[dict], job: dict, *, workers: int, cpus: in
             compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows)))),
             num_cpus=cpus, num_gpus=gpus or None, max_restarts=-1, max_task_retries=retries,
         )
-    yield from dataset.iter_rows()
+    try:
+        yield from dataset.iter_rows()
+    except Exception as exc:
+        reason = _setup_failure(exc)
+        if reason is None:
+            raise
+        raise WorkerSetupError(f"the workers could not start: {reason}") from None
+
+
+def _setup_failure(exc: BaseException) -> str | None:
+    """The message of the WorkerSetupError that ``exc`` reports, if it does.
+
+    Ray hands the driver an ActorDiedError whose text holds the worker's traceback (not the exception
+    object): the message is the text after the exception's qualified name.
+    """
+    marker = f"{WorkerSetupError.__module__}.{WorkerSetupError.__name__}: "
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, WorkerSetupError):
+            return str(current)
+        text = str(current)
+        if marker in text:
+            return text.rsplit(marker, 1)[1].strip().splitlines()[0]
+        stack += [getattr(current, "cause", None), current.__cause__, current.__context__]
+    return None
 
 
 def _rescue(ray, shards: list[Shard], summary: RunSummary, job: dict, pool: dict) -> None:
