@@ -24,9 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def ray_env(tmpdir: str) -> dict[str, str]:
-    """The environment of every Ray process of a test: its own temp dir, loopback only, own token."""
-    return {
+def ray_env(tmpdir: str, *, loopback: bool = True) -> dict[str, str]:
+    """The environment of every Ray process of a test: its own temp dir, loopback only, own token.
+
+    ``loopback=False`` leaves keeping Ray on 127.0.0.1 to ``summarizer batch --ray`` itself (a local Ray).
+    """
+    env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),  # workers import this checkout, not an installed copy
         "HF_HUB_OFFLINE": "1",
@@ -37,6 +40,27 @@ def ray_env(tmpdir: str) -> dict[str, str]:
         "RAY_AUTH_TOKEN": secrets.token_hex(32),  # made here, never read from ~/.ray
         "RAY_DEDUP_LOGS": "0",
     }
+    if not loopback:
+        del env["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"]
+    return env
+
+
+LOOPBACK = {"127.0.0.1", "::ffff:127.0.0.1", "::1"}
+
+
+def listening_addresses(processes) -> set[str]:
+    """The addresses the given processes listen on (TCP and UDP)."""
+    import psutil
+
+    found = set()
+    for process in processes:
+        try:
+            for connection in process.net_connections(kind="inet"):
+                if connection.status == psutil.CONN_LISTEN or not connection.raddr:
+                    found.add(connection.laddr.ip)
+        except psutil.Error:
+            continue
+    return found
 
 
 def short_tmpdir() -> str:

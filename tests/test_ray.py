@@ -14,15 +14,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from summarizer import distributed as dist
 from summarizer.batchfile import read_records
 from tests.ray_helpers import (
+    LOOPBACK,
     actor_processes,
     descendants,
+    listening_addresses,
     models_loaded,
     part_files,
+    processes_of,
     ray_env,
     reap,
     short_tmpdir,
@@ -210,6 +214,29 @@ def test_an_output_folder_with_parts_needs_resume(tmp_path):
     assert done.returncode == 2 and "add --resume" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_a_missing_translation_model_fails_in_one_line_before_ray_starts(tmp_path):
+    jobs = tmp_path / "jobs.jsonl"
+    write_jobs(jobs, 2)
+    done = cli("batch", str(jobs), str(tmp_path / "out"), "--ray", "--translation-model", str(tmp_path / "nowhere"))
+    assert done.returncode == 2 and done.stderr.startswith("model error:") and "nowhere" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_a_worker_that_cannot_start_is_named_in_one_line():
+    """On a cluster, Ray hands the driver the worker's traceback as text: its last message is the reason."""
+    text = ("The actor died because of an error raised in its creation task ...\nTraceback (most recent call last):\n"
+            "  File \"distributed.py\", line 728, in __init__\n"
+            "summarizer.distributed.WorkerSetupError: Could not load the translation model 'm': gone.\n")
+    try:
+        try:
+            raise dist.WorkerSetupError("inner")
+        except dist.WorkerSetupError as inner:
+            raise RuntimeError(text) from inner
+    except RuntimeError as wrapped:
+        assert dist._setup_failure(wrapped) == "Could not load the translation model 'm': gone."
+    assert dist._setup_failure(RuntimeError("an error of another kind")) is None
+
+
 def test_without_ray_installed_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
     with pytest.raises(dist.RayUnavailable, match=r"arabic-news-summarizer\[ray\]"):
@@ -269,7 +296,7 @@ def merged(out: Path, tmp_path: Path) -> tuple[list[dict], subprocess.CompletedP
 def test_ray_batch_gives_the_one_machine_records(jobs, models, one_machine, ray_tmp, tmp_path):
     out = tmp_path / "out"
     done = cli("batch", str(jobs[0]), str(out), "--ray", "--workers", "2", "--shard-size", "3", "--quiet", *models,
-               env=ray_env(ray_tmp))
+               env=ray_env(ray_tmp, loopback=False))
     assert done.returncode == 1, done.stderr
     assert "16 ok, 2 failed, 0 skipped" in done.stderr and "on 2 worker(s)" in done.stderr
     records, merge = merged(out, tmp_path)
@@ -280,7 +307,7 @@ def test_ray_batch_gives_the_one_machine_records(jobs, models, one_machine, ray_
 
 def test_driver_killed_mid_run_then_resume_every_id_once(jobs, models, one_machine, ray_tmp, tmp_path):
     out = tmp_path / "out"
-    env = ray_env(ray_tmp)
+    env = ray_env(ray_tmp, loopback=False)
     cmd = [sys.executable, "-m", "summarizer", "batch", str(jobs[0]), str(out), "--ray", "--workers", "2",
            "--shard-size", "1", "--quiet", *models]
     driver = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -308,7 +335,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "summarizer", "batch", str(jobs[0]), str(out), "--ray", "--workers", "2",
            "--shard-size", "1", "--quiet", *models]
-    driver = subprocess.Popen(cmd, env=ray_env(ray_tmp), cwd=ROOT, stdout=subprocess.DEVNULL,
+    driver = subprocess.Popen(cmd, env=ray_env(ray_tmp, loopback=False), cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     try:
         busy: list = []  # an actor with its models loaded: Ray Data keeps it fed with shards
@@ -318,6 +345,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
             return bool(busy and part_files(out))
 
         assert wait_for(an_actor_at_work, timeout=240), "no worker ever loaded its models and wrote a part"
+        listening = listening_addresses([*descendants(driver.pid), psutil.Process(driver.pid)])
         before = {p.pid for p in actor_processes(driver.pid)}
         os.kill(busy[0].pid, signal.SIGKILL)
         written = len(part_files(out))
@@ -325,6 +353,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
     finally:
         driver.kill()
     assert written < len(jobs[1]), "the job finished before the worker was killed: make it longer"
+    assert listening and listening <= LOOPBACK, f"a local Ray must listen on 127.0.0.1 only, not {listening}"
     assert driver.returncode == 1, stderr
     records, _ = merged(out, tmp_path)
     assert [r["id"] for r in records] == jobs[1]
@@ -374,6 +403,8 @@ def test_two_nodes_on_one_machine_share_the_work(jobs, models, one_machine, ray_
                "--cpus-per-worker", "1", "--shard-size", "2", "--output-format", "parquet", "--quiet", *models,
                env=env)
     assert done.returncode == 1, done.stderr
+    listening = listening_addresses(processes_of(ray_tmp))
+    assert listening and listening <= LOOPBACK, f"the test cluster must listen on 127.0.0.1 only, not {listening}"
     (log,) = dist.read_run_logs(out)
     assert len(log["nodes"]) == 2 and sum(log["nodes"].values()) == 9
     records = list(dist.read_output(out))
