@@ -110,7 +110,7 @@ def _child_ray(factory: StandinPipeline, jobs: str, output: str, workers: int, c
     if summary.failed:
         raise RuntimeError(f"{summary.failed} article(s) failed")
     return {"startup_seconds": summary.startup_seconds, "ray_seconds": summary.seconds,
-            "worker_processes": len(summary.worker_pids)}
+            "shards_per_worker_process": [n for _, _, n in summary.worker_pids]}
 
 
 def _child_ray_start() -> dict:

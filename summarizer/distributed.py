@@ -603,7 +603,7 @@ class Manifest:
         return cls(**json.loads(store.read(path)))
 
     def write(self, store: _Store) -> None:
-        store.write_atomic(store.join(MANIFEST), json.dumps(asdict(self), ensure_ascii=False).encode("utf-8"))
+        store.write_atomic(store.join(MANIFEST), json.dumps(asdict(self)).encode("ascii"))
 
 
 @dataclass
@@ -679,7 +679,7 @@ class RunSummary:
     startup_seconds: float = 0.0  # connecting to (or starting) Ray
     workers: int = 0
     nodes: dict = field(default_factory=dict)  # node id -> shards it wrote
-    worker_pids: list = field(default_factory=list)  # [node, pid] of each process that wrote a shard
+    worker_pids: list = field(default_factory=list)  # [node, pid, shards] of each process that wrote shards
     stale_parts: int = 0
 
     @property
@@ -694,8 +694,8 @@ class RunSummary:
         text = (f"done: {self.done - self.failed} ok, {self.failed} failed, {self.skipped} skipped "
                 f"(already in OUTPUT, {self.skipped_failed} of them failed); ")
         if self.done:
-            text += (f"{self.articles_per_second:.2f} articles/s on {self.workers} worker(s), "
-                     f"{len(self.nodes)} node(s); ")
+            text += (f"{self.articles_per_second:.2f} articles/s (Ray's start-up of {self.startup_seconds:.0f} s "
+                     f"included) on {self.workers} worker(s), {len(self.nodes)} node(s); ")
         return text + f"-> {output}"
 
 
@@ -917,18 +917,22 @@ def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: s
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.print_on_execution_start = progress
+        resources = ray.cluster_resources()
+        fits = int(resources.get("GPU", 0) / gpus_per_worker if gpus_per_worker else
+                   resources.get("CPU", 1) / cpus_per_worker)
         if workers is None:
-            resources = ray.cluster_resources()
-            available = resources.get("GPU", 0) / gpus_per_worker if gpus_per_worker else \
-                resources.get("CPU", 1) / cpus_per_worker
-            workers = max(1, int(available))
+            workers = max(1, fits)
+        elif workers > fits:
+            log(f"note: the cluster has room for {fits} of the {workers} workers now "
+                f"({resources.get('CPU', 0):g} CPUs, {resources.get('GPU', 0):g} GPUs): the others start when "
+                "nodes join (an autoscaling cluster adds them)")
         workers = min(workers, len(todo))
         summary.workers = workers
         job = {"output": _absolute(output), "output_format": output_format, "group_size": group_size,
                "pipeline": pipeline or {}, "pipeline_factory": pipeline_factory, "cpus_per_worker": cpus_per_worker}
         pool = {"workers": workers, "cpus": cpus_per_worker, "gpus": gpus_per_worker}
         finished: set[int] = set()
-        pids: set[tuple[str, int]] = set()
+        pids: dict[tuple[str, int], int] = {}
         for row in _through_workers(ray, [{"shard": s.to_json()} for s in todo], job, retries=TASK_RETRIES, **pool):
             stats = json.loads(row["stats"])
             if stats["index"] in finished:
@@ -937,8 +941,8 @@ def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: s
             summary.done += stats["done"]
             summary.failed += stats["failed"]
             summary.nodes[stats["node"]] = summary.nodes.get(stats["node"], 0) + 1
-            pids.add((stats["node"], stats["pid"]))
-        summary.worker_pids = sorted(list(p) for p in pids)  # more than workers: some were restarted
+            pids[(stats["node"], stats["pid"])] = pids.get((stats["node"], stats["pid"]), 0) + 1
+        summary.worker_pids = sorted([node, pid, n] for (node, pid), n in pids.items())  # > workers: restarts
         missing = [s for s in todo if s.index not in finished]
         if missing:
             log(f"{len(missing)} shard(s) failed as a whole (a worker died on them {1 + TASK_RETRIES} times): "
@@ -966,7 +970,9 @@ def _through_workers(ray, rows: list[dict], job: dict, *, workers: int, cpus: in
         warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
         dataset = dataset.map_batches(
             ShardWorker, fn_constructor_kwargs={"job": job}, batch_size=1, batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows)))),
+            # One shard at a time per actor: a shard is minutes of work, and a second one queued
+            # behind it would wait there while another actor idles (and be redone if this one dies).
+            compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows))), max_tasks_in_flight_per_actor=1),
             num_cpus=cpus, num_gpus=gpus or None, max_restarts=-1, max_task_retries=retries,
         )
     try:

@@ -360,7 +360,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
     assert without_timings(records) == one_machine
     (log,) = dist.read_run_logs(str(out))
     assert log["done"] == len(jobs[1]) and log["rescued_shards"] == 0
-    restarted = {pid for _, pid in log["worker_pids"]} - before
+    restarted = {pid for _, pid, _ in log["worker_pids"]} - before
     assert restarted, "no restarted worker process took over the killed one's shards"
 
 
