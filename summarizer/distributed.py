@@ -61,6 +61,10 @@ class RayUnavailable(SummarizerError):
     """``--ray`` was asked for but Ray is not installed."""
 
 
+class InputChanged(InputError):
+    """A shard no longer holds the ids it was planned with: INPUT was rewritten while the job ran."""
+
+
 class WorkerSetupError(SummarizerError):
     """A worker could not build its pipeline (a model it cannot load): no shard can run.
 
@@ -404,8 +408,8 @@ def read_shard(shard: Shard, store: _Store | None = None) -> list[Record]:
     else:
         records = _read_parquet_rows(store, shard)
     if [r.id for r in records] != shard.ids:
-        raise InputError(f"{shard.shown}: the input changed while the job ran (shard {shard.index} no longer "
-                         "holds the ids it was planned with); start again with --resume.")
+        raise InputChanged(f"{shard.shown} changed while the job ran (shard {shard.index} no longer holds "
+                           "the ids it was planned with)")
     for position, error in shard.repeats.items():
         records[int(position)] = Record(records[int(position)].id, error=error)
     return records
@@ -681,6 +685,7 @@ class RunSummary:
     nodes: dict = field(default_factory=dict)  # node id -> shards it wrote
     worker_pids: list = field(default_factory=list)  # [node, pid, shards] of each process that wrote shards
     stale_parts: int = 0
+    changed: list = field(default_factory=list)  # shards whose input changed under the job: not written
 
     @property
     def articles_per_second(self) -> float:
@@ -743,7 +748,11 @@ class ShardWorker:
             records = _CODECS[self.job["output_format"]][1](self.output.read(part))
             stats["reused"] = True
         else:
-            records = summarize_records(self.pipeline, read_shard(shard), group_size=self.job["group_size"])
+            try:
+                inputs = read_shard(shard)
+            except InputChanged as exc:  # no part can be right for this shard: the driver stops the job
+                return {**stats, "changed": str(exc), "done": 0, "failed": 0, "seconds": 0.0}
+            records = summarize_records(self.pipeline, inputs, group_size=self.job["group_size"])
             self.output.write_atomic(part, self.encode(records))
         stats.update(done=len(records), failed=sum(r.get("error") is not None for r in records),
                      seconds=time.perf_counter() - started)
@@ -752,7 +761,10 @@ class ShardWorker:
     def _one_record(self, text: str) -> str:
         item = json.loads(text)
         shard = Shard.from_json(item["shard"])
-        record = read_shard(shard)[item["position"]]
+        try:
+            record = read_shard(shard)[item["position"]]
+        except InputChanged as exc:
+            return json.dumps({"index": shard.index, "position": item["position"], "changed": str(exc)})
         (out,) = summarize_records(self.pipeline, [record], group_size=1)
         return json.dumps({"index": shard.index, "position": item["position"], "record": out}, ensure_ascii=True)
 
@@ -893,6 +905,10 @@ def run(
             if name.startswith("." + PART_PREFIX) and name.endswith(".tmp"):
                 store.remove(store.join(name))
     _write_run_log(store, summary)
+    if summary.changed:
+        raise InputError(f"{summary.changed[0]}" + (f" (and {len(summary.changed) - 1} more shard(s))"
+                         if len(summary.changed) > 1 else "")
+                         + ": the shards done are kept; run the batch again with --resume.")
     return summary
 
 
@@ -938,12 +954,15 @@ def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: s
             if stats["index"] in finished:
                 continue
             finished.add(stats["index"])
+            if "changed" in stats:
+                summary.changed.append(stats["changed"])
+                continue
             summary.done += stats["done"]
             summary.failed += stats["failed"]
             summary.nodes[stats["node"]] = summary.nodes.get(stats["node"], 0) + 1
             pids[(stats["node"], stats["pid"])] = pids.get((stats["node"], stats["pid"]), 0) + 1
         summary.worker_pids = sorted([node, pid, n] for (node, pid), n in pids.items())  # > workers: restarts
-        missing = [s for s in todo if s.index not in finished]
+        missing = [s for s in todo if s.index not in finished]  # failed as a whole: every attempt's worker died
         if missing:
             log(f"{len(missing)} shard(s) failed as a whole (a worker died on them {1 + TASK_RETRIES} times): "
                 "redoing them one record per task")
@@ -1013,11 +1032,18 @@ def _rescue(ray, shards: list[Shard], summary: RunSummary, job: dict, pool: dict
     store = _Store(job["output"])
     items = [{"record": json.dumps({"shard": s.to_json(), "position": p})} for s in shards for p in range(len(s.ids))]
     outputs: dict[tuple[int, int], dict] = {}
+    changed: dict[int, str] = {}
     for row in _through_workers(ray, items, job, retries=RECORD_RETRIES, blocks=len(items), **pool):
         item = json.loads(row["out"])
-        outputs[(item["index"], item["position"])] = item["record"]
+        if "changed" in item:
+            changed[item["index"]] = item["changed"]
+        else:
+            outputs[(item["index"], item["position"])] = item["record"]
+    summary.changed += sorted(set(changed.values()))
     encode = _CODECS[job["output_format"]][0]
     for shard in shards:
+        if shard.index in changed:
+            continue
         records = []
         for position, record_id in enumerate(shard.ids):
             record = outputs.get((shard.index, position)) or {

@@ -148,6 +148,24 @@ class _Stub:
             yield type("R", (), {"to_dict": lambda self, i=item: {"id": i["id"], "summary_ar": i["text"], "error": None}})()
 
 
+def test_a_shard_whose_input_changed_is_not_written(tmp_path):
+    """A worker (called as Ray Data calls it, without Ray) finds its shard rewritten: it writes nothing
+    for it and reports it; the other shards are written."""
+    jobs, out = tmp_path / "jobs.jsonl", tmp_path / "out"
+    write_jobs(jobs, 4)
+    shards = list(dist.scan_input(str(jobs), 3))
+    worker = dist.ShardWorker.__new__(dist.ShardWorker)
+    worker.job, worker.node = {"output": str(out), "output_format": "jsonl", "group_size": 8}, "node"
+    worker.output, worker.encode, worker.pipeline = dist._Store(str(out)), dist.encode_jsonl, _Stub()
+    out.mkdir()
+    text = jobs.read_text(encoding="utf-8")
+    jobs.write_text(text.replace('"doc-00"', '"doc-XX"'), encoding="utf-8")  # same length: same byte ranges
+    stats = [json.loads(line) for line in worker({"shard": [s.to_json() for s in shards]})["stats"]]
+    assert "doc-00" in shards[0].ids and "changed while the job ran" in stats[0]["changed"]
+    assert all("changed" not in s for s in stats[1:])
+    assert sorted(p.name for p in out.iterdir()) == sorted(s.part_name() for s in shards[1:])
+
+
 def test_a_record_that_raises_costs_no_other_record():
     records = [dist.Record("a", "نص أ"), dist.Record("b", error="not valid JSON"), dist.Record("c", "RAISE"),
                dist.Record("d", "نص د"), dist.Record("e", "نص هـ")]
