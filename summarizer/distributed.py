@@ -1101,11 +1101,13 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--ray", action="store_true", help="run on Ray: this machine's cores, or --ray-address")
     group.add_argument("--ray-address", metavar="ADDR", help="an existing Ray cluster (implies --ray)")
-    group.add_argument("--workers", type=int_range(1, 100_000), default=None,
+    group.add_argument("--workers", type=int_range(1, 100_000), default=None, metavar="N",
                        help="actors, each holding the models (default: as many as the cluster's CPUs allow)")
-    group.add_argument("--cpus-per-worker", type=int_range(1, 1024), default=1, help="CPU cores per worker")
-    group.add_argument("--gpus-per-worker", type=_positive_float, default=0, help="GPUs per worker (0.5: two share one)")
-    group.add_argument("--shard-size", type=int_range(1, 100_000), default=DEFAULT_SHARD_SIZE,
+    group.add_argument("--cpus-per-worker", type=int_range(1, 1024), default=1, metavar="C",
+                       help="CPU cores per worker (default 1; on 2 cores, 2 workers x 1 core were fastest)")
+    group.add_argument("--gpus-per-worker", type=_positive_float, default=0, metavar="G",
+                       help="GPUs per worker (0.5: two share one; with --device cuda)")
+    group.add_argument("--shard-size", type=int_range(1, 100_000), default=DEFAULT_SHARD_SIZE, metavar="N",
                        help=f"records per part file: the unit of work and of retry (default {DEFAULT_SHARD_SIZE})")
     group.add_argument("--output-format", choices=OUTPUT_FORMATS, default="jsonl", help="part files' format")
 
