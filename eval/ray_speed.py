@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -68,11 +69,13 @@ def line_through(small: tuple[int, float], large: tuple[int, float]) -> dict:
     (n1, t1), (n2, t2) = small, large
     per_article = (t2 - t1) / (n2 - n1)
     return {"fixed_seconds": t1 - n1 * per_article, "seconds_per_article": per_article,
-            "articles_per_second": 1 / per_article if per_article > 0 else float("inf")}
+            "articles_per_second": 1 / per_article if per_article > 0 else None}  # None: noise beat the work
 
 
 def break_even(one: dict, ray: dict) -> float | None:
-    """Articles from which ``ray`` takes less time than ``one``; None when it never does."""
+    """Articles from which ``ray`` takes less time than ``one``; None when it never does (or a line is noise)."""
+    if one["seconds_per_article"] <= 0 or ray["seconds_per_article"] <= 0:
+        return None
     gain = one["seconds_per_article"] - ray["seconds_per_article"]
     if gain <= 0:
         return None
@@ -159,6 +162,14 @@ def run_benchmark(args) -> dict:
            # that alone would slow Ray down. Same priority for both, to compare the engines.
            "RAY_worker_niceness": "0"}
     env.pop("OMP_NUM_THREADS", None)
+    try:
+        return _measure(args, cores, factory, factory_arg, work, env, log)
+    finally:  # the inputs, part files and Ray's logs of the runs
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(env["RAY_TMPDIR"], ignore_errors=True)
+
+
+def _measure(args, cores: int, factory: StandinPipeline, factory_arg: str, work: Path, env: dict, log) -> dict:
     configs = {
         "one machine": ["one"],
         f"Ray, 1 worker x {cores} cores": ["ray", "1", str(cores)],
@@ -206,10 +217,13 @@ def render(report: dict) -> str:
     for name, line in report["lines"].items():
         runs = report["runs"][name]
         even = line["break_even_articles"]
+        noise = line["articles_per_second"] is None or report["lines"]["one machine"]["articles_per_second"] is None
         rows.append([
             name, runs[small]["seconds"], runs[large]["seconds"], line["fixed_seconds"],
-            line["articles_per_second"], line["seconds_per_article"],
-            "-" if name == "one machine" else ("never" if even is None else f"{even:.0f}"),
+            "n/a" if line["articles_per_second"] is None else line["articles_per_second"],
+            line["seconds_per_article"],
+            "-" if name == "one machine" else "n/a (noise: use more articles)" if noise
+            else ("never" if even is None else f"{even:.0f}"),
         ])
     headers = ["configuration", f"{small} articles, s", f"{large} articles, s", "fixed cost, s", "articles/s",
                "s/article", "Ray pays off from (articles)"]

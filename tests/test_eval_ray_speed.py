@@ -20,6 +20,7 @@ def test_break_even_is_where_ray_overtakes_and_never_when_it_is_slower():
     assert break_even(one, ray) == pytest.approx(8.0)  # 3 + 4n = 15 + 2.5n
     assert break_even(one, {"fixed_seconds": 15.0, "seconds_per_article": 4.5}) is None
     assert break_even(one, {"fixed_seconds": 1.0, "seconds_per_article": 2.0}) == 0.0
+    assert break_even(one, line_through((2, 9.0), (4, 8.0))) is None  # the larger run was faster: noise
 
 
 def test_report_names_each_configuration_and_the_break_even():
