@@ -63,12 +63,19 @@ def _read(path: Path) -> Iterator[Record]:
         for number, raw in enumerate(handle, 1):
             if not raw.strip():
                 continue
-            yield _parse_line(raw, number, path)
+            yield parse_line(raw, number, str(path))
 
 
-def _parse_line(raw: bytes, number: int, path: Path) -> Record:
+def parse_line(raw: bytes, number: int, where: str, fallback_prefix: str = "") -> Record:
+    """One JSONL line (``number`` 1-based) of the file shown as ``where``; the Ray batch reads its
+    shards with it too, so both batches give the same ids and messages.
+
+    A line without a readable id gets ``{fallback_prefix}line-{number}`` (see ``assign_ids``).
+    """
+    fallback = f"{fallback_prefix}line-{number}"
+
     def broken(message: str) -> Record:
-        return Record(f"line-{number}", error=f"{path}, line {number}: {message}", line=number, fallback_id=True)
+        return Record(fallback, error=f"{where}, line {number}: {message}", line=number, fallback_id=True)
 
     try:
         line = decode_utf8(raw, f"line {number}")
@@ -83,12 +90,12 @@ def _parse_line(raw: bytes, number: int, path: Path) -> Record:
     if not isinstance(obj, dict):
         return broken(f"expected an object with 'id' and 'text', not {type(obj).__name__}.")
     if obj.get("id") is None:
-        record = Record(f"line-{number}", line=number, fallback_id=True)
+        record = Record(fallback, line=number, fallback_id=True)
     else:
         record = Record(_id_text(obj["id"]), line=number)
     text = obj.get("text")
     if not isinstance(text, str):
-        record.error = f"{path}, line {number}: no 'text' string in the record."
+        record.error = f"{where}, line {number}: no 'text' string in the record."
     else:
         record.text = text
     return record

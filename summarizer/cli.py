@@ -1,4 +1,4 @@
-"""Command line: ``summarizer split | run | batch | convert``. Errors are one clear line, never a traceback."""
+"""Command line: ``summarizer split | run | batch | merge | convert``. Errors are one clear line, never a traceback."""
 
 from __future__ import annotations
 
@@ -76,6 +76,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    if args.ray or args.ray_address:  # a cluster, or this machine's cores, through Ray Data
+        from .distributed import cmd_batch_ray
+
+        return cmd_batch_ray(args)
     from .batchfile import ResultWriter, read_output, read_records
 
     records = read_records(args.input)
@@ -103,6 +107,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .distributed import add_merge_command, add_ray_arguments  # argparse only: Ray is imported by --ray
+
     parser = argparse.ArgumentParser(
         prog="summarizer",
         description="Arabic news: clean, split, summarise (Arabic and English), translate sentence by sentence.",
@@ -130,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="articles that share model batches (default: 8 on the CPU, 64 on a GPU)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     add_model_arguments(batch)
+    add_ray_arguments(batch)
     batch.set_defaults(func=cmd_batch)
+    add_merge_command(sub)
 
     convert = sub.add_parser(
         "convert",
