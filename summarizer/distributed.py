@@ -43,7 +43,14 @@ from pathlib import Path
 from typing import Any
 
 from .batchfile import Record, json_line, parse_line
-from .errors import InputError, SummarizerError
+from .errors import (
+    ClusterUnreachable,
+    InputChanged,
+    InputError,
+    RayUnavailable,
+    SummarizerError,
+    WorkerSetupError,
+)
 from .options import GROUP_SIZES, int_range, pipeline_kwargs
 
 MANIFEST = "_manifest.json"
@@ -56,21 +63,6 @@ TASK_RETRIES = 2  # a shard whose worker dies is tried 1 + TASK_RETRIES times be
 RECORD_RETRIES = 1  # in the per-record pass, a record whose worker dies is tried 1 + RECORD_RETRIES times
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024**2  # shards travel as descriptors, results as files: little to hold
 PROPAGATED_ENV = ("HF_HUB_OFFLINE", "TRANSFORMERS_VERBOSITY", "TOKENIZERS_PARALLELISM")
-
-
-class RayUnavailable(SummarizerError):
-    """``--ray`` was asked for but Ray is not installed."""
-
-
-class InputChanged(InputError):
-    """A shard no longer holds the ids it was planned with: INPUT was rewritten while the job ran."""
-
-
-class WorkerSetupError(SummarizerError):
-    """A worker could not build its pipeline (a model it cannot load): no shard can run.
-
-    Built from a message alone, so that it survives Ray's pickling (``ModelLoadError`` does not).
-    """
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,7 +441,9 @@ def summarize_records(pipeline, records: list[Record], *, group_size: int | None
 
 def _run(pipeline, records: list[Record], group_size: int) -> list[dict]:
     items = [{"id": r.id, "text": r.text} for r in records]
-    results = [result.to_dict() for result in pipeline.batch(items, group_size=group_size, progress=False)]
+    # A shard's part file is written whole: full groups from the start (no growing 1, 2, 4...).
+    batches = pipeline.batch(items, group_size=group_size, grow=False, progress=False)
+    results = [result.to_dict() for result in batches]
     if len(results) != len(records):
         raise RuntimeError(f"the pipeline returned {len(results)} results for {len(records)} records")
     return results
@@ -592,6 +586,8 @@ def read_output(output: str, report: OutputReport | None = None) -> Iterator[dic
     """The records in OUTPUT, each id once (the first), in input order; part files of shards not
     done yet are counted in ``report.missing_shards``, those of an older input ignored."""
     store = _Store(output)
+    if store.kind(store.root) == "missing":
+        raise InputError(f"{output}: no such folder.")
     manifest = Manifest.read(store)
     if manifest is None:
         raise InputError(f"{output}: no {MANIFEST} here: not the output of `summarizer batch --ray`.")
@@ -796,8 +792,28 @@ def _start_ray(address: str | None, *, quiet: bool):
         ray.init(address="local", _node_ip_address="127.0.0.1", object_store_memory=LOCAL_OBJECT_STORE_BYTES,
                  **kwargs)
     else:
+        _check_reachable(address)
         ray.init(address=address, **kwargs)
     return ray
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in one line when nothing listens at ``host:port``: ``ray.init`` would retry for minutes."""
+    import socket
+
+    if address == "auto":
+        return
+    host_port = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = host_port.rpartition(":")
+    if not host or not port.isdigit():
+        return  # not host:port: left to Ray, which says what it expects
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        raise ClusterUnreachable(
+            f"no Ray cluster answers at {address} ({exc.strerror or exc}): start one with `ray start --head` "
+            "there (its address is HOST:6379 by default), or leave out --ray-address to run on this machine."
+        ) from None
 
 
 def run(

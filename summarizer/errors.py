@@ -47,3 +47,22 @@ class GpuUnusable(SummarizerError, RuntimeError):
         "or use the GPU through PyTorch with `--engine transformers` (Python: engine='transformers'), "
         "or run on the CPU with `--device cpu`."
     )
+
+
+class RayUnavailable(SummarizerError):
+    """``--ray`` was asked for but Ray is not installed."""
+
+
+class InputChanged(InputError):
+    """A shard no longer holds the ids it was planned with: INPUT was rewritten while the job ran."""
+
+
+class WorkerSetupError(SummarizerError):
+    """A worker could not build its pipeline (a model it cannot load): no shard can run.
+
+    Built from a message alone, so that it survives Ray's pickling (``ModelLoadError`` does not).
+    """
+
+
+class ClusterUnreachable(SummarizerError):
+    """``--ray-address`` names a host and port where nothing answers."""

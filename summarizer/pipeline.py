@@ -225,6 +225,7 @@ class Pipeline:
         summary_method: str | None = None,
         long_input: str | None = None,
         group_size: int | None = None,
+        grow: bool = True,
         progress: bool = True,
         total: int | None = None,
     ) -> Iterator[Result]:
@@ -233,8 +234,10 @@ class Pipeline:
         Items are texts or dicts with ``id`` and ``text`` (anything else is a per-item error).
         Articles are processed in groups so that translation and summary batches are shared across
         articles; the groups grow 1, 2, 4... up to ``group_size``, so the first result comes after
-        one article's work (a batch job killed and resumed always makes progress). When a group
-        fails, each of its articles is run again alone: one bad article costs only itself.
+        one article's work (a batch job killed and resumed always makes progress). ``grow=False``
+        starts at ``group_size``: for a caller that keeps the results only as a whole (a Ray shard),
+        early results buy nothing and small groups cost speed. When a group fails, each of its
+        articles is run again alone: one bad article costs only itself.
         """
         from tqdm.auto import tqdm
 
@@ -243,7 +246,7 @@ class Pipeline:
             total = len(items)  # type: ignore[arg-type]
         bar = tqdm(total=total, unit="article", desc="summarizer", disable=not progress)
         group: list[tuple[str | None, object]] = []
-        size = 1
+        size = 1 if grow else group_size
         try:
             for n, item in enumerate(items):
                 group.append(_as_pair(item, n))

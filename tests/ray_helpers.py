@@ -172,7 +172,7 @@ class _Result:
 class CrashingPipeline:
     """Stands in for Pipeline: ``RAISE`` in a text raises (in a group), ``CRASH`` kills the process."""
 
-    def batch(self, items, *, group_size: int = 8, progress: bool = True):
+    def batch(self, items, *, group_size: int = 8, grow: bool = True, progress: bool = True):
         items = list(items)
         if any("CRASH" in item["text"] for item in items):
             os.kill(os.getpid(), signal.SIGKILL)  # as a segfault or the OOM killer would

@@ -177,6 +177,9 @@ def test_the_first_result_comes_after_one_article(tiny_marian_eos):
     seen_at = [len(consumed) for _ in pipeline.batch(items(), group_size=8, progress=False)]
     assert seen_at[0] == 1
     assert seen_at[:4] == [1, 3, 3, 7]  # groups of 1, 2, 4, then 8 (capped)
+    consumed.clear()
+    seen_at = [len(consumed) for _ in pipeline.batch(items(), group_size=4, grow=False, progress=False)]
+    assert seen_at == [4] * 4 + [8] * 4 + [12] * 4  # grow=False: full groups from the start
 
 
 def test_batch_killed_at_many_random_moments_makes_progress_and_ends_exact(tmp_path, tiny_mt5, tiny_marian_eos):

@@ -140,7 +140,7 @@ class _Stub:
 
     calls = 0
 
-    def batch(self, items, *, group_size=8, progress=True):
+    def batch(self, items, *, group_size=8, grow=True, progress=True):
         items = list(items)
         _Stub.calls += 1
         if any("RAISE" in item["text"] for item in items):
@@ -176,6 +176,24 @@ def test_a_record_that_raises_costs_no_other_record():
     assert out[1] == {"id": "b", "error": "not valid JSON"}
     assert "TypeError" in out[2]["error"] and "C++ type" in out[2]["error"]
     assert out[3]["summary_ar"] == "نص د"
+
+
+def test_a_shard_runs_in_full_groups_of_the_devices_size():
+    """A part file is written whole, so a worker does not grow its groups 1, 2, 4 as the one-machine
+    batch does (small groups share less of each model batch); no --group-size: the device's default."""
+    calls = []
+
+    class Recording(_Stub):
+        device = "cpu"
+
+        def batch(self, items, **options):
+            calls.append(options)
+            return super().batch(items, **options)
+
+    records = [dist.Record(f"r{i}", "نص") for i in range(10)]
+    out = dist.summarize_records(Recording(), records)
+    assert [r["id"] for r in out] == [f"r{i}" for i in range(10)]
+    assert [(c["group_size"], c["grow"]) for c in calls] == [(8, False), (8, False)]
 
 
 def test_part_files_keep_every_record_jsonl_with_a_lone_surrogate_and_parquet(seed_texts):
@@ -241,11 +259,25 @@ def test_a_missing_translation_model_fails_in_one_line_before_ray_starts(tmp_pat
     assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()
 
 
+def test_a_cluster_address_where_nothing_answers_is_one_line_at_once(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    jobs = tmp_path / "jobs.jsonl"
+    write_jobs(jobs, 2)
+    done = cli("batch", str(jobs), str(tmp_path / "out"), "--ray-address", f"127.0.0.1:{port}",
+               "--summary-method", "lead", "--no-translate")
+    assert done.returncode == 2 and done.stderr.startswith("error: no Ray cluster answers at 127.0.0.1:"), done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+
+
 def test_a_worker_that_cannot_start_is_named_in_one_line():
     """On a cluster, Ray hands the driver the worker's traceback as text: its last message is the reason."""
     text = ("The actor died because of an error raised in its creation task ...\nTraceback (most recent call last):\n"
             "  File \"distributed.py\", line 728, in __init__\n"
-            "summarizer.distributed.WorkerSetupError: Could not load the translation model 'm': gone.\n")
+            "summarizer.errors.WorkerSetupError: Could not load the translation model 'm': gone.\n")
     try:
         try:
             raise dist.WorkerSetupError("inner")
