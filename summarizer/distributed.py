@@ -1097,10 +1097,15 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_batch_ray(args: argparse.Namespace) -> int:
     """``summarizer batch ... --ray``: 0 when every record of OUTPUT succeeded, 1 when some failed."""
+    pipeline = pipeline_kwargs(args)
+    if args.gpus_per_worker and pipeline.get("device") == "cpu":  # GPUs asked for: use them
+        pipeline["device"] = "cuda"
+        print(f"--gpus-per-worker {args.gpus_per_worker:g}: the workers run the models on the GPU "
+              "(--device cuda).", file=sys.stderr)
     summary = run(
         args.input, args.output, resume=args.resume, address=args.ray_address, workers=args.workers,
         cpus_per_worker=args.cpus_per_worker, gpus_per_worker=args.gpus_per_worker, shard_size=args.shard_size,
-        group_size=args.group_size, output_format=args.output_format, pipeline=pipeline_kwargs(args),
+        group_size=args.group_size, output_format=args.output_format, pipeline=pipeline,
         progress=not args.quiet,
     )
     print(summary.line(args.output), file=sys.stderr)

@@ -273,6 +273,22 @@ def test_a_cluster_address_where_nothing_answers_is_one_line_at_once(tmp_path):
     assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
 
 
+def test_gpus_per_worker_runs_the_workers_models_on_the_gpu(monkeypatch, capsys):
+    from summarizer.cli import main
+
+    seen = {}
+
+    def fake_run(input, output, **options):
+        seen.update(options["pipeline"])
+        return dist.RunSummary()
+
+    monkeypatch.setattr(dist, "run", fake_run)
+    assert main(["batch", "in.jsonl", "out", "--ray", "--gpus-per-worker", "0.5"]) == 0
+    assert seen["device"] == "cuda" and "on the GPU" in capsys.readouterr().err
+    assert main(["batch", "in.jsonl", "out", "--ray"]) == 0
+    assert seen["device"] == "cpu"
+
+
 def test_a_worker_that_cannot_start_is_named_in_one_line():
     """On a cluster, Ray hands the driver the worker's traceback as text: its last message is the reason."""
     text = ("The actor died because of an error raised in its creation task ...\nTraceback (most recent call last):\n"
