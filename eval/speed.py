@@ -134,6 +134,7 @@ class TimedEngine:
         self.engine = engine.engine
         self.max_input_tokens = engine.max_input_tokens
         self.vocab_restriction = getattr(engine, "vocab_restriction", None)
+        self.shares_cores = getattr(engine, "shares_cores", False)
 
     def count_tokens(self, texts):
         return self.inner.count_tokens(texts)

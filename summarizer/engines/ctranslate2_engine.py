@@ -90,6 +90,9 @@ class CTranslate2Engine(TokenizedEngine):
         self.translator = translator
         self.folder = folder
         self.rules = rules or GenerationRules()
+        # True when it was loaded to run beside the other model (its share of the cores, see ``load``):
+        # the pipeline then summarises an article while it translates it.
+        self.shares_cores = False
 
     @classmethod
     def load(
@@ -104,19 +107,24 @@ class CTranslate2Engine(TokenizedEngine):
         """Load the CTranslate2 export in ``folder`` (making one is the loader's job, not the engine's).
 
         ``quantization`` is the compute type (``None``: what the folder was exported with).
-        ``threads`` defaults to every core this process may use: one translation at a time,
-        each using all of them, which suits a pipeline that sends one batch after another.
+        ``threads`` (CTranslate2's ``intra_threads``) defaults, on the CPU, to half the cores this
+        process may use (at least one) and marks the engine ``shares_cores``: the pipeline runs the
+        summary model and the translation model at the same time, one on each half (docs/speed.md:
+        on 2 cores, one thread per model, side by side, took half the time of two threads per model,
+        one model after the other). On a GPU, or with ``threads`` given, every call has the cores
+        it was given and the pipeline sends one call after the other.
         """
         import ctranslate2
 
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
+        shares_cores = device == "cpu" and not threads
         translator = ctranslate2.Translator(
             str(folder),
             device=device,
             compute_type=quantization or "default",
             inter_threads=1,
-            intra_threads=threads or available_cores(),
+            intra_threads=threads or (max(available_cores() // 2, 1) if shares_cores else available_cores()),
         )
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
@@ -133,6 +141,7 @@ class CTranslate2Engine(TokenizedEngine):
             source_model=info.get("source_model"),
         )
         engine.vocab_restriction = _vocab_restriction(folder)
+        engine.shares_cores = shares_cores
         return engine
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
