@@ -8,6 +8,7 @@ already built (a benchmark's timed engine, a test's tiny model).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -360,7 +361,8 @@ class Pipeline:
             self._apply_translation(works, *self._translate_articles(works, progress))
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
-            translating = pool.submit(self._translate_articles, works, progress)
+            # in the caller's context: a progress hook may rely on context variables (the web page's does)
+            translating = pool.submit(contextvars.copy_context().run, self._translate_articles, works, progress)
             try:
                 self._summarize(works, method, long_input, progress)
             finally:

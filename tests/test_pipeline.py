@@ -219,3 +219,15 @@ def test_a_summary_error_beside_the_translation_still_fails_the_article(pipeline
     monkeypatch.setattr(pipeline.summarizer, "summarize", broken)
     result = pipeline.batch([seed_texts[1]], progress=False).__next__()
     assert not result.ok and "summary model broke" in result.error
+
+
+def test_progress_hook_beside_the_summary_sees_the_callers_context(pipeline, seed_texts):
+    """The translation's progress calls, made from the worker thread, run in the caller's context
+    (the web page's progress bar is found through context variables)."""
+    import contextvars
+
+    marker = contextvars.ContextVar("marker", default=None)
+    marker.set("caller")
+    seen = {}
+    pipeline(seed_texts[1], progress=lambda stage, done, total: seen.setdefault(stage, marker.get()))
+    assert seen["translate"] == "caller" and seen["summarize"] == "caller"
