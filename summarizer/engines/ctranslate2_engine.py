@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,7 @@ class CTranslate2Engine(TokenizedEngine):
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
         shares_cores = device == "cpu" and not threads
+        torch_threads = _torch_threads()
         translator = ctranslate2.Translator(
             str(folder),
             device=device,
@@ -126,6 +128,10 @@ class CTranslate2Engine(TokenizedEngine):
             inter_threads=1,
             intra_threads=threads or (max(available_cores() // 2, 1) if shares_cores else available_cores()),
         )
+        if torch_threads is not None:  # CTranslate2 set the OpenMP threads of this thread, which torch reads
+            import torch
+
+            torch.set_num_threads(torch_threads)
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
         info = read_export_info(folder)
@@ -221,6 +227,16 @@ def load_tokenizer(folder: Path):
     tokenizer = tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
     drop_construction_data(tokenizer)  # about 130 MB of mT5's tokenizer: see engines/memory.py
     return tokenizer
+
+
+def _torch_threads() -> int | None:
+    """torch's intra-op threads if torch is already imported (never imported here: see ``load_tokenizer``).
+
+    Creating a CTranslate2 ``Translator`` sets the calling thread's OpenMP thread count to its
+    ``intra_threads``, and an imported torch then uses that many (1 on 2 cores, with the models side by
+    side): a transformers model in the same process would silently run on fewer threads."""
+    torch = sys.modules.get("torch")
+    return torch.get_num_threads() if torch is not None else None
 
 
 def available_cores() -> int:
