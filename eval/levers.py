@@ -8,13 +8,17 @@ with the published decoding and eval.speed's forced lengths:
   vocabulary, and the translation of the article's sentences;
 * ``threads``: CTranslate2 with 1 and 2 intra-op threads;
 * ``parallel``: the summary and the article's translation at the same time (one thread each) against
-  one after the other (all threads), the summary's translation after both;
+  one after the other (all threads, then one thread), the summary's translation after both;
 * ``batch``: the article's translation with batches of 4, 8, 16 (the pipeline's) and 32 sentences,
   interleaved, as the median ratio to 16;
 * ``merge``: the article's sentences and the summary's translated in one call (batches of 16) against
   two calls, as the pipeline does (the summary's few sentences make a batch of their own);
 * ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
   the whole-vocabulary export, against the trimmed export and the whole vocabulary.
+* ``backend``: CTranslate2's CPU backend, chosen by environment variables read when the library loads
+  (``CT2_USE_MKL``, ``CT2_PACKED_GEMM``, ``CT2_FORCE_CPU_ISA``): one fresh process per setting, the
+  settings taking turns (``--rounds``), each timing the summary and the article's translation on the
+  restricted exports (variant 5) and on the whole-vocabulary ones (variant 4), ``--articles`` articles.
 
 Prints one JSON line per measurement and a summary line; run it under ``flock /tmp/bench.lock`` and
 read the load average it prints (figures from a busy machine differ by more than the levers).
@@ -35,7 +39,18 @@ from pathlib import Path
 from eval.speed import article_sentences
 from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
 
-EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap")
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "backend")
+
+# CTranslate2 CPU backend settings (read once, when the library loads): name -> environment.
+# "default" leaves the pipeline's own choice (engines/ctranslate2_engine.py) in place.
+BACKENDS = {
+    "dnnl": {"CT2_USE_MKL": "0"},
+    "dnnl-avx512": {"CT2_USE_MKL": "0", "CT2_FORCE_CPU_ISA": "AVX512"},
+    "mkl-packed": {"CT2_USE_MKL": "1", "CT2_PACKED_GEMM": "1"},
+    "mkl-unpacked": {"CT2_USE_MKL": "1", "CT2_PACKED_GEMM": "0"},
+    "mkl-packed-avx512": {"CT2_USE_MKL": "1", "CT2_PACKED_GEMM": "1", "CT2_FORCE_CPU_ISA": "AVX512"},
+}
+_BACKEND_VARIABLES = ("CT2_USE_MKL", "CT2_PACKED_GEMM", "CT2_FORCE_CPU_ISA")
 
 
 def _best(fn, *args, reps: int = 1, **kwargs) -> float:
@@ -51,14 +66,15 @@ def _best(fn, *args, reps: int = 1, **kwargs) -> float:
 def run(which: list[str], cache: Path) -> dict:
     from summarizer.abstractive import AbstractiveSummarizer
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
-    from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
     from summarizer.split import split_sentences
     from summarizer.translate import Translator
 
     ct2 = cache.expanduser() / "ct2"
 
-    def load(kind: str, suffix: str, threads: int | None = None):
-        return CTranslate2Engine.load(ct2 / f"{kind}-{PADDING_LAYOUT}-int8{suffix}", threads=threads)
+    def load(kind: str, suffix: str, threads: int | None = None):  # all cores unless told
+        return CTranslate2Engine.load(ct2 / f"{kind}-{PADDING_LAYOUT}-int8{suffix}",
+                                      threads=threads or available_cores())
 
     def emit(name: str, value) -> None:
         print(json.dumps({name: value}), flush=True)
@@ -98,12 +114,12 @@ def run(which: list[str], cache: Path) -> dict:
 
     if "parallel" in which:
         s1, t1 = load("mt5", "-vocab-ar", 1), load("marian", "-vocab-en", 1)
-        sequential, parallel = [], []
+        sequential, sequential_1, parallel = [], [], []
         for i in range(3):
-            def one_after_the_other(i=i):
-                summary = summarizer.generate([leads[i]], summary_settings)[0]
-                translator.generate(articles[i], translation_settings)
-                translator.generate(split_sentences(summary) or ["."], translation_settings)
+            def one_after_the_other(i=i, s=summarizer, t=translator):
+                summary = s.generate([leads[i]], summary_settings)[0]
+                t.generate(articles[i], translation_settings)
+                t.generate(split_sentences(summary) or ["."], translation_settings)
 
             def at_the_same_time(i=i):
                 with ThreadPoolExecutor(2) as pool:
@@ -115,8 +131,10 @@ def run(which: list[str], cache: Path) -> dict:
 
             sequential.append(_best(one_after_the_other))
             parallel.append(_best(at_the_same_time))
-            emit("parallel", {"article": i, "sequential": sequential[-1], "parallel": parallel[-1]})
-        out["parallel"] = {"sequential": sequential, "parallel": parallel}
+            sequential_1.append(_best(one_after_the_other, s=s1, t=t1))
+            emit("parallel", {"article": i, "sequential": sequential[-1], "parallel": parallel[-1],
+                              "sequential_one_thread": sequential_1[-1]})
+        out["parallel"] = {"sequential": sequential, "parallel": parallel, "sequential_one_thread": sequential_1}
 
     if "batch" in which:
         sizes = (4, 8, 16, 32)
@@ -176,17 +194,99 @@ def run(which: list[str], cache: Path) -> dict:
     return out
 
 
+def backend_child(cache: Path, articles: int, vocabularies: list[str]) -> dict:
+    """In a process whose CTranslate2 environment is already set: the summary and the article's
+    translation, restricted (variant 5) and whole vocabulary (variant 4), one article at a time."""
+    from summarizer.abstractive import AbstractiveSummarizer
+    from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
+    from summarizer.translate import Translator
+
+    ct2 = cache.expanduser() / "ct2"
+    summary_settings = SUMMARY_DECODING.but(min_new_tokens=84, max_new_tokens=84)
+    translation_settings = TRANSLATION_DECODING.but(min_new_tokens=36, max_new_tokens=36)
+    texts = [article_sentences(p.read_text(encoding="utf-8")) for p in SEEDS[:articles]]
+    engines = {
+        name: (CTranslate2Engine.load(ct2 / f"mt5-{PADDING_LAYOUT}-int8{ar}", threads=available_cores()),
+               CTranslate2Engine.load(ct2 / f"marian-{PADDING_LAYOUT}-int8{en}", threads=available_cores()))
+        for name, ar, en in (("restricted", "-vocab-ar", "-vocab-en"), ("whole", "", ""))
+        if name in vocabularies
+    }
+    for summary, translation in engines.values():  # warm-up (first calls allocate)
+        summary.generate([texts[0][0]], summary_settings.but(min_new_tokens=4, max_new_tokens=4))
+        translation.generate(texts[0][:2], translation_settings)
+    rows = []
+    for i, sentences in enumerate(texts):
+        row = {}
+        order = list(engines) if i % 2 == 0 else list(engines)[::-1]
+        for name in order:
+            summary, translation = engines[name]
+            lead = AbstractiveSummarizer(summary).lead_input(sentences)[0]
+            row[f"{name}_summary"] = _best(summary.generate, [lead], summary_settings)
+            row[f"{name}_translation"] = _best(Translator(translation, decoding=translation_settings,
+                                                          batch_size=16).translate, sentences)
+        rows.append(row)
+    return {k: statistics.median(r[k] for r in rows) for k in rows[0]} | {"rows": rows}
+
+
+def run_backends(cache: Path, names: list[str], rounds: int, articles: int, vocabularies: list[str]) -> dict:
+    """``backend_child`` in a fresh process per setting (CTranslate2 reads them once, at load), in turns."""
+    import subprocess
+
+    base = {k: v for k, v in os.environ.items() if k not in _BACKEND_VARIABLES}
+    results: dict[str, list[dict]] = {name: [] for name in names}
+    out: dict = {"load_average_start": os.getloadavg()}
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            env = {**base, **BACKENDS.get(name, {}), "CT2_VERBOSE": "1"}
+            done = subprocess.run(
+                [sys.executable, "-m", "eval.levers", "--backend-child", "--cache", str(cache),
+                 "--articles", str(articles), "--vocabularies", *vocabularies],
+                env=env, capture_output=True, text=True, check=True,
+            )
+            child = json.loads(done.stdout.strip().splitlines()[-1])
+            child["gemm"] = sorted({line.split("] ", 3)[-1].strip() for line in done.stderr.splitlines()
+                                    if "backend:" in line or "Selected ISA" in line})
+            results[name].append(child)
+            print(json.dumps({"backend": name, "round": r, **{k: v for k, v in child.items() if k != "rows"}}),
+                  flush=True)
+    out["backend"] = {
+        name: {k: statistics.median(run[k] for run in runs) for k in runs[0] if k not in ("rows", "gemm")}
+        | {"gemm": runs[0]["gemm"]}
+        for name, runs in results.items()
+    }
+    out["load_average_end"] = os.getloadavg()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.levers", description=__doc__.split("\n")[0])
     parser.add_argument("experiments", nargs="*", metavar="EXPERIMENT", default=list(EXPERIMENTS),
                         help=f"which to run (default all: {', '.join(EXPERIMENTS)})")
     parser.add_argument("--cache", default=str(DEFAULT_CACHE), help="where eval.speed keeps the stand-ins")
+    parser.add_argument("--backends", nargs="+", default=["default", *BACKENDS], metavar="NAME",
+                        help=f"backend: the settings to compare (default, {', '.join(BACKENDS)})")
+    parser.add_argument("--rounds", type=int, default=2, help="backend: turns of every setting")
+    parser.add_argument("--articles", type=int, default=2, help="backend: seed articles per process")
+    parser.add_argument("--vocabularies", nargs="+", choices=("restricted", "whole"), default=["restricted", "whole"],
+                        help="backend: the restricted exports (variant 5), the whole-vocabulary ones (variant 4), or both")
+    parser.add_argument("--backend-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.backend_child:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        print(json.dumps(backend_child(Path(args.cache), args.articles, args.vocabularies)))
+        return 0
     unknown = sorted(set(args.experiments) - set(EXPERIMENTS))
     if unknown:
         parser.error(f"unknown experiment(s) {', '.join(unknown)}; choose from {', '.join(EXPERIMENTS)}")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    print(json.dumps(run(args.experiments or list(EXPERIMENTS), Path(args.cache))))
+    which = args.experiments or list(EXPERIMENTS)
+    if "backend" in which:
+        print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, args.articles, args.vocabularies)))
+        which = [w for w in which if w != "backend"]
+    if which:
+        print(json.dumps(run(which, Path(args.cache))))
     return 0
 
 

@@ -134,6 +134,7 @@ class TimedEngine:
         self.engine = engine.engine
         self.max_input_tokens = engine.max_input_tokens
         self.vocab_restriction = getattr(engine, "vocab_restriction", None)
+        self.shares_cores = getattr(engine, "shares_cores", False)
 
     def count_tokens(self, texts):
         return self.inner.count_tokens(texts)
@@ -865,9 +866,10 @@ def run_benchmark(args) -> dict:
 
 
 def _ct2_threads() -> int:
+    """CTranslate2's intra-op threads per model on the CPU (half the cores: the two models run side by side)."""
     from summarizer.engines.ctranslate2_engine import available_cores
 
-    return available_cores()
+    return max(available_cores() // 2, 1)
 
 
 def recommend(variants: dict, what_if: dict, memory: dict) -> str:
@@ -920,7 +922,7 @@ def render_markdown(payload: dict, command: str) -> str:
         f"`{command}` - {s['mode']}; {s['articles']} seed articles ({sum(s['sentences_per_article'])} sentences), "
         f"{s['beams']} beams everywhere, forced output lengths: translation N_t = {s['translation_tokens']} tokens per "
         f"sentence, summary N_s = {s['summary_tokens']} tokens per article. Threads: torch {s['torch_threads']}, "
-        f"CTranslate2 {s['ctranslate2_threads']}. Load average (1/5/15 min) at start "
+        f"CTranslate2 {s['ctranslate2_threads']} per model (summary beside the article's translation). Load average (1/5/15 min) at start "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
         "",

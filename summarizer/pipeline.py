@@ -8,9 +8,11 @@ already built (a benchmark's timed engine, a test's tiny model).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from .abstractive import AbstractiveSummarizer
@@ -279,8 +281,8 @@ class Pipeline:
             works.append(_Work(i, result))
         if works:
             try:
-                self._summarize(works, method, long_input, progress)
-                self._translate(works, progress)
+                self._summarize_and_translate(works, method, long_input, progress)
+                self._translate_summaries(works, progress)
             except Exception as exc:  # a model or a bug failed on some article of the group
                 if len(works) == 1:
                     results[works[0].index] = self._failed(works[0].result.id, exc)
@@ -347,14 +349,43 @@ class Pipeline:
             )
         _share_time(works, "summarize", time.perf_counter() - started)
 
-    def _translate(self, works: list[_Work], progress) -> None:
+    def _summarize_and_translate(self, works: list[_Work], method: str, long_input: str, progress) -> None:
+        """The summary and the articles' translation: at the same time when both engines were loaded to
+        share the cores (CTranslate2 on the CPU: each model on half of them, engines/ctranslate2_engine.py),
+        else one after the other. The results are the same either way: the translation's outcome is
+        written into the results after the summary's, in the order a sequential run writes them."""
         if self.translator is None:
+            self._summarize(works, method, long_input, progress)
             for work in works:
                 work.result.translation = [{"ar": s, "en": "", "score": None} for s in work.result.sentences]
             return
+        if not (method == "abstractive" and self._stages_share_cores()):
+            self._summarize(works, method, long_input, progress)
+            self._apply_translation(works, *self._translate_articles(works, progress))
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
+            # in the caller's context: a progress hook may rely on context variables (the web page's does)
+            translating = pool.submit(contextvars.copy_context().run, self._translate_articles, works, progress)
+            try:
+                self._summarize(works, method, long_input, progress)
+            finally:
+                translated = translating.result()  # waits; a summary error still propagates after it
+        self._apply_translation(works, *translated)
+
+    def _stages_share_cores(self) -> bool:
+        engines = (self.summarizer.engine if self.summarizer else None,
+                   self.translator.engine if self.translator else None)
+        return all(getattr(engine, "shares_cores", False) for engine in engines)
+
+    def _translate_articles(self, works: list[_Work], progress) -> tuple[list, float]:
+        """Every sentence of the articles, translated (writes nothing: it may run beside the summary)."""
+        assert self.translator is not None
         started = time.perf_counter()
         flat = [s for w in works for s in w.result.sentences]
         translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"))
+        return translated, time.perf_counter() - started
+
+    def _apply_translation(self, works: list[_Work], translated: list, seconds: float) -> None:
         offset = 0
         for work in works:
             n = len(work.result.sentences)
@@ -371,8 +402,11 @@ class Pipeline:
                     f"The translation model returned nothing for {len(empty)} of {n} sentences "
                     f"(sentence {shown}): their English is empty."
                 )
-        _share_time(works, "translate", time.perf_counter() - started)
+        _share_time(works, "translate", seconds)
 
+    def _translate_summaries(self, works: list[_Work], progress) -> None:
+        if self.translator is None:
+            return
         started = time.perf_counter()
         # Extractive/lead summaries are the article's own sentences: reuse their aligned translation.
         abstractive = [w for w in works if w.result.summary_method.startswith("abstractive")]

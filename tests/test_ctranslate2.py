@@ -526,3 +526,22 @@ def test_tokenizer_drops_what_it_only_needed_to_be_built(exports):
     ids = auto(SENTENCES[:3])["input_ids"]
     assert ours.batch_decode(ids, skip_special_tokens=True) == auto.batch_decode(ids, skip_special_tokens=True)
     release_free_memory()  # callable any time, a no-op where glibc is missing
+
+
+def test_cpu_engine_shares_the_cores_unless_given_threads(exports):
+    """Default threads on the CPU: half the cores, marked for the pipeline to run both models at once."""
+    assert CTranslate2Engine.load(str(exports["marian/int8"])).shares_cores
+    assert not CTranslate2Engine.load(str(exports["marian/int8"]), threads=1).shares_cores
+
+
+def test_loading_leaves_torch_threads_alone(exports):
+    """CTranslate2 sets the loading thread's OpenMP threads; torch, already imported, must keep its own."""
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(3)
+        CTranslate2Engine.load(str(exports["marian/int8"]), threads=1)
+        assert torch.get_num_threads() == 3
+    finally:
+        torch.set_num_threads(before)

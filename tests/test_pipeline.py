@@ -178,3 +178,56 @@ def test_bad_options():
         Pipeline(None, None, summary_method="magic")
     with pytest.raises(ValueError, match="long_input"):
         Pipeline(None, None, long_input="middle")
+
+
+def test_ctranslate2_engines_on_the_cpu_share_the_cores(pipeline):
+    """The default CTranslate2 engines are loaded to run side by side (half the cores each)."""
+    assert pipeline.summarizer.engine.shares_cores and pipeline.translator.engine.shares_cores
+    assert pipeline._stages_share_cores()
+
+
+def test_summary_beside_translation_equals_one_after_the_other(pipeline, seed_texts, monkeypatch):
+    """Running the summary while the article is translated changes no output, score, warning or order."""
+    import threading
+
+    threads = set()
+    translate_scored = pipeline.translator.translate_scored
+
+    def recording(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return translate_scored(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline.translator, "translate_scored", recording)
+    items = [{"id": f"a{i}", "text": t} for i, t in enumerate(seed_texts)]
+    beside = [r.to_dict() for r in pipeline.batch(items, group_size=2, progress=False)]
+    assert any(name.startswith("summarizer-translate") for name in threads)  # the concurrent path ran
+    threads.clear()
+    monkeypatch.setattr(pipeline.summarizer.engine, "shares_cores", False)
+    after = [r.to_dict() for r in pipeline.batch(items, group_size=2, progress=False)]
+    assert threads == {threading.current_thread().name}
+    for a, b in zip(beside, after, strict=True):
+        a.pop("timings"), b.pop("timings")
+        assert a == b
+
+
+def test_a_summary_error_beside_the_translation_still_fails_the_article(pipeline, seed_texts, monkeypatch):
+    assert pipeline._stages_share_cores()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("summary model broke")
+
+    monkeypatch.setattr(pipeline.summarizer, "summarize", broken)
+    result = pipeline.batch([seed_texts[1]], progress=False).__next__()
+    assert not result.ok and "summary model broke" in result.error
+
+
+def test_progress_hook_beside_the_summary_sees_the_callers_context(pipeline, seed_texts):
+    """The translation's progress calls, made from the worker thread, run in the caller's context
+    (the web page's progress bar is found through context variables)."""
+    import contextvars
+
+    marker = contextvars.ContextVar("marker", default=None)
+    marker.set("caller")
+    seen = {}
+    pipeline(seed_texts[1], progress=lambda stage, done, total: seen.setdefault(stage, marker.get()))
+    assert seen["translate"] == "caller" and seen["summarize"] == "caller"

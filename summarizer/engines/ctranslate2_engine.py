@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,9 @@ class CTranslate2Engine(TokenizedEngine):
         self.translator = translator
         self.folder = folder
         self.rules = rules or GenerationRules()
+        # True when it was loaded to run beside the other model (its share of the cores, see ``load``):
+        # the pipeline then summarises an article while it translates it.
+        self.shares_cores = False
 
     @classmethod
     def load(
@@ -104,20 +108,30 @@ class CTranslate2Engine(TokenizedEngine):
         """Load the CTranslate2 export in ``folder`` (making one is the loader's job, not the engine's).
 
         ``quantization`` is the compute type (``None``: what the folder was exported with).
-        ``threads`` defaults to every core this process may use: one translation at a time,
-        each using all of them, which suits a pipeline that sends one batch after another.
+        ``threads`` (CTranslate2's ``intra_threads``) defaults, on the CPU, to half the cores this
+        process may use (at least one) and marks the engine ``shares_cores``: the pipeline runs the
+        summary model and the translation model at the same time, one on each half (docs/speed.md:
+        on 2 cores, one thread per model, side by side, took half the time of two threads per model,
+        one model after the other). On a GPU, or with ``threads`` given, every call has the cores
+        it was given and the pipeline sends one call after the other.
         """
         import ctranslate2
 
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
+        shares_cores = device == "cpu" and not threads
+        torch_threads = _torch_threads()
         translator = ctranslate2.Translator(
             str(folder),
             device=device,
             compute_type=quantization or "default",
             inter_threads=1,
-            intra_threads=threads or available_cores(),
+            intra_threads=threads or (max(available_cores() // 2, 1) if shares_cores else available_cores()),
         )
+        if torch_threads is not None:  # CTranslate2 set the OpenMP threads of this thread, which torch reads
+            import torch
+
+            torch.set_num_threads(torch_threads)
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
         info = read_export_info(folder)
@@ -133,6 +147,7 @@ class CTranslate2Engine(TokenizedEngine):
             source_model=info.get("source_model"),
         )
         engine.vocab_restriction = _vocab_restriction(folder)
+        engine.shares_cores = shares_cores
         return engine
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
@@ -212,6 +227,16 @@ def load_tokenizer(folder: Path):
     tokenizer = tokenizer_class.from_pretrained(str(folder), fix_mistral_regex=False)
     drop_construction_data(tokenizer)  # about 130 MB of mT5's tokenizer: see engines/memory.py
     return tokenizer
+
+
+def _torch_threads() -> int | None:
+    """torch's intra-op threads if torch is already imported (never imported here: see ``load_tokenizer``).
+
+    Creating a CTranslate2 ``Translator`` sets the calling thread's OpenMP thread count to its
+    ``intra_threads``, and an imported torch then uses that many (1 on 2 cores, with the models side by
+    side): a transformers model in the same process would silently run on fewer threads."""
+    torch = sys.modules.get("torch")
+    return torch.get_num_threads() if torch is not None else None
 
 
 def available_cores() -> int:
