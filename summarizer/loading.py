@@ -58,8 +58,13 @@ def load_stages(
     translation_decoding: DecodeSettings = TRANSLATION_DECODING,
     summary_batch_size: int | None = None,
     translation_batch_size: int | None = None,
+    beside_summary: bool = False,
 ) -> LoadedStages:
     """Load what is asked for: the summary model only for ``summary_method="abstractive"``.
+
+    When both models are loaded (or ``beside_summary``: a translation model for a pipeline that
+    already has its summary model), CTranslate2 models on the CPU get half the cores each, and the
+    pipeline runs the summary beside the translation; a model loaded alone gets all the cores.
 
     Batch sizes default by device (``options.BATCH_LIMITS``: small fixed batches on the CPU, batches
     cut by tokens on a GPU); a size given here is kept, with the device's token limit.
@@ -74,7 +79,9 @@ def load_stages(
     check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
     if translation_model:
         translation_model = translation_model_id(translation_model)
-    load = {"engine": engine, "device": device, "quantization": quantization, "vocab_restriction": vocab_restriction}
+    both = bool(translation_model) and (beside_summary or bool(summary_model and summary_method == "abstractive"))
+    load = {"engine": engine, "device": device, "quantization": quantization, "vocab_restriction": vocab_restriction,
+            "share_cores": both}
     (summary_size, summary_tokens), (translation_size, translation_tokens) = (
         BATCH_LIMITS[device]["summary"], BATCH_LIMITS[device]["translation"])
     stages = LoadedStages()

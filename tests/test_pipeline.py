@@ -186,6 +186,17 @@ def test_ctranslate2_engines_on_the_cpu_share_the_cores(pipeline):
     assert pipeline._stages_share_cores()
 
 
+def test_a_model_loaded_alone_keeps_every_core(tiny_mt5, tiny_marian):
+    """Half the cores only for a model that will run beside the other one."""
+    translation_only = Pipeline(str(tiny_mt5), str(tiny_marian), summary_method="extractive")
+    summary_only = Pipeline(str(tiny_mt5), None)
+    assert translation_only.summarizer is None and not translation_only.translator.engine.shares_cores
+    assert not summary_only.summarizer.engine.shares_cores and not summary_only._stages_share_cores()
+    from summarizer.loading import load_stages  # the page's second translation choice, beside its summary
+
+    assert load_stages(None, str(tiny_marian), beside_summary=True).translator.engine.shares_cores
+
+
 def test_summary_beside_translation_equals_one_after_the_other(pipeline, seed_texts, monkeypatch):
     """Running the summary while the article is translated changes no output, score, warning or order."""
     import threading

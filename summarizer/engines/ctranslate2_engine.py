@@ -104,6 +104,7 @@ class CTranslate2Engine(TokenizedEngine):
         device: str = "cpu",
         quantization: str | None = None,
         threads: int | None = None,
+        share_cores: bool = True,
     ) -> CTranslate2Engine:
         """Load the CTranslate2 export in ``folder`` (making one is the loader's job, not the engine's).
 
@@ -112,14 +113,15 @@ class CTranslate2Engine(TokenizedEngine):
         process may use (at least one) and marks the engine ``shares_cores``: the pipeline runs the
         summary model and the translation model at the same time, one on each half (docs/speed.md:
         on 2 cores, one thread per model, side by side, took half the time of two threads per model,
-        one model after the other). On a GPU, or with ``threads`` given, every call has the cores
-        it was given and the pipeline sends one call after the other.
+        one model after the other). On a GPU, with ``threads`` given, or with ``share_cores=False``
+        (the loader's choice when the pipeline loads one CTranslate2 model only), every call has all
+        the cores and the pipeline sends one call after the other.
         """
         import ctranslate2
 
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
-        shares_cores = device == "cpu" and not threads
+        shares_cores = share_cores and device == "cpu" and not threads
         torch_threads = _torch_threads()
         translator = ctranslate2.Translator(
             str(folder),

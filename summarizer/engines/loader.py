@@ -56,8 +56,12 @@ def load_engine(
     device: str = "cpu",
     quantization: str | None = None,
     vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
+    share_cores: bool = True,
 ) -> Seq2SeqEngine:
     """Load (or reuse) ``model`` for ``role`` ("summary" or "translation").
+
+    ``share_cores``: a CTranslate2 model on the CPU gets half the cores, to run beside the other
+    model (see ``CTranslate2Engine.load``); ``False`` when it will run alone, with all of them.
 
     ``vocab_restriction="on"``: a Hugging Face model is exported for CTranslate2 with its target
     vocabulary trimmed to the role's output language (Arabic summary, English translation; see
@@ -78,7 +82,8 @@ def load_engine(
     if engine == "ctranslate2":
         quantization = default_quantization(role, device, quantization)
     restriction = OUTPUT_LANGUAGE[role] if vocab_restriction == "on" else None
-    key = (source.name, engine, device, quantization, restriction if engine == "ctranslate2" else None)
+    shares = engine == "ctranslate2" and device == "cpu" and share_cores
+    key = (source.name, engine, device, quantization, restriction if engine == "ctranslate2" else None, shares)
     with _LOCK:
         if key in _CACHE:
             return _CACHE[key]
@@ -87,7 +92,7 @@ def load_engine(
         try:
             if engine == "ctranslate2":
                 try:
-                    loaded = _load_ctranslate2(source, role, device, quantization, restriction)
+                    loaded = _load_ctranslate2(source, role, device, quantization, restriction, shares)
                 except GpuUnusable as exc:
                     if requested != "auto" or source.is_exported:
                         raise
@@ -104,14 +109,16 @@ def load_engine(
 
 
 def _load_ctranslate2(
-    source: ModelSource, role: str, device: str, quantization: str | None, restriction: str | None = None
+    source: ModelSource, role: str, device: str, quantization: str | None, restriction: str | None = None,
+    share_cores: bool = True,
 ) -> Seq2SeqEngine:
     from .ctranslate2_engine import CTranslate2Engine
 
     if device == "cuda":
         _check_cublas()
     folder = ensure_export(source, quantization, role=role, restriction=restriction)
-    return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization)
+    return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization,
+                                  share_cores=share_cores)
 
 
 def _load_transformers(source: ModelSource, device: str) -> Seq2SeqEngine:

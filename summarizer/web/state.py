@@ -105,7 +105,8 @@ class AppState:
             if translation not in self._pipelines:
                 if progress is not None:
                     progress(0.0, desc=f"Loading the translation model {translation} (first use, once)")
-                stages = load_stages(None, translation, **self.load_options)
+                stages = load_stages(None, translation, beside_summary=self.pipeline.summarizer is not None,
+                                     **self.load_options)
                 if "translation" in stages.errors:
                     raise stages.errors["translation"]
                 base = self.pipeline
