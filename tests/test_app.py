@@ -108,6 +108,19 @@ def test_progress_goes_through_every_stage(state, seed_texts):
         assert label in descriptions
 
 
+def test_progress_never_moves_back_when_summary_and_translation_report_in_turns():
+    from summarizer.web.handlers import stage_progress
+
+    calls: list[float] = []
+    hook = stage_progress(lambda fraction, desc=None: calls.append(fraction))
+    for stage, done, total in [("clean", 1, 1), ("split", 1, 1), ("summarize", 0, 1), ("translate", 5, 20),
+                               ("translate", 20, 20), ("summarize", 1, 1), ("summary_en", 0, 2),
+                               ("summary_en", 2, 2)]:
+        hook(stage, done, total)
+    assert calls == sorted(calls) and calls[-1] == 1.0
+    assert calls[4] < calls[5]  # the summary's end still moves the bar after the translation's
+
+
 @pytest.mark.parametrize(
     "text,method,expected",
     [

@@ -104,14 +104,23 @@ def error_outputs(message: str) -> Outputs:
 
 
 def stage_progress(progress: Callable[..., Any]) -> StageProgress:
-    """Map the pipeline's ``progress(stage, done, total)`` to a 0..1 bar with the stage's name."""
+    """Map the pipeline's ``progress(stage, done, total)`` to a 0..1 bar with the stage's name.
+
+    The summary and the translation may report in turns (they run side by side on the CPU): the bar
+    counts each stage's own share, so it never moves back, whichever stage spoke last.
+    """
+    shares: dict[str, float] = {}
+    shown = [0.0]
 
     def hook(stage: str, done: int, total: int) -> None:
-        index = STAGES.index(stage) if stage in STAGES else len(STAGES) - 1
-        within = min(max(done / total, 0.0), 1.0) if total else 0.0
+        stage = stage if stage in STAGES else STAGES[-1]
+        shares[stage] = min(max(done / total, 0.0), 1.0) if total else 0.0
+        first_running = min(STAGES.index(name) for name in shares)
+        whole = sum(1.0 if i < first_running else shares.get(name, 0.0) for i, name in enumerate(STAGES))
+        shown[0] = max(shown[0], whole / len(STAGES))
         label = STAGE_LABELS.get(stage, stage)
         desc = f"{label} ({done}/{total})" if total > 1 else label
-        progress((index + within) / len(STAGES), desc=desc)
+        progress(shown[0], desc=desc)
 
     return hook
 
