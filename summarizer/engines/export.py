@@ -27,7 +27,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import ConversionError, ModelLoadError
+from ..errors import ConversionError, ModelLoadError, SummarizerError
 from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS, VOCAB_LANGUAGES
 from .source import ModelSource, is_ctranslate2_folder
 
@@ -199,12 +199,14 @@ def convert_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.pid{os.getpid()}.", suffix=_STAGING_SUFFIX,
                                     dir=out.parent))
     try:
-        converter = _make_converter(location, vocab_restriction)
         try:
+            converter = _make_converter(location, vocab_restriction)
             converter.convert(str(staging), quantization=quantization, force=True)
-        except (OSError, ValueError, KeyError, RuntimeError, NotImplementedError) as exc:
+            _write_tokenizer(converter, location, staging)
+        except SummarizerError:
+            raise
+        except Exception as exc:  # a damaged model makes the converter raise anything (TypeError, SafetensorError)
             raise ModelLoadError(role, source.name, first_line(exc), _CONVERT_ADVICE) from exc
-        _write_tokenizer(converter, location, staging)
         _write_export_info(converter, location if source.is_local else source.name, quantization, staging)
         _record_restriction(staging, converter.vocab_restriction)
         _replace(staging, out, force=force)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 
-from ..errors import GpuUnusable, ModelLoadError, OptionError
+from ..errors import GpuUnusable, ModelLoadError, OptionError, SummarizerError
 from ..options import (
     DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
@@ -99,9 +99,9 @@ def load_engine(
                     loaded = _transformers_instead(source, device, exc)
             else:
                 loaded = _load_transformers(source, device)
-        except ModelLoadError:
+        except SummarizerError:
             raise
-        except (OSError, ValueError, KeyError, RuntimeError, ImportError) as exc:
+        except Exception as exc:  # whatever a damaged model makes a library raise, it is this model's load that failed
             advice = getattr(exc, "advice", None) or source.advice(role)  # GpuUnusable knows better
             raise ModelLoadError(role, source.name, first_line(exc), advice) from exc
         _CACHE[key] = loaded

@@ -8,8 +8,10 @@ starts retrying a dead network. A leaf of the engine layer: it imports only erro
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -19,6 +21,11 @@ from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL
 
 HUB, HF_FOLDER, CT2_FOLDER = "hub", "hf-folder", "ct2-folder"
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
+_SHARD_INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
+# The files a tokenizer cannot be built without, by config.json's model_type; any other family needs
+# at least one of _ANY_TOKENIZER (a folder without them fails deep inside transformers, with a TypeError).
+_TOKENIZER_FILES = {"marian": ("source.spm", "target.spm", "vocab.json")}
+_ANY_TOKENIZER = ("tokenizer.json", "spiece.model", "sentencepiece.bpe.model", "tokenizer.model", "vocab.json")
 
 
 def offline() -> bool:
@@ -55,6 +62,56 @@ def is_ctranslate2_folder(path: str | Path) -> bool:
     """A folder written by ``summarizer convert`` (or ct2-transformers-converter)."""
     p = Path(path)
     return (p / "model.bin").is_file() and not any((p / name).exists() for name in _WEIGHT_FILES)
+
+
+def folder_problem(path: Path) -> str | None:
+    """What makes a Hugging Face folder unloadable, found without loading it (None: nothing found).
+
+    A copy cut short (a truncated ``model.safetensors``) or a folder missing its tokenizer files
+    otherwise fails deep inside safetensors or transformers with an exception that names neither
+    the folder nor the file.
+    """
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return f"its config.json cannot be read ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
+    if not isinstance(config, dict):
+        return "its config.json is not a JSON object"
+    weights = [path / name for name in _WEIGHT_FILES if (path / name).is_file()]
+    if not weights and not any((path / name).is_file() for name in _SHARD_INDEXES):
+        return f"the folder {path} has no weights ({' or '.join(_WEIGHT_FILES)})"
+    for file in weights:
+        if file.suffix == ".safetensors" and (problem := _safetensors_problem(file)):
+            return f"{file.name} is damaged: {problem} (an interrupted download or copy?)"
+    needed = _TOKENIZER_FILES.get(str(config.get("model_type", "")))
+    if needed:
+        missing = [name for name in needed if not (path / name).is_file()]
+        if missing:
+            return f"the folder {path} lacks the tokenizer file{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+    elif not any((path / name).is_file() for name in _ANY_TOKENIZER):
+        return f"the folder {path} has no tokenizer files ({', '.join(_ANY_TOKENIZER)})"
+    return None
+
+
+def _safetensors_problem(file: Path) -> str | None:
+    """A safetensors file must hold its header (8-byte length, then JSON) and every tensor it lists."""
+    size = file.stat().st_size
+    try:
+        with file.open("rb") as handle:
+            head = handle.read(8)
+            if len(head) < 8:
+                return f"{size} bytes, too short to hold a header"
+            (length,) = struct.unpack("<Q", head)
+            if length > size - 8:
+                return f"its header says {length} bytes, the file has {size - 8} after the length"
+            header = json.loads(handle.read(length))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return f"its header cannot be read ({type(exc).__name__})"
+    ends = [entry["data_offsets"][1] for key, entry in header.items()
+            if key != "__metadata__" and isinstance(entry, dict) and len(entry.get("data_offsets", ())) == 2]
+    if ends and 8 + length + max(ends) > size:
+        return f"it holds {size:,} bytes of the {8 + length + max(ends):,} its tensors need"
+    return None
 
 
 @dataclass(frozen=True)
@@ -103,6 +160,10 @@ class ModelSource:
                     f"the folder {self.path} has no config.json: it is not a model in Hugging Face format",
                     "Point to the folder that holds config.json and the tokenizer files.",
                 )
+            if not self.is_exported:
+                problem = folder_problem(self.path)
+                if problem:
+                    raise ModelLoadError(role, self.name, problem, self.advice(role))
             return
         if in_hub_cache(self.name):
             return
