@@ -1,8 +1,9 @@
-"""What is left of the time per article, and the levers tried on it (issue 11, part 3).
+"""Timings of single CTranslate2 settings on the speed stand-ins, one experiment at a time.
 
-``python -m eval.levers [split] [threads] [parallel] [batch] [vmap]`` times, on the restricted int8
-exports of the stand-ins that ``python -m eval.speed`` made (default cache), one seed article at a time
-with the published decoding and eval.speed's forced lengths:
+``python -m eval.levers [EXPERIMENT ...]`` (default: all) loads the restricted int8 exports of the
+stand-ins that ``python -m eval.speed`` builds (default cache; run eval.speed once first) and times one
+seed article at a time with the published decoding and eval.speed's forced output lengths (84 summary
+tokens, 36 per translated sentence). Experiments:
 
 * ``split``: the summary (84 steps) against its encoder and first step alone, restricted and whole
   vocabulary, and the translation of the article's sentences;
@@ -12,16 +13,17 @@ with the published decoding and eval.speed's forced lengths:
 * ``batch``: the article's translation with batches of 4, 8, 16 (the pipeline's) and 32 sentences,
   interleaved, as the median ratio to 16;
 * ``merge``: the article's sentences and the summary's translated in one call (batches of 16) against
-  two calls, as the pipeline does (the summary's few sentences make a batch of their own);
+  two calls, as the pipeline does;
 * ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
-  the whole-vocabulary export, against the trimmed export and the whole vocabulary.
+  the whole-vocabulary export, against the trimmed export and the whole vocabulary;
 * ``backend``: CTranslate2's CPU backend, chosen by environment variables read when the library loads
   (``CT2_USE_MKL``, ``CT2_PACKED_GEMM``, ``CT2_FORCE_CPU_ISA``): one fresh process per setting, the
   settings taking turns (``--rounds``), each timing the summary and the article's translation on the
   restricted exports (variant 5) and on the whole-vocabulary ones (variant 4), ``--articles`` articles.
 
-Prints one JSON line per measurement and a summary line; run it under ``flock /tmp/bench.lock`` and
-read the load average it prints (figures from a busy machine differ by more than the levers).
+Prints one JSON line per measurement and a final JSON line with every figure and the load average at
+the start and the end. Figures from a busy machine differ by more than these settings do: run it alone
+(``flock /tmp/bench.lock python -m eval.levers ...``) and read the load averages.
 """
 
 from __future__ import annotations

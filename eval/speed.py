@@ -43,7 +43,7 @@ Reports hold only what the run measured (and fixed facts of the method); the dat
 tokenizer corpus are read.
 
 Writes ``speed.json`` (every figure, settings, library versions, machine), ``speed.md`` (tables,
-goals, notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
+notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
 ``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tiny test models of eval/models.py (CI, seconds).
 
 ``--choices fast best nllb-600m`` measures the named translation choices instead (summarizer/options.py:
@@ -97,13 +97,6 @@ RESTRICTED = {"marian": "en", "mt5": "ar"}  # output language of each model's re
 DEFAULT_VARIANT = "ct2-int8-vocab"  # what a user gets by default
 PIPELINE_VARIANTS = VARIANTS[1:]
 MEMORY_ENGINES = ("transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab")  # naive loads what (2) loads
-GOAL_ARTICLE_OVER_INT8 = 1.9  # (5) per article against (4)
-GOAL_ARTICLE_OVER_TRANSFORMERS = 8.0  # (5) per article against (2)
-GOAL_TRANSLATION_OVER_TRANSFORMERS = 4.0  # (5) translation tokens/s against (2)
-GOAL_PEAK_MB = 1000.0  # 1.0 GB, decimal megabytes: (5), both models, one article
-# int8 weights one mT5-base decoding step reads: the 250,112 x 768 output layer + 12 decoder layers
-# (self- and cross-attention 8 x 768 x 768, gated-GELU feed-forward 3 x 768 x 2048).
-MT5_INT8_BYTES_PER_STEP = 250_112 * 768 + 12 * (8 * 768 * 768 + 3 * 768 * 2048)
 ENGLISH_TOKENS_PER_WORD = 1.3  # assumed subword tokens per English word, to size the forced N_t
 MB = 1e6
 
@@ -564,50 +557,6 @@ def add_ratios(variants: dict[str, dict]) -> None:
         entry.pop("_by_article")
 
 
-def evaluate_goals(variants: dict, memory: dict) -> list[dict]:
-    """The issue's goals for the default variant (5), as ratios within this run (machines differ 2x)."""
-    goals = []
-    default, int8, trf = variants.get(DEFAULT_VARIANT), variants.get("ct2-int8"), variants.get("transformers")
-
-    def ratio_goal(kind: str, text: str, value: float | None, target: float, detail: str | None = None) -> None:
-        value = value or 0.0
-        met = value >= target
-        goals.append({
-            "kind": kind, "goal": text, "value": value, "target": target, "met": met,
-            "shortfall": None if met else f"{target - value:.2f}x short ({value / target:.0%} of the goal)",
-            "detail": detail,
-        })
-
-    if default and int8:
-        common = sorted(set(default["per_article"]["articles"]) & set(int8["per_article"]["articles"]))
-        ratio_goal("article_over_int8",
-                   f"(5) per article >= {GOAL_ARTICLE_OVER_INT8:g}x (4) CTranslate2 int8, whole vocabulary",
-                   default["ratios"].get("vs_int8", {}).get("article_seconds_speedup"), GOAL_ARTICLE_OVER_INT8,
-                   f"median over {len(common)} articles of (4)/(5) seconds")
-    if default and trf:
-        ratio_goal("article_over_transformers",
-                   f"(5) per article >= {GOAL_ARTICLE_OVER_TRANSFORMERS:g}x (2) the batched transformers engine",
-                   default["ratios"]["vs_transformers"]["article_seconds_speedup"], GOAL_ARTICLE_OVER_TRANSFORMERS)
-        per_article = _ratio(default["translation"]["per_article_tokens_per_second"],
-                             trf["translation"]["per_article_tokens_per_second"]) or 0.0
-        ratio_goal("translation_over_transformers",
-                   f"(5) translation >= {GOAL_TRANSLATION_OVER_TRANSFORMERS:g}x (2) the batched transformers engine "
-                   "(tokens/s, all articles in one batch run)",
-                   default["ratios"]["vs_transformers"]["translation_tokens_per_second"],
-                   GOAL_TRANSLATION_OVER_TRANSFORMERS, f"per-article runs (smaller batches): {per_article:.2f}x")
-    if DEFAULT_VARIANT in memory:
-        probe = memory[DEFAULT_VARIANT]
-        peak = probe["peak_rss_mb"]
-        goals.append({
-            "kind": "peak_memory",
-            "goal": f"(5) peak memory (VmHWM) with both models over one article <= {GOAL_PEAK_MB / 1000:g} GB",
-            "value": peak, "target": GOAL_PEAK_MB, "met": peak <= GOAL_PEAK_MB,
-            "shortfall": None if peak <= GOAL_PEAK_MB else f"{peak - GOAL_PEAK_MB:.0f} MB over",
-            "detail": f"right after loading: {probe['loaded_rss_mb']:,.0f} MB",
-        })
-    return goals
-
-
 def cpu_facts() -> dict:
     """The CPU's model and the vector extensions that decide int8 speed (Linux /proc/cpuinfo)."""
     model, flags = "", set()
@@ -622,104 +571,21 @@ def cpu_facts() -> dict:
     return {"model": model or None, "cores": _ct2_threads(), "flags": [f for f in wanted if f in flags]}
 
 
-def _isa(settings: dict) -> str:
-    flags = set(settings["cpu"]["flags"])
-    if flags & {"avx512_vnni", "avx_vnni", "amx_int8"}:
-        return "VNNI int8 instructions"
-    if "avx512f" in flags:
-        return "AVX-512 without VNNI"
-    return "AVX2 only, no AVX-512 or VNNI" if "avx2" in flags else "no AVX2"
-
-
-def _what_if_savings(what_if: dict, base: dict | None) -> str:
-    """Each what-if's median seconds per article, and the change against ``base`` (the int8 variant's entry)."""
-    base_seconds = base["per_article"]["median_seconds"] if base else None
-    parts = []
-    for e in what_if.values():
-        pa = e["per_article"]
-        text = (f"{e['label'].removeprefix('what-if: ')}: {_fmt(pa['median_seconds'], 1)} s median "
-                f"(summary {_fmt(pa['median_summary_seconds'], 1)} s)")
-        if base_seconds and pa["median_seconds"] is not None:
-            change = pa["median_seconds"] - base_seconds
-            text += (f", {change:+.1f} s ({change / base_seconds:+.0%}) against {base['beams']['summary']} "
-                     "summary beams")
-        parts.append(text)
-    return "; ".join(parts)
-
-
-def explain(variants: dict, what_if: dict, memory: dict, goals: list[dict], settings: dict,
-            models: dict | None = None) -> list[str]:
-    """Why a goal is missed, from this run's figures (and fixed facts of the method), and what would help."""
-    notes = []
-    default, int8 = variants.get(DEFAULT_VARIANT), variants.get("ct2-int8")
-    f32, trf = variants.get("ct2-float32"), variants.get("transformers")
-    tiny = settings["mode"].startswith("tiny")
+def notes(settings: dict, models: dict | None = None) -> list[str]:
+    """Facts of this run that the tables do not show: the restricted vocabularies and the OpenMP setting."""
+    out = []
     vocab = {kind: m["vocab_restriction"] for kind, m in (models or {}).items() if m.get("vocab_restriction")}
     if vocab:
-        notes.append("Restricted target vocabularies of (5): " + "; ".join(
+        out.append("Restricted target vocabularies of (5): " + "; ".join(
             f"{kind} {v['kept']:,} of {v['full']:,} pieces ({v['language']}: {v['rule']})" for kind, v in vocab.items())
             + ".")
-    per_article_noted = False
-    for goal in goals:
-        if goal["met"]:
-            continue
-        kind = goal.get("kind")
-        if kind in ("article_over_int8", "article_over_transformers") and default and not per_article_noted:
-            per_article_noted = True  # one note for both per-article goals
-            missed = [g["goal"] + ": " + g["shortfall"] for g in goals
-                      if g.get("kind") in ("article_over_int8", "article_over_transformers") and not g["met"]]
-            pa = default["per_article"]
-            summary, translation = pa["median_summary_seconds"] or 0, pa["median_translation_seconds"] or 0
-            total = pa["median_seconds"] or 1
-            options = _what_if_savings(what_if, default)
-            batch = default.get("throughput") or {}
-            batched = (f"the {batch['articles']}-article batch run took {batch['seconds'] / batch['articles']:.1f} s "
-                       f"per article, against {total:.1f} s one at a time" if batch else "no batch run was measured")
-            before = ""
-            if int8:
-                p4 = int8["per_article"]
-                before = (f" (4) with the whole vocabulary: {p4['median_seconds']:.1f} s, summary "
-                          f"{p4['median_summary_seconds']:.1f} s, translation {p4['median_translation_seconds']:.1f} s.")
-            notes.append(
-                f"Per-article goals missed ({'; '.join(missed)}). Of the {total:.1f} s median of (5), "
-                f"the mT5 summary takes {summary:.1f} s ({summary / total:.0%}) and the translation {translation:.1f} s "
-                f"({translation / total:.0%})." + before
-                + ("" if tiny else
-                   " What the restriction cannot remove: the encoder over up to 512 input tokens and the 12 decoder "
-                   "layers per step (about 113 MB of int8 weights read per step of the mT5-base shape, whatever the "
-                   "vocabulary).")
-                + (f" Fewer summary beams, measured in the same rotation: {options}." if options else "")
-                + f" Batching shares the weight reads: {batched}."
-            )
-        elif kind == "translation_over_transformers" and default and f32 and trf:
-            over_f32 = (default["translation"]["tokens_per_second"] or 0) / (f32["translation"]["tokens_per_second"] or 1)
-            f32_over_trf = f32["ratios"]["vs_transformers"]["translation_tokens_per_second"] or 0
-            vnni = bool(set(settings["cpu"]["flags"]) & {"avx512_vnni", "avx_vnni", "amx_int8"})
-            notes.append(
-                f"Translation speed-up goal missed ({goal['shortfall']}; {goal['detail']}). Here CTranslate2 "
-                f"float32 is {f32_over_trf:.2f}x the batched transformers engine and (5) adds {over_f32:.2f}x over "
-                "float32 (CTranslate2's published OPUS-MT en-de CPU figures, 4 threads: float32 525 vs transformers "
-                "147 tokens/s = 3.6x, int8 696 = 1.33x over float32, 4.7x in all). This CPU "
-                f"({settings['cpu']['model']}, {settings['cpu']['cores']} cores) has {_isa(settings)}"
-                + ("" if vnni else ", so int8 matrix products gain less than on CPUs with VNNI") + "."
-            )
-        elif kind == "peak_memory" and DEFAULT_VARIANT in memory:
-            probe = memory[DEFAULT_VARIANT]
-            notes.append(
-                f"Memory goal missed ({goal['shortfall']}): {probe['imports_rss_mb']:.0f} MB is the Python "
-                "process with the pipeline imported"
-                + (" (torch was imported too)" if probe.get("torch_imported") else " (torch not imported)")
-                + f", {probe['loaded_rss_mb'] - probe['imports_rss_mb']:.0f} MB the two restricted int8 models with "
-                f"their tokenizers, {probe['peak_rss_mb'] - probe['loaded_rss_mb']:.0f} MB the work buffers of "
-                "one article."
-            )
     if settings["omp_wait_policy"] == "PASSIVE":
-        notes.append(
+        out.append(
             "OMP_WAIT_POLICY=PASSIVE for every variant: OpenMP threads sleep at barriers instead of spinning, so "
             "that other processes on the machine disturb the comparison less (`--omp-wait-policy unset` measures "
             "the library default)."
         )
-    return notes
+    return out
 
 
 def translation_length_basis(sentences: list[list[str]], root: str | Path | None = None) -> dict:
@@ -816,7 +682,6 @@ def run_benchmark(args) -> dict:
         entry["forced_length_check"] = checks[name]
         entry["memory"] = memory.get("transformers" if name == "naive" else variants[name].base)
     what_if = {name: results.pop(name) for name in what_ifs}
-    goals = evaluate_goals(results, memory)
     settings = {
         "mode": "tiny test models" if args.tiny else "shape-true stand-ins (random weights)",
         "articles": len(texts),
@@ -859,9 +724,8 @@ def run_benchmark(args) -> dict:
                         "ct2_int8_vocab": folder_megabytes(models[kind]["int8-vocab"])},
             "vocab_restriction": read_export_info(models[kind]["int8-vocab"]).get("vocab_restriction"),
         }
-    payload = {"settings": settings, "models": model_facts, "variants": results, "what_if": what_if, "goals": goals}
-    payload["notes"] = explain(results, what_if, memory, goals, settings, model_facts)
-    payload["recommendation"] = recommend(results, what_if, memory)
+    payload = {"settings": settings, "models": model_facts, "variants": results, "what_if": what_if}
+    payload["notes"] = notes(settings, model_facts)
     return payload
 
 
@@ -870,41 +734,6 @@ def _ct2_threads() -> int:
     from summarizer.engines.ctranslate2_engine import available_cores
 
     return max(available_cores() // 2, 1)
-
-
-def recommend(variants: dict, what_if: dict, memory: dict) -> str:
-    """The default engine and quantization the measurements support."""
-
-    def median(name: str) -> float:
-        return variants[name]["per_article"]["median_seconds"] or float("inf")
-
-    def short(name: str) -> str:
-        return LABELS[name].split(", ", 1)[-1]
-
-    fastest = min(PIPELINE_VARIANTS, key=median)
-    peaks = {name: (memory.get(name) or {}).get("peak_rss_mb") for name in PIPELINE_VARIANTS}
-    text = (
-        f"Fastest per article: {LABELS[fastest]} ({median(fastest):.1f} s median, against "
-        + ", ".join(f"{short(n)} {median(n):.1f} s" for n in PIPELINE_VARIANTS if n != fastest)
-        + ")"
-    )
-    if all(peaks.values()):
-        text += "; peak memory " + ", ".join(f"{short(n)} {peaks[n]:,.0f} MB" for n in PIPELINE_VARIANTS)
-    text += ". "
-    if fastest in ("ct2-int8", DEFAULT_VARIANT):
-        batch = variants[fastest].get("throughput")
-        text += ("Recommended default on CPU: engine ctranslate2 with int8 (exported once, cached)"
-                 + (", vocabulary restriction on" if fastest == DEFAULT_VARIANT else ", whole vocabulary")
-                 + "; keep the transformers engine as the reference implementation and for GPUs. ")
-        if batch:
-            text += (f"For many articles, batch them (`Pipeline.batch`): {batch['seconds'] / batch['articles']:.1f} s "
-                     "per article in the batch run. ")
-    else:
-        text += f"On this machine the measurements favour {LABELS[fastest]}. "
-    if what_if:
-        text += ("Fewer summary beams: " + _what_if_savings(what_if, variants.get(DEFAULT_VARIANT))
-                 + " (they change the summaries: a quality trade-off that random weights cannot measure).")
-    return text
 
 
 # -- report --------------------------------------------------------------------------------
@@ -978,10 +807,7 @@ def render_markdown(payload: dict, command: str) -> str:
     if payload.get("what_if"):
         lines += ["What-ifs run the engines of (5) with fewer summary beams, in the same per-article rotation; "
                   "fewer beams change the summaries, so they are not part of the equal-settings comparison.", ""]
-    lines += ["## Goals (this machine)", ""]
-    goal_rows = [[g["goal"], _fmt(g["value"], 2), _fmt(g["target"], 2), "met" if g["met"] else "MISSED",
-                  "; ".join(filter(None, [g["shortfall"], g.get("detail")]))] for g in payload["goals"]]
-    lines += [markdown_table(["goal", "measured", "target", "", "by how much"], goal_rows), ""]
+    lines += ["## Notes", ""]
     for note in payload["notes"]:
         lines += [f"- {note}"]
     lines += ["", "## Models", ""]
@@ -1016,10 +842,6 @@ def render_markdown(payload: dict, command: str) -> str:
         "- Forced lengths checked per engine on a warm-up call: "
         + ", ".join(f"{n} {'ok' if all(c['ok'] for c in e['forced_length_check'].values()) else 'FAILED'}"
                     for n, e in v.items()) + ".",
-        "",
-        "## Recommendation",
-        "",
-        payload["recommendation"],
     ]
     return "\n".join(lines)
 

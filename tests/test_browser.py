@@ -34,10 +34,10 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 90_000
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 # axe-core rules that fail on Gradio's own markup and cannot be fixed from the app, with the upstream
-# issue. Empty: every serious or critical violation found (colour contrast of the subtitle, the
+# bug report. Empty: every serious or critical violation found (colour contrast of the subtitle, the
 # radio's info text, the file drop zone's "- or -", the primary button, links, the JSON viewer's
-# strings) was in what the app controls, and is fixed. The nested-interactive and
-# scrollable-region-focusable reports of issue 12 do not occur on this page with axe-core 4.12.
+# strings) was in what the app controls, and is fixed. Gradio's nested-interactive and
+# scrollable-region-focusable reports do not occur on this page with axe-core 4.12.
 GRADIO_AXE_EXCEPTIONS: dict[str, str] = {}
 
 

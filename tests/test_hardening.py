@@ -1,4 +1,4 @@
-"""Hardening (issue 10): no record stops a batch, no traceback reaches a user.
+"""Hardening: no record stops a batch, no traceback reaches a user.
 
 Each test here fails without its fix: arbitrary text and JSON through the API and the batch CLI,
 a record that makes a model fail, many kills, duplicate and colliding ids, the exit status of a

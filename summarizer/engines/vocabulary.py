@@ -22,8 +22,9 @@ other pieces are dropped, so each step computes fewer logits and the model is sm
   measures how much real output text needs them.
 
 Why trimming rather than CTranslate2's vocabulary map (``vmap.txt`` + ``use_vmap``): a vmap restricts
-the computation per batch but keeps every row in memory, and the memory goal needs the decoder to
-shrink. See docs/speed.md for the measurements.
+the computation per batch but keeps every row in memory, while trimming drops them (the mT5
+stand-in's int8 export shrinks from 610 to 461 MB at the same speed). See docs/speed.md for the
+measurements.
 
 A leaf of the engine layer: no package imports but options.
 """
