@@ -20,8 +20,9 @@ import gradio as gr
 
 from summarizer import render
 from summarizer import web as webapp
+from summarizer.config import add_model_arguments
 from summarizer.documents import MAX_DOCUMENT_BYTES
-from summarizer.options import add_model_arguments, int_range
+from summarizer.options import int_range
 from summarizer.web.api import file_reader, url_reader
 
 
@@ -126,8 +127,9 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 )
             with gr.Accordion("Full result (JSON)", open=False):
                 result = gr.JSON(label="Result", elem_id="result-json")
+        typed = gr.State(None)  # the same result, typed, for the page's own handlers (not part of the API)
 
-        outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result]
+        outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result, typed]
         loaded = [article, input_status, *outputs]
 
         def on_summarize(text, summary_method, long_input, translation_model=None,
@@ -141,7 +143,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
         done = started.then(on_summarize, [article, method, long_input, translation_model], outputs, api_name="summarize",
                             show_progress_on=[status])
-        done.then(partial(webapp.after_summary, state), [result, method],
+        done.then(partial(webapp.after_summary, state), [typed, method],
                   [run, summary_ar, summary_en, json_file, markdown_file], queue=False, api_visibility="private")
 
         # A new article clears the results of the previous one.

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from .engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.batching import generate_batched, longest_fitting_prefix, pack
+from .notices import Notice, notice
 from .options import LONG_INPUT_MODES, check_choice
 
 
@@ -26,7 +27,12 @@ from .options import LONG_INPUT_MODES, check_choice
 class AbstractiveSummary:
     text: str
     method: str  # "abstractive-lead" or "abstractive-chunked"
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    read_fraction: float = 1.0  # the share of the article's characters the model read
+
+    @property
+    def warnings(self) -> list[str]:
+        return [n.message() for n in self.notices]
 
 
 class AbstractiveSummarizer:
@@ -47,17 +53,21 @@ class AbstractiveSummarizer:
         self._overhead = engine.count_tokens([""])[0]
 
     def summarize(self, documents: list[list[str]], long_input: str = "lead",
-                  progress: Callable[[int, int], None] | None = None) -> list[AbstractiveSummary]:
-        """One summary per document (a document is its list of sentences)."""
+                  progress: Callable[[int, int], None] | None = None,
+                  decoding: DecodeSettings | None = None) -> list[AbstractiveSummary]:
+        """One summary per document (a document is its list of sentences); ``decoding``: this call's
+        settings instead of the summarizer's own (a per-call beam size)."""
         check_choice("long_input", long_input, LONG_INPUT_MODES)
+        decoding = decoding or self.decoding
         if long_input == "lead":
             inputs, notes = zip(*(self.lead_input(doc) for doc in documents), strict=True) if documents else ((), ())
-            texts = self._generate(list(inputs), progress)
-            return [AbstractiveSummary(t, "abstractive-lead", [n] if n else []) for t, n in zip(texts, notes, strict=True)]
-        return self._summarize_chunked(documents, progress)
+            texts = self._generate(list(inputs), progress, decoding)
+            return [AbstractiveSummary(t, "abstractive-lead", [n] if n else [], _share(kept, doc))
+                    for t, n, kept, doc in zip(texts, notes, inputs, documents, strict=True)]
+        return self._summarize_chunked(documents, progress, decoding)
 
     # -- preprocess ------------------------------------------------------------------
-    def lead_input(self, sentences: list[str]) -> tuple[str, str | None]:
+    def lead_input(self, sentences: list[str]) -> tuple[str, Notice | None]:
         """The longest run of leading sentences within the limit, and a note if the article was cut."""
         groups = self._groups(sentences)
         if len(groups) <= 1:
@@ -66,14 +76,9 @@ class AbstractiveSummarizer:
         if self.engine.count_tokens([kept])[0] > self.max_input_tokens:
             # Even the first sentence is over the limit: the only place left to cut is inside it.
             kept = kept[: longest_fitting_prefix(self.engine, kept, self.max_input_tokens)]
-            return kept, (
-                f"The first sentence alone is over the summary model's {self.max_input_tokens}-token input; "
-                "the summary reads only its beginning."
-            )
-        return kept, (
-            f"The summary model reads {self.max_input_tokens} tokens: the summary covers the first "
-            f"{len(groups[0])} of {len(sentences)} sentences (long_input='lead'; 'chunked' reads all of it)."
-        )
+            return kept, notice("summary-first-sentence-cut", tokens=self.max_input_tokens)
+        return kept, notice("summary-read-lead", tokens=self.max_input_tokens, kept=len(groups[0]),
+                            total=len(sentences))
 
     def _groups(self, sentences: list[str]) -> list[list[str]]:
         return pack(sentences, self.engine.count_tokens(sentences), self.max_input_tokens, self._overhead)
@@ -82,17 +87,19 @@ class AbstractiveSummarizer:
         return [" ".join(group) for group in self._groups(sentences)]
 
     # -- forward ---------------------------------------------------------------------
-    def _generate(self, texts: list[str], progress: Callable[[int, int], None] | None = None) -> list[str]:
-        return generate_batched(self.engine, texts, self.decoding, self.batch_size, progress,
+    def _generate(self, texts: list[str], progress: Callable[[int, int], None] | None = None,
+                  decoding: DecodeSettings | None = None) -> list[str]:
+        return generate_batched(self.engine, texts, decoding or self.decoding, self.batch_size, progress,
                                 max_tokens=self.max_batch_tokens)
 
-    def _summarize_chunked(self, documents: list[list[str]], progress) -> list[AbstractiveSummary]:
+    def _summarize_chunked(self, documents: list[list[str]], progress, decoding: DecodeSettings
+                           ) -> list[AbstractiveSummary]:
         pending = {i: self.chunks(doc) for i, doc in enumerate(documents)}
         rounds = {i: 0 for i in pending}
         final: dict[int, str] = {}
         while pending:
             flat = [(i, text) for i, chunks in pending.items() for text in chunks]
-            outputs = self._generate([text for _, text in flat], progress)
+            outputs = self._generate([text for _, text in flat], progress, decoding)
             by_doc: dict[int, list[str]] = {}
             for (i, _), out in zip(flat, outputs, strict=True):
                 by_doc.setdefault(i, []).append(out)
@@ -107,8 +114,13 @@ class AbstractiveSummarizer:
         return [
             AbstractiveSummary(
                 final[i], "abstractive-chunked",
-                [f"The article was read in {len(self.chunks(doc))} chunks and summarised in {rounds[i]} rounds."]
-                if rounds[i] > 1 else [],
+                [notice("summary-chunked", chunks=len(self.chunks(doc)), rounds=rounds[i])] if rounds[i] > 1 else [],
             )
             for i, doc in enumerate(documents)
         ]
+
+
+def _share(read: str, sentences: list[str]) -> float:
+    """The share of an article's characters in what the model read (spaces left out on both sides)."""
+    total = len("".join(sentences).replace(" ", ""))
+    return 1.0 if total == 0 else round(min(1.0, len(read.replace(" ", "")) / total), 4)

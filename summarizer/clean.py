@@ -22,13 +22,14 @@ from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
 
 from summarizer.arabic import normalize_arabic
+from summarizer.dictlike import ReadsLikeADict
 
 # ---------------------------------------------------------------------------------------------
 # Results
 
 
 @dataclass
-class Removal:
+class Removal(ReadsLikeADict):
     """One thing that cleaning took out of the article.
 
     ``kind`` is one of "invalid" (lone surrogates), "html", "invisible", "separator", "trailing-ampersand", "teaser", "duplicate",

@@ -8,16 +8,10 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .config import add_model_arguments, pipeline_kwargs
 from .errors import InputError, ModelLoadError, SummarizerError
 from .inputs import decode_utf8, read_text_file
-from .options import (
-    DEFAULT_EXPORT_QUANTIZATION,
-    EXPORT_QUANTIZATIONS,
-    VOCAB_LANGUAGES,
-    add_model_arguments,
-    int_range,
-    pipeline_kwargs,
-)
+from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE

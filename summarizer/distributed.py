@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from .batchfile import Record, json_line, parse_line
+from .config import pipeline_kwargs
 from .errors import (
     ClusterUnreachable,
     InputChanged,
@@ -51,7 +52,7 @@ from .errors import (
     SummarizerError,
     WorkerSetupError,
 )
-from .options import GROUP_SIZES, int_range, pipeline_kwargs
+from .options import GROUP_SIZES, int_range
 
 MANIFEST = "_manifest.json"
 RUNS = "_runs"  # one JSON summary per run: counts, speed, which node did which shard

@@ -17,12 +17,12 @@ from .engines.export import cached_export
 from .engines.loader import load_engine, resolve_engine
 from .engines.source import ModelSource
 from .errors import ModelLoadError
+from .methods import get_method
 from .options import (
     BATCH_LIMITS,
     DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
     ENGINES,
-    SUMMARY_METHODS,
     VOCAB_RESTRICTIONS,
     check_choice,
     translation_model_id,
@@ -60,7 +60,7 @@ def load_stages(
     translation_batch_size: int | None = None,
     beside_summary: bool = False,
 ) -> LoadedStages:
-    """Load what is asked for: the summary model only for ``summary_method="abstractive"``.
+    """Load what is asked for: the summary model only for a method that needs it (``summarizer.methods``).
 
     When both models are loaded (or ``beside_summary``: a translation model for a pipeline that
     already has its summary model), CTranslate2 models on the CPU get half the cores each, and the
@@ -73,19 +73,19 @@ def load_stages(
     id or a folder. Options outside their choices raise ``OptionError`` (a user's mistake, not a model's
     absence).
     """
-    check_choice("summary_method", summary_method, SUMMARY_METHODS)
+    needs_model = get_method(summary_method).needs_model
     check_choice("engine", engine, ENGINES)
     check_choice("device", device, DEVICES)
     check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
     if translation_model:
         translation_model = translation_model_id(translation_model)
-    both = bool(translation_model) and (beside_summary or bool(summary_model and summary_method == "abstractive"))
+    both = bool(translation_model) and (beside_summary or bool(summary_model and needs_model))
     load = {"engine": engine, "device": device, "quantization": quantization, "vocab_restriction": vocab_restriction,
             "share_cores": both}
     (summary_size, summary_tokens), (translation_size, translation_tokens) = (
         BATCH_LIMITS[device]["summary"], BATCH_LIMITS[device]["translation"])
     stages = LoadedStages()
-    if summary_model and summary_method == "abstractive":
+    if summary_model and needs_model:
         try:
             stages.summarizer = AbstractiveSummarizer(
                 load_engine(summary_model, role="summary", **load),

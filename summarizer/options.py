@@ -1,8 +1,7 @@
 """The choices and defaults of every option, defined once.
 
-The CLI, the web app and the benchmarks take their argparse choices from here (``add_model_arguments``),
-the pipeline and the loader validate with the same checks, so adding a summary method or an engine
-is one edit here plus the code that implements it. A leaf module: it imports nothing of the package
+The CLI, the web app and the benchmarks take their argparse choices from here (through
+``config.add_model_arguments``), the pipeline and the loader validate with the same checks. A leaf module: it imports nothing of the package
 but its errors.
 """
 
@@ -52,12 +51,8 @@ MODEL_LICENCES: dict[str, str] = {
 # model was unsure of: its chosen tokens had a probability of e^-1 = 37% or less on average (docs/models.md).
 LOW_CONFIDENCE_SCORE = -1.0
 
-# value -> what it does (the CLI's help, the page's labels)
-SUMMARY_METHODS: dict[str, str] = {
-    "abstractive": "mT5 writes a new summary (falls back to extractive if the model cannot be loaded)",
-    "extractive": "LexRank picks the most central sentences, biased towards the lead",
-    "lead": "the first sentences",
-}
+# value -> what it does (the CLI's help, the page's labels). The summary methods are a registry of
+# their own (summarizer/methods.py), with their functions.
 LONG_INPUT_MODES: dict[str, str] = {
     "lead": "the first 512 tokens, cut on a sentence boundary (as mT5 was trained)",
     "chunked": "summarise 512-token chunks, then their summaries (reads all of the article)",
@@ -94,6 +89,11 @@ BATCH_LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
 # Articles that share model batches in Pipeline.batch (the CLI's --group-size), by device.
 GROUP_SIZES = {"cpu": 8, "cuda": 64}
 
+CHECKS_MODES: dict[str, str] = {
+    "on": "check every translated sentence and the summaries against their source (numbers, loops, "
+          "untranslated text, unsupported summary sentences; no model, milliseconds)",
+    "off": "no checks",
+}
 VOCAB_RESTRICTIONS: dict[str, str] = {
     "on": "CTranslate2 decoders keep only the pieces of their output language (Arabic summary, English "
           "translation): faster and smaller, input tokenized as before",
@@ -145,10 +145,6 @@ def int_range(minimum: int, maximum: int | None = None):
     return parse
 
 
-def _help(choices: dict[str, str]) -> str:
-    return "; ".join(f"{name}: {text}" for name, text in choices.items())
-
-
 def translation_model_id(value: str) -> str:
     """The hub id of a named choice (``fast``, ``best``, ``nllb-600m``); a hub id (``owner/name``) or a
     folder is returned as given. Anything else raises ``OptionError`` listing the valid names."""
@@ -171,58 +167,3 @@ def choice_of(model_id: str | None) -> str | None:
 def licence_of(model_id: str | None) -> str | None:
     """The licence of a model this project names (``None``: unknown here, see the model's card)."""
     return MODEL_LICENCES.get(model_id) if model_id else None
-
-
-def _translation_help() -> str:
-    names = "; ".join(f"{name}: {c.model} ({c.licence}, {c.bleu})" for name, c in TRANSLATION_MODELS.items())
-    return f"a named choice ({names}), or any hub id or local folder (default {DEFAULT_TRANSLATION_CHOICE})"
-
-
-def add_model_arguments(parser: argparse.ArgumentParser, *, batch: bool = True) -> argparse._ArgumentGroup:
-    """The model and summary options shared by ``summarizer run|batch``, the app and the benchmarks.
-
-    ``batch=False`` leaves out the options that only a command-line run has (``--no-translate``,
-    ``--summary-sentences``, ``--beams``, ``--max-chars``).
-    """
-    group = parser.add_argument_group("models and summary")
-    group.add_argument("--summary-method", choices=list(SUMMARY_METHODS), default="abstractive",
-                       help=_help(SUMMARY_METHODS))
-    group.add_argument("--long-input", choices=list(LONG_INPUT_MODES), default="lead",
-                       help="abstractive summary of articles over 512 tokens: " + _help(LONG_INPUT_MODES))
-    group.add_argument("--summary-model", default=DEFAULT_SUMMARY_MODEL, help="hub id or local folder")
-    group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_CHOICE, help=_translation_help())
-    group.add_argument("--engine", choices=list(ENGINES), default="auto", help=_help(ENGINES))
-    group.add_argument("--quantization", choices=QUANTIZATIONS, default=None,
-                       help="CTranslate2 weights/compute type (default: int8 on the CPU)")
-    group.add_argument("--device", choices=DEVICES, default="cpu")
-    group.add_argument("--vocab-restriction", choices=list(VOCAB_RESTRICTIONS), default=DEFAULT_VOCAB_RESTRICTION,
-                       help=_help(VOCAB_RESTRICTIONS))
-    if batch:
-        group.add_argument("--no-translate", action="store_true", help="skip the English translation")
-        group.add_argument("--summary-sentences", type=int_range(1, 100), default=DEFAULT_SUMMARY_SENTENCES,
-                           help="sentences in an extractive/lead summary (1-100)")
-        group.add_argument("--beams", type=int_range(1, 64), default=DEFAULT_BEAMS,
-                           help="beam size of both models (4: their published setting; 1: greedy, fastest)")
-        group.add_argument("--max-chars", type=int_range(1, MAX_CHARS_CEILING), default=DEFAULT_MAX_CHARS,
-                           help=f"longest article accepted (default {DEFAULT_MAX_CHARS:,})")
-    return group
-
-
-def pipeline_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``Pipeline`` keyword arguments that ``add_model_arguments`` options stand for."""
-    kwargs: dict[str, Any] = {
-        "summary_model": args.summary_model,
-        "translation_model": None if getattr(args, "no_translate", False) else args.translation_model,
-        "summary_method": args.summary_method,
-        "long_input": args.long_input,
-        "engine": args.engine,
-        "device": args.device,
-        "quantization": args.quantization,
-        "vocab_restriction": getattr(args, "vocab_restriction", DEFAULT_VOCAB_RESTRICTION),
-    }
-    for name in ("summary_sentences", "max_chars"):
-        if hasattr(args, name):
-            kwargs[name] = getattr(args, name)
-    if hasattr(args, "beams"):
-        kwargs["num_beams"] = args.beams
-    return kwargs

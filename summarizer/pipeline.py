@@ -13,16 +13,18 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 from .abstractive import AbstractiveSummarizer
 from .clean import clean_article
+from .config import RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
 from .errors import InputError, ModelLoadError, ProcessingError
-from .extractive import extractive_summary, lead_summary
 from .inputs import check_arabic, check_text
 from .loading import LoadedStages, load_stages
+from .methods import FALLBACK, MethodContext, get_method
+from .notices import Notice, notice
 from .options import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
@@ -31,14 +33,14 @@ from .options import (
     DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
     GROUP_SIZES,
-    LONG_INPUT_MODES,
     MAX_CHARS_CEILING,
-    SUMMARY_METHODS,
     check_choice,
     check_int,
     choice_of,
     licence_of,
 )
+from .result import Result, SentencePair, SummaryInfo
+from .sources import overlap_sources
 from .split import split_sentences
 from .translate import Translator
 
@@ -50,39 +52,11 @@ StageProgress = Callable[[str, int, int], None]
 
 
 @dataclass
-class Result:
-    """Everything the pipeline produced for one article (``to_dict`` is what the CLI writes)."""
-
-    id: str | None = None
-    sentences: list[str] = field(default_factory=list)
-    removed: list[dict] = field(default_factory=list)
-    summary_ar: str = ""
-    summary_method: str = ""
-    # [{"ar", "en", "score"}], one per sentence; score: the model's mean log-probability per token of
-    # its translation (0 = certain; options.LOW_CONFIDENCE_SCORE marks the least sure), None if untranslated
-    translation: list[dict] = field(default_factory=list)
-    translation_text: str = ""
-    summary_en: str = ""
-    models: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)  # seconds per stage
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-
-@dataclass
 class _Work:
     """One article on its way through a batch."""
 
     index: int
     result: Result
-    summary_idx: list[int] = field(default_factory=list)
 
 
 class Pipeline:
@@ -127,8 +101,10 @@ class Pipeline:
         summary_batch_size: int | None = None,
         summary_decoding: DecodeSettings = SUMMARY_DECODING,
         translation_decoding: DecodeSettings = TRANSLATION_DECODING,
+        checks: str = "on",
     ):
-        settings = _Settings(summary_method, long_input, summary_sentences, max_chars)  # checked before loading
+        settings = _Settings(RunOptions(summary_method, long_input, summary_sentences, checks=checks),
+                             max_chars)  # checked before loading
         if num_beams is not None:
             check_int("num_beams", num_beams, 1)
             summary_decoding = summary_decoding.but(num_beams=num_beams)
@@ -155,10 +131,11 @@ class Pipeline:
         max_chars: int = DEFAULT_MAX_CHARS,
         load_errors: dict[str, ModelLoadError] | None = None,
         device: str = "cpu",
+        checks: str = "on",
     ) -> Pipeline:
         """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing."""
         pipeline = cls.__new__(cls)
-        settings = _Settings(summary_method, long_input, summary_sentences, max_chars)
+        settings = _Settings(RunOptions(summary_method, long_input, summary_sentences, checks=checks), max_chars)
         stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
         pipeline._build(stages, settings, translation_requested="translation" in stages.errors)
         pipeline.device = check_choice("device", device, DEVICES)
@@ -168,20 +145,27 @@ class Pipeline:
         self.summarizer: AbstractiveSummarizer | None = stages.summarizer
         self.device = "cpu"  # what batch() sizes its groups for; Pipeline(device=...) sets it
         self.translator: Translator | None = stages.translator
-        self.summary_method = settings.summary_method
-        self.long_input = settings.long_input
-        self.summary_sentences = settings.summary_sentences
+        self.options: RunOptions = settings.options  # each call may override any of them
         self.max_chars = settings.max_chars
         self.load_errors: dict[str, ModelLoadError] = dict(stages.errors)  # by role, for callers that explain them
-        self.load_warnings: list[str] = []
+        # What holds for every article of this pipeline (scope "run"): recorded once, put first in each result.
+        self.load_notices: list[Notice] = []
         if "summary" in self.load_errors:
-            self.load_warnings.append(f"{self.load_errors['summary']} Falling back to the extractive summary.")
+            self.load_notices.append(notice("summary-model-missing", error=str(self.load_errors["summary"])))
         if "translation" in self.load_errors:
-            self.load_warnings.append(f"Translation is off: {self.load_errors['translation']}")
+            self.load_notices.append(notice("translation-model-missing", error=str(self.load_errors["translation"])))
         elif self.translator is None and not translation_requested:
-            self.load_warnings.append("Translation is off (as asked: --no-translate / translation_model=None): "
-                                      "only the Arabic summary is made.")
-        self.load_warnings.extend(stages.notes)
+            self.load_notices.append(notice("translation-off"))
+        self.load_notices.extend(notice("engine-substituted", note=note) for note in stages.notes)
+
+    # The per-article options by their old names (read-only views of ``options``).
+    summary_method = property(lambda self: self.options.summary_method)
+    long_input = property(lambda self: self.options.long_input)
+    summary_sentences = property(lambda self: self.options.summary_sentences)
+
+    @property
+    def load_warnings(self) -> list[str]:
+        return [n.message() for n in self.load_notices]
 
     # -- model facts -------------------------------------------------------------------
     @property
@@ -204,19 +188,21 @@ class Pipeline:
         }
 
     def effective_method(self, requested: str | None = None) -> str:
-        method = check_choice("summary_method", requested or self.summary_method, SUMMARY_METHODS)
-        if method == "abstractive" and self.summarizer is None:
-            return "extractive"
-        return method
+        """The method that runs for ``requested``: one that needs the model falls back when it is missing."""
+        method = get_method(requested or self.summary_method)
+        return FALLBACK if method.needs_model and self.summarizer is None else method.name
 
     # -- running -----------------------------------------------------------------------
-    def __call__(self, text: str, *, summary_method: str | None = None, long_input: str | None = None,
-                 progress: StageProgress | None = None) -> Result:
-        """Run one article; bad input raises ``InputError`` with a message fit for the user."""
-        result = next(self._run_group([(None, text)], summary_method, long_input, progress))
+    def __call__(self, text: str, *, progress: StageProgress | None = None, **overrides) -> Result:
+        """Run one article; bad input raises ``InputError`` with a message fit for the user.
+
+        ``overrides``: any ``RunOptions`` field for this call (``summary_method``, ``long_input``,
+        ``summary_sentences``, ``num_beams``, ``checks``); ``None`` keeps the pipeline's own.
+        """
+        result = next(self._run_group([(None, text)], self.options.but(**overrides), progress))
         if result.error:
-            if hasattr(result, "_failure"):
-                raise ProcessingError(result.error) from result._failure
+            if result.failure is not None:
+                raise ProcessingError(result.error) from result.failure
             raise InputError(result.error)
         return result
 
@@ -224,12 +210,11 @@ class Pipeline:
         self,
         items: Iterable[str | dict],
         *,
-        summary_method: str | None = None,
-        long_input: str | None = None,
         group_size: int | None = None,
         grow: bool = True,
         progress: bool = True,
         total: int | None = None,
+        **overrides,
     ) -> Iterator[Result]:
         """Results in input order; a failed article yields a Result with ``error`` set, never an exception.
 
@@ -239,10 +224,11 @@ class Pipeline:
         one article's work (a batch job killed and resumed always makes progress). ``grow=False``
         starts at ``group_size``: for a caller that keeps the results only as a whole (a Ray shard),
         early results buy nothing and small groups cost speed. When a group fails, each of its
-        articles is run again alone: one bad article costs only itself.
+        articles is run again alone: one bad article costs only itself. ``overrides``: as for a call.
         """
         from tqdm.auto import tqdm
 
+        options = self.options.but(**overrides)
         group_size = check_int("group_size", group_size or GROUP_SIZES[self.device], 1)
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
@@ -253,21 +239,20 @@ class Pipeline:
             for n, item in enumerate(items):
                 group.append(_as_pair(item, n))
                 if len(group) >= size:
-                    yield from self._yield_with_bar(group, summary_method, long_input, bar)
+                    yield from self._yield_with_bar(group, options, bar)
                     group, size = [], min(size * 2, group_size)
             if group:
-                yield from self._yield_with_bar(group, summary_method, long_input, bar)
+                yield from self._yield_with_bar(group, options, bar)
         finally:
             bar.close()
 
-    def _yield_with_bar(self, group, summary_method, long_input, bar) -> Iterator[Result]:
-        for result in self._run_group(group, summary_method, long_input, None):
+    def _yield_with_bar(self, group, options: RunOptions, bar) -> Iterator[Result]:
+        for result in self._run_group(group, options, None):
             bar.update(1)
             yield result
 
-    def _run_group(self, group, summary_method, long_input, progress: StageProgress | None) -> Iterator[Result]:
-        method = self.effective_method(summary_method)
-        long_input = check_choice("long_input", long_input or self.long_input, LONG_INPUT_MODES)
+    def _run_group(self, group, options: RunOptions, progress: StageProgress | None) -> Iterator[Result]:
+        options = options.but(summary_method=self.effective_method(options.summary_method))
         works: list[_Work] = []
         results: list[Result] = []
         for i, (item_id, text) in enumerate(group):
@@ -277,23 +262,29 @@ class Pipeline:
                 self._prepare(result, text)
             except InputError as exc:
                 result.error = str(exc)
+                result.error_code = getattr(exc, "code", None)
                 continue
             works.append(_Work(i, result))
         if works:
             try:
-                self._summarize_and_translate(works, method, long_input, progress)
-                self._translate_summaries(works, progress)
+                self._summarize_and_translate(works, options, progress)
+                self._translate_summaries(works, options, progress)
+                if options.checks == "on":
+                    self._check(works)
             except Exception as exc:  # a model or a bug failed on some article of the group
                 if len(works) == 1:
                     results[works[0].index] = self._failed(works[0].result.id, exc)
                 else:
                     log.warning("a group of %d articles failed (%s); running each alone", len(works), exc)
                     for work in works:
-                        (results[work.index],) = self._run_group([group[work.index]], method, long_input, None)
+                        (results[work.index],) = self._run_group([group[work.index]], options, None)
         yield from results
 
     def _new_result(self, item_id: str | None) -> Result:
-        return Result(id=item_id, models=self.models, warnings=list(self.load_warnings))
+        result = Result(id=item_id, models=self.models)
+        for load_notice in self.load_notices:
+            result.add_notice(load_notice)
+        return result
 
     def _failed(self, item_id: str | None, exc: Exception) -> Result:
         """The result of an article that passed the input checks but made a stage fail."""
@@ -302,72 +293,77 @@ class Pipeline:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         result.error = (f"The article could not be processed: {type(exc).__name__}"
                         + (f": {detail[:300]}" if detail else "") + ".")
-        result._failure = exc  # type: ignore[attr-defined]  # for __call__, not part of to_dict()
+        result.error_code = "processing-failed"
+        result.failure = exc  # for __call__, not part of to_dict()
         return result
 
     def _prepare(self, result: Result, text: object) -> None:
         started = time.perf_counter()
         check_text(text, max_chars=self.max_chars)
         cleaned = clean_article(text)  # type: ignore[arg-type]
-        result.removed = [r.to_dict() for r in cleaned.removed]
+        result.removed = list(cleaned.removed)
         if not cleaned.text.strip():
             raise InputError("Nothing is left of the article after cleaning (it held only markup or separators).")
         check_arabic(cleaned.text)
         if cleaned.removed:
-            kinds = sorted({r["kind"] for r in result.removed})
-            result.warnings.append(f"Cleaning removed {len(cleaned.removed)} item(s): {', '.join(kinds)}.")
+            kinds = sorted({r.kind for r in cleaned.removed})
+            count = len(cleaned.removed)
+            result.add_notice(notice("cleaning-removed", count=count, kinds=", ".join(kinds),
+                                     items="item" if count == 1 else "items"))
         result.timings["clean"] = time.perf_counter() - started
         started = time.perf_counter()
         result.sentences = split_sentences(cleaned.text)
         result.timings["split"] = time.perf_counter() - started
 
-    def _summarize(self, works: list[_Work], method: str, long_input: str, progress) -> None:
+    def _summarize(self, works: list[_Work], options: RunOptions, progress) -> None:
         started = time.perf_counter()
-        extract = works
-        if method == "abstractive":
-            assert self.summarizer is not None
-            hook = _stage_hook(progress, "summarize")
-            outputs = self.summarizer.summarize([w.result.sentences for w in works], long_input, hook)
-            extract = []
-            for work, summary in zip(works, outputs, strict=True):
-                work.result.warnings.extend(summary.warnings)
-                if summary.text.strip():
-                    work.result.summary_ar = summary.text
-                    work.result.summary_method = summary.method
-                else:  # a model that emits only special tokens: never show an empty summary
-                    work.result.warnings.append(
-                        "The summary model returned an empty summary: the extractive summary is shown instead."
-                    )
-                    extract.append(work)
-            method = "extractive"
-        choose = extractive_summary if method == "extractive" else lead_summary
-        for work in extract:
-            work.summary_idx = choose(work.result.sentences, self.summary_sentences)
-            work.result.summary_ar = " ".join(work.result.sentences[i] for i in work.summary_idx)
-            work.result.summary_method = (
-                "extractive-lexrank" if method == "extractive" else f"lead-{self.summary_sentences}"
-            )
+        method = get_method(options.summary_method)
+        decoding = None
+        if options.num_beams is not None and self.summarizer is not None:
+            decoding = self.summarizer.decoding.but(num_beams=options.num_beams)
+        context = MethodContext(self.summarizer, options.long_input, options.summary_sentences, decoding,
+                                _stage_hook(progress, "summarize"))
+        documents = [w.result.sentences for w in works]
+        summaries = method.summarize(documents, context)
+        empty = [i for i, summary in enumerate(summaries) if not summary.text.strip()]
+        if empty and method.name != FALLBACK:  # a model that emits only special tokens: never an empty summary
+            fallback = get_method(FALLBACK).summarize([documents[i] for i in empty], context)
+            for i, replacement in zip(empty, fallback, strict=True):
+                replacement.notices = [*summaries[i].notices, notice("summary-empty")]
+                summaries[i] = replacement
+        model = self.summarizer.engine.model_id if method.needs_model and self.summarizer else None
+        for work, summary in zip(works, summaries, strict=True):
+            result = work.result
+            for summary_notice in summary.notices:
+                result.add_notice(summary_notice)
+            result.summary_ar, result.summary_method = summary.text, summary.method
+            exact = summary.sources is not None
+            sources = ([[i] for i in summary.sources] if exact
+                       else overlap_sources(result.sentences, split_sentences(summary.text)))
+            result.summary = SummaryInfo(summary.method, model if not exact else None, exact, sources,
+                                         summary.read_fraction)
         _share_time(works, "summarize", time.perf_counter() - started)
 
-    def _summarize_and_translate(self, works: list[_Work], method: str, long_input: str, progress) -> None:
+    def _summarize_and_translate(self, works: list[_Work], options: RunOptions, progress) -> None:
         """The summary and the articles' translation: at the same time when both engines were loaded to
         share the cores (CTranslate2 on the CPU: each model on half of them, engines/ctranslate2_engine.py),
         else one after the other. The results are the same either way: the translation's outcome is
         written into the results after the summary's, in the order a sequential run writes them."""
         if self.translator is None:
-            self._summarize(works, method, long_input, progress)
+            self._summarize(works, options, progress)
             for work in works:
-                work.result.translation = [{"ar": s, "en": "", "score": None} for s in work.result.sentences]
+                work.result.translation = [SentencePair(s) for s in work.result.sentences]
             return
-        if not (method == "abstractive" and self._stages_share_cores()):
-            self._summarize(works, method, long_input, progress)
-            self._apply_translation(works, *self._translate_articles(works, progress))
+        if not (get_method(options.summary_method).needs_model and self._stages_share_cores()):
+            self._summarize(works, options, progress)
+            self._apply_translation(works, *self._translate_articles(works, options, progress))
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
             # in the caller's context: a progress hook may rely on context variables (the web page's does)
-            translating = pool.submit(contextvars.copy_context().run, self._translate_articles, works, progress)
+            translating = pool.submit(contextvars.copy_context().run, self._translate_articles, works, options,
+                                      progress)
             try:
-                self._summarize(works, method, long_input, progress)
+                self._summarize(works, options, progress)
             finally:
                 translated = translating.result()  # waits; a summary error still propagates after it
         self._apply_translation(works, *translated)
@@ -377,12 +373,18 @@ class Pipeline:
                    self.translator.engine if self.translator else None)
         return all(getattr(engine, "shares_cores", False) for engine in engines)
 
-    def _translate_articles(self, works: list[_Work], progress) -> tuple[list, float]:
+    def _translation_decoding(self, options: RunOptions) -> DecodeSettings | None:
+        if options.num_beams is None or self.translator is None:
+            return None
+        return self.translator.decoding.but(num_beams=options.num_beams)
+
+    def _translate_articles(self, works: list[_Work], options: RunOptions, progress) -> tuple[list, float]:
         """Every sentence of the articles, translated (writes nothing: it may run beside the summary)."""
         assert self.translator is not None
         started = time.perf_counter()
         flat = [s for w in works for s in w.result.sentences]
-        translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"))
+        translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"),
+                                                      decoding=self._translation_decoding(options))
         return translated, time.perf_counter() - started
 
     def _apply_translation(self, works: list[_Work], translated: list, seconds: float) -> None:
@@ -391,52 +393,47 @@ class Pipeline:
             n = len(work.result.sentences)
             mine = translated[offset : offset + n]
             offset += n
-            pairs = [(ar, t.text) for ar, t in zip(work.result.sentences, mine, strict=True)]
-            work.result.translation = [{"ar": ar, "en": t.text, "score": _rounded(t.score)}
+            work.result.translation = [SentencePair(ar, t.text, _rounded(t.score))
                                        for ar, t in zip(work.result.sentences, mine, strict=True)]
-            work.result.translation_text = " ".join(en for _, en in pairs if en)
-            empty = [i + 1 for i, (_, en) in enumerate(pairs) if not en.strip()]
+            work.result.translation_text = " ".join(p.en for p in work.result.translation if p.en)
+            empty = [i + 1 for i, p in enumerate(work.result.translation) if not p.en.strip()]
             if empty:
                 shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
-                work.result.warnings.append(
-                    f"The translation model returned nothing for {len(empty)} of {n} sentences "
-                    f"(sentence {shown}): their English is empty."
-                )
+                work.result.add_notice(notice("translation-empty", count=len(empty), total=n, shown=shown))
         _share_time(works, "translate", seconds)
 
-    def _translate_summaries(self, works: list[_Work], progress) -> None:
+    def _translate_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
         if self.translator is None:
             return
         started = time.perf_counter()
-        # Extractive/lead summaries are the article's own sentences: reuse their aligned translation.
-        abstractive = [w for w in works if w.result.summary_method.startswith("abstractive")]
+        # A summary made of the article's own sentences reuses their aligned translation.
+        written = [w for w in works if not w.result.summary.exact]
         for work in works:
-            if work not in abstractive:
-                work.result.summary_en = " ".join(work.result.translation[i]["en"] for i in work.summary_idx)
-        summary_sentences = [split_sentences(w.result.summary_ar) for w in abstractive]
+            if work.result.summary.exact:
+                work.result.summary_en = " ".join(work.result.translation[i].en for i in work.result.summary.used)
+        summary_sentences = [split_sentences(w.result.summary_ar) for w in written]
         english = self.translator.translate(
-            [s for ss in summary_sentences for s in ss], _stage_hook(progress, "summary_en")
+            [s for ss in summary_sentences for s in ss], _stage_hook(progress, "summary_en"),
+            decoding=self._translation_decoding(options),
         )
         offset = 0
-        for work, sentences in zip(abstractive, summary_sentences, strict=True):
+        for work, sentences in zip(written, summary_sentences, strict=True):
             work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
             offset += len(sentences)
         _share_time(works, "summary_en", time.perf_counter() - started)
+
+    def _check(self, works: list[_Work]) -> None:
+        """The checks on every output against its source (no model: a few milliseconds per article)."""
 
 
 @dataclass(frozen=True)
 class _Settings:
     """The pipeline's own options, checked when it is built."""
 
-    summary_method: str
-    long_input: str
-    summary_sentences: int
+    options: RunOptions
     max_chars: int
 
     def __post_init__(self) -> None:
-        check_choice("summary_method", self.summary_method, SUMMARY_METHODS)
-        check_choice("long_input", self.long_input, LONG_INPUT_MODES)
-        check_int("summary_sentences", self.summary_sentences, 1)
         check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
 
 

@@ -11,9 +11,10 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from .extractive import content_terms
+from . import methods
 from .options import LOW_CONFIDENCE_SCORE
-from .pipeline import Result
+from .result import Result
+from .sources import overlap_sources
 from .split import split_sentences
 
 STAGE_LABELS = {
@@ -26,17 +27,9 @@ STAGE_LABELS = {
 
 
 # -- pieces shared by the views -------------------------------------------------------------
-def describe_method(summary_method: str) -> str:
-    """A result's ``summary_method`` (``abstractive-lead``, ``lead-3``...) in words."""
-    kind, _, detail = (summary_method or "").partition("-")
-    if kind == "abstractive":
-        read = "the whole article, in parts" if detail == "chunked" else "the first 512 tokens"
-        return f"Abstractive (mT5), from {read}"
-    if kind == "extractive":
-        return "Extractive (LexRank): the article's most central sentences"
-    if kind == "lead":
-        return f"Lead: the article's first {detail} sentences" if detail.isdigit() else "Lead: the first sentences"
-    return summary_method or "none"
+def describe_method(summary_method: str, model_label: str | None = None) -> str:
+    """A result's ``summary_method`` (``abstractive-lead``, ``lead-3``...) in words (the method registry's)."""
+    return methods.describe_method(summary_method, model_label)
 
 
 @dataclass
@@ -55,47 +48,20 @@ class SummarySources:
         return sorted({i for _, sources in self.sentences for i in sources})
 
 
-# A summary sentence draws on an article sentence that holds at least this share of its content
-# words; the best one always counts, others only when nearly as close (at most MAX_SOURCES).
-MIN_OVERLAP, NEAR_BEST, MAX_SOURCES = 0.3, 0.75, 3
-
-
 def summary_sources(result: Result) -> SummarySources:
-    """Where the summary comes from: exact for extractive/lead summaries, by word overlap otherwise."""
-    sentences = result.sentences
+    """Where the summary comes from, as the pipeline recorded it (``result.summary``).
+
+    A ``Result`` built by hand, without that record, is matched by shared words (never exact).
+    """
     summary = (result.summary_ar or "").strip()
-    if not sentences or not summary:
+    if not result.sentences or not summary:
         return SummarySources(exact=True)
-    if not result.summary_method.startswith("abstractive"):
-        exact = _exact_sources(sentences, summary)
-        if exact is not None:
-            return exact
-    article_terms = [set(content_terms(s)) for s in sentences]
-    out = SummarySources(exact=False)
-    for sentence in split_sentences(summary):
-        terms = set(content_terms(sentence))
-        if not terms:
-            out.sentences.append((sentence, []))
-            continue
-        scores = [len(terms & a) / len(terms) for a in article_terms]
-        best = max(scores)
-        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-        chosen = [i for i in ranked[:MAX_SOURCES]
-                  if scores[i] >= MIN_OVERLAP and (i == ranked[0] or scores[i] >= NEAR_BEST * best)]
-        out.sentences.append((sentence, sorted(chosen)))
-    return out
-
-
-def _exact_sources(sentences: list[str], summary: str) -> SummarySources | None:
-    """The article sentences an extractive summary is made of, in order (None if it is not)."""
-    found, position = [], 0
-    for i, sentence in enumerate(sentences):
-        if summary.startswith(sentence, position):
-            found.append((sentence, [i]))
-            position += len(sentence)
-            while position < len(summary) and summary[position].isspace():
-                position += 1
-    return SummarySources(exact=True, sentences=found) if found and position >= len(summary) else None
+    info = result.summary
+    if info.method and info.exact:
+        return SummarySources(True, [(result.sentences[i], [i]) for i in info.used if i < len(result.sentences)])
+    summary_sentences = split_sentences(summary)
+    groups = info.sources if info.method else overlap_sources(result.sentences, summary_sentences)
+    return SummarySources(False, list(zip(summary_sentences, groups, strict=False)))
 
 
 def describe_model(role: str, model: dict | None) -> str:

@@ -68,14 +68,18 @@ class Translator:
         self.max_input_tokens = max_input_tokens or engine.max_input_tokens
         self._overhead = engine.count_tokens([""])[0]
 
-    def translate(self, sentences: list[str], progress: ProgressHook | None = None) -> list[str]:
+    def translate(self, sentences: list[str], progress: ProgressHook | None = None,
+                  decoding: DecodeSettings | None = None) -> list[str]:
         """One English text per sentence, in order."""
-        return [t.text for t in self.translate_scored(sentences, progress)]
+        return [t.text for t in self.translate_scored(sentences, progress, decoding)]
 
-    def translate_scored(self, sentences: list[str], progress: ProgressHook | None = None) -> list[Translation]:
-        """One ``Translation`` (text and score) per sentence, in order."""
+    def translate_scored(self, sentences: list[str], progress: ProgressHook | None = None,
+                         decoding: DecodeSettings | None = None) -> list[Translation]:
+        """One ``Translation`` (text and score) per sentence, in order; ``decoding``: this call's settings
+        instead of the translator's own (a per-call beam size)."""
         pieces = self.preprocess(sentences)
-        outputs = generate_batched(self.engine, [p.text for p in pieces], self.decoding, self.batch_size, progress,
+        outputs = generate_batched(self.engine, [p.text for p in pieces], decoding or self.decoding, self.batch_size,
+                                   progress,
                                    call=scored_generate(self.engine), max_tokens=self.max_batch_tokens)
         return self.postprocess(len(sentences), pieces, outputs)
 

@@ -85,8 +85,8 @@ def test_status_names_models_method_timings_and_warnings(seed_output, state, tin
     assert "total" in status
     # seed 001 is longer than mT5's 512 tokens: the cut is reported, in the page's words
     assert any("512 tokens" in w for w in seed_output.result["warnings"])
-    for warning in seed_output.result["warnings"]:
-        assert render.md_text(webapp.page_warning(warning)) in status
+    for notice in seed_output.typed.article_notices:
+        assert render.md_text(notice.message("page")) in status
     assert "long_input=" not in status and "The whole article, in parts" in status
 
 
@@ -235,7 +235,7 @@ def test_startup_without_summary_model_falls_back_to_extractive(tiny_marian, tmp
     assert out.result["summary_method"] == "extractive-lexrank" and out.summary_ar
     assert any("Falling back to the extractive summary" in w for w in out.result["warnings"])
     assert "Falling back" not in out.status  # the notice at the top says it once, not every status
-    note, _ = webapp.summary_notes(state, out.result, "abstractive")  # ...and beside the summary
+    note, _ = webapp.summary_notes(state, out.typed, "abstractive")  # ...and beside the summary
     assert "Extractive" in note and "mT5, which is not loaded" in note
 
 
@@ -298,9 +298,9 @@ def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, 
     ):
         article, message, results = _article_and_message(loaded)
         assert article and message.startswith("Loaded ") and "Press **Summarise**" in message
-        summary_ar, translation, summary_en, aligned, status, json_file, md_file, result = results
+        summary_ar, translation, summary_en, aligned, status, json_file, md_file, result, typed = results
         assert summary_ar["value"] == summary_en["value"] == "" and summary_ar["info"] is None
-        assert translation == "" and status == "" and result is None and "aligned-empty" in aligned
+        assert translation == "" and status == "" and result is None and typed is None and "aligned-empty" in aligned
         assert json_file == md_file == {"value": None, "interactive": False, "__type__": "update"}
     assert webapp.load_example(state, 3)[0] == seed_texts[3]
     assert "story.docx" in webapp.load_upload(state, tmp_path / "story.docx")[1]
@@ -341,13 +341,13 @@ def test_counter_and_loading_an_article_over_the_limit(state):
 
 def test_after_a_summary_the_button_returns_and_the_notes_say_what_the_summary_is(state, seed_texts):
     out = webapp.summarize(state, seed_texts[1], "extractive", None)
-    button, note_ar, note_en, json_button, md_button = webapp.after_summary(state, out.result, "extractive")
+    button, note_ar, note_en, json_button, md_button = webapp.after_summary(state, out.typed, "extractive")
     assert button == {"value": "Summarise", "interactive": True, "__type__": "update"}
     assert note_ar["info"].startswith("Extractive (LexRank)") and "Made of article sentences" in note_ar["info"]
     assert "translations of the same sentences" in note_en["info"]
     assert json_button["interactive"] and md_button["interactive"]
     failed = webapp.summarize(state, "", "extractive", None)
-    _, note_ar, _, json_button, _ = webapp.after_summary(state, failed.result, "extractive")
+    _, note_ar, _, json_button, _ = webapp.after_summary(state, failed.typed, "extractive")
     assert note_ar["info"] is None and not json_button["interactive"]
     assert webapp.long_input_update(state, "lead")["visible"] is False
     assert webapp.long_input_update(state, "abstractive")["visible"] is True

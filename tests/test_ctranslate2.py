@@ -475,8 +475,8 @@ def test_vocab_restriction_off_is_exactly_the_unrestricted_engine(tiny_marian, t
 
 
 def test_pipeline_records_the_restriction(tiny_marian, tiny_mt5, tmp_path, monkeypatch):
+    from summarizer.config import add_model_arguments, pipeline_kwargs
     from summarizer.errors import OptionError
-    from summarizer.options import add_model_arguments, pipeline_kwargs
     from summarizer.pipeline import Pipeline
 
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))

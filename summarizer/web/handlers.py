@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable
@@ -14,7 +13,8 @@ from typing import Any, NamedTuple
 
 from ..documents import read_file
 from ..errors import InputError, ModelLoadError
-from ..options import LONG_INPUT_MODES, SUMMARY_METHODS
+from ..methods import SUMMARY_METHODS
+from ..options import LONG_INPUT_MODES
 from ..pipeline import STAGES, Result, StageProgress
 from ..render import (
     STAGE_LABELS,
@@ -42,6 +42,7 @@ class Outputs(NamedTuple):
     json_file: str | None
     markdown_file: str | None
     result: dict  # the whole Result as a dict ({"error": ...} on bad input)
+    typed: Result | None = None  # the same Result, typed: what the page's own handlers read (not in the API)
 
 
 def summarize(
@@ -91,10 +92,11 @@ def summarize(
         translation=translation_lines(result),
         summary_en=result.summary_en,
         aligned=aligned_html(result.translation, summary_sources(result)),
-        status=status_markdown(result, total_seconds=total, shown_elsewhere=pipeline.load_warnings),
+        status=status_markdown(result, total_seconds=total),
         json_file=str(json_file),
         markdown_file=str(markdown_file),
         result=result.to_dict(),
+        typed=result,
     )
 
 
@@ -125,20 +127,17 @@ def stage_progress(progress: Callable[..., Any]) -> StageProgress:
     return hook
 
 
-def status_markdown(result: Result, *, total_seconds: float | None = None,
-                    shown_elsewhere: list[str] | tuple[str, ...] = ()) -> str:
-    """Done in how long, the summary method in words, every warning; then models and time per stage.
-
-    ``shown_elsewhere``: warnings the page already shows once (a model that could not be loaded is
-    in the notice at the top), left out here so that each result does not repeat them.
-    """
+def status_markdown(result: Result, *, total_seconds: float | None = None) -> str:
+    """Done in how long, the summary method in words, the article's notices (in the page's words); then
+    models and time per stage. The run's notices (a model that could not be loaded) are shown once, at
+    the top of the page, not with every result."""
     total = total_seconds if total_seconds is not None else sum(result.timings.values())
     blocks = [
         f"✔ **Done** in {total:.1f} s: {len(result.sentences)} sentences. "
         f"**Summary:** {describe_method(result.summary_method)}. "
         '<a href="#results" class="to-results">See the results ↓</a>'
     ]
-    notes = [page_warning(w) for w in result.warnings if w not in shown_elsewhere]
+    notes = [n.message("page") for n in result.article_notices]
     if notes:
         blocks.append("**Notes:**\n" + "\n".join(f"- ⚠️ {md_text(n)}" for n in notes))
     models = result.models or {}
@@ -149,19 +148,6 @@ def status_markdown(result: Result, *, total_seconds: float | None = None,
         f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)\n\n</details>"
     )
     return "\n\n".join(blocks)
-
-
-# Warnings written for the command line and the Python API, in the page's words.
-_PAGE_WORDS = [
-    (re.compile(r" ?\(long_input='lead'; 'chunked' reads all of it\)"),
-     " (to read all of it, choose “The whole article, in parts” under Long articles)"),
-]
-
-
-def page_warning(warning: str) -> str:
-    for pattern, words in _PAGE_WORDS:
-        warning = pattern.sub(words, warning)
-    return warning
 
 
 def error_markdown(message: str) -> str:

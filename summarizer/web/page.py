@@ -13,6 +13,7 @@ from typing import Any
 from ..arabic import arabic_share
 from ..documents import DOCUMENT_SUFFIXES, Document, read_document, read_file
 from ..errors import InputError
+from ..methods import get_method
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, md_text, summary_sources
 from .examples import examples
@@ -47,7 +48,7 @@ def counter_js(limit: int) -> str:
 
 # -- a new article: an example, a file, a web address ----------------------------------------
 def cleared() -> list[Any]:
-    """The results emptied (a new article came in): the 8 ``Outputs``, as updates."""
+    """The results emptied (a new article came in): the ``Outputs``, as updates."""
     import gradio as gr
 
     return list(Outputs(
@@ -59,6 +60,7 @@ def cleared() -> list[Any]:
         json_file=gr.update(value=None, interactive=False),
         markdown_file=gr.update(value=None, interactive=False),
         result=None,
+        typed=None,
     ))
 
 
@@ -135,11 +137,11 @@ def busy() -> Any:
     return gr.update(value=BUSY_LABEL, interactive=False)
 
 
-def after_summary(state: AppState, result: dict | None, requested: str | None = None) -> list[Any]:
+def after_summary(state: AppState, result: Result | None, requested: str | None = None) -> list[Any]:
     """(run button, Arabic summary's note, English summary's note, JSON download, Markdown download)."""
     import gradio as gr
 
-    ok = bool(result) and not result.get("error")
+    ok = result is not None and result.ok
     notes = summary_notes(state, result, requested) if ok and result else (None, None)
     return [
         gr.update(value=RUN_LABEL, interactive=True),
@@ -150,15 +152,15 @@ def after_summary(state: AppState, result: dict | None, requested: str | None = 
     ]
 
 
-def summary_notes(state: AppState, result: dict, requested: str | None = None) -> tuple[str, str]:
+def summary_notes(state: AppState, result: Result, requested: str | None = None) -> tuple[str, str]:
     """What the summary is and where it comes from, said beside it (not only in the warnings)."""
-    res = Result(**{k: v for k, v in result.items() if k in Result.__dataclass_fields__})
+    res = result
     method = describe_method(res.summary_method)
-    asked = requested or state.default_method
-    if asked == "abstractive" and state.pipeline.summarizer is None:
-        method += " instead of mT5, which is not loaded (see the notice at the top)"
-    elif any("empty summary" in w for w in res.warnings):
-        method += " (mT5 returned an empty summary)"
+    asked = get_method(requested or state.default_method)
+    if asked.needs_model and state.pipeline.summarizer is None:
+        method += f" instead of {asked.model_label or asked.name}, which is not loaded (see the notice at the top)"
+    elif any(n.code == "summary-empty" for n in res.notices):
+        method += " (the summary model returned an empty summary)"
     sources = summary_sources(res)
     numbers = ", ".join(str(i + 1) for i in sources.used)
     if numbers:

@@ -14,13 +14,13 @@ from typing import Any
 
 from ..errors import InputError, ModelLoadError
 from ..loading import load_stages, why_not_loadable
+from ..methods import METHODS, get_method
 from ..options import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
     LONG_INPUT_MODES,
-    SUMMARY_METHODS,
     TRANSLATION_MODELS,
     check_choice,
     choice_of,
@@ -31,11 +31,6 @@ from ..render import choice_and_licence, md_text
 
 log = logging.getLogger(__name__)
 
-METHOD_LABELS = {
-    "abstractive": "Abstractive (mT5): writes its own summary",
-    "extractive": "Extractive (LexRank): picks the key sentences",
-    "lead": "Lead: the first sentences",
-}
 LONG_INPUT_LABELS = {
     "lead": "The beginning (first 512 tokens, faster)",
     "chunked": "The whole article, in parts (slower)",
@@ -119,8 +114,8 @@ class AppState:
 
     @property
     def methods(self) -> list[str]:
-        """Summary methods that can run (abstractive only when the mT5 model is loaded)."""
-        return [m for m in SUMMARY_METHODS if m != "abstractive" or self.pipeline.summarizer is not None]
+        """Summary methods that can run (one that needs the model only when it is loaded)."""
+        return [name for name, m in METHODS.items() if not m.needs_model or self.pipeline.summarizer is not None]
 
     @property
     def translation_available(self) -> bool:
@@ -151,7 +146,7 @@ def load_app(
     ``load_options`` go to ``loading.load_stages`` (``engine``, ``device``, ``quantization``,
     ``summary_decoding``, ``translation_decoding``...). Bad option values raise ``OptionError``.
     """
-    check_choice("summary_method", summary_method, SUMMARY_METHODS)
+    get_method(summary_method)
     check_choice("long_input", long_input, LONG_INPUT_MODES)
     if translation_model:
         translation_model = translation_model_id(translation_model)  # a named choice -> its hub id
@@ -264,9 +259,8 @@ def method_choices(state: AppState) -> list[tuple[str, str]]:
     says what is used instead.
     """
     return [
-        (METHOD_LABELS[m] if m in state.methods else f"{METHOD_LABELS[m].partition(':')[0]}: not loaded, "
-         "extractive used", m)
-        for m in SUMMARY_METHODS
+        (m.label if name in state.methods else f"{m.label.partition(':')[0]}: not loaded, extractive used", name)
+        for name, m in METHODS.items()
     ]
 
 

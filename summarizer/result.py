@@ -1,0 +1,119 @@
+"""What the pipeline produces for one article, as types: sentence pairs, the summary, notices.
+
+``Result.to_dict()`` is the JSON record that ``run --json``, ``batch``, the page's download and the
+Ray part files write; its keys only ever grow. The typed fields (``SentencePair``, ``SummaryInfo``,
+``Notice``) are what code reads: the page and the views never re-derive from text what the
+pipeline knew (which article sentences an extractive summary is made of, which warning is which).
+
+``SentencePair`` and ``Removal`` also answer ``pair["en"]`` as the dicts they replaced did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .clean import Removal
+from .dictlike import ReadsLikeADict
+from .notices import RUN, Notice
+
+
+@dataclass
+class SentencePair(ReadsLikeADict):
+    """One article sentence and its English.
+
+    ``score``: the translation model's mean log-probability per token (0 = certain; ``None``: not
+    translated, or an engine without scores). ``findings``: what the checks found in this pair.
+    """
+
+    ar: str
+    en: str = ""
+    score: float | None = None
+    findings: list = field(default_factory=list)  # checks.Finding
+
+
+@dataclass
+class SummaryInfo:
+    """How the Arabic summary was made.
+
+    ``sources``: per summary sentence, the article sentences (0-based) it draws on; ``exact``: the
+    summary is made of those very sentences (extractive, lead), else they are the closest by shared
+    words (abstractive). ``read_fraction``: the share of the article's characters the summary model
+    read (1.0 for a method that reads everything). ``findings``: what the checks found in it.
+    """
+
+    method: str = ""
+    model: str | None = None
+    exact: bool = True
+    sources: list[list[int]] = field(default_factory=list)
+    read_fraction: float | None = None
+    findings: list = field(default_factory=list)  # checks.Finding
+    english_findings: list = field(default_factory=list)  # the English summary against the Arabic
+
+    @property
+    def used(self) -> list[int]:
+        """Every article sentence the summary draws on, in article order."""
+        return sorted({i for group in self.sources for i in group})
+
+
+@dataclass
+class Result:
+    """Everything the pipeline produced for one article (``to_dict`` is what the CLI writes)."""
+
+    id: str | None = None
+    sentences: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    summary_ar: str = ""
+    summary_method: str = ""
+    # one per sentence, in order (see SentencePair)
+    translation: list[SentencePair] = field(default_factory=list)
+    translation_text: str = ""
+    summary_en: str = ""
+    models: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)  # seconds per stage
+    warnings: list[str] = field(default_factory=list)  # every notice's words (run notices first)
+    error: str | None = None
+    summary: SummaryInfo = field(default_factory=SummaryInfo)
+    notices: list[Notice] = field(default_factory=list)  # run notices (scope "run") first, then the article's
+    error_code: str | None = None
+    # The exception behind ``error`` when a stage failed (``Pipeline.__call__`` raises from it); not in to_dict.
+    failure: BaseException | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def article_notices(self) -> list[Notice]:
+        """The notices about this article alone (a page shows the run's once, not with every result)."""
+        return [n for n in self.notices if n.scope != RUN]
+
+    def add_notice(self, notice: Notice) -> None:
+        self.notices.append(notice)
+        self.warnings.append(notice.message())
+
+    def to_dict(self) -> dict:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("failure", "notices")}
+        out = asdict_values(out)
+        out["notices"] = [n.to_dict() for n in self.notices]
+        return out
+
+
+def asdict_values(values: dict) -> dict:
+    """A dict whose values may hold dataclasses, as plain JSON-ready values."""
+    return {key: _plain(value) for key, value in values.items()}
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "to_dict") and not isinstance(value, type):
+        return value.to_dict()
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+__all__ = ["Removal", "Result", "SentencePair", "SummaryInfo"]
