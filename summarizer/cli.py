@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from .config import add_model_arguments, pipeline_kwargs
-from .errors import InputError, ModelLoadError, SummarizerError
+from .errors import CLI, InputError, ModelLoadError, SummarizerError
 from .inputs import decode_utf8, read_text_file
 from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
 
@@ -52,16 +52,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     pipeline = build_pipeline(args)
     status = EXIT_OK
     for name in args.files:
+        named = ""  # a reading error names the file itself; the pipeline's does not
         try:
-            text = _read_source(name)  # its errors name the file already
-            try:
-                result = pipeline(text, progress=None)
-            except InputError as exc:
-                raise InputError(f"{name}: {exc}") from None
+            text = _read_source(name)
+            named = f"{name}: "
+            result = pipeline(text, progress=None)
         except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {named}{exc.message(CLI)}", file=sys.stderr)
             if args.json:
-                print(json_line({"id": name, "error": str(exc)}))
+                print(json_line({"id": name, "error": f"{named}{exc}"}))
             status = EXIT_SOME_FAILED
             continue
         result.id = name
@@ -162,7 +161,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
         out = convert_model(args.model, args.outdir, quantization=args.quantization, force=args.force,
                             vocab_restriction=args.vocab_restriction)
     except SummarizerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {exc.message(CLI)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # the CLI promises one line, never a traceback
         print(f"error: converting {args.model!r} failed: {first_line(exc)}", file=sys.stderr)
@@ -189,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.verbose:
             raise
         kind = "model error" if isinstance(exc, ModelLoadError) else "error"
-        print(f"{kind}: {exc}", file=sys.stderr)
+        print(f"{kind}: {exc.message(CLI) if isinstance(exc, SummarizerError) else exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

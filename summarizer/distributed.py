@@ -53,6 +53,7 @@ from .errors import (
     WorkerSetupError,
 )
 from .options import GROUP_SIZES, int_range
+from .result import from_row, record_schema, to_row
 
 MANIFEST = "_manifest.json"
 RUNS = "_runs"  # one JSON summary per run: counts, speed, which node did which shard
@@ -472,45 +473,13 @@ def decode_jsonl(data: bytes) -> list[dict]:
     return [json.loads(line) for line in data.splitlines() if line.strip()]
 
 
-_PARQUET_SCHEMA = None
-
-
-def _parquet_schema():
-    """The Parquet part files' schema: Result's fields, typed (an unreadable record: all but id/error null)."""
-    global _PARQUET_SCHEMA
-    if _PARQUET_SCHEMA is None:
-        import pyarrow as pa
-
-        model = pa.struct([(name, pa.string()) for name in
-                           ("id", "engine", "choice", "licence", "vocab_restriction", "target_vocabulary")])
-        _PARQUET_SCHEMA = pa.schema([
-            ("id", pa.string()),
-            ("error", pa.string()),
-            ("sentences", pa.list_(pa.string())),
-            ("removed", pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string()), ("line", pa.int64())]))),
-            ("summary_ar", pa.string()),
-            ("summary_method", pa.string()),
-            ("translation", pa.list_(pa.struct([("ar", pa.string()), ("en", pa.string()), ("score", pa.float64())]))),
-            ("translation_text", pa.string()),
-            ("summary_en", pa.string()),
-            ("models", pa.struct([("summary", model), ("translation", model)])),
-            ("timings", pa.map_(pa.string(), pa.float64())),
-            ("warnings", pa.list_(pa.string())),
-        ])
-    return _PARQUET_SCHEMA
-
-
 def encode_parquet(records: list[dict]) -> bytes:
+    """Records as a Parquet file whose schema is derived from ``Result``'s types (``result.record_schema``)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = _parquet_schema()
-    rows = []
-    for record in records:
-        row = {name: record.get(name) for name in schema.names}
-        if row["timings"] is not None:
-            row["timings"] = list(row["timings"].items())
-        rows.append(row)
+    schema = record_schema()
+    rows = [to_row(record) for record in records]
     try:
         table = pa.Table.from_pylist(rows, schema=schema)
     except UnicodeEncodeError:  # a lone surrogate: Parquet strings are UTF-8, so it is written as \udc80
@@ -539,8 +508,7 @@ def decode_parquet(data: bytes) -> list[dict]:
         if row.get("sentences") is None:  # written from {"id", "error"}
             records.append({"id": row["id"], "error": row["error"]})
             continue
-        row["timings"] = dict(row["timings"] or [])
-        records.append(row)
+        records.append(from_row(row))
     return records
 
 

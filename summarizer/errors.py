@@ -5,13 +5,51 @@ Kept in one leaf module so that any layer can raise or catch them without import
 
 from __future__ import annotations
 
+# Surfaces an error is shown on: the Python API (``str(exc)``), the command line, the web page.
+PYTHON, CLI, PAGE = "python", "cli", "page"
+
 
 class SummarizerError(Exception):
-    """Base class: every error the package raises on purpose carries a readable message."""
+    """Base class: every error the package raises on purpose carries a readable message.
+
+    ``code`` names the error for code that must tell errors apart (never their text); ``message(surface)``
+    says it in the words of a surface: the command line names flags, the page names what is on it, the
+    Python API (``str(exc)``) names keyword arguments.
+    """
+
+    code: str | None = None
+
+    def message(self, surface: str = PYTHON) -> str:
+        return str(self)
+
+
 
 
 class InputError(SummarizerError, ValueError):
     """The article cannot be processed as given (empty, not Arabic, too long, not UTF-8...)."""
+
+    def __init__(self, message: str, *, code: str | None = None):
+        super().__init__(message)
+        self.code = code
+
+
+# How to get past a too-long text, by surface.
+_TOO_LONG_ADVICE = {PYTHON: "Split it, or raise the limit with max_chars=.",
+                    CLI: "Split it, or raise the limit with --max-chars.",
+                    PAGE: "Shorten it, or split it into several articles."}
+
+
+class ArticleTooLong(InputError):
+    """The article is over the size limit (``chars``, ``limit``)."""
+
+    def __init__(self, chars: int, limit: int):
+        self.chars, self.limit = chars, limit
+        super().__init__(self.message(PYTHON), code="too-long")
+
+    def message(self, surface: str = PYTHON) -> str:
+        where = "this page takes at most" if surface == PAGE else "over the limit of"
+        return (f"The article has {self.chars:,} characters, {where} {self.limit:,}. "
+                f"{_TOO_LONG_ADVICE.get(surface, _TOO_LONG_ADVICE[PYTHON])}")
 
 
 class ProcessingError(InputError):
@@ -27,11 +65,47 @@ class OptionError(SummarizerError, ValueError):
 
 
 class ModelLoadError(SummarizerError, RuntimeError):
-    """A model could not be loaded; the message names the model, says why and what to do."""
+    """A model could not be loaded; the message names the model, says why and what to do.
+
+    ``advice`` is either words or a code of ``MODEL_ADVICE`` (``"download-hub"``, ``"check-folder"``),
+    rendered per surface with the role's option (``--summary-model`` on the command line,
+    ``summary_model=`` in Python); ``advice_code`` keeps the code (None for words of the caller's).
+    """
+
+    code = "model-load"
 
     def __init__(self, role: str, model: str, reason: str, advice: str):
-        self.role, self.model, self.reason, self.advice = role, model, reason, advice
-        super().__init__(f"Could not load the {role} model '{model}': {reason}. {advice}")
+        self.role, self.model, self.reason = role, model, reason
+        self.advice_code = advice if advice in MODEL_ADVICE else None
+        self._advice = advice
+        super().__init__(self.message(PYTHON))
+
+    @property
+    def advice(self) -> str:
+        return self.advice_for(PYTHON)
+
+    def advice_for(self, surface: str) -> str:
+        if self.advice_code is None:
+            return self._advice
+        flag = f"--{self.role}-model"
+        option = flag if surface == CLI else f"{self.role}_model= ({flag} on the command line)"
+        return MODEL_ADVICE[self.advice_code].format(model=self.model, option=option,
+                                                     short=self.model.rstrip("/").split("/")[-1],
+                                                     default=DEFAULT_MODELS.get(self.role, self.model))
+
+    def message(self, surface: str = PYTHON) -> str:
+        return f"Could not load the {self.role} model '{self.model}': {self.reason}. {self.advice_for(surface)}"
+
+
+# The package's default models by role (options.DEFAULT_SUMMARY_MODEL... are these).
+DEFAULT_MODELS = {"summary": "csebuetnlp/mT5_multilingual_XLSum", "translation": "Helsinki-NLP/opus-mt-ar-en"}
+MODEL_ADVICE = {
+    "download-hub": ("On a machine with a network, download it (`hf download {model} --local-dir models/{short}`) "
+                     "and pass that folder as {option}, or copy a filled Hugging Face cache (HF_HOME) here and set "
+                     "HF_HUB_OFFLINE=1."),
+    "check-folder": ("Check the folder given as {option}: it must hold config.json, the weights and the tokenizer "
+                     "files (e.g. `hf download {default} --local-dir DIR` on a machine with a network)."),
+}
 
 
 class ConversionError(SummarizerError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .arabic import arabic_share
-from .errors import InputError
+from .errors import ArticleTooLong, InputError
 from .options import DEFAULT_MAX_CHARS
 
 MIN_ARABIC_SHARE = 0.5
@@ -18,10 +18,7 @@ def check_text(text: object, *, max_chars: int = DEFAULT_MAX_CHARS) -> str:
     if not text.strip():
         raise InputError("The article is empty: paste or load an Arabic news article.")
     if len(text) > max_chars:
-        raise InputError(
-            f"The article has {len(text):,} characters, over the limit of {max_chars:,}. "
-            "Split it, or raise the limit (max_chars= / --max-chars)."
-        )
+        raise ArticleTooLong(len(text), max_chars)
     return text
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import OptionError
+from .errors import DEFAULT_MODELS, OptionError
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ModelChoice:
     bleu: str = ""
 
 
-DEFAULT_SUMMARY_MODEL = "csebuetnlp/mT5_multilingual_XLSum"
+DEFAULT_SUMMARY_MODEL = DEFAULT_MODELS["summary"]
 # --translation-model NAME: the named choices (any hub id or folder works too). Their shapes and figures:
 # ../shared/reference/models.md and docs/models.md.
 TRANSLATION_MODELS: dict[str, ModelChoice] = {
@@ -122,10 +122,18 @@ def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -
     """``value`` if it is an int within [minimum, maximum]; else an OptionError saying the range."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise OptionError(f"{name} must be a whole number, not {value!r}")
+    problem = range_problem(value, minimum, maximum)
+    if problem:
+        raise OptionError(f"{name} {problem}")
+    return value
+
+
+def range_problem(value: int, minimum: int, maximum: int | None = None) -> str | None:
+    """``must be between 1 and 64, not 0`` when ``value`` is out of range, else None."""
     if value < minimum or (maximum is not None and value > maximum):
         bound = f"between {minimum:,} and {maximum:,}" if maximum is not None else f"at least {minimum:,}"
-        raise OptionError(f"{name} must be {bound}, not {value:,}")
-    return value
+        return f"must be {bound}, not {value:,}"
+    return None
 
 
 def int_range(minimum: int, maximum: int | None = None):
@@ -136,10 +144,10 @@ def int_range(minimum: int, maximum: int | None = None):
             value = int(text.replace("_", "").replace(",", ""))
         except ValueError:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        try:
-            return check_int("the value", value, minimum, maximum)
-        except OptionError as exc:
-            raise argparse.ArgumentTypeError(str(exc).replace("the value must", "must")) from None
+        problem = range_problem(value, minimum, maximum)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
 
     parse.__name__ = "number"  # argparse names the type in its messages
     return parse

@@ -201,6 +201,8 @@ class Pipeline:
         """
         result = next(self._run_group([(None, text)], self.options.but(**overrides), progress))
         if result.error:
+            if isinstance(result.failure, InputError):
+                raise result.failure
             if result.failure is not None:
                 raise ProcessingError(result.error) from result.failure
             raise InputError(result.error)
@@ -261,8 +263,7 @@ class Pipeline:
             try:
                 self._prepare(result, text)
             except InputError as exc:
-                result.error = str(exc)
-                result.error_code = getattr(exc, "code", None)
+                result.error, result.error_code, result.failure = str(exc), exc.code, exc
                 continue
             works.append(_Work(i, result))
         if works:

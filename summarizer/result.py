@@ -10,6 +10,7 @@ pipeline knew (which article sentences an extractive summary is made of, which w
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -76,7 +77,7 @@ class Result:
     summary: SummaryInfo = field(default_factory=SummaryInfo)
     notices: list[Notice] = field(default_factory=list)  # run notices (scope "run") first, then the article's
     error_code: str | None = None
-    # The exception behind ``error`` when a stage failed (``Pipeline.__call__`` raises from it); not in to_dict.
+    # The exception behind ``error`` (``Pipeline.__call__`` raises it, or a ProcessingError from it); not in to_dict.
     failure: BaseException | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -117,3 +118,76 @@ def _plain(value: Any) -> Any:
 
 
 __all__ = ["Removal", "Result", "SentencePair", "SummaryInfo"]
+
+
+# -- the Parquet form of a record, derived from the types above ---------------------------------------
+# A field typed with a dataclass becomes a struct, list[X] a list, dict[str, float] a map, str/int/float
+# their Arrow types; a field whose contents are free-form (a bare dict or list: models, findings, a
+# notice's parameters) is written as a JSON string and read back as the same value.
+@dataclass(frozen=True)
+class _Codec:
+    arrow: Any
+    encode: Any
+    decode: Any
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _codec(hint: Any) -> _Codec:
+    import json
+    import typing
+
+    import pyarrow as pa
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        (inner,) = [a for a in args if a is not type(None)]
+        return _codec(inner)
+    scalars = {str: pa.string(), bool: pa.bool_(), int: pa.int64(), float: pa.float64()}
+    if hint in scalars:
+        return _Codec(scalars[hint], _same, _same)
+    if origin is list and args:
+        item = _codec(args[0])
+        return _Codec(pa.list_(item.arrow), lambda v: [item.encode(x) for x in v],
+                      lambda v: [item.decode(x) for x in v])
+    if origin is dict and args == (str, float):
+        return _Codec(pa.map_(pa.string(), pa.float64()), lambda v: list(v.items()), dict)
+    if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__") and hint is not Notice:
+        hints = typing.get_type_hints(hint)
+        parts = {f.name: _codec(hints[f.name]) for f in fields(hint)}
+        return _Codec(pa.struct([(name, c.arrow) for name, c in parts.items()]),
+                      lambda v: {k: _maybe(c.encode, v.get(k)) for k, c in parts.items()},
+                      lambda v: {k: _maybe(c.decode, v.get(k)) for k, c in parts.items()})
+    return _Codec(pa.string(), lambda v: json.dumps(v, ensure_ascii=False), json.loads)  # free-form
+
+
+def _maybe(fn: Any, value: Any) -> Any:
+    return None if value is None else fn(value)
+
+
+def _record_codecs() -> dict[str, _Codec]:
+    import typing
+
+    hints = typing.get_type_hints(Result)
+    hints["timings"] = dict[str, float]
+    hints["notices"] = list  # Notice.to_dict(): code, severity, params, message
+    return {f.name: _codec(hints[f.name]) for f in fields(Result) if f.name != "failure"}
+
+
+def record_schema():
+    """The Arrow schema of ``Result.to_dict()`` records (the Ray batch's Parquet part files)."""
+    import pyarrow as pa
+
+    return pa.schema([(name, codec.arrow) for name, codec in _record_codecs().items()])
+
+
+def to_row(record: dict) -> dict:
+    """A ``to_dict()`` record (or an ``{"id", "error"}`` one) as a row of ``record_schema()``."""
+    return {name: _maybe(codec.encode, record.get(name)) for name, codec in _record_codecs().items()}
+
+
+def from_row(row: dict) -> dict:
+    """A row read back from Parquet as the record it was written from."""
+    return {name: _maybe(codec.decode, row.get(name)) for name, codec in _record_codecs().items()}

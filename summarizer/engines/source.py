@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..errors import ModelLoadError
-from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL
 
 HUB, HF_FOLDER, CT2_FOLDER = "hub", "hf-folder", "ct2-folder"
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -192,15 +191,5 @@ class ModelSource:
             return self.name
 
     def advice(self, role: str) -> str:
-        option = "--summary-model" if role == "summary" else "--translation-model"
-        if self.path is not None:
-            default = DEFAULT_SUMMARY_MODEL if role == "summary" else DEFAULT_TRANSLATION_MODEL
-            return (
-                f"Check the path given with {option}: it must be a folder holding config.json, the weights and "
-                f"the tokenizer files (e.g. `hf download {default} --local-dir DIR` on a machine with a network)."
-            )
-        return (
-            f"On a machine with a network, download it (`hf download {self.name} --local-dir "
-            f"models/{self.name.split('/')[-1]}`) and pass that folder with {option} (Python: {role}_model=...), "
-            "or copy a filled Hugging Face cache (HF_HOME) here and set HF_HUB_OFFLINE=1."
-        )
+        """The advice code for a model that cannot be loaded from here (``errors.MODEL_ADVICE``)."""
+        return "check-folder" if self.path is not None else "download-hub"

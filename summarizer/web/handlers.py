@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..documents import read_file
-from ..errors import InputError, ModelLoadError
+from ..errors import PAGE, InputError, ModelLoadError
 from ..methods import SUMMARY_METHODS
 from ..options import LONG_INPUT_MODES
 from ..pipeline import STAGES, Result, StageProgress
@@ -66,9 +66,6 @@ def summarize(
             raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
         if long_input not in LONG_INPUT_MODES:
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
-        if isinstance(text, str) and len(text) > state.max_chars:  # the page's words, not the CLI's option
-            raise InputError(f"The article has {len(text):,} characters; this page takes at most "
-                             f"{state.max_chars:,}. Shorten it, or summarise it in parts.")
         pipeline = state.pipeline_for(translation, progress)
         hook = stage_progress(progress) if progress is not None else None
         if hook is not None:
@@ -76,10 +73,10 @@ def summarize(
         result = pipeline(text if text is not None else "", summary_method=method,
                           long_input=long_input, progress=hook)
     except InputError as exc:
-        return error_outputs(str(exc))
+        return error_outputs(exc.message(PAGE))  # the page's words (no option names)
     except ModelLoadError as exc:
         log.warning("%s", exc)
-        return error_outputs(f"Could not load the translation model {translation}: {exc}")
+        return error_outputs(f"Could not load the translation model {translation}: {exc.message(PAGE)}")
     except Exception as exc:  # a bug or a model failure: logged here, one line on the page
         log.exception("summarize failed")
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")

@@ -233,9 +233,9 @@ def _load_problem(exc: ModelLoadError) -> str:
 
 def _advice(exc: ModelLoadError, how_to_get_it: str) -> str:
     """The app's own advice (restart with a folder), after the error's when that says something else."""
-    if "hf download" in exc.advice:  # the generic download advice: ours says the same, for the app
+    if exc.advice_code == "download-hub":  # the generic download advice: ours says the same, for the app
         return how_to_get_it
-    return f"{exc.advice} {how_to_get_it}"
+    return f"{exc.advice_for('page')} {how_to_get_it}"
 
 
 def notice_markdown(state: AppState) -> str:
