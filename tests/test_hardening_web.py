@@ -392,3 +392,89 @@ def test_choices_given_by_the_page_are_unchanged_in_the_browser(state):
     types = {c["props"].get("label"): c["type"] for c in config["components"] if "label" in c.get("props", {})}
     assert types["Summary"] == types["Long articles"] == "radio" and types["Translation model"] == "dropdown"
     json.dumps(config)  # still a plain config
+
+
+# -- 5. exports: no live link, image or markup from an article ---------------------------------
+HOSTILE = ["[اضغط هنا](javascript:alert(1))", "![x](http://tracker.example/x.png)", "<img src=x onerror=alert(1)>",
+           "[ref]: http://tracker.example/r", "https://tracker.example/page", "www.tracker.example", "<https://t.example>",
+           "mail@tracker.example"]
+
+
+def _rendered(markdown: str) -> str:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(markdown)
+
+
+def test_markdown_export_has_no_live_link_image_or_markup():
+    import html
+    import re
+
+    from summarizer.pipeline import Result
+    from summarizer.render import md_text, to_markdown
+
+    text = " ".join(HOSTILE)
+    result = Result(sentences=[text], summary_ar=text, summary_en=text, translation=[{"ar": text, "en": text}],
+                    warnings=[text])
+    markdown = to_markdown(result)
+    page = _rendered(markdown)
+    assert "<a " not in page and "<img" not in page and "<https" not in page
+    assert "://" not in markdown and "www." not in markdown and "@" not in markdown  # no autolink (GFM) either
+    visible = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert visible.count(HOSTILE[0]) >= 4 and visible.count(HOSTILE[1]) >= 4  # still readable, as text
+    shown = _rendered(md_text(text))  # the page's own messages and titles: the same
+    assert "<a " not in shown and "<img" not in shown
+
+
+def test_entities_for_markup_never_become_a_tag_in_the_result(state, seed_texts):
+    from summarizer.clean import clean_article
+
+    for written in ("&#60;img src=x onerror=alert(1)&#62;", "&lt;script&gt;alert(1)&lt;/script&gt;",
+                    "&#x3C;svg onload=alert(1)>", "<p>&lt;img src=x onerror=alert(1)&gt;</p>"):
+        article = clean_article(f"قال الوزير {written} إن المحادثات ستستأنف.")
+        assert "<" not in article.text and ">" not in article.text, written
+        assert any("written as HTML entities dropped" in r.text for r in article.removed), written
+    assert clean_article("قال &lt; 5 &amp; 7 &gt; 3").text == "قال < 5 & 7 > 3"  # plain comparisons stay
+
+    hostile = seed_texts[0].replace("\n", " &#60;img src=x onerror=alert(1)&#62;\n", 1)
+    out = webapp.summarize(state, hostile, "lead", None)
+    assert out.status.startswith("✔")
+    dumped = json.dumps(out.result, ensure_ascii=False)
+    assert "<img" not in dumped and "<img" not in out.summary_ar and "<img" not in out.translation
+    assert any("entities dropped" in r["text"] for r in out.result["removed"])
+
+
+# -- 12. an unclosed <script> or <style> keeps what follows; the report adds up ----------------
+def _reported_characters(removed) -> int:
+    import re
+
+    return sum(int(n) for r in removed if r.kind == "html" for n in re.findall(r"\((\d+) characters\)", r.text))
+
+
+@pytest.mark.parametrize("tag", ["script", "style", "noscript", "template"])
+def test_an_unclosed_script_or_style_is_not_a_block(tag):
+    from summarizer.clean import clean_article
+
+    before = "مقال عن صفحات الويب: يكتب المطور الوسم "
+    after = (" في رأس الصفحة، ثم يضيف الفقرات والعناوين والصور. ويشرح المقال بعد ذلك كيف تقرأ المتصفحات هذا "
+             "الوسم وكيف تعرض الصفحة <b>للقارئ</b> في النهاية.")
+    article = clean_article(f"{before}<{tag}>{after}")
+    assert article.text == (before + after.replace("<b>", "").replace("</b>", "")).replace("  ", " ").strip()
+    assert _reported_characters(article.removed) == len(f"<{tag}>") + len("<b></b>")
+
+
+def test_the_html_report_adds_up_to_what_disappeared():
+    from summarizer.clean import clean_article
+
+    cases = [
+        "أ<b>ب</b>ج<script>x = 1;</script>د<style>هـ<i>و</i>ز<script>ح",
+        "<span>نص</span><!-- تعليق --><script></script><style>p {}</style><span>آخر</span><script>بلا نهاية",
+        "<div><noscript>مخفي <span>تماما</span></noscript>ظاهر<template>قالب</template> وأكثر</div>",
+        "<b>قبل</b><script>var a = '<b>x</b>';</script>بعد <STYLE>غير مغلق <em>مائل</em> نهاية",
+    ]
+    for raw in cases:
+        article = clean_article(raw)
+        kept = article.text.replace("\n", "")
+        assert _reported_characters(article.removed) == len(raw) - len(kept), raw
+    assert clean_article(cases[0]).text == "أبجدهـوزح"
+    assert clean_article(cases[3]).text == "قبلبعد غير مغلق مائل نهاية"  # <b>, <em>: inline, no line break
