@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 from collections.abc import Sequence
 from functools import partial
 
@@ -24,6 +25,7 @@ from summarizer.config import add_model_arguments
 from summarizer.documents import MAX_DOCUMENT_BYTES
 from summarizer.options import int_range
 from summarizer.web.api import file_reader, url_reader
+from summarizer.web.components import handler_checks
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -41,8 +43,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-# Gradio keeps a copy of every download it serves: every hour, drop those older than an hour.
-DELETE_CACHE = (3600, 3600)
+# Gradio keeps a copy of every file it serves (2 downloads per summary): every minute, drop those
+# older than 10 minutes, so the cache holds at most the last 10 minutes' downloads.
+DELETE_CACHE = (60, 600)
+# Fetching a web address waits on someone else's server (up to its deadline, documents.FETCH_DEADLINE_S):
+# those requests have their own group, so that one slow site neither queues behind a summary nor holds
+# the next user's fetch.
+FETCH_CONCURRENCY = 8
+FETCH = {"concurrency_id": "fetch", "concurrency_limit": FETCH_CONCURRENCY}
 
 
 def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16,
@@ -94,6 +102,10 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     info=webapp.translation_info(state), visible=len(state.translations) > 1,
                     elem_id="translation-model",
                 )
+                for choice in (method, long_input, translation_model):
+                    # A value the page does not offer (an API call) reaches the handler, which says so
+                    # in the page's error status rather than in Gradio's words.
+                    handler_checks(choice)
                 with gr.Row():
                     run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
                     clear = gr.Button("Clear", elem_id="clear", scale=1)
@@ -152,7 +164,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                       show_progress_on=[input_status])
         for trigger in (fetch.click, url.submit):
             trigger(partial(webapp.load_url, state), [url], loaded, api_visibility="private",
-                    show_progress_on=[input_status])
+                    show_progress_on=[input_status], **FETCH)
         clear.click(webapp.clear_all, None, [article, url, input_status, *outputs], queue=False,
                     api_visibility="private")
         article.change(None, [article], [counter], js=webapp.counter_js(state.max_chars), queue=False)
@@ -160,7 +172,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                       api_visibility="private")
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
-        gr.api(url_reader(state), api_name="read_url")
+        gr.api(url_reader(state), api_name="read_url", **FETCH)
         gr.api(file_reader(state), api_name="read_file")
     demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
     return demo
@@ -178,8 +190,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         vocab_restriction=args.vocab_restriction,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
-    demo.launch(server_name=args.host, server_port=args.port, share=args.share, max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",
-                **webapp.launch_style())
+    # `kill` (SIGTERM, as a service manager stops it) ends Python without its exit handlers: made an
+    # ordinary exit, the export folder and Gradio's cache are removed as on Ctrl+C.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        demo.launch(server_name=args.host, server_port=args.port, share=args.share,
+                    max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb", **webapp.launch_style())
+    finally:
+        demo.close()
+        state.close()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,14 @@ the site's section/related-news links at the end. Each would end up in the summa
 as if it were news. Cleaning removes them and *reports* every removal (kind, exact text, input line)
 so that a user can see what the summary was not based on.
 
+HTML: tags, comments and closed ``<script>``/``<style>``/``<noscript>``/``<template>`` blocks go; an
+opening ``<script>`` or ``<style>`` that is never closed is not a block (an article about HTML may
+write one), so the text after it stays. The report counts each kind and its characters, from the
+source, so that they add up to what disappeared. Entities are decoded (``&quot;`` -> ``"``), but
+markup written as entities (``&lt;img src=x onerror=...&gt;``) never becomes a real tag: a tag
+that a decoded ``<`` or ``>`` would open or close is dropped and reported, while a lone ``&lt;``
+(``5 &lt; 7``) becomes ``<``.
+
 The text itself is kept as written: Unicode is normalised to NFC, Arabic presentation forms are
 mapped back to letters, odd spaces become plain spaces, but diacritics and tatweel stay (they are
 the writer's choice and the summariser's models know them).
@@ -110,70 +118,217 @@ _BLOCK_TAGS = frozenset(
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the text of an HTML page: block tags become line breaks, scripts and styles vanish."""
+class _Events(HTMLParser):
+    """Where each piece of an HTML text starts: a tag, a comment or declaration, or text.
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.tags = 0
-        self.comments = 0
-        self.skipped_blocks = 0
-        self.skipped_chars = 0
-        self._skip_depth = 0
+    Only positions are kept (``getpos`` at each event); the pieces are cut from the source, so
+    every character is counted once, as kept text, markup or a script/style block's content.
+    """
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.events: list[tuple[int, str, str]] = []  # (offset, kind, tag)
+
+    def _add(self, kind: str, tag: str = "") -> None:
+        line, column = self.getpos()
+        self.events.append((self._line_starts[line - 1] + column, kind, tag))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags += 1
-        if tag in _SKIPPED_TAGS:
-            self._skip_depth += 1
-            self.skipped_blocks += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        self._add("start", tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags += 1
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        self._add("startend", tag)
 
     def handle_endtag(self, tag: str) -> None:
-        self.tags += 1
-        if tag in _SKIPPED_TAGS:
-            self._skip_depth = max(0, self._skip_depth - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
+        self._add("end", tag)
 
     def handle_data(self, data: str) -> None:
-        if self._skip_depth:
-            self.skipped_chars += len(data)
-        else:
-            # Line breaks inside HTML source are plain spaces; only block tags break lines.
-            self.parts.append(_LINE_BREAK_RE.sub(" ", data))
+        self._add("data")
+
+    def handle_entityref(self, name: str) -> None:
+        self._add("data")
+
+    def handle_charref(self, name: str) -> None:
+        self._add("data")
 
     def handle_comment(self, data: str) -> None:
-        self.comments += 1
+        self._add("comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self._add("decl")
+
+    def handle_pi(self, data: str) -> None:
+        self._add("decl")
+
+    def unknown_decl(self, data: str) -> None:
+        self._add("decl")
+
+
+def _html_pieces(source: str) -> list[tuple[str, str, str]]:
+    """``source`` cut into (kind, tag, text) pieces that add up to it exactly.
+
+    After a ``<script>`` or ``<style>`` (and the other raw-text elements of this Python's parser)
+    everything is text to the parser until the element's closing tag; with no closing tag, the text
+    after the opening one is parsed again as HTML, as it is not that element's content.
+    """
+    pieces: list[tuple[str, str, str]] = []
+    offset = 0
+    while True:
+        chunk = source[offset:]
+        parser = _Events(chunk)
+        parser.feed(chunk)
+        parser.close()
+        events = parser.events
+        rest = len(parser.rawdata)  # what the parser kept unread: an unclosed script's text on some Pythons
+        if rest and (not events or events[-1][0] < len(chunk) - rest):
+            events.append((len(chunk) - rest, "data", ""))
+        if not events or events[0][0] > 0:
+            events.insert(0, (0, "data", ""))
+        bounds = [start for start, _, _ in events[1:]] + [len(chunk)]
+        found = [(kind, tag, chunk[start:end]) for (start, kind, tag), end in zip(events, bounds, strict=True)]
+        raw_text = {*parser.CDATA_CONTENT_ELEMENTS, *getattr(parser, "RCDATA_CONTENT_ELEMENTS", ())}
+        unclosed = _first_unclosed(found, raw_text)
+        if unclosed is None:
+            return pieces + [piece for piece in found if piece[2]]
+        pieces += [piece for piece in found[: unclosed + 1] if piece[2]]
+        offset += sum(len(piece[2]) for piece in found[: unclosed + 1])
+
+
+def _first_unclosed(pieces: list[tuple[str, str, str]], raw_text: set[str]) -> int | None:
+    """The first raw-text opening tag (``<script>``...) with no closing tag after it, or None."""
+    closed: set[str] = set()
+    first = None
+    for index in range(len(pieces) - 1, -1, -1):
+        kind, tag, _ = pieces[index]
+        if kind == "end":
+            closed.add(tag)
+        elif kind == "start" and tag in raw_text and tag not in closed:
+            first = index
+    return first if first is not None and first + 1 < len(pieces) else None
+
+
+def _closed_blocks(pieces: list[tuple[str, str, str]]) -> tuple[set[int], int]:
+    """(indexes of the pieces inside a closed script/style/noscript/template block, how many blocks).
+
+    An opening tag without its closing tag is not a block (an article about HTML may write
+    ``<script>``): the text after it is kept.
+    """
+    inside: set[int] = set()
+    openers: set[int] = set()
+    open_blocks: list[tuple[str, int]] = []
+    for index, (kind, tag, _) in enumerate(pieces):
+        if kind == "start" and tag in _SKIPPED_TAGS:
+            open_blocks.append((tag, index))
+        elif kind == "end" and any(name == tag for name, _ in open_blocks):
+            while open_blocks:
+                name, begin = open_blocks.pop()
+                if name == tag:
+                    inside.update(range(begin + 1, index))
+                    openers.add(begin)
+                    break
+    return inside, len(openers - inside)
 
 
 def _strip_html(text: str) -> tuple[str, list[Removal]]:
-    """Text of an HTML document (tags out, entities decoded); plain text only gets its entities decoded."""
-    if _HTML_TAG_RE.search(text):
-        parser = _TextExtractor()
-        parser.feed(text)
-        parser.close()
-        parts = [f"{parser.tags} HTML tag(s)"]
-        if parser.skipped_blocks:
-            parts.append(f"{parser.skipped_blocks} script/style block(s) ({parser.skipped_chars} characters)")
-        if parser.comments:
-            parts.append(f"{parser.comments} comment(s)")
-        return "".join(parser.parts), [Removal("html", "HTML markup: " + ", ".join(parts))]
+    """Text of an HTML document (tags out, entities decoded); plain text only gets its entities decoded.
+
+    The report says how many tags, blocks and comments went, and how many characters each took,
+    counted from the source: they add up to everything that was not kept as text.
+    """
+    if not _HTML_TAG_RE.search(text):
+        return _decode_plain(text)
+    pieces = _html_pieces(text)
+    inside, blocks = _closed_blocks(pieces)
+    out: list[str] = []
+    run: list[str] = []
+    tags = tag_chars = block_chars = comments = comment_chars = 0
+
+    def flush() -> None:
+        if run:
+            out.append(_LINE_BREAK_RE.sub(" ", "".join(run)))  # source line breaks are spaces
+            run.clear()
+
+    for index, (kind, tag, piece) in enumerate(pieces):
+        if index in inside:
+            block_chars += len(piece)
+        elif kind == "data":
+            run.append(piece)
+        elif kind in ("comment", "decl"):
+            flush()
+            comments += 1
+            comment_chars += len(piece)
+        else:
+            flush()
+            tags += 1
+            tag_chars += len(piece)
+            if tag in _BLOCK_TAGS:
+                out.append("\n")
+    flush()
+    parts = [f"{tags} HTML tag(s) ({tag_chars} characters)"]
+    if blocks:
+        parts.append(f"{blocks} script/style block(s) ({block_chars} characters)")
+    if comments:
+        parts.append(f"{comments} comment(s) ({comment_chars} characters)")
+    decoded, dropped = _decode_runs(out)
+    return decoded, [Removal("html", "HTML markup: " + ", ".join(parts)), *dropped]
+
+
+# Entities are decoded, but markup written as entities (``&lt;img src=x onerror=...&gt;``) never
+# becomes a real tag: a ``<`` or ``>`` that an entity stood for is held as a marker while the text
+# is decoded, and a tag that such a marker opens or closes is dropped and reported.
+_CHARREF_RE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # html.unescape's own
+
+
+def _markers(text: str) -> tuple[str, str]:
+    """Two characters that do not occur in ``text``, to stand for decoded ``<`` and ``>``."""
+    candidates = (chr(cp) for cp in range(0xE000, 0xF900))
+    found = [c for c in candidates if c not in text]
+    return found[0], found[1]
+
+
+def _decode_runs(runs: list[str]) -> tuple[str, list[Removal]]:
+    """Decode the entities of each run of text (as ``html.unescape``), keeping escaped markup out."""
+    joined = "".join(runs)
+    lt, gt = _markers(joined)
+
+    def one(match: re.Match[str]) -> str:
+        return html.unescape(match.group()).replace("<", lt).replace(">", gt)
+
+    decoded = "".join(_CHARREF_RE.sub(one, piece) if "&" in piece else piece for piece in runs)
+    return _drop_escaped_tags(decoded, lt, gt)
+
+
+def _decode_plain(text: str) -> tuple[str, list[Removal]]:
+    """Plain text: its HTML entities decoded and reported (escaped markup kept out, as above)."""
     entities = _ENTITY_RE.findall(text)
     decoded = [entity for entity in entities if html.unescape(entity) != entity]
     if not decoded:
         return text, []
+    lt, gt = _markers(text)
     shown = ", ".join(sorted(set(decoded))[:5])
     removal = Removal(
         "html", f"{len(decoded)} HTML entit{'y' if len(decoded) == 1 else 'ies'} decoded: {shown}"
     )
-    return _ENTITY_RE.sub(lambda m: html.unescape(m.group()), text), [removal]
+    text = _ENTITY_RE.sub(lambda m: html.unescape(m.group()).replace("<", lt).replace(">", gt), text)
+    text, dropped = _drop_escaped_tags(text, lt, gt)
+    return text, [removal, *dropped]
+
+
+def _drop_escaped_tags(text: str, lt: str, gt: str) -> tuple[str, list[Removal]]:
+    """Drop every tag that a decoded ``<`` (``lt``) opens or a decoded ``>`` (``gt``) closes."""
+    pattern = re.compile(
+        f"{lt}(?=[A-Za-z/!?])[^<>{lt}{gt}]*[>{gt}]|<(?=[A-Za-z/!?])[^<>{lt}{gt}]*{gt}"
+    )
+    found = pattern.findall(text)
+    text = pattern.sub("", text).replace(lt, "<").replace(gt, ">")
+    if not found:
+        return text, []
+    names = sorted({m.group(1).lower() for m in (re.match(r".[/!?]?([A-Za-z][A-Za-z0-9-]*)", f) for f in found)
+                    if m} or {"?"})
+    chars = sum(len(f) for f in found)
+    return text, [Removal("html", f"{len(found)} tag(s) written as HTML entities dropped, so that they do not "
+                                  f"become markup: {', '.join(names[:5])} ({chars} characters)")]
 
 
 # ---------------------------------------------------------------------------------------------

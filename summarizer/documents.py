@@ -1,7 +1,9 @@
 """Articles from elsewhere than a text box: a web address, a saved web page, a Word or a PDF file.
 
-``read_document(source)`` takes a URL or a file path and returns a ``Document`` (the article's
-text, its title when one is known, and what kind of source it was). The reading is done by
+``read_url(address)`` fetches a web address, ``read_file(path)`` reads a file; each returns a
+``Document`` (the article's text, its title when one is known, and what kind of source it was).
+``read_document(source)`` takes either, for the command line, whose user may read their own files;
+the web app calls ``read_url`` for addresses and reads files only through an upload. The reading is done by
 well-kept libraries, never by hand-written parsers: trafilatura finds the article in a web page
 (and drops menus, related links, footers), python-docx reads ``.docx``, pypdf reads ``.pdf``.
 
@@ -15,21 +17,19 @@ line runs for its user and does).
 from __future__ import annotations
 
 import io
-import ipaddress
 import re
-import socket
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .fetch import check_address, fetch, reason
 from .inputs import read_text_file
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a news page or a report; a bigger file is not one article
-FETCH_TIMEOUT_S = 20.0
+FETCH_TIMEOUT_S = 20.0  # per network operation
+FETCH_DEADLINE_S = 30.0  # for a whole fetch, redirects included: a server sending a byte at a time holds no one
 USER_AGENT = "arabic-news-summarizer/0.1 (reads one article for a summary)"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 DOCUMENT_SUFFIXES = (".txt", *HTML_SUFFIXES, ".docx", ".pdf")  # what read_document reads, by file name
@@ -76,13 +76,17 @@ def read_document(
 ) -> Document:
     """A URL or a file (``.txt``, ``.html``, ``.docx``, ``.pdf``) -> its article as a ``Document``.
 
+    For a caller that may read this machine's files (the command line, run by its user): anything
+    that is not an address is read as a file. A service for other people calls ``read_url`` for
+    addresses and ``read_file`` only for what was uploaded to it.
+
     ``allow_private=False`` refuses addresses on loopback, private and link-local networks (also
     after a redirect).
     """
     if is_url(source):
         return read_url(str(source).strip(), allow_private=allow_private, max_bytes=max_bytes, timeout=timeout)
     if isinstance(source, str) and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", source.strip()):
-        _check_address(source.strip(), allow_private)  # ftp://, file://...: says which schemes are fetched
+        check_address(source.strip(), allow_private)  # ftp://, file://...: says which schemes are fetched
     return read_file(source, max_bytes=max_bytes)
 
 
@@ -122,119 +126,56 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, name: st
 
 
 # -- web addresses ---------------------------------------------------------------------------
-class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows a redirect only to an address that would have been accepted in the first place."""
-
-    def __init__(self, allow_private: bool):
-        self.allow_private = allow_private
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        _check_address(newurl, self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
 def read_url(
     url: str,
     *,
     allow_private: bool = True,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     timeout: float = FETCH_TIMEOUT_S,
+    deadline: float = FETCH_DEADLINE_S,
 ) -> Document:
-    """Fetch a web page (or a PDF / Word file at an address) and return its article."""
-    _check_address(url, allow_private)
-    handlers: list[urllib.request.BaseHandler] = [_CheckedRedirects(allow_private)]
-    if _is_loopback(urllib.parse.urlparse(url).hostname or ""):
-        handlers.append(urllib.request.ProxyHandler({}))  # a proxy never serves this machine's own pages
-    opener = urllib.request.build_opener(*handlers)
-    request = urllib.request.Request(url, headers={
-        "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5",
-        "Accept-Language": "ar,en;q=0.5",
-    })
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise InputError(f"{url} is too big ({_size(int(length))}; at most {_size(max_bytes)}).")
-            data = response.read(max_bytes + 1)
-            if len(data) > max_bytes:
-                raise InputError(f"{url} is too big (over {_size(max_bytes)}).")
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            final_url = response.geturl()
-    except InputError:
-        raise
-    except urllib.error.HTTPError as exc:
-        raise InputError(f"{url} could not be fetched: the site answered {exc.code} {exc.reason}.") from None
-    except urllib.error.URLError as exc:
-        raise InputError(f"{url} is not reachable ({_reason(exc.reason)}).") from None
-    except TimeoutError:
-        raise InputError(f"{url} is not reachable (no answer within {timeout:g} s).") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{url} is not reachable ({_reason(exc)}).") from None
-    path = urllib.parse.urlparse(final_url).path.lower()
+    """Fetch a web page (or a PDF / Word file at an address) and return its article.
+
+    Only ``http://`` and ``https://`` addresses: anything else (a file path, ``file://``) is refused
+    with the same message whatever it names, so that this never reads, nor tells apart, the files of
+    the machine it runs on. ``timeout`` is per network operation, ``deadline`` for the whole fetch.
+    """
+    url = str(url).strip()
+    fetched = fetch(url, allow_private=allow_private, max_bytes=max_bytes, timeout=timeout, deadline=deadline,
+                    headers=_REQUEST_HEADERS, size_text=_size)
+    data, content_type = fetched.data, fetched.content_type
+    path = urllib.parse.urlparse(fetched.final_url).path.lower()
     if content_type == "application/pdf" or path.endswith(".pdf"):
         return _with_kind(_pdf(data, url), "url")
     if content_type == DOCX_TYPE or path.endswith(".docx"):
         return _with_kind(_docx(data, url), "url")
     if content_type == "text/plain":
         try:
-            return Document(data.decode(charset or "utf-8-sig"), "", "url", url)
+            return Document(data.decode(fetched.charset or "utf-8-sig"), "", "url", url)
         except (UnicodeDecodeError, LookupError):
             raise InputError(f"{url} is a text file that is not UTF-8.") from None
     if content_type not in ("text/html", "application/xhtml+xml") and not data.lstrip()[:1] == b"<":
         raise InputError(f"{url} is not a web page, a PDF or a Word file (it is {content_type}).")
-    return _html(data, url, kind="url", url=final_url)
+    return _html(data, url, kind="url", url=fetched.final_url)
 
 
-def _check_address(url: str, allow_private: bool) -> None:
-    parts = urllib.parse.urlparse(url)
-    if parts.scheme not in ("http", "https"):
-        raise InputError(f"{url}: only http:// and https:// addresses can be fetched.")
-    host = parts.hostname
-    if not host:
-        raise InputError(f"{url}: the address has no host name.")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise InputError(f"{url} is not reachable (the host name {host} is unknown).") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            raise InputError(
-                f"{url} points to a local or private network address ({address}); this app fetches "
-                "public web pages only."
-            )
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _reason(reason: object) -> str:
-    if isinstance(reason, socket.gaierror):
-        return "the host name is unknown"
-    if isinstance(reason, ConnectionRefusedError):
-        return "the connection was refused"
-    if isinstance(reason, TimeoutError):
-        return "no answer in time"
-    text = getattr(reason, "strerror", None) or str(reason)
-    return text.strip() or type(reason).__name__
+_REQUEST_HEADERS = {
+    "User-Agent": USER_AGENT,
+    "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+    "Accept-Language": "ar,en;q=0.5",
+}
 
 
 # -- the three formats -----------------------------------------------------------------------
 def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Document:
     import trafilatura
 
-    found = trafilatura.bare_extraction(
-        data, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
-    )
+    try:
+        found = trafilatura.bare_extraction(
+            data, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+        )
+    except Exception:  # lxml's and trafilatura's own errors on a broken page: one message, no traceback
+        raise InputError(f"{name} could not be read as a web page (its HTML is broken).") from None
     text = (getattr(found, "text", None) or "").strip() if found is not None else ""
     title = ((getattr(found, "title", None) or "") if found is not None else "").strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -255,32 +196,79 @@ def _looks_like_an_article(lines: list[str]) -> bool:
             and max((len(line.split()) for line in lines), default=0) >= MIN_LONGEST_PARAGRAPH_WORDS)
 
 
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: its parts, unpacked, are read into memory
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx is a zip: its parts (photos too), unpacked, are read into memory
+# The text part is parsed into a tree of Python-reachable nodes, some hundred bytes each: 190 MB of
+# empty paragraphs took 4 GB. A long report has some tens of thousands of elements there.
+MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
+MAX_DOCX_ELEMENTS = 200_000  # at the limit: about 40 MB and 4 s for python-docx
+_DOCX_BODY = "word/document.xml"
 
 
 def _docx(data: bytes, name: str) -> Document:
     import docx
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        unpacked = 0  # not a zip: python-docx says so below
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise InputError(f"{name} is too big once unpacked ({_size(unpacked)}; at most {_size(MAX_UNPACKED_BYTES)}).")
+    _check_docx_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
+        paragraphs = [p.text.strip() for p in _docx_paragraphs(document)]
+        title = (document.core_properties.title or "").strip()
     except Exception:  # PackageNotFoundError, BadZipFile, KeyError, lxml's errors: all "not a .docx"
         raise InputError(
-            f"{name} is not a Word .docx file. An old .doc file: open it in Word or LibreOffice and "
-            "save it as .docx first."
+            f"{name} is not a Word .docx file (or a damaged one). An old .doc file: open it in Word or "
+            "LibreOffice and save it as .docx first."
         ) from None
-    paragraphs = [p.text.strip() for p in _docx_paragraphs(document)]
     text = "\n".join(p for p in paragraphs if p)
     if not text:
         raise InputError(f"{name} holds no text.")
-    title = (document.core_properties.title or "").strip()
     return Document(text, title, "docx", name)
+
+
+def _check_docx_size(data: bytes, name: str) -> None:
+    """Refuse, before python-docx builds its tree, a package whose text part would cost too much memory.
+
+    The sizes in a zip's directory are the ones its reader holds to (it stops there), so they bound
+    what is unpacked; the elements are counted by a streaming parse that keeps no tree.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise InputError(f"{name} is too big once unpacked ({_size(unpacked)}; at most "
+                                 f"{_size(MAX_UNPACKED_BYTES)}).")
+            body = next((info for info in infos if info.filename == _DOCX_BODY), None)
+            if body is None:
+                return  # not a Word package: python-docx says so
+            if body.file_size > MAX_DOCX_XML_BYTES:
+                raise InputError(f"{name} holds too much text once unpacked ({_size(body.file_size)} of XML; "
+                                 f"at most {_size(MAX_DOCX_XML_BYTES)}).")
+            with package.open(body) as stream:
+                elements = _count_elements(stream, MAX_DOCX_ELEMENTS + 1)
+    except InputError:
+        raise
+    except Exception:  # BadZipFile, a bad CRC, lxml's XMLSyntaxError...: python-docx's turn to say it
+        return
+    if elements > MAX_DOCX_ELEMENTS:
+        raise InputError(f"{name} is too complex to read: more than {MAX_DOCX_ELEMENTS:,} elements in its text "
+                         "(a document this size is not one article).")
+
+
+def _count_elements(stream, stop: int) -> int:
+    """Elements of an XML stream, counted without keeping them (at most ``stop``)."""
+    from lxml import etree
+
+    count = 0
+    for _, element in etree.iterparse(stream, events=("end",), resolve_entities=False, no_network=True,
+                                      huge_tree=False):
+        count += 1
+        if count >= stop:
+            break
+        element.clear()
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
+    return count
 
 
 def _docx_paragraphs(document):
@@ -307,7 +295,9 @@ def _pdf(data: bytes, name: str) -> Document:
     except InputError:
         raise
     except (PyPdfError, ValueError, KeyError, OSError) as exc:
-        raise InputError(f"{name} is not a readable PDF ({_reason(exc)}).") from None
+        raise InputError(f"{name} is not a readable PDF ({reason(exc)}).") from None
+    except Exception:  # any other parser failure on a damaged file: the same one message, no traceback
+        raise InputError(f"{name} is not a readable PDF (it is damaged).") from None
     text = "\n".join(_pdf_line(line) for page in pages for line in page.splitlines() if line.strip())
     if sum(ch.isalpha() for ch in text) < 20:
         raise InputError(

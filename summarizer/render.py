@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, field
 
 from . import methods
@@ -103,9 +104,18 @@ def timings_text(result: Result, *, labels: bool = False) -> str:
     return ", ".join(f"{name(stage)} {seconds:.2f} s" for stage, seconds in result.timings.items())
 
 
+# An article's text and a model's output are data: in Markdown, ``[x](javascript:...)`` would be a
+# link, ``![x](http://tracker/x.png)`` an image fetched on opening, ``https://...``, ``www.`` and
+# ``a@b.org`` links of their own. The brackets, ``@`` and the ``:`` of ``://`` and the ``.`` of
+# ``www.`` become character references: they read the same, and nothing links.
+_MD_INERT = str.maketrans({"[": "&#91;", "]": "&#93;", "@": "&#64;"})
+_AUTOLINK_RE = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<=www)\.")
+
+
 def md_text(text: str) -> str:
-    """Text shown inside Markdown: HTML-escaped."""
-    return html.escape(text or "", quote=False)
+    """Text shown inside Markdown: HTML-escaped, and unable to form a link or an image."""
+    escaped = html.escape(text or "", quote=False).translate(_MD_INERT)
+    return _AUTOLINK_RE.sub(lambda m: "&#58;" if m.group() == ":" else "&#46;", escaped)
 
 
 def md_cell(text: str) -> str:

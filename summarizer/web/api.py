@@ -11,7 +11,7 @@ from typing import Any
 
 from gradio.data_classes import FileData
 
-from ..documents import Document, read_document, read_file
+from ..documents import Document, read_file
 from ..errors import InputError
 from .state import AppState
 
@@ -23,14 +23,17 @@ def _as_dict(document: Document) -> dict[str, Any]:
 
 
 def url_reader(state: AppState):
-    def read_url(url: str) -> dict:
+    def read_url_endpoint(url: str) -> dict:
         """The article at a web address (http:// or https://): {"text", "title", "source_kind", "source"} or {"error"}."""
         try:
-            return _as_dict(read_document((url or "").strip(), allow_private=state.allow_private_urls))
+            # Addresses only: a path on this server is refused like any other non-address (no file
+            # is read, and the message does not depend on whether it exists). Files come by upload.
+            return _as_dict(state.read_url(url))
         except InputError as exc:
             return {"error": str(exc)}
 
-    return read_url
+    read_url_endpoint.__name__ = "read_url"
+    return read_url_endpoint
 
 
 def file_reader(state: AppState):

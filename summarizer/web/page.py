@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arabic import arabic_share
-from ..documents import DOCUMENT_SUFFIXES, Document, read_document, read_file
+from ..documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..errors import InputError
 from ..methods import get_method
 from ..pipeline import Result
@@ -108,7 +108,7 @@ def load_url(state: AppState, url: str | None) -> list[Any]:
     if "://" not in url:
         url = "https://" + url
     try:
-        document = read_document(url, allow_private=state.allow_private_urls)
+        document = state.read_url(url)
     except InputError as exc:
         return _not_loaded(str(exc))
     return _loaded(state, document.text, _describe(document))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..documents import FETCH_DEADLINE_S, Document, read_url
 from ..errors import InputError, ModelLoadError
 from ..loading import load_stages, why_not_loadable
 from ..methods import METHODS, get_method
@@ -74,6 +75,7 @@ class AppState:
     # Fetch web addresses on this machine's own or private networks? Off: the page serves other
     # people, and must not become their way into the network it runs on.
     allow_private_urls: bool = False
+    fetch_deadline: float = FETCH_DEADLINE_S  # seconds for one web address, redirects included
 
     @property
     def max_chars(self) -> int:
@@ -93,7 +95,7 @@ class AppState:
         """
         if translation in (None, "", self.default_translation):
             return self.pipeline
-        if translation not in self.translations:
+        if not isinstance(translation, str) or translation not in self.translations:
             offered = ", ".join(self.translations) or "none"
             raise InputError(f"Unknown translation model {translation!r}: choose one of {offered}.")
         with self._lock:
@@ -112,6 +114,19 @@ class AppState:
                 )
             return self._pipelines[translation]
 
+    def read_url(self, url: object) -> Document:
+        """The article at a web address, fetched with the page's policy: ``http(s)`` addresses only (never
+        a file of this machine: those come by upload), public networks unless allowed, one deadline."""
+        if not isinstance(url, str):
+            raise InputError("Give a web address (https://…) as text.")
+        return read_url(url.strip(), allow_private=self.allow_private_urls, deadline=self.fetch_deadline)
+
+    def close(self) -> None:
+        """Remove the export folder when this app made it (a folder given by ``export_dir`` stays)."""
+        if self.export_dir in _SCRATCH:
+            shutil.rmtree(self.export_dir, ignore_errors=True)
+            _SCRATCH.discard(self.export_dir)
+
     @property
     def methods(self) -> list[str]:
         """Summary methods that can run (one that needs the model only when it is loaded)."""
@@ -122,9 +137,13 @@ class AppState:
         return self.pipeline.translator is not None
 
 
+_SCRATCH: set[Path] = set()  # the export folders this process made (and so may remove)
+
+
 def _scratch_dir() -> Path:
-    """A folder for this process's exports, removed when the process ends."""
+    """A folder for this process's exports, removed when the process ends (``AppState.close``, or at exit)."""
     folder = Path(tempfile.mkdtemp(prefix="summarizer-app-"))
+    _SCRATCH.add(folder)
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
@@ -175,12 +194,12 @@ def load_app(
     if translation_model is None:
         notices.append(Notice("**No English translation:** no translation model was given, so the page shows the "
                               "Arabic summary only.", TRANSLATION_ADVICE))
-    state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input,
-                     allow_private_urls=allow_private_urls)
-    _offer_translations(state, translation_model if stages.translator is not None else None, load_options)
     if export_dir is not None:
-        state.export_dir = Path(export_dir)
-        state.export_dir.mkdir(parents=True, exist_ok=True)
+        Path(export_dir).mkdir(parents=True, exist_ok=True)
+    state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input,
+                     allow_private_urls=allow_private_urls,
+                     **({"export_dir": Path(export_dir)} if export_dir is not None else {}))
+    _offer_translations(state, translation_model if stages.translator is not None else None, load_options)
     return state
 
 
