@@ -173,9 +173,9 @@ def read_text_record(store: _Store, path: str, shown: str) -> Record:
             handle.write(data)
         local_path = staged
     try:
-        return Record(stem, read_text_file(local_path))
+        return Record(stem, read_text_file(local_path, name=shown))
     except InputError as exc:
-        return Record(stem, error=str(exc).replace(str(Path(local_path)), shown))
+        return Record(stem, error=str(exc))
     finally:
         if staged:
             os.remove(staged)

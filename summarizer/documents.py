@@ -110,10 +110,7 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, name: st
     if size > max_bytes:
         raise InputError(f"{shown} is too big ({_size(size)}; at most {_size(max_bytes)}).")
     if suffix == ".txt":
-        try:
-            text = read_text_file(p)
-        except InputError as exc:
-            raise InputError(str(exc).replace(str(p), shown, 1)) from None
+        text = read_text_file(p, name=shown)
         return Document(text, "", "text", shown)
     if p.is_dir():
         raise InputError(f"{shown}: is a folder, not a file.")

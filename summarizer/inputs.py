@@ -41,18 +41,21 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 )
 
 
-def read_text_file(path: str | Path) -> str:
-    """Read a UTF-8 text file (a BOM is allowed); other encodings are named in the error."""
+def read_text_file(path: str | Path, *, name: str | None = None) -> str:
+    """Read a UTF-8 text file (a BOM is allowed); other encodings are named in the error.
+
+    ``name``: how the errors name the file (an upload's own name, not its temporary path)."""
     p = Path(path)
+    shown = name or str(p)
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{p}: no such file.") from None
+        raise InputError(f"{shown}: no such file.") from None
     except IsADirectoryError:
-        raise InputError(f"{p}: is a folder, not a text file.") from None
+        raise InputError(f"{shown}: is a folder, not a text file.") from None
     except OSError as exc:
-        raise InputError(f"{p}: cannot be read ({exc.strerror}).") from None
-    return decode_utf8(data, str(p))
+        raise InputError(f"{shown}: cannot be read ({exc.strerror}).") from None
+    return decode_utf8(data, shown)
 
 
 def decode_utf8(data: bytes, name: str) -> str:
