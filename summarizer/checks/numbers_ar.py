@@ -28,7 +28,15 @@ from dataclasses import dataclass
 
 from summarizer.arabic import ARABIC_LETTER, normalize_arabic
 
-from .quantity import DIGITS_RE, Quantity, digit_readings, expand_digit_groups, expand_year_ranges, hijri_readings, time_readings
+from .quantity import (
+    DIGITS_RE,
+    Quantity,
+    digit_readings,
+    expand_digit_groups,
+    expand_year_ranges,
+    hijri_readings,
+    time_readings,
+)
 
 # The Arabic comma between digits separates thousands or decimals as "," does (30،000, 15،00).
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d)،(?=\d)")
@@ -284,9 +292,7 @@ def _continues(run: list[_Token], nxt: _Token) -> bool:
         return nxt.cls in ("unit", "ten") and (nxt.norm.startswith("عشر") or nxt.wa)  # الحادي عشر, الحادي والعشرين
     if last.cls in ("scale", "dual", "plural"):
         return nxt.wa
-    if last.cls == "fraction":
-        return False
-    return True
+    return last.cls != "fraction"
 
 
 def _percent_at(tokens: list[_Token], j: int) -> tuple[bool, int]:
@@ -313,9 +319,15 @@ def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Qua
     digit_tokens = [t for t in run if t.kind == "digits"]
     readings_sets: list[frozenset[float]] = []
     time_values: frozenset[float] | None = None
-    if len(digit_tokens) == 1 and len(run) == 1 and _CLOCK_DOT_RE.fullmatch(run[0].text) and j < len(tokens):
-        if tokens[j].kind == "word" and normalize_arabic(tokens[j].text) in _MERIDIEM_WORDS:
-            run[0].text = run[0].text.replace(".", ":")  # 7.55 صباحًا is a clock time
+    if (
+        len(digit_tokens) == 1
+        and len(run) == 1
+        and _CLOCK_DOT_RE.fullmatch(run[0].text)
+        and j < len(tokens)
+        and tokens[j].kind == "word"
+        and normalize_arabic(tokens[j].text) in _MERIDIEM_WORDS
+    ):
+        run[0].text = run[0].text.replace(".", ":")  # 7.55 صباحًا is a clock time
     if len(digit_tokens) == 1:
         d = digit_tokens[0]
         if ":" in d.text:

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-from .quantity import DIGITS_RE, Quantity, digit_readings, expand_digit_groups, expand_year_ranges, hijri_readings, time_readings
+from .quantity import (
+    DIGITS_RE,
+    Quantity,
+    digit_readings,
+    expand_digit_groups,
+    expand_year_ranges,
+    hijri_readings,
+    time_readings,
+)
 
 _UNITS = {
     w: float(i)
@@ -191,7 +199,7 @@ def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quant
         low = word.lower()
         if low in ("a", "an") and current is None and total == 0 and j + 1 < len(items):
             nxt = _word_value(items[j + 1].group()) if items[j + 1].lastgroup == "word" else None
-            if nxt and nxt[0] in ("scale", "hundred", "fraction") or low == "a" and items[j + 1].group().lower() == "dozen":
+            if (nxt and nxt[0] in ("scale", "hundred", "fraction")) or (low == "a" and items[j + 1].group().lower() == "dozen"):
                 multiplier_article = True
                 j += 1
                 continue
