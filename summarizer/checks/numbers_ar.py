@@ -16,8 +16,10 @@ What is read (each with its value):
   ``الثمانينات``), percent (``%``, ``٪``, ``بالمئة``, ``في المائة``), Hijri years (``1440 هـ``) and
   clock times (``10:30``).
 
-Word numbers are soft (:class:`.quantity.Quantity`) unless a multiplier scales them: translators
-write "the two sides" for ``الطرفين`` and "one of" for ``أحد``, and a finding on those would be noise.
+Small word numbers (up to 10), ordinals up to 10 and fractions are soft (:class:`.quantity.Quantity`):
+translators write "the two sides" for ``الطرفين``, "one of" for ``أحد``, "the first" for an article,
+and a finding on those would be noise. Word numbers of 11 and more, any scale word (``ألف عام``) and
+decades are hard: a translation states them.
 Bare plurals (``آلاف``, ``ملايين``, ``مئات``: "thousands") are vague and read as no number.
 """
 
@@ -53,7 +55,7 @@ _TENS = {
     20: "عشرون عشرين", 30: "ثلاثون ثلاثين", 40: "اربعون اربعين", 50: "خمسون خمسين",
     60: "ستون ستين", 70: "سبعون سبعين", 80: "ثمانون ثمانين", 90: "تسعون تسعين",
 }
-_HUNDRED_BASE = "مئه مائه ميه"
+_HUNDRED_BASE = "مئه مائه"
 _HUNDREDS = {200: "مئتان مئتين مئتا مئتي مائتان مائتين مائتا مائتي"}
 for _n, _stem in ((3, "ثلاث"), (4, "اربع"), (5, "خمس"), (6, "ست"), (7, "سبع"), (8, "ثمان"), (9, "تسع")):
     _HUNDREDS[_n * 100] = f"{_stem}مئه {_stem}مائه"
@@ -102,10 +104,16 @@ _PREFIXES = sorted(
     key=len,
     reverse=True,
 )
-_PERCENT_WORDS = frozenset({"بالمئه", "بالمائه", "بالميه", "%", "٪"})
-_PERCENT_AFTER_FI = frozenset({"المئه", "المائه", "الميه"})
+_PERCENT_WORDS = frozenset({"بالمئه", "بالمائه", "%", "٪"})
+_PERCENT_AFTER_FI = frozenset({"المئه", "المائه"})
 _CLOCK_DOT_RE = re.compile(r"\d{1,2}\.\d\d")
 _MERIDIEM_WORDS = frozenset({"صباحا", "صباح", "مساء", "مساءا", "ظهرا", "ص", "م", "فجرا", "ليلا"})
+_NAME_LIKE = frozenset({"ستون"})  # 60, and Stone (Emma Stone) in a translation of English
+_MONTHS = frozenset(
+    normalize_arabic(w)
+    for w in """يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر جانفي
+    فيفري أفريل ماي جوان جويلية أوت كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
+)
 _CENTURY_WORDS = frozenset({"القرن", "قرن", "للقرن", "بالقرن", "والقرن"})
 _HIJRI_MARKS = frozenset({"ه", "هجري", "هجريه", "للهجره", "الهجري", "الهجريه", "هجريا"})
 
@@ -207,7 +215,9 @@ def _evaluate(run: list[_Token], readings: frozenset[float] | None = None) -> tu
             else:
                 current = (current or 0.0) + 100
         elif token.cls == "fraction":
-            if total and token.wa and current is None:
+            if current is not None and token.wa and not total:
+                current += v  # العاشرة والنصف: 10.5
+            elif total and token.wa and current is None:
                 total += v * last_scale  # مليون ونصف
                 kind = "number"
             else:
@@ -231,7 +241,16 @@ def _evaluate(run: list[_Token], readings: frozenset[float] | None = None) -> tu
             total += (current or 1.0) * v if current is None else current * v / 2
             current, last_scale = None, v / 2
         seen_value = True
-    return total + (current or 0.0), hard, kind
+    value = total + (current or 0.0)
+    # Word numbers are hard when explicit enough that a translation keeps them: 11 and above
+    # (عشرين, خمسة وعشرون, مائة), compound ordinals (الحادي والعشرين), any scale (ألف عام, ألفين).
+    # Others stay soft: small numbers and ordinals, and ستون, which is also the name Stone.
+    name_like = len(run) == 1 and run[0].norm in _NAME_LIKE
+    if value >= 11 and kind in ("number", "ordinal") and not name_like and (kind == "number" or len(run) >= 2):
+        hard = True
+    if any(t.cls in ("scale", "dual") for t in run):
+        hard = True
+    return value, hard, kind
 
 
 def extract_arabic(text: str) -> list[Quantity]:
@@ -244,7 +263,7 @@ def extract_arabic(text: str) -> list[Quantity]:
         token = tokens[i]
         if token.kind == "word" and token.cls == "decade":
             values = frozenset(c + token.value for c in _century(tokens, i))
-            found.append(Quantity(min(values), values, token.text, False, "decade", token.start))
+            found.append(Quantity(min(values), values, token.text, True, "decade", token.start))
             i += 1
             continue
         if not _is_number(token):
@@ -285,7 +304,8 @@ def _continues(run: list[_Token], nxt: _Token) -> bool:
     if last.cls == "ten" and nxt.cls in ("unit", "ten", "hundred", "hundred-base"):
         return False
     if nxt.cls == "fraction":
-        return nxt.wa and last.cls in ("scale", "dual", "plural")
+        # مليون ونصف; العاشرة والنصف (half past ten)
+        return nxt.wa and last.cls in ("scale", "dual", "plural", "ordinal", "unit")
     if nxt.cls == "ordinal":
         return False
     if last.cls == "ordinal":
@@ -309,6 +329,19 @@ def _percent_at(tokens: list[_Token], j: int) -> tuple[bool, int]:
     ):
         return True, 2
     return False, 0
+
+
+def _month_follows(tokens: list[_Token], j: int) -> bool:
+    words_after = [t.norm for t in tokens[j : j + 2] if t.kind == "word"]
+    return len(words_after) == 2 and words_after[0] == "من" and any(f in _MONTHS for f in _word_forms(words_after[1]))
+
+
+def _decade_before(tokens: list[_Token], start: int) -> bool:
+    return any(t.cls == "decade" for t in tokens[max(0, start - 4) : start])
+
+
+def _word_forms(norm: str) -> set[str]:
+    return {norm} | {norm[len(p) :] for p in _PREFIXES if p and norm.startswith(p)}
 
 
 def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Quantity | None:
@@ -356,7 +389,7 @@ def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Qua
             if value is not None:
                 values.add(value)
     if time_values is not None and len(run) == 1:
-        values |= time_values
+        values = set(time_values)  # 11:35 is not 11
         kind = "time"
     is_percent, _ = _percent_at(tokens, j)
     if is_percent:
@@ -364,7 +397,11 @@ def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Qua
     elif digit_tokens and j < len(tokens) and tokens[j].kind == "word" and normalize_arabic(tokens[j].text) in _HIJRI_MARKS:
         values |= hijri_readings(primary)
         kind = "year-hijri"
+    if kind == "ordinal" and _month_follows(tokens, j):
+        hard = True  # الخامس من آب: a date, August 5
     before = [t for t in tokens[max(0, j - len(run) - 3) : j - len(run)] if t.kind == "word"]
+    if before and before[-1].norm in _CENTURY_WORDS and _decade_before(tokens, j - len(run)):
+        hard = False  # خمسينيات القرن التاسع عشر: the decade (the 1850s) carries the value
     if before and before[-1].norm in _CENTURY_WORDS and not digit_tokens and 1 <= primary <= 30:
         values.add((primary - 1) * 100)  # القرن التاسع عشر: the 1800s
     start = run[0].start

@@ -6,7 +6,8 @@ million), number words and their compounds (``twenty-five``, ``two hundred and f
 million``, ``a dozen``), ordinals (``1st``, ``21st``, ``first``, ``twenty-first``), fractions (``half``,
 ``a quarter``, ``two-thirds``), decades (``1960s``, ``the '60s``, ``the sixties``), percent (``%``,
 ``percent``, ``per cent``), Hijri years (``1440 AH``), clock times (``10:30``) and year ranges
-(``2010-12``). Digits are hard quantities, words soft (see :class:`.quantity.Quantity`).
+(``2010-12``), Roman numerals (``Louis XVI``, soft). Digits, word numbers of 11 and more, scales and decades are hard quantities; small
+number words, ordinals and fractions soft (see :class:`.quantity.Quantity` and :mod:`.numbers_ar`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ _ORDINAL_TENS = {w: float(10 * (i + 2)) for i, w in enumerate(
 _ORDINAL_SCALES = {"hundredth": 100.0, "thousandth": 1e3, "millionth": 1e6}
 _FRACTIONS = {"half": 0.5, "halves": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
 # Nouns and adverbs that state a small count: soft counterparts ("a decade" for "10 سنوات").
-_COUNT_NOUNS = {"dozen": 12.0, "decade": 10.0, "couple": 2.0, "pair": 2.0, "twice": 2.0, "both": 2.0, "century": 100.0}
+_COUNT_NOUNS = {"dozen": 12.0, "decade": 10.0, "couple": 2.0, "pair": 2.0, "twice": 2.0, "both": 2.0}
 _DECADE_WORDS = {w[:-1] + "ies": v for w, v in _TENS.items()}  # twenties ... nineties
 
 _WORD = r"[A-Za-z]+(?:-[A-Za-z]+)*"
@@ -91,15 +92,18 @@ def _word_value(word: str) -> tuple[str, float] | None:
 def _compound(word: str) -> tuple[str, float] | None:
     """A hyphenated number word: twenty-five, twenty-first, two-thirds, three-quarters."""
     parts = word.lower().split("-")
-    if len(parts) != 2:
+    first = _word_value(parts[0])
+    if first is None:
         return None
-    first, second = _word_value(parts[0]), _word_value(parts[1])
-    if first is None or second is None:
-        return None
+    second = _word_value(parts[1]) if len(parts) == 2 else None
+    if second is None:
+        return first if first[0] in ("unit", "ten", "hundred") else None  # five-year, hundred-run
     if first[0] == "ten" and second[0] in ("unit", "ordinal") and second[1] < 10:
         return second[0], first[1] + second[1]
     if first[0] == "unit" and second[0] in ("fraction", "ordinal") and parts[1].endswith("s"):
         return "fraction", first[1] * (_FRACTIONS.get(parts[1], 1 / second[1]))
+    if first[0] == "unit" and second[0] == "hundred":
+        return "unit", first[1] * 100  # one-hundred
     return None
 
 
@@ -129,6 +133,12 @@ def extract_english(text: str) -> list[Quantity]:
             q, i = _digit_quantity(text, items, i)
             found.append(q)
             continue
+        if kind == "word" and _ROMAN_RE.fullmatch(m.group()):
+            value = _roman(m.group())
+            if value:
+                found.append(Quantity(value, frozenset({value}), m.group(), False, "ordinal", m.start()))
+                i += 1
+                continue
         if kind == "word":
             q, i = _word_quantity(text, items, i)
             if q is not None:
@@ -136,6 +146,28 @@ def extract_english(text: str) -> list[Quantity]:
             continue
         i += 1
     return expand_digit_groups(text, expand_year_ranges(text, found))
+
+
+_ROMAN_RE = re.compile(r"[IVXL]{2,}")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(token: str) -> float | None:
+    """The value of a Roman numeral of two letters or more (Louis XVI, World War II), None if malformed."""
+    total = 0
+    for k, ch in enumerate(token):
+        v = _ROMAN_VALUES[ch]
+        total += -v if k + 1 < len(token) and _ROMAN_VALUES[token[k + 1]] > v else v
+    return float(total) if _to_roman(total) == token else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
 
 
 def _percent_follows(text: str, end: int) -> int:
@@ -191,6 +223,7 @@ def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quant
     end = start
     j = i
     multiplier_article = False
+    counted = False  # a count noun ("a dozen") is never hard
     while j < len(items):
         m = items[j]
         if m.lastgroup != "word":
@@ -214,10 +247,11 @@ def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quant
         if parsed is None:
             break
         cls, value = parsed
+        counted = counted or low in _COUNT_NOUNS
         if cls == "decade":
             if current is not None or total:
                 break
-            q = Quantity(1900.0 + value, frozenset({1900.0 + value}), word, False, "decade", m.start())
+            q = Quantity(1900.0 + value, frozenset({1900.0 + value}), word, True, "decade", m.start())
             return q, j + 1
         if cls in ("unit", "ten"):
             if current is not None and current % 100 != 0 and current >= 1 and cls == "unit" and current < 20:
@@ -255,6 +289,10 @@ def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quant
         return None, j if j > i else i + 1
     value = total + (current or 0.0)
     values = {value}
+    words_used = sum(1 for k in range(i, j) if items[k].lastgroup == "word" and _word_value(items[k].group().split("-")[0]))
+    explicit = words_used >= 2 or "-" in text[start:end] or 11 <= value <= 19
+    if value >= 11 and kind == "number" and explicit and not counted or total:
+        hard = True  # "twenty-five", "a thousand years": explicit enough to be kept (see numbers_ar)
     if kind == "ordinal" and items[j - 1].group().lower() == "third":
         values.add(1 / 3)
     if _percent_follows(text, end):

@@ -98,11 +98,12 @@ def digit_readings(token: str) -> tuple[float, frozenset[float]]:
 
 
 def time_readings(hours: float, minutes: float) -> frozenset[float]:
-    """A clock time H:MM matches H, H and a fraction, and the same on the other half of the day
-    (the English "3 p.m." for the Arabic "15:00", "10:30" for "العاشرة والنصف")."""
-    readings = {hours, hours + minutes / 60, hours * 100 + minutes}  # 12:00 is also "1200 GMT"
+    """A clock time H:MM matches H and a fraction (H alone for H:00), the same on the other half of
+    the day and HHMM (the English "3 p.m." for the Arabic "15:00", "10:30" for "العاشرة والنصف")."""
     other = (hours + 12) % 24
-    readings |= {other, other + minutes / 60}
+    readings = {hours + minutes / 60, other + minutes / 60, hours * 100 + minutes}  # 12:00 is "1200 GMT"
+    if minutes == 0:
+        readings |= {hours, other}  # 10:00 is "10 a.m."
     return frozenset(readings)
 
 
