@@ -43,9 +43,9 @@ import numpy as np
 
 from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, NTREX_DEV, data_root
 from eval.report import bar_chart, environment, markdown_table, write_report
-from summarizer.checks import CATALOGUE, Finding, check_summary, check_translation, clean_markup
+from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
 from summarizer.checks import length as length_band
-from summarizer.checks import repetition, summary as summary_checks
+from summarizer.checks import summary as summary_checks
 from summarizer.split import split_sentences
 
 DEFAULT_OUT = Path("reports") / "checks"

@@ -42,6 +42,9 @@ from .quantity import (
 
 # The Arabic comma between digits separates thousands or decimals as "," does (30،000, 15،00).
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d)،(?=\d)")
+# The Tunisian news agency's decimals: the fraction first, then ر, then the whole part
+# ("4ر314 مليون" is 314.4 million). Rewritten in place, padded to keep the offsets.
+_RA_DECIMAL_RE = re.compile(r"\b(\d+)ر(\d+)\b")
 _TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
 
 # The lexicon, in normalised spelling (summarizer.arabic.normalize_arabic: أ إ آ -> ا, ة -> ه, ى -> ي).
@@ -256,6 +259,7 @@ def _evaluate(run: list[_Token], readings: frozenset[float] | None = None) -> tu
 def extract_arabic(text: str) -> list[Quantity]:
     """Every quantity stated in an Arabic text, in order (see the module docstring)."""
     text = _DIGIT_COMMA_RE.sub(",", text.translate(_TO_ASCII))
+    text = _RA_DECIMAL_RE.sub(lambda m: f"{m.group(2)}.{m.group(1)}".ljust(len(m.group())), text)
     tokens = _tokens(text)
     found: list[Quantity] = []
     i = 0

@@ -291,7 +291,7 @@ def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quant
     values = {value}
     words_used = sum(1 for k in range(i, j) if items[k].lastgroup == "word" and _word_value(items[k].group().split("-")[0]))
     explicit = words_used >= 2 or "-" in text[start:end] or 11 <= value <= 19
-    if value >= 11 and kind == "number" and explicit and not counted or total:
+    if (value >= 11 and kind == "number" and explicit and not counted) or total:
         hard = True  # "twenty-five", "a thousand years": explicit enough to be kept (see numbers_ar)
     if kind == "ordinal" and items[j - 1].group().lower() == "third":
         values.add(1 / 3)
