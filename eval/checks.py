@@ -596,8 +596,8 @@ def summary_lines(payload: dict) -> list[str]:
     for kind, v in payload["recall"].items():
         lines.append(f"recall {kind}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})")
     for name, s in payload["real_systems"]["systems"].items():
-        lines.append(f"system {name}: flagged {_pct(s['flagged_rate'])}, chrF flagged {s['chrf_flagged']} "
-                     f"unflagged {s['chrf_unflagged']}, difference {s['chrf_difference']:+.2f} "
+        lines.append(f"system {name}: flagged {_pct(s['flagged_rate'])}, chrF flagged {s['chrf_flagged'] or 0:.2f} "
+                     f"unflagged {s['chrf_unflagged'] or 0:.2f}, difference {s['chrf_difference']:+.2f} "
                      f"[{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]")
     summ = payload["summaries"]
     lines.append(f"summaries: {summ['any_flagged']}/{summ['articles']} headlines flagged ({_pct(summ['any_rate'])}); "
