@@ -1,0 +1,622 @@
+"""How good are the output checks? False alarms on human translations, recall on injected errors,
+and whether the sentences they flag in real MT output are worse.
+
+The checks (:mod:`summarizer.checks`) read text pairs and need no model, so every figure here is
+real:
+
+* **false alarms**: human references are faithful, so every finding on them is a false alarm. The
+  FLORES-101 devtest pairs (``source.ar`` / ``reference.en``, 1,012 sentences) and the NTREX-128 dev
+  documents (62 documents, their aligned sentence pairs) are checked and each finding is listed with
+  its reason. A naive check (the sets of digit strings of the two sides differ) is reported beside
+  the number check for scale;
+* **recall on injected errors**: a seeded generator makes one faulty English sentence per eligible
+  reference pair and error type (a digit changed, a number dropped, thousand/million swapped, a
+  year changed, a phrase repeated 4 times, the second half of the words dropped, the Arabic copied
+  through); recall is the share of them that the check meant for that error flags;
+* **real systems**: the 7 system outputs of ``flores101-systems/devtest``: the share of sentences
+  flagged, per check, and the mean sentence chrF (sacrebleu ``sentence_chrf``) of flagged against
+  unflagged sentences, with a bootstrap 95% interval of the difference (sentences resampled);
+* **summaries**: the ANT dev editors' headlines against their articles (false alarms of
+  :func:`summarizer.checks.check_summary`), and injected faulty headlines (another article's
+  headline, a number changed, two words from another article inserted) for recall.
+
+Markup: the checks unescape HTML entities and drop tags (one system's file is HTML-escaped,
+``don&#39;t``); chrF is computed on the same unescaped text, so the entities cost no chrF.
+
+Run ``python -m eval.checks --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, NTREX_DEV, data_root
+from eval.report import bar_chart, environment, markdown_table, write_report
+from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
+from summarizer.checks import length as length_band
+from summarizer.checks import summary as summary_checks
+from summarizer.split import split_sentences
+
+DEFAULT_OUT = Path("reports") / "checks"
+REPORT_NAME = "checks"
+DEFAULT_RESAMPLES = 1000
+NUMBER_CODES = frozenset({"number-mismatch", "number-unsupported"})
+# Which findings count as catching each injected error.
+INJECTIONS: dict[str, frozenset[str]] = {
+    "digit-changed": NUMBER_CODES,
+    "number-dropped": NUMBER_CODES,
+    "scale-swapped": NUMBER_CODES,
+    "year-changed": NUMBER_CODES,
+    "phrase-repeated": frozenset({"repetition-loop"}),
+    "half-dropped": frozenset({"length-ratio"}) | NUMBER_CODES,
+    "copied-through": frozenset({"copy-through", "untranslated"}),
+}
+SUMMARY_INJECTIONS: dict[str, frozenset[str]] = {
+    "other-headline": frozenset({"summary-unsupported"}),
+    "number-changed": NUMBER_CODES,
+    "words-inserted": frozenset({"summary-new-name"}),
+}
+_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR_RE = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_SCALE_RE = re.compile(r"\b(thousand|million|billion)\b")
+_SCALE_SWAP = {"thousand": "million", "million": "billion", "billion": "million"}
+_GROUPED_RE = re.compile(r"\b\d{1,3},\d{3}\b(?!,)")
+_HALF_MIN_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One sentence pair of a data set: where it is, its Arabic and its English."""
+
+    dataset: str
+    index: int
+    arabic: str
+    english: str
+
+
+# ---------------------------------------------------------------- data
+
+
+def _lines(path: Path) -> list[str]:
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        return [line.rstrip("\r\n") for line in handle]
+
+
+def flores_pairs(root: Path, limit: int | None = None) -> list[Pair]:
+    folder = root / FLORES101_SYSTEMS
+    ar, en = _lines(folder / "source.ar"), _lines(folder / "reference.en")
+    pairs = [Pair("flores101-devtest", i, a, e) for i, (a, e) in enumerate(zip(ar, en, strict=True))]
+    return pairs[:limit] if limit else pairs
+
+
+def ntrex_pairs(root: Path, limit: int | None = None) -> tuple[list[Pair], int]:
+    """The aligned sentence pairs of the NTREX dev documents (the first ``limit`` documents), and how
+    many documents they come from."""
+    pairs: list[Pair] = []
+    documents = 0
+    with open(root / NTREX_DEV, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            if limit and documents >= limit:
+                break
+            doc = json.loads(line)
+            documents += 1
+            for a, e in zip(doc["ar"], doc["en"], strict=False):
+                pairs.append(Pair("ntrex128-dev", len(pairs), a.strip(), e.strip()))
+    return pairs, documents
+
+
+def system_names(root: Path) -> list[str]:
+    rows = _lines(root / FLORES101_SYSTEMS / "published_bleu.tsv")[1:]
+    return [row.split("\t")[0] for row in rows if row.strip()]
+
+
+def ant_articles(root: Path, limit: int | None = None) -> list[dict]:
+    out = []
+    with open(root / ANT_DEV, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                out.append(json.loads(line))
+            if limit and len(out) >= limit:
+                break
+    return out
+
+
+# ---------------------------------------------------------------- false alarms
+
+
+def naive_digit_flag(arabic: str, english: str) -> bool:
+    """The naive baseline: the digit strings (any script, separators dropped) differ as sets."""
+    table = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+    def digits(text: str) -> set[str]:
+        return {re.sub(r"\D", "", m) for m in re.findall(r"\d[\d,.٫٬]*", text.translate(table))}
+
+    return digits(arabic) != digits(clean_markup(english))
+
+
+def false_alarms(pairs: Sequence[Pair]) -> dict:
+    """Every finding on human pairs, counted per check, and each listed with its reason."""
+    flagged_by: Counter[str] = Counter()
+    number_flagged = any_flagged = naive = 0
+    listed = []
+    for pair in pairs:
+        findings = check_translation(pair.arabic, pair.english)
+        codes = {f.code for f in findings}
+        flagged_by.update(codes)
+        number_flagged += bool(codes & NUMBER_CODES)
+        any_flagged += bool(codes)
+        naive += naive_digit_flag(pair.arabic, pair.english)
+        for f in findings:
+            listed.append(
+                {"index": pair.index, **f.to_dict(), "arabic": pair.arabic, "english": pair.english}
+            )
+    n = len(pairs)
+    return {
+        "sentences": n,
+        "number_flagged": number_flagged,
+        "number_rate": number_flagged / n if n else 0.0,
+        "naive_digit_flagged": naive,
+        "naive_digit_rate": naive / n if n else 0.0,
+        "any_flagged": any_flagged,
+        "any_rate": any_flagged / n if n else 0.0,
+        "per_check": {code: flagged_by.get(code, 0) for code in CATALOGUE if not code.startswith(("summary", "short"))},
+        "findings": listed,
+    }
+
+
+# ---------------------------------------------------------------- injected errors
+
+
+def _change_digit(english: str, rng: random.Random) -> str | None:
+    spots = [m for m in _NUMBER_RE.finditer(english)]
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    positions = [m.start() + i for i, ch in enumerate(m.group()) if ch.isdigit()]
+    pos = rng.choice(positions)
+    new = rng.choice([d for d in "0123456789" if d != english[pos] and not (d == "0" and pos == m.start())])
+    return english[:pos] + new + english[pos + 1 :]
+
+
+def _drop_number(english: str, rng: random.Random) -> str | None:
+    spots = list(_NUMBER_RE.finditer(english))
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    return re.sub(r"\s{2,}", " ", english[: m.start()] + english[m.end() :]).strip()
+
+
+def _swap_scale(english: str, rng: random.Random) -> str | None:
+    words = list(_SCALE_RE.finditer(english))
+    if words:
+        m = rng.choice(words)
+        return english[: m.start()] + _SCALE_SWAP[m.group()] + english[m.end() :]
+    grouped = list(_GROUPED_RE.finditer(english))
+    if grouped:  # 30,000 -> 30 million
+        m = rng.choice(grouped)
+        head = m.group().split(",")[0]
+        return english[: m.start()] + f"{head} million" + english[m.end() :]
+    return None
+
+
+def _change_year(english: str, rng: random.Random) -> str | None:
+    years = list(_YEAR_RE.finditer(english))
+    if not years:
+        return None
+    m = rng.choice(years)
+    shift = rng.choice([d for d in range(-10, 11) if d])
+    return english[: m.start()] + str(int(m.group()) + shift) + english[m.end() :]
+
+
+def _repeat_phrase(english: str, rng: random.Random) -> str | None:
+    words = english.split()
+    if len(words) < 4:
+        return None
+    size = rng.randint(2, min(4, len(words) - 1))
+    start = rng.randrange(0, len(words) - size + 1)
+    phrase = words[start : start + size]
+    return " ".join(words[: start + size] + phrase * 3 + words[start + size :])
+
+
+def _drop_half(english: str, rng: random.Random) -> str | None:
+    words = english.split()
+    if len(words) < _HALF_MIN_WORDS:
+        return None
+    return " ".join(words[: len(words) // 2])
+
+
+def _copy_through(english: str, rng: random.Random, arabic: str = "") -> str | None:
+    return arabic or None
+
+
+GENERATORS: dict[str, Callable[..., str | None]] = {
+    "digit-changed": _change_digit,
+    "number-dropped": _drop_number,
+    "scale-swapped": _swap_scale,
+    "year-changed": _change_year,
+    "phrase-repeated": _repeat_phrase,
+    "half-dropped": _drop_half,
+    "copied-through": _copy_through,
+}
+
+
+def inject(pair: Pair, kind: str, rng: random.Random) -> str | None:
+    """A faulty English for ``pair`` with an error of ``kind``, or None when it has nothing to break."""
+    english = clean_markup(pair.english)
+    if kind == "copied-through":
+        return _copy_through(english, rng, pair.arabic)
+    faulty = GENERATORS[kind](english, rng)
+    return faulty if faulty and faulty != english else None
+
+
+def injected_recall(pairs: Sequence[Pair], seed: int) -> dict:
+    """Recall per error type (and whether any check flagged it), with up to 5 misses listed."""
+    out = {}
+    for kind, codes in INJECTIONS.items():
+        rng = random.Random(f"{seed}:{kind}")
+        made = caught = anything = 0
+        misses = []
+        for pair in pairs:
+            faulty = inject(pair, kind, rng)
+            if faulty is None:
+                continue
+            made += 1
+            found = {f.code for f in check_translation(pair.arabic, faulty)}
+            caught += bool(found & codes)
+            anything += bool(found)
+            if not found & codes and len(misses) < 5:
+                misses.append({"dataset": pair.dataset, "index": pair.index, "english": faulty})
+        out[kind] = {
+            "injected": made,
+            "caught": caught,
+            "recall": caught / made if made else None,
+            "any_finding": anything / made if made else None,
+            "counted_codes": sorted(codes),
+            "misses": misses,
+        }
+    return out
+
+
+# ---------------------------------------------------------------- real systems
+
+
+def bootstrap_difference(
+    flagged: np.ndarray, scores: np.ndarray, resamples: int, seed: int
+) -> tuple[float, float, float]:
+    """Mean score of unflagged minus flagged sentences, with a bootstrap 95% interval (sentences
+    resampled with replacement; resamples with no flagged or no unflagged sentence are skipped)."""
+    point = float(scores[~flagged].mean() - scores[flagged].mean()) if flagged.any() and (~flagged).any() else float("nan")
+    rng = np.random.default_rng(seed)
+    n = len(scores)
+    diffs = []
+    for _ in range(resamples):
+        idx = rng.integers(0, n, n)
+        f, s = flagged[idx], scores[idx]
+        if f.any() and (~f).any():
+            diffs.append(s[~f].mean() - s[f].mean())
+    if not diffs:
+        return point, float("nan"), float("nan")
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return point, float(low), float(high)
+
+
+def system_report(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int) -> dict:
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    folder = root / FLORES101_SYSTEMS
+    source = _lines(folder / "source.ar")
+    reference = _lines(folder / "reference.en")
+    if limit:
+        source, reference = source[:limit], reference[:limit]
+    out = {}
+    for k, name in enumerate(names):
+        hyps = _lines(folder / f"{name}.en")[: len(source)]
+        per_code: Counter[str] = Counter()
+        flagged, scores = [], []
+        for ar, hyp, ref in zip(source, hyps, reference, strict=True):
+            codes = {f.code for f in check_translation(ar, hyp)}
+            per_code.update(codes)
+            flagged.append(bool(codes))
+            scores.append(chrf.sentence_score(clean_markup(hyp), [ref]).score)
+        flags, values = np.array(flagged), np.array(scores)
+        diff, low, high = bootstrap_difference(flags, values, resamples, seed + k)
+        n = len(values)
+        out[name] = {
+            "sentences": n,
+            "flagged": int(flags.sum()),
+            "flagged_rate": float(flags.mean()) if n else 0.0,
+            "per_check": {code: per_code.get(code, 0) for code in CATALOGUE if per_code.get(code)},
+            "chrf_flagged": float(values[flags].mean()) if flags.any() else None,
+            "chrf_unflagged": float(values[~flags].mean()) if (~flags).any() else None,
+            "chrf_difference": diff,
+            "ci_low": low,
+            "ci_high": high,
+            "html_entities": sum(1 for h in hyps if re.search(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-z]+);", h)),
+        }
+    return {"systems": out, "chrf_signature": str(chrf.get_signature())}
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def _headline_number_change(title: str, rng: random.Random) -> str | None:
+    return _change_digit(title, rng)
+
+
+def summary_report(articles: Sequence[dict], seed: int) -> dict:
+    """False alarms of the summary checks on editors' headlines, and recall on injected headlines."""
+    sentences = [split_sentences(a["text"]) for a in articles]
+    flagged_by: Counter[str] = Counter()
+    listed = []
+    any_flagged = 0
+    for article, sents in zip(articles, sentences, strict=True):
+        findings = check_summary(sents, article["title"])
+        codes = {f.code for f in findings}
+        flagged_by.update(codes)
+        any_flagged += bool(codes - {"short-article"})
+        for f in findings:
+            if f.code != "short-article":
+                listed.append({"id": article["id"], **f.to_dict(), "headline": article["title"]})
+    n = len(articles)
+    recall = {}
+    for kind, codes in SUMMARY_INJECTIONS.items():
+        rng = random.Random(f"{seed}:{kind}")
+        made = caught = 0
+        for i, (article, sents) in enumerate(zip(articles, sentences, strict=True)):
+            if n < 2:
+                break
+            other = articles[(i + 1 + rng.randrange(n - 1)) % n]
+            if kind == "other-headline":
+                faulty = other["title"]
+            elif kind == "number-changed":
+                faulty = _headline_number_change(article["title"], rng)
+            else:
+                faulty = _insert_words(article, other, rng)
+            if not faulty:
+                continue
+            made += 1
+            caught += bool({f.code for f in check_summary(sents, faulty)} & codes)
+        recall[kind] = {"injected": made, "caught": caught, "recall": caught / made if made else None,
+                        "counted_codes": sorted(codes)}
+    return {
+        "articles": n,
+        "any_flagged": any_flagged,
+        "any_rate": any_flagged / n if n else 0.0,
+        "per_check": {code: flagged_by.get(code, 0) for code in CATALOGUE if code.startswith(("summary", "number", "short"))},
+        "findings": listed,
+        "recall": recall,
+    }
+
+
+def _insert_words(article: dict, other: dict, rng: random.Random) -> str | None:
+    """The headline with two consecutive words of another article's text (a name, a title) that
+    this article never uses inserted at a random place."""
+    surface, stems = summary_checks._vocabulary(article["text"])
+    words = other["text"].split()
+    starts = list(range(len(words) - 1))
+    rng.shuffle(starts)
+    for s in starts[:200]:
+        chunk = " ".join(words[s : s + 2])
+        if len(summary_checks.new_words(chunk, surface, stems)) == 2:
+            title = article["title"].split()
+            at = rng.randrange(len(title) + 1)
+            return " ".join([*title[:at], chunk, *title[at:]])
+    return None
+
+
+# ---------------------------------------------------------------- report
+
+
+def settings_dict(root: Path, limit: int | None, seed: int, resamples: int) -> dict:
+    return {
+        "data_root": str(root),
+        "limit": limit,
+        "seed": seed,
+        "bootstrap": {"resamples": resamples, "unit": "sentence", "interval": 0.95},
+        "length_band": {
+            "model": f"log(en_chars) = {length_band.INTERCEPT} + {length_band.SLOPE} * log(ar_chars)",
+            "low": length_band.LOW,
+            "high": length_band.HIGH,
+            "min_source_chars": length_band.MIN_SOURCE_CHARS,
+        },
+        "loop": {"min_copies_word": repetition.MIN_COPIES_WORD, "min_copies_phrase": repetition.MIN_COPIES_PHRASE,
+                 "max_n": repetition.MAX_N},
+        "summary": {"min_support": summary_checks.MIN_SUPPORT, "min_new_words": summary_checks.MIN_NEW_WORDS,
+                    "min_article_words": summary_checks.MIN_ARTICLE_WORDS},
+        "markup": "HTML entities unescaped and tags removed before checking and before chrF",
+        "injections": {k: sorted(v) for k, v in INJECTIONS.items()},
+        "half_dropped_min_words": _HALF_MIN_WORDS,
+    }
+
+
+def run_all(root: Path, limit: int | None = None, seed: int = 0, resamples: int = DEFAULT_RESAMPLES) -> dict:
+    """Every section of the report, as one JSON-ready dict."""
+    started = time.perf_counter()
+    flores = flores_pairs(root, limit)
+    ntrex, documents = ntrex_pairs(root, limit)
+    payload = {
+        "settings": settings_dict(root, limit, seed, resamples),
+        "false_alarms": {"flores101-devtest": false_alarms(flores), "ntrex128-dev": false_alarms(ntrex)},
+        "ntrex_documents": documents,
+        "recall": injected_recall([*flores, *ntrex], seed),
+        "real_systems": system_report(root, system_names(root), limit, resamples, seed),
+        "summaries": summary_report(ant_articles(root, limit), seed),
+    }
+    payload["seconds"] = round(time.perf_counter() - started, 1)
+    return payload
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def markdown(payload: dict, chart_names: Sequence[str]) -> str:
+    fa = payload["false_alarms"]
+    codes = [c for c in CATALOGUE if not c.startswith(("summary", "short"))]
+    fa_rows = [
+        [name, r["sentences"], f"{r['number_flagged']} ({_pct(r['number_rate'])})",
+         f"{r['naive_digit_flagged']} ({_pct(r['naive_digit_rate'])})", f"{r['any_flagged']} ({_pct(r['any_rate'])})",
+         *[r["per_check"].get(c, 0) for c in codes]]
+        for name, r in fa.items()
+    ]
+    rec_rows = [[k, v["injected"], v["caught"], _pct(v["recall"]), _pct(v["any_finding"]), ", ".join(v["counted_codes"])]
+                for k, v in payload["recall"].items()]
+    systems = payload["real_systems"]["systems"]
+    sys_rows = [
+        [name, _pct(s["flagged_rate"]), f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
+         f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
+         f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]",
+         ", ".join(f"{c} {n}" for c, n in s["per_check"].items()) or "-", s["html_entities"]]
+        for name, s in systems.items()
+    ]
+    summ = payload["summaries"]
+    sum_rows = [[c, n, _pct(n / summ["articles"] if summ["articles"] else 0.0)] for c, n in summ["per_check"].items()]
+    sum_rec = [[k, v["injected"], v["caught"], _pct(v["recall"]), ", ".join(v["counted_codes"])]
+               for k, v in summ["recall"].items()]
+    listed = []
+    for name, r in fa.items():
+        for f in r["findings"]:
+            listed.append(f"- {name} #{f['index']} `{f['code']}`: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}")
+    sum_listed = [f"- ANT {f['id']} `{f['code']}`: {f['message']} (headline: {f['headline']})" for f in summ["findings"]]
+    s = payload["settings"]
+    parts = [
+        "# Output checks: false alarms, recall and real systems",
+        f"Data root `{s['data_root']}`, limit {s['limit']}, seed {s['seed']}, bootstrap {s['bootstrap']['resamples']} "
+        f"resamples; length band {s['length_band']['model']}, residual in [{s['length_band']['low']}, "
+        f"{s['length_band']['high']}]; loops: {s['loop']['min_copies_word']} copies of a word or "
+        f"{s['loop']['min_copies_phrase']} of a 2-{s['loop']['max_n']} word phrase; summaries: support under "
+        f"{s['summary']['min_support']}, {s['summary']['min_new_words']}+ new words, articles under "
+        f"{s['summary']['min_article_words']} words. {s['markup']}. chrF: {payload['real_systems']['chrf_signature']}. "
+        f"Took {payload['seconds']} s.",
+        "## False alarms on human translations",
+        "Sentences with a finding; the naive column flags a pair when its digit strings differ as sets.",
+        markdown_table(["data", "sentences", "number check", "naive digits", "any check", *codes], fa_rows),
+        "## Recall on injected errors",
+        "One faulty English per eligible reference pair (FLORES-101 devtest and NTREX dev) and error type; "
+        "recall counts the checks named in the last column, the column before it any finding.",
+        markdown_table(["error", "injected", "caught", "recall", "any finding", "counted as caught by"], rec_rows),
+        "## Real systems (FLORES-101 devtest)",
+        "Share of sentences with any finding, mean sentence chrF of flagged and unflagged sentences, and "
+        "unflagged minus flagged with a bootstrap 95% interval.",
+        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]", "per check",
+                        "lines with HTML entities"], sys_rows),
+        f"## Summaries (ANT dev, {summ['articles']} editors' headlines)",
+        f"Headlines with a finding other than short-article: {summ['any_flagged']} ({_pct(summ['any_rate'])}).",
+        markdown_table(["check", "headlines flagged", "share"], sum_rows),
+        markdown_table(["injected error", "injected", "caught", "recall", "counted as caught by"], sum_rec),
+        *[f"![chart]({name})" for name in chart_names],
+        "## Every false alarm on the human translations",
+        "\n".join(listed) or "none",
+        "## Every summary finding on the editors' headlines",
+        "\n".join(sum_listed) or "none",
+    ]
+    return "\n\n".join(parts)
+
+
+def write_checks_report(out: str | Path, payload: dict) -> Path:
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    systems = payload["real_systems"]["systems"]
+    chart_systems = out / f"{REPORT_NAME}_systems.png"
+    chart_recall = out / f"{REPORT_NAME}_recall.png"
+    names = list(systems)
+    bar_chart(
+        chart_systems,
+        "Mean sentence chrF of flagged and unflagged sentences (FLORES-101 devtest)",
+        names,
+        {
+            "flagged": [systems[n]["chrf_flagged"] or 0.0 for n in names],
+            "unflagged": [systems[n]["chrf_unflagged"] or 0.0 for n in names],
+        },
+        "chrF",
+    )
+    recall = payload["recall"]
+    bar_chart(
+        chart_recall,
+        "Recall on injected errors",
+        [*recall, *(f"summary {k}" for k in payload["summaries"]["recall"])],
+        {"recall": [100 * (v["recall"] or 0.0) for v in [*recall.values(), *payload["summaries"]["recall"].values()]]},
+        "recall (%)",
+    )
+    write_report(out, REPORT_NAME, payload, markdown(payload, [chart_systems.name, chart_recall.name]))
+    return out
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.checks",
+        description="Measure the output checks: false alarms on human translations, recall on injected errors, "
+        "flagged vs unflagged chrF on 7 MT systems, and the summary checks on editors' headlines.",
+    )
+    parser.add_argument(
+        "--data", "--data-root", dest="data_root", metavar="DIR", default=None,
+        help=f"folder of the evaluation data sets (default: ${ENV_VAR} if set, else ../shared/data beside the checkout)",
+    )
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="report folder (default: reports/checks)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="only the first N FLORES sentences, NTREX documents and ANT articles (quick runs)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the error generator and the bootstrap")
+    parser.add_argument("--resamples", type=int, default=DEFAULT_RESAMPLES, help="bootstrap resamples (default 1000)")
+    parser.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    args = parser.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser.error("--limit must be at least 1")
+    if args.resamples < 1:
+        parser.error("--resamples must be at least 1")
+    root = data_root(args.data_root)
+    needed = [root / FLORES101_SYSTEMS / "source.ar", root / FLORES101_SYSTEMS / "reference.en",
+              root / FLORES101_SYSTEMS / "published_bleu.tsv", root / NTREX_DEV, root / ANT_DEV]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing:
+        parser.error(f"data file(s) not found: {', '.join(missing)}")
+    args.root = root
+    return args
+
+
+def summary_lines(payload: dict) -> list[str]:
+    """The headline figures, one a line, for the terminal."""
+    lines = []
+    for name, r in payload["false_alarms"].items():
+        lines.append(f"false alarms {name}: number check {r['number_flagged']}/{r['sentences']} ({_pct(r['number_rate'])}), "
+                     f"naive digits {_pct(r['naive_digit_rate'])}, any check {_pct(r['any_rate'])}")
+    for kind, v in payload["recall"].items():
+        lines.append(f"recall {kind}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})")
+    for name, s in payload["real_systems"]["systems"].items():
+        lines.append(f"system {name}: flagged {_pct(s['flagged_rate'])}, chrF flagged {s['chrf_flagged'] or 0:.2f} "
+                     f"unflagged {s['chrf_unflagged'] or 0:.2f}, difference {s['chrf_difference']:+.2f} "
+                     f"[{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]")
+    summ = payload["summaries"]
+    lines.append(f"summaries: {summ['any_flagged']}/{summ['articles']} headlines flagged ({_pct(summ['any_rate'])}); "
+                 + ", ".join(f"recall {k} {_pct(v['recall'])}" for k, v in summ["recall"].items()))
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    payload = run_all(args.root, args.limit, args.seed, args.resamples)
+    out = write_checks_report(args.out, payload)
+    if args.json:
+        print(json.dumps({**payload, "environment": environment()}, ensure_ascii=False, indent=2))
+    else:
+        print(f"settings: {json.dumps(payload['settings'], ensure_ascii=False)}")
+        print("\n".join(summary_lines(payload)))
+        print(f"\nreport: {out / (REPORT_NAME + '.md')}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""Numbers between a source and its output: every hard quantity on one side must be on the other.
+
+A quantity matches when the other side states the same value in any form (digits or words, any
+digit script, with or without a scale word, as a percent or a plain number, a year range's short
+end). Only hard quantities (:class:`.quantity.Quantity`) raise findings; soft ones (small number
+words, ordinals, fractions, bare scales) only count as counterparts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .findings import Finding
+from .quantity import Quantity, format_value, matches
+
+
+def _unmatched(side: Sequence[Quantity], other: Sequence[Quantity]) -> list[Quantity]:
+    """Hard quantities of ``side`` that ``other`` never states, one per value."""
+    out: list[Quantity] = []
+    for quantity in side:
+        if quantity.hard and not matches(quantity, other) and not matches(quantity, out):
+            out.append(quantity)
+    return out
+
+
+def _shown(quantity: Quantity) -> str:
+    value = format_value(quantity.value)
+    if quantity.kind == "percent":
+        return f"{value}%"
+    if quantity.kind == "decade":
+        return f"the {value}s"
+    return value if quantity.text.replace(",", "") == value.replace(",", "") else f"{value} ({quantity.text})"
+
+
+def compare_numbers(
+    source: Sequence[Quantity],
+    output: Sequence[Quantity],
+    *,
+    source_name: str = "the Arabic",
+    output_name: str = "the English",
+    both_ways: bool = True,
+) -> list[Finding]:
+    """Findings for the hard quantities of one side missing on the other.
+
+    A source quantity missing from the output and an output quantity missing from the source, in
+    the same order, are most likely one changed value: they make one ``number-mismatch`` ("300 in
+    the Arabic, 30 in the English"). A source quantity left over is a ``number-mismatch`` (dropped),
+    an output one a ``number-unsupported`` (added). With ``both_ways=False`` only the output is held
+    to the source (a summary need not repeat every number of its article).
+    """
+    missing = _unmatched(source, output) if both_ways else []
+    added = _unmatched(output, source)
+    findings: list[Finding] = []
+    for was, now in zip(missing, added, strict=False):
+        findings.append(
+            Finding(
+                "number-mismatch",
+                f"{_shown(was)} in {source_name}, {_shown(now)} in {output_name}.",
+                evidence={"source": was.to_dict(), "output": now.to_dict()},
+            )
+        )
+    pairs = min(len(missing), len(added))
+    for was in missing[pairs:]:
+        findings.append(
+            Finding(
+                "number-mismatch",
+                f"{_shown(was)} in {source_name} is not in {output_name}.",
+                evidence={"source": was.to_dict(), "output": None},
+            )
+        )
+    for now in added[pairs:]:
+        findings.append(
+            Finding(
+                "number-unsupported",
+                f"{_shown(now)} in {output_name} is not in {source_name}.",
+                evidence={"source": None, "output": now.to_dict()},
+            )
+        )
+    return findings

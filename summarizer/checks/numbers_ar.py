@@ -1,0 +1,413 @@
+"""Quantities in Arabic text: digits of three scripts, number words with their clitics, and more.
+
+What is read (each with its value):
+
+* digits: Western (``270``), Arabic-Indic (``٢٧٠``) and Persian (``۲۷۰``), with the Arabic decimal
+  and thousands separators (``٣٫٥``, ``١٬٠٠٠``) or Western ones (:func:`.quantity.digit_readings`);
+* number words: ``واحد`` ... ``عشرة`` in both genders (``ثلاث``/``ثلاثة``), teens (``خمسة عشر``), tens
+  (``عشرون``/``عشرين``), hundreds (``مئة``/``مائة``, ``مئتين``, ``ثلاثمائة``, ``ثلاث مئة``), scales
+  (``ألف``/``آلاف``, ``مليون``/``ملايين``, ``مليار``), their duals and construct forms (``ألفين``,
+  ``مليوني``), compounds joined by و (``مليون و200 ألف`` = 1,200,000), a digit with a scale
+  (``270 ألف`` = 270,000, ``4 ملايين`` = 4 million);
+* the clitics Arabic writes on a number (و ف ب ل ك, the article ال, and their combinations
+  ``وبال``, ``لل``): ``وثلاثة``, ``بالألف``, ``للعشرين``;
+* fractions (``نصف``, ``ربع``, ``ثلث``, ``ثلثي``; ``نصف مليون``, ``مليون ونصف``), ordinals (``الأول``,
+  ``الثانية``, ``الحادي عشر``, ``الحادي والعشرين``), decades (``ستينيات القرن الماضي`` = the 1960s,
+  ``الثمانينات``), percent (``%``, ``٪``, ``بالمئة``, ``في المائة``), Hijri years (``1440 هـ``) and
+  clock times (``10:30``).
+
+Small word numbers (up to 10), ordinals up to 10 and fractions are soft (:class:`.quantity.Quantity`):
+translators write "the two sides" for ``الطرفين``, "one of" for ``أحد``, "the first" for an article,
+and a finding on those would be noise. Word numbers of 11 and more, any scale word (``ألف عام``) and
+decades are hard: a translation states them.
+Bare plurals (``آلاف``, ``ملايين``, ``مئات``: "thousands") are vague and read as no number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.arabic import ARABIC_LETTER, normalize_arabic
+
+from .quantity import (
+    DIGITS_RE,
+    Quantity,
+    digit_readings,
+    expand_digit_groups,
+    expand_year_ranges,
+    hijri_readings,
+    time_readings,
+)
+
+# The Arabic comma between digits separates thousands or decimals as "," does (30،000, 15،00).
+_DIGIT_COMMA_RE = re.compile(r"(?<=\d)،(?=\d)")
+# The Tunisian news agency's decimals: the fraction first, then ر, then the whole part
+# ("4ر314 مليون" is 314.4 million). Rewritten in place, padded to keep the offsets.
+_RA_DECIMAL_RE = re.compile(r"\b(\d+)ر(\d+)\b")
+_TO_ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
+
+# The lexicon, in normalised spelling (summarizer.arabic.normalize_arabic: أ إ آ -> ا, ة -> ه, ى -> ي).
+_UNITS = {
+    1: "واحد واحده احد احدي",
+    2: "اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي ثنتان ثنتين",
+    3: "ثلاث ثلاثه", 4: "اربع اربعه", 5: "خمس خمسه", 6: "ست سته", 7: "سبع سبعه",
+    8: "ثمان ثماني ثمانيه", 9: "تسع تسعه", 10: "عشر عشره",
+}
+_TENS = {
+    20: "عشرون عشرين", 30: "ثلاثون ثلاثين", 40: "اربعون اربعين", 50: "خمسون خمسين",
+    60: "ستون ستين", 70: "سبعون سبعين", 80: "ثمانون ثمانين", 90: "تسعون تسعين",
+}
+_HUNDRED_BASE = "مئه مائه"
+_HUNDREDS = {200: "مئتان مئتين مئتا مئتي مائتان مائتين مائتا مائتي"}
+for _n, _stem in ((3, "ثلاث"), (4, "اربع"), (5, "خمس"), (6, "ست"), (7, "سبع"), (8, "ثمان"), (9, "تسع")):
+    _HUNDREDS[_n * 100] = f"{_stem}مئه {_stem}مائه"
+_HUNDREDS[300] += " ثلثمائه ثلثمئه"
+# Scales: singular (and accusative) forms multiply what precedes; plurals need a multiplier.
+_SCALES = {1e3: "الف الفا", 1e6: "مليون مليونا", 1e9: "مليار مليارا بليون بليونا", 1e12: "تريليون تريليونا"}
+_SCALE_PLURALS = {1e3: "الاف الوف", 1e6: "ملايين", 1e9: "مليارات بلايين", 1e12: "تريليونات"}
+_DUALS = {2e3: "الفان الفين الفي", 2e6: "مليونان مليونين مليوني", 2e9: "ملياران مليارين ملياري"}
+_FRACTIONS = {0.5: "نصف", 0.25: "ربع", 1 / 3: "ثلث", 2 / 3: "ثلثي ثلثا ثلثان ثلثين"}
+_ORDINALS = {
+    1: "اول اولي حادي حاديه", 2: "ثاني ثانيه ثان", 3: "ثالث ثالثه", 4: "رابع رابعه", 5: "خامس خامسه",
+    6: "سادس سادسه", 7: "سابع سابعه", 8: "ثامن ثامنه", 9: "تاسع تاسعه", 10: "عاشر عاشره",
+}
+
+
+# Multiplicative adjectives and their plurals (ثنائي, سباعيات: "sevens"): soft counterparts.
+_MULTIPLES = {
+    2: "ثنائي", 3: "ثلاثي", 4: "رباعي", 5: "خماسي", 6: "سداسي", 7: "سباعي", 8: "ثماني", 9: "تساعي", 10: "عشاري",
+}
+
+
+def _lexicon() -> dict[str, tuple[str, float]]:
+    table: dict[str, tuple[str, float]] = {}
+    for cls, group in (("unit", _UNITS), ("ten", _TENS), ("hundred", _HUNDREDS), ("scale", _SCALES),
+                       ("plural", _SCALE_PLURALS), ("dual", _DUALS), ("fraction", _FRACTIONS),
+                       ("ordinal", _ORDINALS)):
+        for value, forms in group.items():
+            for form in forms.split():
+                table[form] = (cls, float(value))
+    for value, stem in _MULTIPLES.items():
+        for form in (stem + "ه", stem + "ات", stem + "يات", stem + "يه"):
+            table.setdefault(form, ("multiple", float(value)))
+        table.setdefault(stem, ("multiple", float(value)))
+    for form in _HUNDRED_BASE.split():
+        table[form] = ("hundred-base", 100.0)
+    return table
+
+
+LEXICON = _lexicon()
+_TENS_STEMS = {form: value for value, forms in _TENS.items() for form in forms.split() if form.endswith("ين")}
+# Decades: the tens word with the plural -ات / -يات (ستينيات, الستينات, ثمانينيات).
+_DECADE_RE = re.compile("(" + "|".join(_TENS_STEMS) + ")(?:يات|ات)")
+# Clitic prefixes, longest first: conjunction (و ف), preposition (ب ل ك), article (ال, لل = ل + ال).
+_PREFIXES = sorted(
+    {c + p + a for c in ("", "و", "ف") for p in ("", "ب", "ل", "ك") for a in ("", "ال")} | {"لل", "ولل", "فلل"},
+    key=len,
+    reverse=True,
+)
+_PERCENT_WORDS = frozenset({"بالمئه", "بالمائه", "%", "٪"})
+_PERCENT_AFTER_FI = frozenset({"المئه", "المائه"})
+_CLOCK_DOT_RE = re.compile(r"\d{1,2}\.\d\d")
+_MERIDIEM_WORDS = frozenset({"صباحا", "صباح", "مساء", "مساءا", "ظهرا", "ص", "م", "فجرا", "ليلا"})
+_NAME_LIKE = frozenset({"ستون"})  # 60, and Stone (Emma Stone) in a translation of English
+_MONTHS = frozenset(
+    normalize_arabic(w)
+    for w in """يناير فبراير مارس أبريل ابريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر جانفي
+    فيفري أفريل ماي جوان جويلية أوت كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين""".split()
+)
+_CENTURY_WORDS = frozenset({"القرن", "قرن", "للقرن", "بالقرن", "والقرن"})
+_HIJRI_MARKS = frozenset({"ه", "هجري", "هجريه", "للهجره", "الهجري", "الهجريه", "هجريا"})
+
+_TOKEN_RE = re.compile(rf"(?P<digits>{DIGITS_RE.pattern}(?::\d\d)?)|(?P<word>[{ARABIC_LETTER}\u0640\u064B-\u065F\u0670]+)|(?P<mark>[%٪])|(?P<other>\S)")
+
+
+@dataclass
+class _Token:
+    kind: str  # digits | word | mark | other
+    text: str
+    start: int
+    norm: str = ""  # the normalised word, clitics removed when that gives a number word
+    cls: str = ""  # the lexicon class of a number word, "" for other words
+    value: float = 0.0
+    wa: bool = False  # written with the conjunction و (it may join a compound number)
+
+
+def _word_token(token: _Token) -> None:
+    norm = normalize_arabic(token.text)
+    token.norm = norm
+    if norm in LEXICON:
+        token.cls, token.value = LEXICON[norm]
+        return
+    for prefix in _PREFIXES:
+        if prefix and norm.startswith(prefix) and norm[len(prefix):] in LEXICON:
+            rest = norm[len(prefix):]
+            if len(rest) < 3 and prefix not in ("و", "ال", "وال", "بال", "لل"):
+                continue  # a short word after an unusual clitic is more likely another word
+            token.cls, token.value = LEXICON[rest]
+            token.norm = rest
+            token.wa = prefix.startswith("و")
+            return
+    for prefix in _PREFIXES:
+        if norm.startswith(prefix):
+            match = _DECADE_RE.fullmatch(norm[len(prefix):])
+            if match:
+                token.cls, token.value, token.norm = "decade", float(_TENS_STEMS[match.group(1)]), norm[len(prefix):]
+                return
+    token.wa = norm.startswith("و")
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    conjunction = False
+    for match in _TOKEN_RE.finditer(text):
+        token = _Token(match.lastgroup or "other", match.group(), match.start())
+        if token.kind == "word" and token.text == "و":
+            conjunction = True  # "و200 ألف", "مليون و 200 ألف": the next token carries it
+            continue
+        if token.kind == "word":
+            _word_token(token)
+        token.wa = token.wa or conjunction
+        conjunction = False
+        tokens.append(token)
+    return tokens
+
+
+def _century(tokens: list[_Token], i: int) -> list[float]:
+    """The century a decade word belongs to, read from the words after it (``القرن الماضي``)."""
+    window = [t.norm for t in tokens[i + 1 : i + 6] if t.kind == "word"]
+    if "القرن" not in window and "قرن" not in window:
+        # no century named: the last one, or this one for the twenties (العشرينيات: 1920s or 2020s)
+        return [1900.0, 2000.0] if tokens[i].value <= 20 else [1900.0]
+    after = window[window.index("القرن" if "القرن" in window else "قرن") + 1 :]
+    head = after[:3]
+    if any(w in ("التاسع", "تاسع") for w in head) and any(w in ("عشر",) for w in head):
+        return [1800.0]
+    if any(w in ("الثامن", "ثامن") for w in head) and any(w in ("عشر",) for w in head):
+        return [1700.0]
+    if any(w in ("الحالي", "الحادي", "الواحد", "الجاري") for w in head):
+        return [2000.0]
+    return [1900.0]  # الماضي, العشرين
+
+
+_NUMBER_CLASSES = frozenset({"multiple", "unit", "ten", "hundred", "hundred-base", "scale", "plural", "dual", "fraction", "ordinal"})
+
+
+def _is_number(token: _Token) -> bool:
+    return token.kind == "digits" or (token.kind == "word" and token.cls in _NUMBER_CLASSES)
+
+
+def _evaluate(run: list[_Token], readings: frozenset[float] | None = None) -> tuple[float | None, bool, str]:
+    """The value of a run of number tokens, whether it is hard, and its kind."""
+    total, current, last_scale = 0.0, None, 1.0
+    hard, kind, seen_value = False, "number", False
+    for index, token in enumerate(run):
+        v = token.value
+        if token.kind == "digits":
+            current = (current or 0.0) + v
+            hard = True
+        elif token.cls in ("unit", "ten", "hundred", "ordinal", "multiple"):
+            current = (current or 0.0) + v
+            if token.cls == "ordinal":
+                kind = "ordinal"
+        elif token.cls == "hundred-base":
+            prev = run[index - 1] if index else None
+            if current and current < 10 and prev is not None and prev.cls == "unit" and not token.wa:
+                current *= 100  # ثلاث مئة
+            else:
+                current = (current or 0.0) + 100
+        elif token.cls == "fraction":
+            if current is not None and token.wa and not total:
+                current += v  # العاشرة والنصف: 10.5
+            elif total and token.wa and current is None:
+                total += v * last_scale  # مليون ونصف
+                kind = "number"
+            else:
+                current = (current or 0.0) + v
+                kind = "fraction" if not seen_value else kind
+        elif token.cls == "scale":
+            if current is None:
+                total += v
+            else:
+                hard = hard or current >= 2 or kind == "fraction"
+                total += current * v
+                kind = "number"
+            current, last_scale = None, v
+        elif token.cls == "plural":
+            if current is None:
+                return None, False, kind  # آلاف alone: "thousands"
+            hard = True
+            total += current * v
+            current, last_scale = None, v
+        elif token.cls == "dual":
+            total += (current or 1.0) * v if current is None else current * v / 2
+            current, last_scale = None, v / 2
+        seen_value = True
+    value = total + (current or 0.0)
+    # Word numbers are hard when explicit enough that a translation keeps them: 11 and above
+    # (عشرين, خمسة وعشرون, مائة), compound ordinals (الحادي والعشرين), any scale (ألف عام, ألفين).
+    # Others stay soft: small numbers and ordinals, and ستون, which is also the name Stone.
+    name_like = len(run) == 1 and run[0].norm in _NAME_LIKE
+    if value >= 11 and kind in ("number", "ordinal") and not name_like and (kind == "number" or len(run) >= 2):
+        hard = True
+    if any(t.cls in ("scale", "dual") for t in run):
+        hard = True
+    return value, hard, kind
+
+
+def extract_arabic(text: str) -> list[Quantity]:
+    """Every quantity stated in an Arabic text, in order (see the module docstring)."""
+    text = _DIGIT_COMMA_RE.sub(",", text.translate(_TO_ASCII))
+    text = _RA_DECIMAL_RE.sub(lambda m: f"{m.group(2)}.{m.group(1)}".ljust(len(m.group())), text)
+    tokens = _tokens(text)
+    found: list[Quantity] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.kind == "word" and token.cls == "decade":
+            values = frozenset(c + token.value for c in _century(tokens, i))
+            found.append(Quantity(min(values), values, token.text, True, "decade", token.start))
+            i += 1
+            continue
+        if not _is_number(token):
+            i += 1
+            continue
+        run = [token]
+        j = i + 1
+        while j < len(tokens) and _continues(run, tokens[j]):
+            run.append(tokens[j])
+            j += 1
+        quantity = _quantity(text, run, tokens, j)
+        if quantity is not None:
+            found.append(quantity)
+            if quantity.kind == "percent" and j < len(tokens) and _percent_at(tokens, j)[0]:
+                j += _percent_at(tokens, j)[1]
+        i = j
+    return expand_digit_groups(text, expand_year_ranges(text, found))
+
+
+def _continues(run: list[_Token], nxt: _Token) -> bool:
+    """Whether ``nxt`` extends the compound number in ``run``."""
+    if not _is_number(nxt):
+        return False
+    last = run[-1]
+    if "multiple" in (last.cls, nxt.cls):
+        return False
+    if nxt.kind == "digits":
+        # a digit after a scale with و: "مليون و200 ألف"; otherwise two numbers ("2010 و2012")
+        return last.cls in ("scale", "dual", "plural") and nxt.wa
+    if nxt.cls in ("scale", "plural", "dual"):
+        return last.cls not in ("scale", "plural", "dual", "ordinal") or last.kind == "digits"
+    if last.kind == "digits":
+        return False  # "5 ثلاثة" is two numbers
+    if last.cls == "unit" and nxt.cls == "unit":
+        return not nxt.wa and nxt.norm.startswith("عشر")  # خمسة عشر; "أربع واثنين" is two numbers
+    if last.cls == "unit" and nxt.cls == "ten":
+        return nxt.wa  # خمسة وعشرون
+    if last.cls == "ten" and nxt.cls in ("unit", "ten", "hundred", "hundred-base"):
+        return False
+    if nxt.cls == "fraction":
+        # مليون ونصف; العاشرة والنصف (half past ten)
+        return nxt.wa and last.cls in ("scale", "dual", "plural", "ordinal", "unit")
+    if nxt.cls == "ordinal":
+        return False
+    if last.cls == "ordinal":
+        return nxt.cls in ("unit", "ten") and (nxt.norm.startswith("عشر") or nxt.wa)  # الحادي عشر, الحادي والعشرين
+    if last.cls in ("scale", "dual", "plural"):
+        return nxt.wa
+    return last.cls != "fraction"
+
+
+def _percent_at(tokens: list[_Token], j: int) -> tuple[bool, int]:
+    if j >= len(tokens):
+        return False, 0
+    t = tokens[j]
+    if t.kind == "mark" or (t.kind == "word" and t.norm in _PERCENT_WORDS) or normalize_arabic(t.text) in _PERCENT_WORDS:
+        return True, 1
+    if (
+        t.kind == "word"
+        and normalize_arabic(t.text) == "في"
+        and j + 1 < len(tokens)
+        and normalize_arabic(tokens[j + 1].text) in _PERCENT_AFTER_FI
+    ):
+        return True, 2
+    return False, 0
+
+
+def _month_follows(tokens: list[_Token], j: int) -> bool:
+    words_after = [t.norm for t in tokens[j : j + 2] if t.kind == "word"]
+    return len(words_after) == 2 and words_after[0] == "من" and any(f in _MONTHS for f in _word_forms(words_after[1]))
+
+
+def _decade_before(tokens: list[_Token], start: int) -> bool:
+    return any(t.cls == "decade" for t in tokens[max(0, start - 4) : start])
+
+
+def _word_forms(norm: str) -> set[str]:
+    return {norm} | {norm[len(p) :] for p in _PREFIXES if p and norm.startswith(p)}
+
+
+def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Quantity | None:
+    # "50 بالمئة" must not read مئة as a hundred: a run ending in a percent word drops it.
+    if len(run) > 1 and normalize_arabic(run[-1].text) in _PERCENT_WORDS:
+        run = run[:-1]
+        j -= 1
+    digit_tokens = [t for t in run if t.kind == "digits"]
+    readings_sets: list[frozenset[float]] = []
+    time_values: frozenset[float] | None = None
+    if (
+        len(digit_tokens) == 1
+        and len(run) == 1
+        and _CLOCK_DOT_RE.fullmatch(run[0].text)
+        and j < len(tokens)
+        and tokens[j].kind == "word"
+        and normalize_arabic(tokens[j].text) in _MERIDIEM_WORDS
+    ):
+        run[0].text = run[0].text.replace(".", ":")  # 7.55 صباحًا is a clock time
+    if len(digit_tokens) == 1:
+        d = digit_tokens[0]
+        if ":" in d.text:
+            hours, minutes = d.text.split(":")
+            h_value, _ = digit_readings(hours)
+            time_values = time_readings(h_value, float(minutes))
+            d.value = h_value
+            readings_sets = [frozenset({h_value})]
+        else:
+            d.value, alternatives = digit_readings(d.text)
+            readings_sets = [alternatives]
+    else:
+        for d in digit_tokens:
+            d.value, _ = digit_readings(d.text.split(":")[0])
+    values: set[float] = set()
+    primary, hard, kind = _evaluate(run)
+    if primary is None:
+        return None
+    values.add(primary)
+    if readings_sets:
+        d = digit_tokens[0]
+        for alternative in readings_sets[0]:
+            saved, d.value = d.value, alternative
+            value, _, _ = _evaluate(run)
+            d.value = saved
+            if value is not None:
+                values.add(value)
+    if time_values is not None and len(run) == 1:
+        values = set(time_values)  # 11:35 is not 11
+        kind = "time"
+    is_percent, _ = _percent_at(tokens, j)
+    if is_percent:
+        kind = "percent"
+    elif digit_tokens and j < len(tokens) and tokens[j].kind == "word" and normalize_arabic(tokens[j].text) in _HIJRI_MARKS:
+        values |= hijri_readings(primary)
+        kind = "year-hijri"
+    if kind == "ordinal" and _month_follows(tokens, j):
+        hard = True  # الخامس من آب: a date, August 5
+    before = [t for t in tokens[max(0, j - len(run) - 3) : j - len(run)] if t.kind == "word"]
+    if before and before[-1].norm in _CENTURY_WORDS and _decade_before(tokens, j - len(run)):
+        hard = False  # خمسينيات القرن التاسع عشر: the decade (the 1850s) carries the value
+    if before and before[-1].norm in _CENTURY_WORDS and not digit_tokens and 1 <= primary <= 30:
+        values.add((primary - 1) * 100)  # القرن التاسع عشر: the 1800s
+    start = run[0].start
+    end = run[-1].start + len(run[-1].text)
+    return Quantity(primary, frozenset(values), run[0].text if len(run) == 1 else text[start:end], hard, kind, start)

@@ -1,0 +1,300 @@
+"""Quantities in English text: digits, number words, ordinals, decades, scales and percent.
+
+What is read: digits with or without thousands commas (``1,500,000``, ``1500000``), decimals
+(``2.5``), a scale after a number (``1.5 million``, ``270 thousand``, ``£2.8bn``, ``5m`` = 5 or 5
+million), number words and their compounds (``twenty-five``, ``two hundred and fifty thousand``, ``a
+million``, ``a dozen``), ordinals (``1st``, ``21st``, ``first``, ``twenty-first``), fractions (``half``,
+``a quarter``, ``two-thirds``), decades (``1960s``, ``the '60s``, ``the sixties``), percent (``%``,
+``percent``, ``per cent``), Hijri years (``1440 AH``), clock times (``10:30``) and year ranges
+(``2010-12``), Roman numerals (``Louis XVI``, soft). Digits, word numbers of 11 and more, scales and decades are hard quantities; small
+number words, ordinals and fractions soft (see :class:`.quantity.Quantity` and :mod:`.numbers_ar`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .quantity import (
+    DIGITS_RE,
+    Quantity,
+    digit_readings,
+    expand_digit_groups,
+    expand_year_ranges,
+    hijri_readings,
+    time_readings,
+)
+
+_UNITS = {
+    w: float(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {w: float(10 * (i + 2)) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_ABBREVIATED_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
+_ORDINAL_UNITS = {
+    w: float(i + 1)
+    for i, w in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth".split()
+    )
+}
+_ORDINAL_TENS = {w: float(10 * (i + 2)) for i, w in enumerate(
+    "twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth".split())}
+_ORDINAL_SCALES = {"hundredth": 100.0, "thousandth": 1e3, "millionth": 1e6}
+_FRACTIONS = {"half": 0.5, "halves": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+# Nouns and adverbs that state a small count: soft counterparts ("a decade" for "10 سنوات").
+_COUNT_NOUNS = {"dozen": 12.0, "decade": 10.0, "couple": 2.0, "pair": 2.0, "twice": 2.0, "both": 2.0}
+_DECADE_WORDS = {w[:-1] + "ies": v for w, v in _TENS.items()}  # twenties ... nineties
+
+_WORD = r"[A-Za-z]+(?:-[A-Za-z]+)*"
+_TOKEN_RE = re.compile(
+    rf"(?P<decade>'\d0s|\b\d{{3}}0s\b|\b\d0s\b)"
+    rf"|(?P<ordinal>\b\d+(?:st|nd|rd|th)\b)"
+    rf"|(?P<digits>{DIGITS_RE.pattern}(?::\d\d)?)(?P<abbr>(?:k|m|mn|bn|b|tn)\b)?"
+    rf"|(?P<word>{_WORD})"
+    r"|(?P<mark>%)"
+    r"|(?P<other>\S)"
+)
+_CLOCK_DOT_RE = re.compile(r"\d{1,2}\.\d\d")
+_MERIDIEM_RE = re.compile(r"\s*(?:[ap]\.?m\b\.?)", re.IGNORECASE)
+_PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
+_HIJRI_RE = re.compile(r"\s*(?:AH\b|A\.H\.)|\s+[Hh]ijri\b")
+
+
+def _word_value(word: str) -> tuple[str, float] | None:
+    w = word.lower()
+    if w in _UNITS:
+        return "unit", _UNITS[w]
+    if w in _TENS:
+        return "ten", _TENS[w]
+    if w == "hundred":
+        return "hundred", 100.0
+    if w in _SCALES:
+        return "scale", _SCALES[w]
+    if w in _COUNT_NOUNS:
+        return "unit", _COUNT_NOUNS[w]
+    if w in _ORDINAL_UNITS:
+        return "ordinal", _ORDINAL_UNITS[w]
+    if w in _ORDINAL_TENS:
+        return "ordinal", _ORDINAL_TENS[w]
+    if w in _ORDINAL_SCALES:
+        return "ordinal", _ORDINAL_SCALES[w]
+    if w in _FRACTIONS:
+        return "fraction", _FRACTIONS[w]
+    if w in _DECADE_WORDS:
+        return "decade", _DECADE_WORDS[w]
+    return None
+
+
+def _compound(word: str) -> tuple[str, float] | None:
+    """A hyphenated number word: twenty-five, twenty-first, two-thirds, three-quarters."""
+    parts = word.lower().split("-")
+    first = _word_value(parts[0])
+    if first is None:
+        return None
+    second = _word_value(parts[1]) if len(parts) == 2 else None
+    if second is None:
+        return first if first[0] in ("unit", "ten", "hundred") else None  # five-year, hundred-run
+    if first[0] == "ten" and second[0] in ("unit", "ordinal") and second[1] < 10:
+        return second[0], first[1] + second[1]
+    if first[0] == "unit" and second[0] in ("fraction", "ordinal") and parts[1].endswith("s"):
+        return "fraction", first[1] * (_FRACTIONS.get(parts[1], 1 / second[1]))
+    if first[0] == "unit" and second[0] == "hundred":
+        return "unit", first[1] * 100  # one-hundred
+    return None
+
+
+def extract_english(text: str) -> list[Quantity]:
+    """Every quantity stated in an English text, in order (see the module docstring)."""
+    items = list(_TOKEN_RE.finditer(text))
+    found: list[Quantity] = []
+    i = 0
+    while i < len(items):
+        m = items[i]
+        kind = m.lastgroup if m.lastgroup != "abbr" else "digits"
+        if m.group("digits") is not None:
+            kind = "digits"
+        if kind == "decade":
+            digits = re.sub(r"\D", "", m.group())
+            value = float(digits) if len(digits) == 4 else 1900.0 + float(digits)
+            values = {value} if len(digits) == 4 else {value, float(digits)}
+            found.append(Quantity(value, frozenset(values), m.group(), True, "decade", m.start()))
+            i += 1
+            continue
+        if kind == "ordinal":
+            value = float(re.sub(r"\D", "", m.group()))
+            found.append(Quantity(value, frozenset({value}), m.group(), True, "ordinal", m.start()))
+            i += 1
+            continue
+        if kind == "digits":
+            q, i = _digit_quantity(text, items, i)
+            found.append(q)
+            continue
+        if kind == "word" and _ROMAN_RE.fullmatch(m.group()):
+            value = _roman(m.group())
+            if value:
+                found.append(Quantity(value, frozenset({value}), m.group(), False, "ordinal", m.start()))
+                i += 1
+                continue
+        if kind == "word":
+            q, i = _word_quantity(text, items, i)
+            if q is not None:
+                found.append(q)
+            continue
+        i += 1
+    return expand_digit_groups(text, expand_year_ranges(text, found))
+
+
+_ROMAN_RE = re.compile(r"[IVXL]{2,}")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(token: str) -> float | None:
+    """The value of a Roman numeral of two letters or more (Louis XVI, World War II), None if malformed."""
+    total = 0
+    for k, ch in enumerate(token):
+        v = _ROMAN_VALUES[ch]
+        total += -v if k + 1 < len(token) and _ROMAN_VALUES[token[k + 1]] > v else v
+    return float(total) if _to_roman(total) == token else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, letters in ((50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def _percent_follows(text: str, end: int) -> int:
+    """Characters of a percent mark or word right after ``end`` (0 if none)."""
+    rest = text[end : end + 24]
+    stripped = rest.lstrip()
+    gap = len(rest) - len(stripped)
+    if stripped.startswith("%"):
+        return gap + 1
+    for word in _PERCENT_WORDS:
+        if stripped.lower().startswith(word) and not stripped[len(word) : len(word) + 1].isalpha():
+            return gap + len(word)
+    return 0
+
+
+def _digit_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quantity, int]:
+    m = items[i]
+    token = m.group("digits")
+    start, end = m.start(), m.end()
+    if ":" not in token and _CLOCK_DOT_RE.fullmatch(token) and _MERIDIEM_RE.match(text, end):
+        token = token.replace(".", ":")  # 5.30pm
+    if ":" in token:
+        hours, minutes = token.split(":")
+        h_value, _ = digit_readings(hours)
+        return Quantity(h_value, time_readings(h_value, float(minutes)), m.group(), True, "time", start), i + 1
+    value, readings = digit_readings(token)
+    kind = "number"
+    abbr = m.group("abbr")
+    if abbr:
+        scale = _ABBREVIATED_SCALES[abbr]
+        # "5m" is 5 million or 5 metres: both readings
+        readings = readings | {r * scale for r in readings}
+        return Quantity(value * scale, readings, m.group(), True, kind, start), i + 1
+    j = i + 1
+    if j < len(items) and items[j].lastgroup == "word" and items[j].group().lower() in _SCALES:
+        scale = _SCALES[items[j].group().lower()]
+        value, readings = value * scale, frozenset(r * scale for r in readings)
+        end = items[j].end()
+        j += 1
+    if _percent_follows(text, end):
+        kind = "percent"
+    elif _HIJRI_RE.match(text, end):
+        readings = readings | hijri_readings(value)
+        kind = "year-hijri"
+    return Quantity(value, readings, text[start:end], True, kind, start), j
+
+
+def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quantity | None, int]:
+    """A run of number words (with "and" and "a" inside it): two hundred and fifty thousand."""
+    total, current = 0.0, None
+    hard, kind = False, "number"
+    start = items[i].start()
+    end = start
+    j = i
+    multiplier_article = False
+    counted = False  # a count noun ("a dozen") is never hard
+    while j < len(items):
+        m = items[j]
+        if m.lastgroup != "word":
+            break
+        word = m.group()
+        low = word.lower()
+        if low in ("a", "an") and current is None and total == 0 and j + 1 < len(items):
+            nxt = _word_value(items[j + 1].group()) if items[j + 1].lastgroup == "word" else None
+            if (nxt and nxt[0] in ("scale", "hundred", "fraction")) or (low == "a" and items[j + 1].group().lower() == "dozen"):
+                multiplier_article = True
+                j += 1
+                continue
+            break
+        if low == "and" and (current is not None or total) and j + 1 < len(items):
+            nxt = _word_value(items[j + 1].group()) if items[j + 1].lastgroup == "word" else None
+            if nxt and nxt[0] in ("unit", "ten") and (current is None or current >= 100 or total):
+                j += 1
+                continue
+            break
+        parsed = _compound(word) if "-" in word else _word_value(word)
+        if parsed is None:
+            break
+        cls, value = parsed
+        counted = counted or low in _COUNT_NOUNS
+        if cls == "decade":
+            if current is not None or total:
+                break
+            q = Quantity(1900.0 + value, frozenset({1900.0 + value}), word, True, "decade", m.start())
+            return q, j + 1
+        if cls in ("unit", "ten"):
+            if current is not None and current % 100 != 0 and current >= 1 and cls == "unit" and current < 20:
+                break  # "five six": two numbers
+            current = (current or 0.0) + value
+        elif cls == "hundred":
+            current = (current or 1.0) * 100
+        elif cls == "scale":
+            if current is None:
+                if not multiplier_article:
+                    break  # "million" alone is no number here ("a million" is)
+                current = 1.0
+            hard = hard or current >= 2 or kind == "fraction"
+            total += current * value
+            current = None
+        elif cls == "ordinal":
+            current = (current or 0.0) + value if cls != "hundred" else value
+            kind = "ordinal"
+            end = m.end()
+            j += 1
+            break
+        elif cls == "fraction":
+            if current not in (None, 0.0) and value < 1:
+                current = current * value if current < 10 else current + value
+            else:
+                current = value
+            kind = "fraction"
+            if low == "third" and not multiplier_article:
+                kind = "ordinal"
+        end = m.end()
+        j += 1
+    if end == start and j == i:
+        return None, i + 1
+    if end == start:
+        return None, j if j > i else i + 1
+    value = total + (current or 0.0)
+    values = {value}
+    words_used = sum(1 for k in range(i, j) if items[k].lastgroup == "word" and _word_value(items[k].group().split("-")[0]))
+    explicit = words_used >= 2 or "-" in text[start:end] or 11 <= value <= 19
+    if (value >= 11 and kind == "number" and explicit and not counted) or total:
+        hard = True  # "twenty-five", "a thousand years": explicit enough to be kept (see numbers_ar)
+    if kind == "ordinal" and items[j - 1].group().lower() == "third":
+        values.add(1 / 3)
+    if _percent_follows(text, end):
+        kind = "percent"
+    return Quantity(value, frozenset(values), text[start:end], hard, kind, start), j

@@ -1,0 +1,72 @@
+"""eval.checks on a slice of the shared data: the report's sections, files and figures."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from eval.checks import Pair, bootstrap_difference, inject, main
+from tests.conftest import NO_DATA, SHARED_DATA
+
+needs_data = pytest.mark.skipif(
+    not (SHARED_DATA / "flores101-systems" / "devtest").exists()
+    or not (SHARED_DATA / "ntrex128" / "dev.jsonl").exists()
+    or not (SHARED_DATA / "ant-headlines" / "dev.jsonl").exists(),
+    reason=NO_DATA,
+)
+
+
+@needs_data
+def test_report_on_a_slice(tmp_path, capsys):
+    out = tmp_path / "report"
+    assert main(["--data", str(SHARED_DATA), "--out", str(out), "--limit", "40", "--resamples", "50"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("settings: ") and "false alarms flores101-devtest" in printed
+    payload = json.loads((out / "checks.json").read_text(encoding="utf-8"))
+    assert {"settings", "false_alarms", "recall", "real_systems", "summaries", "environment"} <= set(payload)
+    flores = payload["false_alarms"]["flores101-devtest"]
+    assert flores["sentences"] == 40 and 0 <= flores["number_rate"] <= 1
+    for finding in flores["findings"]:  # each false alarm listed with its reason
+        assert finding["code"] and finding["message"] and finding["arabic"] and finding["english"]
+    assert payload["ntrex_documents"] == 40
+    assert set(payload["recall"]) == {
+        "digit-changed", "number-dropped", "scale-swapped", "year-changed", "phrase-repeated", "half-dropped",
+        "copied-through",
+    }
+    assert payload["recall"]["copied-through"]["recall"] == 1.0
+    systems = payload["real_systems"]["systems"]
+    assert len(systems) == 7 and all(s["sentences"] == 40 for s in systems.values())
+    assert payload["real_systems"]["chrf_signature"].startswith("nrefs:1|")
+    assert systems["google"]["html_entities"] > 0
+    summaries = payload["summaries"]
+    assert summaries["articles"] == 40 and set(summaries["recall"]) == {"other-headline", "number-changed", "words-inserted"}
+    assert payload["settings"]["length_band"]["low"] < 0 < payload["settings"]["length_band"]["high"]
+    markdown = (out / "checks.md").read_text(encoding="utf-8")
+    assert "## False alarms on human translations" in markdown and "## Real systems" in markdown
+    assert (out / "checks_systems.png").stat().st_size > 0 and (out / "checks_recall.png").stat().st_size > 0
+
+
+def test_missing_data_is_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--data", str(tmp_path), "--out", str(tmp_path / "r")])
+    assert stop.value.code == 2
+    assert "data file(s) not found" in capsys.readouterr().err
+
+
+def test_injections_are_seeded_and_change_the_sentence():
+    import random
+
+    pair = Pair("x", 0, "قتل 270 ألف شخص عام 2019 في الحرب الطويلة", "270,000 people died in 2019 in the long war.")
+    for kind in ("digit-changed", "number-dropped", "scale-swapped", "year-changed", "phrase-repeated", "half-dropped"):
+        a, b = inject(pair, kind, random.Random(1)), inject(pair, kind, random.Random(1))
+        assert a == b and a and a != pair.english, kind
+    assert inject(pair, "copied-through", random.Random(1)) == pair.arabic
+
+
+def test_bootstrap_difference():
+    flagged = np.array([True, False] * 50)
+    scores = np.where(flagged, 40.0, 60.0) + np.linspace(0, 1, 100)
+    diff, low, high = bootstrap_difference(flagged, scores, 200, 0)
+    assert low <= diff <= high and 19 < diff < 21
