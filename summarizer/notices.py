@@ -113,5 +113,5 @@ register_notice("translation-empty", WARNING, ARTICLE,
                 "The translation model returned nothing for {count} of {total} sentences (sentence {shown}): their "
                 "English is empty.")
 register_notice("checks-findings", WARNING, ARTICLE,
-                "{count} {things} to check: {codes} (see the findings of each sentence and summary).",
-                "{count} {things} to check.")
+                "To check: {things} ({codes}; see each sentence's and the summary's findings).",
+                "To check: {things}, marked ⚑ below.")

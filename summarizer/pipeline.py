@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from .abstractive import AbstractiveSummarizer
+from .checks import check_summary, check_summary_translation, check_translation
 from .clean import clean_article
 from .config import RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
@@ -424,7 +425,30 @@ class Pipeline:
         _share_time(works, "summary_en", time.perf_counter() - started)
 
     def _check(self, works: list[_Work]) -> None:
-        """The checks on every output against its source (no model: a few milliseconds per article)."""
+        """Every output held to its source (no model: milliseconds per article): each sentence's English
+        to its Arabic, the Arabic summary to the article, the English summary to the Arabic one."""
+        started = time.perf_counter()
+        for work in works:
+            result = work.result
+            for pair in result.translation:
+                if pair.en.strip():
+                    pair.findings = check_translation(pair.ar, pair.en)
+            summary = result.summary
+            if result.summary_ar.strip() and not summary.exact:  # an extractive summary is the article's own words
+                summary.findings = check_summary(result.sentences, result.summary_ar,
+                                                 read_fraction=summary.read_fraction)
+            if result.summary_en.strip() and not summary.exact:
+                summary.english_findings = check_summary_translation(result.summary_ar, result.summary_en)
+            flagged = sum(1 for pair in result.translation if pair.findings)
+            summaries = int(bool(summary.findings or summary.english_findings))
+            if flagged or summaries:
+                parts = ([f"{flagged} {'sentence' if flagged == 1 else 'sentences'}"] if flagged else []) + \
+                        (["the summary"] if summaries else [])
+                codes = sorted({f.code for p in result.translation for f in p.findings}
+                               | {f.code for f in (*summary.findings, *summary.english_findings)})
+                result.add_notice(notice("checks-findings", count=flagged + summaries, things=" and ".join(parts),
+                                         codes=", ".join(codes)))
+            result.timings["checks"] = (time.perf_counter() - started) / len(works)
 
 
 @dataclass(frozen=True)

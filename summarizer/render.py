@@ -24,6 +24,7 @@ STAGE_LABELS = {
     "summarize": "Summarising in Arabic",
     "translate": "Translating sentence by sentence",
     "summary_en": "Translating the summary",
+    "checks": "Checking the outputs against their sources",
 }
 
 
@@ -143,6 +144,26 @@ CONFIDENCE_NOTE = (
 )
 
 
+def findings_of(pair) -> list:
+    """A sentence pair's findings (a pair written as a plain dict may carry them as dicts)."""
+    return list(pair.get("findings") or [])
+
+
+def finding_text(finding) -> str:
+    """``number-mismatch: 300 in the Arabic, 30 in the English``."""
+    get = finding.get if isinstance(finding, dict) else lambda key: getattr(finding, key)
+    return f"{get('code')}: {get('message')}"
+
+
+def summary_findings(result: Result) -> list:
+    return [*result.summary.findings, *result.summary.english_findings]
+
+
+FINDINGS_NOTE = ("⚑ marks what the checks found against the Arabic (a number, date or percentage on one "
+                 "side only, a loop, a length far from a human translation's, Arabic left untranslated): "
+                 "read those sentences against the Arabic.")
+
+
 def translation_lines(result: Result) -> str:
     """The English translation, one line per Arabic sentence (empty when translation is off)."""
     if not any(pair["en"] for pair in result.translation):
@@ -153,14 +174,19 @@ def translation_lines(result: Result) -> str:
 # -- plain text -----------------------------------------------------------------------------
 def to_text(result: Result, name: str) -> str:
     """Summaries first, then the aligned translation (``summarizer run``)."""
-    lines = [f"=== {name}", f"Arabic summary ({result.summary_method}):", result.summary_ar, ""]
+    lines = [f"=== {name}", f"Arabic summary ({result.summary_method}):", result.summary_ar]
+    lines += [f"  [check] {finding_text(f)}" for f in result.summary.findings]
+    lines.append("")
     if result.summary_en:
-        lines += ["English summary:", result.summary_en, ""]
+        lines += ["English summary:", result.summary_en]
+        lines += [f"  [check] {finding_text(f)}" for f in result.summary.english_findings]
+        lines.append("")
     lines.append(f"Sentences ({len(result.translation)}):")
     for n, pair in enumerate(result.translation, 1):
         lines.append(f"{n:>3}. {pair['ar']}")
         if pair["en"]:
             lines.append(f"     {pair['en']}" + (f"   [unsure: score {pair['score']:.2f}]" if is_unsure(pair) else ""))
+        lines += [f"     [check] {finding_text(f)}" for f in findings_of(pair)]
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
     lines += [f"Warning: {w}" for w in result.warnings]
@@ -190,11 +216,14 @@ def to_markdown(result: Result) -> str:
         out += ["## English summary", "", md_text(result.summary_en), ""]
     if result.translation_text:
         out += ["## English translation", "", md_text(result.translation_text), ""]
-    out += ["## Sentence by sentence", "", "| # | Arabic | English | score |", "|---:|---|---|---:|"]
-    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} | {score_text(p)} |"
+    out += ["## Sentence by sentence", "", "| # | Arabic | English | score | to check |", "|---:|---|---|---:|---|"]
+    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} | {score_text(p)} | "
+            f"{md_cell('; '.join(finding_text(f) for f in findings_of(p)))} |"
             for n, p in enumerate(result.translation, 1)]
     if any(p.get("score") is not None for p in result.translation):
         out += ["", CONFIDENCE_NOTE]
+    if summary_findings(result):
+        out += ["", "## The summaries: to check", ""] + [f"- {md_text(finding_text(f))}" for f in summary_findings(result)]
     if result.warnings:
         out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in result.warnings]
     if result.removed:
@@ -223,6 +252,13 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
             tip = html.escape(f"The model was unsure of this sentence: score {pair['score']:.2f}", quote=True)
             english = f'<span class="unsure-mark" title="{tip}">⚠</span> {english}'
             cell = f'class="en unsure" title="{tip}"'
+        checks = findings_of(pair)
+        if checks:
+            reasons = "; ".join(finding_text(f) for f in checks)
+            tip = html.escape(f"To check: {reasons}", quote=True)
+            # Not colour alone, not hover alone: a mark with its reason as text, focusable, announced.
+            english = (f'{english} <span class="finding-mark" tabindex="0" role="note" title="{tip}" '
+                       f'aria-label="{tip}">⚑<span class="finding-text">{html.escape(reasons)}</span></span>')
         marked = n - 1 in used
         mark = ' <span class="in-summary-mark" title="Used in the summary">Σ<span class="sr-only"> (in the summary)</span></span>' \
             if marked else ""
@@ -234,6 +270,8 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
         )
     note = (f'<p class="confidence-note">{html.escape(CONFIDENCE_NOTE)}</p>'
             if any(is_unsure(pair) for pair in translation) else "")
+    if any(findings_of(pair) for pair in translation):
+        note += f'<p class="findings-note">{html.escape(FINDINGS_NOTE)}</p>'
     return (
         '<div class="aligned-view">'
         + (_sources_html(sources) if sources and sources.sentences else "")

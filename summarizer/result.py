@@ -14,6 +14,7 @@ import types
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from .checks import Finding
 from .clean import Removal
 from .dictlike import ReadsLikeADict
 from .notices import RUN, Notice
@@ -30,7 +31,7 @@ class SentencePair(ReadsLikeADict):
     ar: str
     en: str = ""
     score: float | None = None
-    findings: list = field(default_factory=list)  # checks.Finding
+    findings: list[Finding] = field(default_factory=list)
 
 
 @dataclass
@@ -48,8 +49,8 @@ class SummaryInfo:
     exact: bool = True
     sources: list[list[int]] = field(default_factory=list)
     read_fraction: float | None = None
-    findings: list = field(default_factory=list)  # checks.Finding
-    english_findings: list = field(default_factory=list)  # the English summary against the Arabic
+    findings: list[Finding] = field(default_factory=list)
+    english_findings: list[Finding] = field(default_factory=list)  # the English summary against the Arabic
 
     @property
     def used(self) -> list[int]:

@@ -354,3 +354,25 @@ def test_missing_translation_model_is_said_plainly_and_briefly(browser, tiny_mt5
         page.get_by_text("Why, and how to get the models").click()
         assert "no-such-opus-mt" in notice.inner_text() and "hf download" in notice.inner_text()
         assert page.locator("#aligned").is_visible()
+
+
+def test_a_flagged_sentence_shows_its_reason_in_words_and_takes_focus(browser, app):
+    """The checks' findings: a ⚑ mark beside the English, its reason as visible text (not colour or hover
+    alone), focusable from the keyboard, and a count in the status. A tiny model's English holds none of
+    the article's numbers, so the checks flag sentences of any seed article."""
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        _summarize(page)
+        marks = page.locator("#aligned .finding-mark")
+        assert marks.count() >= 1
+        first = marks.first
+        label = first.get_attribute("aria-label")
+        assert label.startswith("To check: ") and first.get_attribute("title") == label
+        reason = first.locator(".finding-text")
+        assert reason.is_visible() and reason.inner_text().strip()
+        assert reason.inner_text().split(":")[0] in {"number-mismatch", "length-ratio", "repetition-loop",
+                                                      "untranslated", "copy-through"}
+        first.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('finding-mark')")
+        assert "To check:" in page.inner_text("#status")
+        assert _serious_axe_violations(page) == []

@@ -49,7 +49,7 @@ def test_the_page_offers_a_registered_method(toy_method, tiny_marian):
     from summarizer import web
 
     state = web.load_app(None, str(tiny_marian), summary_method="lead")
-    assert (f"Last: the article's last sentence", toy_method) in web.method_choices(state)
+    assert ("Last: the article's last sentence", toy_method) in web.method_choices(state)
     out = web.summarize(state, SEEDS[1].read_text(encoding="utf-8"), toy_method, None)
     assert out.result["summary_method"] == "last" and out.typed.summary.used
 

@@ -15,7 +15,7 @@ from ..documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..errors import InputError
 from ..methods import get_method
 from ..pipeline import Result
-from ..render import aligned_html, describe_method, md_text, summary_sources
+from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
 from .examples import examples
 from .handlers import Outputs, error_markdown
 from .state import AppState
@@ -161,6 +161,8 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
         method += f" instead of {asked.model_label or asked.name}, which is not loaded (see the notice at the top)"
     elif any(n.code == "summary-empty" for n in res.notices):
         method += " (the summary model returned an empty summary)"
+    if res.summary.findings:
+        method += " ⚑ To check: " + "; ".join(finding_text(f) for f in res.summary.findings) + "."
     sources = summary_sources(res)
     numbers = ", ".join(str(i + 1) for i in sources.used)
     if numbers:
@@ -170,6 +172,8 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
                else "The Arabic summary, translated sentence by sentence.")
     if not res.summary_en:
         english = "No English: the translation model is not loaded."
+    elif res.summary.english_findings:
+        english += " ⚑ To check: " + "; ".join(finding_text(f) for f in res.summary.english_findings) + "."
     return method, english
 
 
