@@ -77,13 +77,12 @@ def _check_writable(path: Path) -> None:
 
 
 def check_output_folder(output: str, *, input: str | None) -> None:
-    """Refuse a local OUTPUT folder of the Ray batch that is the input (or holds it)."""
+    """Refuse a local OUTPUT folder of the Ray batch that is the input folder (its part files would be read
+    as input by the next run)."""
     if "://" in output or input is None or "://" in input:
         return
-    out = os.path.realpath(output)
-    source = os.path.realpath(input)
-    if same_file(input, output) or (os.path.isfile(source) and os.path.dirname(source) == out):
-        raise OutputError(f"{output}: is (or holds) the input {input}: write the part files to another folder.")
+    if same_file(input, output):
+        raise OutputError(f"{output}: is the input folder itself: write the part files to another folder.")
 
 
 def lock_path(output: str | os.PathLike) -> Path:
