@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from .config import add_model_arguments, pipeline_kwargs
-from .errors import CLI, InputError, ModelLoadError, SummarizerError
+from .errors import CLI, InputError, ModelLoadError, OutputError, SummarizerError
 from .inputs import decode_utf8, read_text_file
 from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
 
@@ -28,6 +28,20 @@ def _read_source(name: str) -> str:
     return read_text_file(name)
 
 
+def _stdout_takes_arabic() -> bool:
+    """Whether standard output can write Arabic (not under PYTHONIOENCODING=ascii or a C locale)."""
+    try:
+        "عربي".encode(sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _encoding_hint() -> str:
+    return (f"standard output's encoding is {sys.stdout.encoding}, which cannot write Arabic text: "
+            "set PYTHONIOENCODING=utf-8 (or a UTF-8 locale, e.g. LANG=C.UTF-8)")
+
+
 def build_pipeline(args: argparse.Namespace):
     from .pipeline import Pipeline
 
@@ -38,6 +52,8 @@ def cmd_split(args: argparse.Namespace) -> int:
     from .clean import clean_article, replace_lone_surrogates
     from .split import split_sentences
 
+    if not _stdout_takes_arabic():
+        raise OutputError(_encoding_hint() + ".")
     text = _read_source(args.file)
     source = replace_lone_surrogates(text)[0] if args.raw else clean_article(text).text
     for sentence in split_sentences(source):
@@ -49,6 +65,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .batchfile import json_line
     from .render import to_text
 
+    ascii_json = not _stdout_takes_arabic()
+    if ascii_json and not args.json:  # JSON can escape what the encoding lacks; the readable text cannot
+        raise OutputError(_encoding_hint() + ", or use --json (which escapes it).")
     pipeline = build_pipeline(args)
     status = EXIT_OK
     for name in args.files:
@@ -60,11 +79,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         except InputError as exc:
             print(f"error: {named}{exc.message(CLI)}", file=sys.stderr)
             if args.json:
-                print(json_line({"id": name, "error": f"{named}{exc}"}))
+                print(json_line({"id": name, "error": f"{named}{exc}"}, ascii_only=ascii_json))
             status = EXIT_SOME_FAILED
             continue
         result.id = name
-        print(json_line(result.to_dict()) if args.json else to_text(result, name))
+        print(json_line(result.to_dict(), ascii_only=ascii_json) if args.json else to_text(result, name))
     return status
 
 
@@ -73,13 +92,34 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from .distributed import cmd_batch_ray
 
         return cmd_batch_ray(args)
-    from .batchfile import ResultWriter, read_output, read_records
+    from .batchfile import read_output, read_records, skipped_in_folder
+    from .outputs import JobLock, check_output_file
 
-    records = read_records(args.input)
-    before = read_output(args.output) if args.resume else None
-    todo = [r for r in records if before is None or not before.is_done(r)]
-    if before is not None and len(todo) < len(records):
-        print(f"resume: {len(records) - len(todo)} of {len(records)} already in {args.output}", file=sys.stderr)
+    # OUTPUT first (before INPUT is read, standard input included, and long before the models load).
+    check_output_file(args.output, input=args.input, resume=args.resume, overwrite=args.overwrite)
+    with JobLock(args.output):  # a second batch on the same OUTPUT is refused while this one runs
+        records = read_records(args.input)
+        skipped = skipped_in_folder(args.input)
+        if skipped:
+            print(f"warning: {skipped}", file=sys.stderr)
+        before = read_output(args.output) if args.resume else None
+        todo = [r for r in records if before is None or not before.is_done(r)]
+        if before is not None and len(todo) < len(records):
+            print(f"resume: {len(records) - len(todo)} of {len(records)} already in {args.output}", file=sys.stderr)
+        _write_results(args, todo)
+        # The status is the output's, not this run's: a resumed job with failures from before still failed.
+        after = read_output(args.output)
+    ids = {r.id for r in records if r.duplicate_of_line is None}
+    failed = len(after.failed & ids) + sum(1 for r in records if r.duplicate_of_line is not None)
+    earlier = len(records) - len(todo)
+    print(f"done: {len(records) - failed} ok, {failed} failed ({len(todo)} processed now, {earlier} before) "
+          f"-> {args.output}", file=sys.stderr)
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _write_results(args: argparse.Namespace, todo: list) -> None:
+    from .batchfile import ResultWriter
+
     pipeline = build_pipeline(args)
     readable = [r for r in todo if r.error is None]
     with ResultWriter(args.output, append=args.resume) as writer:
@@ -89,14 +129,6 @@ def cmd_batch(args: argparse.Namespace) -> int:
         items = ({"id": r.id, "text": r.text} for r in readable)
         for result in pipeline.batch(items, total=len(readable), group_size=args.group_size, progress=not args.quiet):
             writer.write(result.to_dict())
-    # The status is the output's, not this run's: a resumed job with failures from before still failed.
-    after = read_output(args.output)
-    ids = {r.id for r in records if r.duplicate_of_line is None}
-    failed = len(after.failed & ids) + sum(1 for r in records if r.duplicate_of_line is not None)
-    earlier = len(records) - len(todo)
-    print(f"done: {len(records) - failed} ok, {failed} failed ({len(todo)} processed now, {earlier} before) "
-          f"-> {args.output}", file=sys.stderr)
-    return EXIT_SOME_FAILED if failed else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,9 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     batch = sub.add_parser("batch", help="many articles: JSONL (id, text) or a folder of .txt -> JSONL")
-    batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line, or a folder of .txt files")
+    batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line (- for standard input), "
+                                     "or a folder of .txt files")
     batch.add_argument("output", help="results, one JSON object per line, appended as each is done")
     batch.add_argument("--resume", action="store_true", help="skip the ids already in OUTPUT and append")
+    batch.add_argument("--overwrite", action="store_true",
+                       help="replace an OUTPUT that holds results (it is kept until this run's first record "
+                            "is written, then replaced as a whole)")
     batch.add_argument("--group-size", type=int_range(1, 1024), default=None,
                        help="articles that share model batches (default: 8 on the CPU, 64 on a GPU)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -193,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except UnicodeEncodeError:  # what the check before the work missed (an output that changed encoding)
+        if args.verbose or _stdout_takes_arabic():
+            raise
+        print(f"error: {_encoding_hint()}.", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _silence_stdout() -> None:

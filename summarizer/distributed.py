@@ -32,6 +32,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -53,6 +54,7 @@ from .errors import (
     WorkerSetupError,
 )
 from .options import GROUP_SIZES, int_range
+from .outputs import JobLock, check_output_folder
 from .result import from_row, record_schema, to_row
 
 MANIFEST = "_manifest.json"
@@ -201,7 +203,7 @@ class Shard:
 
     @property
     def key(self) -> str:
-        return hashlib.sha256(json.dumps(self.ids, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        return ids_key(self.ids)
 
     def part_name(self, output_format: str = "jsonl") -> str:
         return f"{PART_PREFIX}{self.index:08d}-{self.key}.{output_format}"
@@ -222,6 +224,9 @@ def scan_input(source: str, shard_size: int) -> Iterator[Shard]:
     """
     store = _Store(source)
     kind = store.kind(store.root)
+    if kind == "missing" and (source == "-" or (store.local and os.path.exists(store.root))):
+        raise InputError(f"{source}: not a regular file or folder (standard input, a FIFO...): --ray reads INPUT "
+                         "more than once (each worker reads its shards from it): save it to a file first.")
     if kind == "missing":
         raise InputError(f"{source}: no such file or folder.")
     shown_root = source if "://" in source else str(Path(source))
@@ -542,13 +547,47 @@ class Manifest:
 
 @dataclass
 class OutputReport:
-    """What :func:`read_output` found: records, failures, shards not done yet, repeated ids skipped."""
+    """What :func:`read_output` found: records, failures, shards not done yet, repeated ids skipped,
+    and the part files that do not hold what the manifest says (each named, with what is wrong)."""
 
     records: int = 0
     failed: int = 0
     missing_shards: int = 0
-    missing_records: int = 0
+    missing_records: int = 0  # of the missing shards and of the damaged parts
     repeated: int = 0
+    damaged: list = field(default_factory=list)
+
+
+def ids_key(ids: list[str]) -> str:
+    """The hash that names a shard's part file: of its ids, in order."""
+    return hashlib.sha256(json.dumps(ids, ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+_SCRUBBED_SURROGATE = re.compile(r"\\u(d[89a-f][0-9a-f]{2})")
+
+
+def _read_part(store: _Store, name: str, decode, key: str, count: int) -> tuple[list[dict], str | None]:
+    """A part file's records, checked against the manifest's entry (its ids' hash, their count).
+
+    Returns the records and None, or no records and what is wrong, naming the file: a part that was
+    cut, edited, or given records of another shard is never taken for its shard's results.
+    """
+    try:
+        records = decode(store.read(store.join(name)))
+    except Exception as exc:  # any decoder's error (JSON, Parquet): the file is not whole
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        return [], f"{store.join(name)} cannot be read ({reason})"
+    ids = [r.get("id") if isinstance(r, dict) else None for r in records]
+    if len(ids) != count:
+        return [], f"{store.join(name)} holds {len(ids)} records where its shard has {count}"
+    if not all(isinstance(i, str) for i in ids) or key not in (ids_key(ids), ids_key(_unscrubbed(ids))):
+        return [], f"{store.join(name)} does not hold its shard's ids (edited, or records of another shard)"
+    return records, None
+
+
+def _unscrubbed(ids: list[str]) -> list[str]:
+    """Ids as they were before Parquet's ``_scrub`` wrote a lone surrogate as the text \\udcXX."""
+    return [_SCRUBBED_SURROGATE.sub(lambda m: chr(int(m.group(1), 16)), i) for i in ids]
 
 
 def read_output(output: str, report: OutputReport | None = None) -> Iterator[dict]:
@@ -564,12 +603,17 @@ def read_output(output: str, report: OutputReport | None = None) -> Iterator[dic
     decode = _CODECS[manifest.output_format][1]
     present = set(store.list(store.root))
     seen: set[str] = set()
-    for name, (_, _, count) in zip(manifest.part_names(), manifest.shards, strict=True):
+    for name, (_, key, count) in zip(manifest.part_names(), manifest.shards, strict=True):
         if name not in present:
             report.missing_shards += 1
             report.missing_records += count
             continue
-        for record in decode(store.read(store.join(name))):
+        records, damage = _read_part(store, name, decode, key, count)
+        if damage is not None:
+            report.damaged.append(damage)
+            report.missing_records += count
+            continue
+        for record in records:
             if record["id"] in seen:
                 report.repeated += 1
                 continue
@@ -814,6 +858,17 @@ def run(
     store = _Store(output)
     if store.kind(store.root) == "file":
         raise InputError(f"{output}: is a file; --ray writes a folder of part files.")
+    check_output_folder(output, input=input)
+    # One job per OUTPUT: a lock file beside the folder (local folders; an object store has no flock).
+    with JobLock(store.root) if store.local else contextlib.nullcontext():
+        return _run_job(input, output, store, resume=resume, address=address, workers=workers,
+                        cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, shard_size=shard_size,
+                        group_size=group_size, output_format=output_format, pipeline=pipeline,
+                        pipeline_factory=pipeline_factory, progress=progress, log=log)
+
+
+def _run_job(input: str, output: str, store: _Store, *, resume, address, workers, cpus_per_worker, gpus_per_worker,
+             shard_size, group_size, output_format, pipeline, pipeline_factory, progress, log) -> RunSummary:
     existing = set(store.list(store.root))
     ours = {n for n in existing if n.startswith(PART_PREFIX) or n == MANIFEST}
     if ours and not resume:
@@ -830,8 +885,20 @@ def run(
     names = manifest.part_names()
     summary.records, summary.shards = sum(len(s.ids) for s in shards), len(shards)
     summary.stale_parts = len({n for n in existing if n.startswith(PART_PREFIX)} - set(names))
-    done = [s for s, name in zip(shards, names, strict=True) if name in existing]
-    todo = [s for s, name in zip(shards, names, strict=True) if name not in existing]
+    decode = _CODECS[output_format][1]
+    done, todo, done_records = [], [], []
+    for shard, name in zip(shards, names, strict=True):
+        if name not in existing:
+            todo.append(shard)
+            continue
+        records, damage = _read_part(store, name, decode, shard.key, len(shard.ids))
+        if damage is not None:  # edited, cut or injected: its shard is done again, from INPUT
+            log(f"resume: {damage}: its shard is done again.")
+            store.remove(store.join(name))
+            todo.append(shard)
+            continue
+        done.append(shard)
+        done_records.append(records)
     summary.skipped = sum(len(s.ids) for s in done)
     if resume and done:
         log(f"resume: {summary.skipped} of {summary.records} records ({len(done)} of {len(shards)} shards) "
@@ -843,11 +910,7 @@ def run(
         _check_translation_model(pipeline or {})
     store.makedirs(store.root)
     manifest.write(store)
-    decode = _CODECS[output_format][1]
-    summary.skipped_failed = sum(
-        sum(r.get("error") is not None for r in decode(store.read(store.join(s.part_name(output_format)))))
-        for s in done
-    )
+    summary.skipped_failed = sum(sum(r.get("error") is not None for r in records) for records in done_records)
     if todo:
         _run_on_ray(todo, summary, input=input, output=output, address=address, workers=workers,
                     cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, group_size=group_size,
@@ -1066,6 +1129,9 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_batch_ray(args: argparse.Namespace) -> int:
     """``summarizer batch ... --ray``: 0 when every record of OUTPUT succeeded, 1 when some failed."""
+    if getattr(args, "overwrite", False):
+        raise InputError(f"{args.output}: --overwrite is for the one-machine batch: with --ray, name a new folder "
+                         "(or remove this one) to start again, or add --resume to go on with it.")
     pipeline = pipeline_kwargs(args)
     if args.gpus_per_worker and pipeline.get("device") == "cpu":  # GPUs asked for: use them
         pipeline["device"] = "cuda"
@@ -1091,12 +1157,16 @@ def add_merge_command(sub) -> None:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    """0 when OUTPUT is complete and every record succeeded; 1 when shards are missing or records failed."""
+    """0 when OUTPUT is complete and every record succeeded; 1 when shards are missing or damaged, or
+    records failed."""
     report = merge(args.output, args.file)
     print(f"merge: {report.records} records ({report.failed} failed) -> {args.file}", file=sys.stderr)
     if report.missing_shards:
         print(f"merge: {report.missing_shards} shard(s), {report.missing_records} records, are not done yet: "
               "run the batch again with --resume", file=sys.stderr)
+    for damage in report.damaged:
+        print(f"merge: {damage}: its records were left out; run the batch again with --resume to redo its shard",
+              file=sys.stderr)
     if report.repeated:
         print(f"merge: {report.repeated} record(s) with an id already written were left out", file=sys.stderr)
-    return 1 if report.missing_shards or report.failed else 0
+    return 1 if report.missing_shards or report.damaged or report.failed else 0

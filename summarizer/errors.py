@@ -140,3 +140,12 @@ class WorkerSetupError(SummarizerError):
 
 class ClusterUnreachable(SummarizerError):
     """``--ray-address`` names a host and port where nothing answers."""
+
+
+class OutputError(SummarizerError):
+    """Where results go is unusable: a batch OUTPUT that is a folder, read-only, on a full disk, or held by
+    another job; a standard output whose encoding cannot write Arabic."""
+
+
+class OutputBusy(OutputError):
+    """Another batch is writing the same OUTPUT now (it holds the lock file beside it)."""

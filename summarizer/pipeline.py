@@ -9,6 +9,7 @@ already built (a benchmark's timed engine, a test's tiny model).
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -228,6 +229,14 @@ class Pipeline:
         starts at ``group_size``: for a caller that keeps the results only as a whole (a Ray shard),
         early results buy nothing and small groups cost speed. When a group fails, each of its
         articles is run again alone: one bad article costs only itself. ``overrides``: as for a call.
+
+        If ``items`` itself raises (a generator that fails midway), the articles taken from it
+        before are finished and yielded first, then its exception is raised.
+
+        A dict without an id gets ``item-N`` (N: its 1-based position in ``items``), made unique
+        against the real ids: with ``~2``, ``~3``... appended when it equals a real id seen before
+        it, or, when ``items`` is a list or tuple (all its ids known up front), any real id of the
+        batch. A plain text item has the id None.
         """
         from tqdm.auto import tqdm
 
@@ -235,12 +244,22 @@ class Pipeline:
         group_size = check_int("group_size", group_size or GROUP_SIZES[self.device], 1)
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
+        ids = _FallbackIds(items)
         bar = tqdm(total=total, unit="article", desc="summarizer", disable=not progress)
         group: list[tuple[str | None, object]] = []
         size = 1 if grow else group_size
+        iterator = iter(items)
         try:
-            for n, item in enumerate(items):
-                group.append(_as_pair(item, n))
+            for n in itertools.count():
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    break
+                except Exception:  # the caller's iterable failed: finish what it gave, then raise
+                    if group:
+                        yield from self._yield_with_bar(group, options, bar)
+                    raise
+                group.append(ids.pair(item, n))
                 if len(group) >= size:
                     yield from self._yield_with_bar(group, options, bar)
                     group, size = [], min(size * 2, group_size)
@@ -467,10 +486,27 @@ def _rounded(score: float | None) -> float | None:
     return None if score is None else round(score, 4)
 
 
-def _as_pair(item: str | dict, n: int) -> tuple[str | None, object]:
-    if isinstance(item, dict):
-        return (str(item["id"]) if item.get("id") is not None else str(n), item.get("text"))
-    return (None, item)
+class _FallbackIds:
+    """Ids for the dict items of ``Pipeline.batch`` that have none (see its docstring for the rule)."""
+
+    def __init__(self, items: Iterable[str | dict]):
+        self.taken: set[str] = set()
+        if isinstance(items, (list, tuple)):  # every real id known before the first one is made up
+            self.taken = {str(i["id"]) for i in items if isinstance(i, dict) and i.get("id") is not None}
+
+    def pair(self, item: str | dict, n: int) -> tuple[str | None, object]:
+        if not isinstance(item, dict):
+            return (None, item)
+        if item.get("id") is not None:
+            self.taken.add(str(item["id"]))
+            return (str(item["id"]), item.get("text"))
+        made = f"item-{n + 1}"
+        k = 2
+        while made in self.taken:
+            made = f"item-{n + 1}~{k}"
+            k += 1
+        self.taken.add(made)
+        return (made, item.get("text"))
 
 
 def _stage_hook(progress: StageProgress | None, stage: str):
