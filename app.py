@@ -187,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         args.summary_model, args.translation_model, summary_method=args.summary_method,
         long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
         allow_private_urls=args.allow_private_urls,
-        vocab_restriction=args.vocab_restriction,
+        vocab_restriction=args.vocab_restriction, checks=args.checks,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     # `kill` (SIGTERM, as a service manager stops it) ends Python without its exit handlers: made an

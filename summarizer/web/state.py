@@ -111,6 +111,7 @@ class AppState:
                     base.summarizer, stages.translator, summary_method=base.summary_method,
                     long_input=base.long_input, summary_sentences=base.summary_sentences, max_chars=base.max_chars,
                     load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
+                    checks=base.options.checks,
                 )
             return self._pipelines[translation]
 
@@ -158,6 +159,7 @@ def load_app(
     max_chars: int = DEFAULT_MAX_CHARS,
     export_dir: str | Path | None = None,
     allow_private_urls: bool = False,
+    checks: str = "on",
     **load_options: Any,
 ) -> AppState:
     """Load the models once. Never fails on a model: it leaves the stage out and records a notice.
@@ -172,7 +174,7 @@ def load_app(
     stages = load_stages(summary_model, translation_model, summary_method=summary_method, **load_options)
     pipeline = Pipeline.from_stages(
         stages.summarizer, stages.translator, summary_method=summary_method, long_input=long_input,
-        summary_sentences=summary_sentences, max_chars=max_chars, load_errors=stages.errors,
+        summary_sentences=summary_sentences, max_chars=max_chars, load_errors=stages.errors, checks=checks,
     )
     notices: list[Notice] = []
     summary_error = stages.errors.get("summary")
