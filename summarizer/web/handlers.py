@@ -66,12 +66,17 @@ def summarize(
             raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
         if long_input not in LONG_INPUT_MODES:
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
-        pipeline = state.pipeline_for(translation, progress)
         hook = stage_progress(progress) if progress is not None else None
+
+        def on_load(choice: str) -> None:
+            if progress is not None:
+                progress(0.0, desc=f"Loading the translation model {choice} (first use, once)")
+
+        state.service.pipeline_for(translation, on_load)  # a choice's model loads first, then the stages run
         if hook is not None:
             hook("clean", 0, 1)
-        result = pipeline(text if text is not None else "", summary_method=method,
-                          long_input=long_input, progress=hook)
+        result = state.service.run(text, translation=translation, progress=hook, on_load=on_load,
+                                   summary_method=method, long_input=long_input)
     except InputError as exc:
         return error_outputs(exc.message(PAGE))  # the page's words (no option names)
     except ModelLoadError as exc:

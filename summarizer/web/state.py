@@ -1,4 +1,4 @@
-"""What the app holds for its whole life: the stages loaded once, and what could not be loaded."""
+"""What the page holds for its whole life: the service (models, choices, policy), its notices, its downloads."""
 
 from __future__ import annotations
 
@@ -6,29 +6,17 @@ import atexit
 import logging
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..documents import FETCH_DEADLINE_S, Document, read_url
-from ..errors import InputError, ModelLoadError
-from ..loading import load_stages, why_not_loadable
-from ..methods import METHODS, get_method
-from ..options import (
-    DEFAULT_MAX_CHARS,
-    DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_SENTENCES,
-    DEFAULT_TRANSLATION_MODEL,
-    LONG_INPUT_MODES,
-    TRANSLATION_MODELS,
-    check_choice,
-    choice_of,
-    translation_model_id,
-)
+from ..documents import Document
+from ..errors import ModelLoadError
+from ..methods import METHODS
+from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, LONG_INPUT_MODES, TRANSLATION_MODELS
 from ..pipeline import Pipeline
 from ..render import choice_and_licence, md_text
+from ..service import Service
 
 log = logging.getLogger(__name__)
 
@@ -59,83 +47,59 @@ class Notice:
 
 @dataclass
 class AppState:
-    """The loaded pipeline, the notices for the page, and where downloads are written.
+    """The page's side of a ``Service``: the notices it shows and where downloads are written.
 
-    ``translations``: the translation models the page offers (value -> label): the one loaded at start-up
-    (``default_translation``) and every named choice (options.TRANSLATION_MODELS) that can be loaded here;
-    those are loaded on first use (``pipeline_for``), then kept. ``unavailable``: the named choices that
-    cannot (choice -> why).
+    Everything about models, choices and fetching is the service's (``state.service``); the attributes
+    below read it, so that the page's handlers (and the tests) need not know where it lives.
     """
 
-    pipeline: Pipeline
+    service: Service
     notices: list[Notice] = field(default_factory=list)
-    default_method: str = "abstractive"
-    default_long_input: str = "lead"
     export_dir: Path = field(default_factory=lambda: _scratch_dir())
-    # Fetch web addresses on this machine's own or private networks? Off: the page serves other
-    # people, and must not become their way into the network it runs on.
-    allow_private_urls: bool = False
-    fetch_deadline: float = FETCH_DEADLINE_S  # seconds for one web address, redirects included
+
+    # -- the service, read through ------------------------------------------------------------
+    @property
+    def pipeline(self) -> Pipeline:
+        return self.service.pipeline
+
+    @pipeline.setter
+    def pipeline(self, pipeline: Pipeline) -> None:  # a test's gate around the pipeline
+        self.service.pipeline = pipeline
+
+    default_method = property(lambda self: self.service.default_method)
+    default_long_input = property(lambda self: self.service.default_long_input)
+    default_translation = property(lambda self: self.service.default_translation)
+    unavailable = property(lambda self: self.service.unavailable)
+    load_options = property(lambda self: self.service.load_options)
+    allow_private_urls = property(lambda self: self.service.allow_private_urls)
+    max_chars = property(lambda self: self.service.max_chars)
+    methods = property(lambda self: self.service.methods)
+    translation_available = property(lambda self: self.service.translation_available)
 
     @property
-    def max_chars(self) -> int:
-        return self.pipeline.max_chars
-    default_translation: str | None = None
-    translations: dict[str, str] = field(default_factory=dict)
-    unavailable: dict[str, str] = field(default_factory=dict)
-    load_options: dict[str, Any] = field(default_factory=dict)
-    _pipelines: dict[str, Pipeline] = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def fetch_deadline(self) -> float:
+        return self.service.fetch_deadline
 
-    def pipeline_for(self, translation: str | None, progress: Callable[..., Any] | None = None) -> Pipeline:
-        """The pipeline that translates with ``translation`` (a value of ``translations``; ``None``: the
-        start-up one), loading its model on first use (``progress(0.0, desc=...)`` says so).
+    @fetch_deadline.setter
+    def fetch_deadline(self, seconds: float) -> None:
+        self.service.fetch_deadline = seconds
 
-        Raises ``InputError`` for a value the page does not offer, ``ModelLoadError`` when loading fails.
-        """
-        if translation in (None, "", self.default_translation):
-            return self.pipeline
-        if not isinstance(translation, str) or translation not in self.translations:
-            offered = ", ".join(self.translations) or "none"
-            raise InputError(f"Unknown translation model {translation!r}: choose one of {offered}.")
-        with self._lock:
-            if translation not in self._pipelines:
-                if progress is not None:
-                    progress(0.0, desc=f"Loading the translation model {translation} (first use, once)")
-                stages = load_stages(None, translation, beside_summary=self.pipeline.summarizer is not None,
-                                     **self.load_options)
-                if "translation" in stages.errors:
-                    raise stages.errors["translation"]
-                base = self.pipeline
-                self._pipelines[translation] = Pipeline.from_stages(
-                    base.summarizer, stages.translator, summary_method=base.summary_method,
-                    long_input=base.long_input, summary_sentences=base.summary_sentences, max_chars=base.max_chars,
-                    load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
-                    checks=base.options.checks,
-                )
-            return self._pipelines[translation]
+    @property
+    def translations(self) -> dict[str, str]:
+        """The translation choices the page offers: value -> label."""
+        return {value: translation_label(value, status) for value, status in self.service.translations.items()}
+
+    def pipeline_for(self, translation: str | None) -> Pipeline:
+        return self.service.pipeline_for(translation)
 
     def read_url(self, url: object) -> Document:
-        """The article at a web address, fetched with the page's policy: ``http(s)`` addresses only (never
-        a file of this machine: those come by upload), public networks unless allowed, one deadline."""
-        if not isinstance(url, str):
-            raise InputError("Give a web address (https://…) as text.")
-        return read_url(url.strip(), allow_private=self.allow_private_urls, deadline=self.fetch_deadline)
+        return self.service.read_url(url)
 
     def close(self) -> None:
         """Remove the export folder when this app made it (a folder given by ``export_dir`` stays)."""
         if self.export_dir in _SCRATCH:
             shutil.rmtree(self.export_dir, ignore_errors=True)
             _SCRATCH.discard(self.export_dir)
-
-    @property
-    def methods(self) -> list[str]:
-        """Summary methods that can run (one that needs the model only when it is loaded)."""
-        return [name for name, m in METHODS.items() if not m.needs_model or self.pipeline.summarizer is not None]
-
-    @property
-    def translation_available(self) -> bool:
-        return self.pipeline.translator is not None
 
 
 _SCRATCH: set[Path] = set()  # the export folders this process made (and so may remove)
@@ -153,75 +117,41 @@ def load_app(
     summary_model: str | None = DEFAULT_SUMMARY_MODEL,
     translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
     *,
-    summary_method: str = "abstractive",
-    long_input: str = "lead",
-    summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
-    max_chars: int = DEFAULT_MAX_CHARS,
     export_dir: str | Path | None = None,
-    allow_private_urls: bool = False,
-    checks: str = "on",
-    **load_options: Any,
+    **options: Any,
 ) -> AppState:
-    """Load the models once. Never fails on a model: it leaves the stage out and records a notice.
+    """Load the service (``Service.load``: the models once, never failing on one) and the page's notices.
 
-    ``load_options`` go to ``loading.load_stages`` (``engine``, ``device``, ``quantization``,
-    ``summary_decoding``, ``translation_decoding``...). Bad option values raise ``OptionError``.
+    ``options``: ``Service.load``'s (summary_method, long_input, summary_sentences, max_chars,
+    allow_private_urls, checks, and the load options: engine, device, quantization, decodings...).
     """
-    get_method(summary_method)
-    check_choice("long_input", long_input, LONG_INPUT_MODES)
-    if translation_model:
-        translation_model = translation_model_id(translation_model)  # a named choice -> its hub id
-    stages = load_stages(summary_model, translation_model, summary_method=summary_method, **load_options)
-    pipeline = Pipeline.from_stages(
-        stages.summarizer, stages.translator, summary_method=summary_method, long_input=long_input,
-        summary_sentences=summary_sentences, max_chars=max_chars, load_errors=stages.errors, checks=checks,
-    )
+    service = Service.load(summary_model, translation_model, **options)
+    if export_dir is not None:
+        Path(export_dir).mkdir(parents=True, exist_ok=True)
+    return AppState(service, page_notices(service), **({"export_dir": Path(export_dir)} if export_dir else {}))
+
+
+def page_notices(service: Service) -> list[Notice]:
+    """One notice per model the page runs without, in the page's words, with what to do about it."""
     notices: list[Notice] = []
-    summary_error = stages.errors.get("summary")
+    summary_error = service.load_errors.get("summary")
     if summary_error is not None:
-        log.warning("%s", summary_error)
         notices.append(Notice(
             "**Extractive summaries only:** the mT5 summary model could not be loaded, so the page picks "
             "the article's key sentences instead.",
             f"{_load_problem(summary_error)} {_advice(summary_error, SUMMARY_ADVICE)}",
         ))
-    translation_error = stages.errors.get("translation")
+    translation_error = service.load_errors.get("translation")
     if translation_error is not None:
-        log.warning("%s", translation_error)
         notices.append(Notice(
             "**No English translation:** the translation model could not be loaded, so the page shows the Arabic "
             "summary only.",
             f"{_load_problem(translation_error)} {_advice(translation_error, TRANSLATION_ADVICE)}",
         ))
-    if translation_model is None:
+    if not service.translation_requested:
         notices.append(Notice("**No English translation:** no translation model was given, so the page shows the "
                               "Arabic summary only.", TRANSLATION_ADVICE))
-    if export_dir is not None:
-        Path(export_dir).mkdir(parents=True, exist_ok=True)
-    state = AppState(pipeline, notices, pipeline.effective_method(summary_method), long_input,
-                     allow_private_urls=allow_private_urls,
-                     **({"export_dir": Path(export_dir)} if export_dir is not None else {}))
-    _offer_translations(state, translation_model if stages.translator is not None else None, load_options)
-    return state
-
-
-def _offer_translations(state: AppState, loaded: str | None, load_options: dict[str, Any]) -> None:
-    """Fill the page's translation choices: the loaded model first, then the named choices that can be
-    loaded here (checked now, without loading them: cache, folder or hub)."""
-    state.load_options = {k: v for k, v in load_options.items()
-                          if k in ("engine", "device", "quantization", "translation_decoding", "translation_batch_size")}
-    if loaded is not None:
-        state.default_translation = choice_of(loaded) or loaded
-        state.translations[state.default_translation] = translation_label(state.default_translation, "loaded")
-    for name in TRANSLATION_MODELS:
-        if name == state.default_translation:
-            continue
-        problem = why_not_loadable(name, role="translation", engine=load_options.get("engine", "auto"),
-                                   quantization=load_options.get("quantization"))
-        if problem is None:
-            state.translations[name] = translation_label(name, "loaded on first use")
-        else:
-            state.unavailable[name] = problem.reason
+    return notices
 
 
 def translation_label(value: str, status: str) -> str:

@@ -1,0 +1,215 @@
+"""The web page's server: its options, its layout and events, and the launch.
+
+    summarizer serve                    # http://127.0.0.1:7860 (python app.py in a checkout: the same)
+    summarizer serve --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
+    summarizer serve --translation-model best   # Opus-MT tc-big; the page offers the other available choices
+
+This module only parses options, lays out the page and wires events; what the page does is in the
+rest of ``summarizer.web``, over a ``summarizer.service.Service``. Models are loaded once, at start-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from functools import partial
+
+import gradio as gr
+
+from .. import render
+from .. import web as webapp
+from ..config import add_model_arguments
+from ..documents import MAX_DOCUMENT_BYTES
+from ..options import int_range
+from .api import file_reader, url_reader
+from .components import handler_checks
+
+
+def parse_args(argv: Sequence[str] | None = None, prog: str | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog=prog, description="Web app: Arabic news article -> Arabic summary + English.")
+    add_server_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The page's options (``summarizer serve``, ``python app.py``)."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0: every interface)")
+    parser.add_argument("--port", type=int_range(1, 65535), default=7860)
+    add_model_arguments(parser, batch=False)
+    parser.add_argument("--concurrency", type=int_range(1, 64), default=1,
+                        help="articles processed at the same time (1 suits a CPU; others wait in the queue)")
+    parser.add_argument("--max-queue", type=int_range(1, 10_000), default=16, help="requests allowed to wait; more are refused")
+    parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (off by default)")
+    parser.add_argument("--allow-private-urls", action="store_true",
+                        help="let the page fetch web addresses on this machine and its private networks "
+                             "(off: whoever uses the page could otherwise read your intranet through it)")
+
+
+# Gradio keeps a copy of every file it serves (2 downloads per summary): every minute, drop those
+# older than 10 minutes, so the cache holds at most the last 10 minutes' downloads.
+DELETE_CACHE = (60, 600)
+# Fetching a web address waits on someone else's server (up to its deadline, documents.FETCH_DEADLINE_S):
+# those requests have their own group, so that one slow site neither queues behind a summary nor holds
+# the next user's fetch.
+FETCH_CONCURRENCY = 8
+FETCH = {"concurrency_id": "fetch", "concurrency_limit": FETCH_CONCURRENCY}
+
+
+def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16,
+               delete_cache: tuple[int, int] = DELETE_CACHE) -> gr.Blocks:
+    """The page. ``state`` holds the models, loaded once by ``webapp.load_app``."""
+    seeds = webapp.examples()
+    with gr.Blocks(title="Arabic news summariser", analytics_enabled=False, delete_cache=delete_cache) as demo:
+        gr.Markdown(
+            "# Arabic news summariser\n"
+            "Paste an Arabic news article, upload a file or give a web address: get an Arabic summary, the "
+            "article translated into English sentence by sentence, and an English summary.\n\n"
+            f"<small>{webapp.models_markdown(state)}</small>",
+            elem_classes="app-title",
+        )
+        notice = webapp.notice_markdown(state)
+        gr.Markdown(notice, visible=bool(notice), elem_classes="notice", elem_id="notice")
+
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
+                gr.HTML('<h2 class="section">The article · <span lang="ar">المقال</span></h2>', js_on_load=None)
+                article = gr.Textbox(
+                    label="Arabic article", lines=12, max_lines=20, rtl=True, autoscroll=False,
+                    placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
+                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
+                )
+                counter = gr.HTML(webapp.counter_html(0, state.max_chars), elem_id="char-count", js_on_load=None)
+                with gr.Row(equal_height=True, elem_id="url-row"):
+                    url = gr.Textbox(label="…or a web address", placeholder="https://…", max_lines=1, scale=4,
+                                     min_width=180, elem_id="url")
+                    fetch = gr.Button("Fetch", scale=1, min_width=80, elem_id="fetch")
+                    upload = gr.UploadButton("Upload a file", file_types=webapp.UPLOAD_TYPES, scale=1, min_width=150,
+                                             elem_id="upload-button")
+                input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
+                examples = gr.Dataset(
+                    components=["textbox"], samples=[[label] for label, _ in seeds], type="index",
+                    label="Example articles (click one to load it)", elem_id="examples", visible=bool(seeds),
+                )
+            with gr.Column(scale=2, min_width=280):
+                gr.HTML('<h2 class="section">Summarise</h2>', js_on_load=None)
+                method = gr.Radio(webapp.method_choices(state), value=state.default_method, label="Summary")
+                long_input = gr.Radio(
+                    webapp.long_input_choices(), value=state.default_long_input, label="Long articles",
+                    info="mT5 reads about 512 tokens (300-400 words) at a time",
+                    visible=state.pipeline.summarizer is not None and state.default_method == "abstractive",
+                )
+                # One line, and only when there is a choice: the status under the button must stay in view.
+                translation_model = gr.Dropdown(
+                    webapp.translation_choices(state), value=state.default_translation, label="Translation model",
+                    info=webapp.translation_info(state), visible=len(state.translations) > 1,
+                    elem_id="translation-model",
+                )
+                for choice in (method, long_input, translation_model):
+                    # A value the page does not offer (an API call) reaches the handler, which says so
+                    # in the page's error status rather than in Gradio's words.
+                    handler_checks(choice)
+                with gr.Row():
+                    run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
+                    clear = gr.Button("Clear", elem_id="clear", scale=1)
+                status = gr.Markdown("", elem_id="status", elem_classes="status")
+
+        with gr.Column(elem_id="results"):
+            gr.HTML('<h2 class="section">Results</h2>', js_on_load=None)
+            gr.HTML("<p>The article was changed after these results were made: press <strong>Summarise</strong> "
+                    "to update them.</p>", elem_id="stale-hint", js_on_load=None)
+            with gr.Row(equal_height=False):
+                summary_ar = gr.Textbox(
+                    label=webapp.SUMMARY_AR_LABEL, lines=4, rtl=True, buttons=["copy"], interactive=False,
+                    elem_id="summary-ar", elem_classes=["arabic", "result-box"], min_width=300,
+                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
+                )
+                summary_en = gr.Textbox(
+                    label="English summary", lines=4, buttons=["copy"], interactive=False, elem_id="summary-en",
+                    elem_classes="result-box", min_width=300, html_attributes=gr.InputHTMLAttributes(lang="en"),
+                )
+            with gr.Row():
+                json_file = gr.DownloadButton("Download JSON", size="sm", interactive=False, elem_id="download-json")
+                markdown_file = gr.DownloadButton("Download Markdown", size="sm", interactive=False,
+                                                  elem_id="download-md")
+            gr.HTML('<h3 class="section">The article and its translation, sentence by sentence</h3>', js_on_load=None)
+            aligned = gr.HTML(render.aligned_html([]), elem_id="aligned", elem_classes="result-box", js_on_load=None)
+            with gr.Accordion("The English translation as plain text", open=False):
+                translation = gr.Textbox(
+                    label="English translation (one line per Arabic sentence)", lines=10, max_lines=20,
+                    buttons=["copy"], interactive=False, elem_id="translation",
+                    placeholder=None if state.translation_available else "No translation model: see the notice above.",
+                )
+            with gr.Accordion("Full result (JSON)", open=False):
+                result = gr.JSON(label="Result", elem_id="result-json")
+        typed = gr.State(None)  # the same result, typed, for the page's own handlers (not part of the API)
+
+        outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result, typed]
+        loaded = [article, input_status, *outputs]
+
+        def on_summarize(text, summary_method, long_input, translation_model=None,
+                         progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+            """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
+            translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded."""
+            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress,
+                                          translation=translation_model))
+
+        # The button says it is busy, the progress shows beside it, then the notes beside the summary.
+        started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
+        done = started.then(on_summarize, [article, method, long_input, translation_model], outputs, api_name="summarize",
+                            show_progress_on=[status])
+        done.then(partial(webapp.after_summary, state), [typed, method],
+                  [run, summary_ar, summary_en, json_file, markdown_file], queue=False, api_visibility="private")
+
+        # A new article clears the results of the previous one.
+        examples.click(partial(webapp.load_example, state), [examples], loaded, api_visibility="private")
+        upload.upload(partial(webapp.load_upload, state), [upload], loaded, api_visibility="private",
+                      show_progress_on=[input_status])
+        for trigger in (fetch.click, url.submit):
+            trigger(partial(webapp.load_url, state), [url], loaded, api_visibility="private",
+                    show_progress_on=[input_status], **FETCH)
+        clear.click(webapp.clear_all, None, [article, url, input_status, *outputs], queue=False,
+                    api_visibility="private")
+        article.change(None, [article], [counter], js=webapp.counter_js(state.max_chars), queue=False)
+        method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
+                      api_visibility="private")
+
+        # The new inputs through the API: an article from a web address or a file, ready for /summarize.
+        gr.api(url_reader(state), api_name="read_url", **FETCH)
+        gr.api(file_reader(state), api_name="read_file")
+    demo.queue(default_concurrency_limit=concurrency, max_size=max_queue)
+    return demo
+
+
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> None:
+    serve(parse_args(argv, prog))
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Load the models, lay out the page and serve it until stopped (Ctrl+C or SIGTERM)."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    state = webapp.load_app(
+        args.summary_model, args.translation_model, summary_method=args.summary_method,
+        long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
+        allow_private_urls=args.allow_private_urls,
+        vocab_restriction=args.vocab_restriction, checks=args.checks,
+    )
+    demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
+    # `kill` (SIGTERM, as a service manager stops it) ends Python without its exit handlers: made an
+    # ordinary exit, the export folder and Gradio's cache are removed as on Ctrl+C.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        demo.launch(server_name=args.host, server_port=args.port, share=args.share,
+                    max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb", **webapp.launch_style())
+    finally:
+        demo.close()
+        state.close()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
