@@ -1,4 +1,5 @@
-"""Command line: ``summarizer split | run | batch | merge | convert``. Errors are one clear line, never a traceback."""
+"""Command line: ``summarizer split | run | translate | batch | merge | convert | serve``. Errors are one clear
+line, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from .config import add_model_arguments, pipeline_kwargs
-from .errors import CLI, InputError, ModelLoadError, OutputError, SummarizerError
+from .errors import CLI, InputError, ModelLoadError, OptionError, OutputError, SummarizerError
 from .inputs import decode_utf8, read_text_file
 from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
 
@@ -87,6 +88,46 @@ def cmd_run(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_translate(args: argparse.Namespace) -> int:
+    """Each article translated sentence by sentence, without a summary (no summary model is loaded)."""
+    from .batchfile import json_line
+    from .methods import NO_SUMMARY
+    from .render import to_text
+    from .result import translation_record
+
+    if args.translation_model is None:
+        raise OptionError("summarizer translate needs a translation model: drop --no-translate.")
+    args.summary_method = NO_SUMMARY
+    ascii_json = not _stdout_takes_arabic()
+    if ascii_json and not args.json:
+        raise OutputError(_encoding_hint() + ", or use --json (which escapes it).")
+    pipeline = build_pipeline(args)
+    status = EXIT_OK
+    for name in args.files:
+        named = ""
+        try:
+            text = _read_source(name)
+            named = f"{name}: "
+            result = pipeline.translate(text)
+        except InputError as exc:
+            print(f"error: {named}{exc.message(CLI)}", file=sys.stderr)
+            if args.json:
+                print(json_line({"id": name, "error": f"{named}{exc}"}, ascii_only=ascii_json))
+            status = EXIT_SOME_FAILED
+            continue
+        result.id = name
+        print(json_line(translation_record(result), ascii_only=ascii_json) if args.json else to_text(result, name))
+    return status
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The web page, the REST API and the LibreTranslate routes, from the installed package."""
+    from .web.server import serve
+
+    serve(args)
+    return EXIT_OK
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     if args.ray or args.ray_address:  # a cluster, or this machine's cores, through Ray Data
         from .distributed import cmd_batch_ray
@@ -153,6 +194,18 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_arguments(run)
     run.set_defaults(func=cmd_run)
 
+    translate = sub.add_parser("translate", help="translate articles sentence by sentence, without a summary",
+                               description="Translate each article sentence by sentence (Arabic and English "
+                                           "aligned), without summarising it: no summary model is loaded.")
+    translate.add_argument("files", nargs="+", metavar="FILE",
+                           help="UTF-8 text files, web pages (.html), .docx or .pdf files, http(s):// addresses, "
+                                "or - for standard input")
+    translate.add_argument("--json", action="store_true",
+                           help="one JSON object per article, one per line: its sentences' translations, scores "
+                                "and checks' findings")
+    add_model_arguments(translate)
+    translate.set_defaults(func=cmd_translate)
+
     batch = sub.add_parser("batch", help="many articles: JSONL (id, text) or a folder of .txt -> JSONL")
     batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line (- for standard input), "
                                      "or a folder of .txt files")
@@ -165,9 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
                        help="articles that share model batches (default: 8 on the CPU, 64 on a GPU)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     add_model_arguments(batch)
+    # After --summary-method, whose default it must not replace (argparse sets a shared dest's default once).
+    batch.add_argument("--no-summary", dest="summary_method", action="store_const", const="none",
+                       default=argparse.SUPPRESS,
+                       help="translate only (the same as --summary-method none): no summary model is loaded")
     add_ray_arguments(batch)
     batch.set_defaults(func=cmd_batch)
     add_merge_command(sub)
+
+    from .web.options import add_server_arguments  # argparse only: Gradio is imported when serving
+
+    serve = sub.add_parser("serve", help="serve the web page, the REST API and the LibreTranslate routes",
+                           description="The web page (http://127.0.0.1:7860 by default), the REST API "
+                                       "(/api/v1/..., described at /docs) and LibreTranslate-compatible routes "
+                                       "(/translate, /languages, /detect) on one server.")
+    add_server_arguments(serve)
+    serve.set_defaults(func=cmd_serve)
 
     convert = sub.add_parser(
         "convert",

@@ -5,8 +5,9 @@ Kept in one leaf module so that any layer can raise or catch them without import
 
 from __future__ import annotations
 
-# Surfaces an error is shown on: the Python API (``str(exc)``), the command line, the web page.
-PYTHON, CLI, PAGE = "python", "cli", "page"
+# Surfaces an error is shown on: the Python API (``str(exc)``), the command line, the web page, the HTTP
+# API (the REST and LibreTranslate routes: the page's words, except where the page names itself).
+PYTHON, CLI, PAGE, API = "python", "cli", "page", "api"
 
 
 class SummarizerError(Exception):
@@ -36,7 +37,8 @@ class InputError(SummarizerError, ValueError):
 # How to get past a too-long text, by surface.
 _TOO_LONG_ADVICE = {PYTHON: "Split it, or raise the limit with max_chars=.",
                     CLI: "Split it, or raise the limit with --max-chars.",
-                    PAGE: "Shorten it, or split it into several articles."}
+                    PAGE: "Shorten it, or split it into several articles.",
+                    API: "Shorten it, or split it into several articles."}
 
 
 class ArticleTooLong(InputError):
@@ -47,7 +49,7 @@ class ArticleTooLong(InputError):
         super().__init__(self.message(PYTHON), code="too-long")
 
     def message(self, surface: str = PYTHON) -> str:
-        where = "this page takes at most" if surface == PAGE else "over the limit of"
+        where = {PAGE: "this page takes at most", API: "this server takes at most"}.get(surface, "over the limit of")
         return (f"The article has {self.chars:,} characters, {where} {self.limit:,}. "
                 f"{_TOO_LONG_ADVICE.get(surface, _TOO_LONG_ADVICE[PYTHON])}")
 
@@ -58,6 +60,16 @@ class ProcessingError(InputError):
     A subclass of ``InputError`` so that callers who handle bad articles handle these too; the
     original exception is its ``__cause__``.
     """
+
+
+class ServerBusy(SummarizerError):
+    """A server's articles in work and waiting are at their limit: try again after ``retry_after`` seconds."""
+
+    code = "busy"
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"The server is busy: every place in its queue is taken. Try again in {retry_after} s.")
 
 
 class OptionError(SummarizerError, ValueError):

@@ -9,7 +9,9 @@ A method is a function from a batch of articles (each a list of sentences) to on
 
 Registering is all it takes: ``Pipeline``, the CLI's choices and the page's selector read this
 registry. ``needs_model=True`` methods run the pipeline's loaded abstractive model (``context.summarizer``)
-and fall back to ``FALLBACK`` when it is missing.
+and fall back to ``FALLBACK`` when it is missing. ``writes_summary=False`` (the built-in ``none``) makes
+no summary at all: the pipeline then only translates (no English summary, no summary checks, and no
+fallback on the empty summary).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class SummaryMethod:
     needs_model: bool = False
     describe: Callable[[str, str | None], str] | None = None
     model_label: str | None = None  # the kind of model a needs_model method runs, in words ("mT5")
+    writes_summary: bool = True  # False: a translation-only run (its empty summary is what was asked for)
 
     def words(self, summary_method: str, model_label: str | None = None) -> str:
         detail = summary_method[len(self.name) + 1:] if summary_method.startswith(self.name + "-") else ""
@@ -75,11 +78,11 @@ METHODS: dict[str, SummaryMethod] = {}
 
 def register_method(name: str, *, help: str, label: str, needs_model: bool = False,
                     describe: Callable[[str, str | None], str] | None = None,
-                    model_label: str | None = None) -> Callable[[Summarize], Summarize]:
+                    model_label: str | None = None, writes_summary: bool = True) -> Callable[[Summarize], Summarize]:
     """Register ``fn`` as the summary method ``name`` (a later registration of a name replaces it)."""
 
     def add(fn: Summarize) -> Summarize:
-        METHODS[name] = SummaryMethod(name, fn, help, label, needs_model, describe, model_label)
+        METHODS[name] = SummaryMethod(name, fn, help, label, needs_model, describe, model_label, writes_summary)
         return fn
 
     return add
@@ -150,6 +153,15 @@ def _describe_lead(detail: str, model_label: str | None) -> str:
 def lead(documents: list[list[str]], context: MethodContext) -> list[MethodSummary]:
     return [_made_of(doc, lead_summary(doc, context.summary_sentences), f"lead-{context.summary_sentences}")
             for doc in documents]
+
+
+NO_SUMMARY = "none"  # the method of a translation-only run (``Pipeline.translate``, ``summarizer translate``)
+
+
+@register_method(NO_SUMMARY, writes_summary=False, help="no summary: translate the article only (loads no summary model)",
+                 label="No summary: translation only")
+def no_summary(documents: list[list[str]], context: MethodContext) -> list[MethodSummary]:
+    return [MethodSummary("", NO_SUMMARY, sources=[], read_fraction=None) for _ in documents]
 
 
 def _made_of(sentences: list[str], indices: list[int], method: str) -> MethodSummary:

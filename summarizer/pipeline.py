@@ -22,10 +22,10 @@ from .clean import clean_article
 from .config import RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
-from .errors import InputError, ModelLoadError, ProcessingError
+from .errors import InputError, ModelLoadError, OptionError, ProcessingError
 from .inputs import check_arabic, check_text
 from .loading import LoadedStages, load_stages
-from .methods import FALLBACK, MethodContext, get_method
+from .methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
 from .notices import Notice, notice
 from .options import (
     DEFAULT_MAX_CHARS,
@@ -69,9 +69,10 @@ class Pipeline:
             export); translation_model may also name a choice: "fast" (Opus-MT ar-en, the default),
             "best" (Opus-MT tc-big ar-en), "nllb-600m" (NLLB-200 distilled 600M, non-commercial).
             ``translation_model=None`` skips translation.
-        summary_method: "abstractive" (mT5), "extractive" (LexRank) or "lead" (first sentences).
-            When the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a
-            warning, and the error is kept in ``load_errors["summary"]``.
+        summary_method: "abstractive" (mT5), "extractive" (LexRank), "lead" (first sentences) or
+            "none" (translation only: no summary, no summary model loaded; see ``translate``). When
+            the mT5 model cannot be loaded, "abstractive" falls back to "extractive" with a warning,
+            and the error is kept in ``load_errors["summary"]``.
         long_input: how the abstractive summary reads articles over 512 tokens ("lead" or "chunked").
         summary_sentences: sentences in an extractive / lead summary.
         engine: "auto" (CTranslate2, converting a Hugging Face model once into the cache; transformers
@@ -210,6 +211,19 @@ class Pipeline:
             raise InputError(result.error)
         return result
 
+    def translate(self, text: str, *, progress: StageProgress | None = None, **overrides) -> Result:
+        """Translate one article sentence by sentence, without summarising it: a ``Result`` of the
+        ``none`` summary method (``summary_ar``/``summary_en`` empty, ``summary_method == "none"``), its
+        ``translation`` the sentence pairs with their scores and the checks' findings.
+
+        A pipeline for translation only needs no summary model: ``Pipeline(summary_method="none")``
+        loads none. ``overrides``: as for a call (``num_beams``, ``checks``); raises ``InputError`` for
+        bad input, as a call does, and ``OptionError`` when this pipeline has no translation model.
+        """
+        if self.translator is None:
+            raise OptionError("This pipeline has no translation model (translation_model=None): it cannot translate.")
+        return self(text, progress=progress, **{**overrides, "summary_method": NO_SUMMARY})
+
     def batch(
         self,
         items: Iterable[str | dict],
@@ -346,7 +360,7 @@ class Pipeline:
                                 _stage_hook(progress, "summarize"))
         documents = [w.result.sentences for w in works]
         summaries = method.summarize(documents, context)
-        empty = [i for i, summary in enumerate(summaries) if not summary.text.strip()]
+        empty = [i for i, summary in enumerate(summaries) if not summary.text.strip()] if method.writes_summary else []
         if empty and method.name != FALLBACK:  # a model that emits only special tokens: never an empty summary
             fallback = get_method(FALLBACK).summarize([documents[i] for i in empty], context)
             for i, replacement in zip(empty, fallback, strict=True):
@@ -424,7 +438,7 @@ class Pipeline:
         _share_time(works, "translate", seconds)
 
     def _translate_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
-        if self.translator is None:
+        if self.translator is None or not get_method(options.summary_method).writes_summary:
             return
         started = time.perf_counter()
         # A summary made of the article's own sentences reuses their aligned translation.

@@ -173,10 +173,13 @@ def translation_lines(result: Result) -> str:
 
 # -- plain text -----------------------------------------------------------------------------
 def to_text(result: Result, name: str) -> str:
-    """Summaries first, then the aligned translation (``summarizer run``)."""
-    lines = [f"=== {name}", f"Arabic summary ({result.summary_method}):", result.summary_ar]
-    lines += [f"  [check] {finding_text(f)}" for f in result.summary.findings]
-    lines.append("")
+    """Summaries first, then the aligned translation (``summarizer run``); a translation-only result
+    (summary method ``none``) has no summary lines (``summarizer translate``)."""
+    lines = [f"=== {name}"]
+    if _writes_summary(result):
+        lines += [f"Arabic summary ({result.summary_method}):", result.summary_ar]
+        lines += [f"  [check] {finding_text(f)}" for f in result.summary.findings]
+        lines.append("")
     if result.summary_en:
         lines += ["English summary:", result.summary_en]
         lines += [f"  [check] {finding_text(f)}" for f in result.summary.english_findings]
@@ -191,6 +194,11 @@ def to_text(result: Result, name: str) -> str:
     lines += ["", f"Timings: {timings}"]
     lines += [f"Warning: {w}" for w in result.warnings]
     return "\n".join(lines)
+
+
+def _writes_summary(result: Result) -> bool:
+    method = methods.method_of(result.summary_method or "")
+    return method is None or method.writes_summary
 
 
 # -- Markdown -------------------------------------------------------------------------------

@@ -101,6 +101,19 @@ class Result:
         return out
 
 
+# The keys of a translation-only record (``summarizer translate --json``, ``POST /api/v1/translate``): the
+# ``to_dict()`` record without the summaries, which a translation-only run does not make.
+TRANSLATION_KEYS = ("id", "sentences", "removed", "translation", "translation_text", "models", "timings", "warnings",
+                    "error", "error_code", "notices")
+
+
+def translation_record(result: Result) -> dict:
+    """A translation-only run's record: its sentence pairs (``ar``, ``en``, ``score``, ``findings``) and the
+    facts of the run, with the same values as in ``result.to_dict()``."""
+    record = result.to_dict()
+    return {key: record[key] for key in TRANSLATION_KEYS}
+
+
 def asdict_values(values: dict) -> dict:
     """A dict whose values may hold dataclasses, as plain JSON-ready values."""
     return {key: _plain(value) for key, value in values.items()}
@@ -118,7 +131,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-__all__ = ["Removal", "Result", "SentencePair", "SummaryInfo"]
+__all__ = ["TRANSLATION_KEYS", "Removal", "Result", "SentencePair", "SummaryInfo", "translation_record"]
 
 
 # -- the Parquet form of a record, derived from the types above ---------------------------------------

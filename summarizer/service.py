@@ -11,15 +11,18 @@ knows about Gradio or HTTP.
 from __future__ import annotations
 
 import logging
+import math
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from .documents import FETCH_DEADLINE_S, Document, read_url
-from .errors import InputError, ModelLoadError
+from .errors import InputError, ModelLoadError, OptionError, ServerBusy
 from .loading import load_stages, why_not_loadable
-from .methods import METHODS, get_method
+from .methods import METHODS, NO_SUMMARY, get_method
 from .options import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
@@ -38,6 +41,73 @@ log = logging.getLogger(__name__)
 LOADED, ON_FIRST_USE = "loaded", "loaded on first use"
 # The load options a translation model loaded later (a choice, on first use) is loaded with.
 _TRANSLATION_LOAD_OPTIONS = ("engine", "device", "quantization", "translation_decoding", "translation_batch_size")
+
+
+class WorkGate:
+    """The server's limit on model work, shared by all its front ends (the page, the REST and
+    LibreTranslate routes): at most ``concurrency`` articles in work at once (``slot``), and, for a
+    front end that admits requests itself (the HTTP API), at most ``max_waiting`` more admitted to
+    wait for a slot (``admitted``): beyond that a request is refused at once (``ServerBusy``), never
+    queued without bound. The page's own waiting room is Gradio's queue, of the same size.
+    """
+
+    def __init__(self, concurrency: int = 1, max_waiting: int = 16):
+        if concurrency < 1 or max_waiting < 0:
+            raise OptionError(f"concurrency must be >= 1 and max_waiting >= 0, not {concurrency}, {max_waiting}")
+        self.concurrency, self.max_waiting = concurrency, max_waiting
+        self._slots = threading.BoundedSemaphore(concurrency)
+        self._lock = threading.Lock()
+        self._admitted = 0  # requests of the HTTP API, working or waiting
+        self._waiting = 0  # calls waiting for a slot, whichever front end made them
+        self._working = 0
+        self._mean_seconds = 5.0  # a moving mean of one slot's work: what Retry-After is estimated from
+
+    @property
+    def capacity(self) -> int:
+        return self.concurrency + self.max_waiting
+
+    @contextmanager
+    def admitted(self) -> Iterator[None]:
+        """A request's place, taken at once or refused: ``ServerBusy`` when every place is taken."""
+        with self._lock:
+            if self._admitted >= self.capacity:
+                raise ServerBusy(self._retry_after())
+            self._admitted += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._admitted -= 1
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait (blocking this thread) for a place in the model work, and hold it."""
+        with self._lock:
+            self._waiting += 1
+        self._slots.acquire()
+        with self._lock:
+            self._waiting -= 1
+            self._working += 1
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = time.perf_counter() - started
+            with self._lock:
+                self._working -= 1
+                self._mean_seconds = 0.7 * self._mean_seconds + 0.3 * seconds
+            self._slots.release()
+
+    def _retry_after(self) -> int:
+        """Seconds until a place is likely to be free: the waiting calls' work ahead, spread over the slots."""
+        ahead = self._waiting + 1
+        return max(1, min(300, math.ceil(self._mean_seconds * ahead / self.concurrency)))
+
+    def load(self) -> dict[str, int]:
+        """What the gate holds now (``GET /api/v1/health``)."""
+        with self._lock:
+            return {"working": self._working, "waiting": self._waiting, "admitted": self._admitted,
+                    "concurrency": self.concurrency, "max_queue": self.max_waiting}
 
 
 @dataclass
@@ -61,6 +131,7 @@ class Service:
     allow_private_urls: bool = False
     fetch_deadline: float = FETCH_DEADLINE_S  # seconds for one web address, redirects included
     translation_requested: bool = True
+    gate: WorkGate | None = None  # None: no limit (a script's own service); a server sets one
     _pipelines: dict[str, Pipeline] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -174,7 +245,26 @@ class Service:
         overrides.setdefault("summary_method", self.default_method)
         overrides.setdefault("long_input", self.default_long_input)
         pipeline = self.pipeline_for(translation, on_load)
-        return pipeline(text if text is not None else "", progress=progress, **overrides)
+        with self._slot():
+            return pipeline(text if text is not None else "", progress=progress, **overrides)
+
+    def translate(self, texts: list[str], *, translation: str | None = None, **overrides: Any) -> list[Result]:
+        """Several texts translated without a summary, sharing model batches, in one place of the gate:
+        one ``Result`` per text, in order, a failed one with ``error``/``error_code`` set (never raised).
+
+        Raises ``OptionError`` when no translation model is loaded, ``InputError``/``ModelLoadError``
+        for a translation choice that is not offered or fails to load.
+        """
+        pipeline = self.pipeline_for(translation)
+        if pipeline.translator is None:
+            raise OptionError("No translation model is loaded here: this server cannot translate.")
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        overrides["summary_method"] = NO_SUMMARY
+        with self._slot():
+            return list(pipeline.batch(texts, progress=False, grow=False, **overrides))
+
+    def _slot(self):
+        return self.gate.slot() if self.gate is not None else _no_gate()
 
     def read_url(self, url: object) -> Document:
         """The article at a web address, fetched with the server's policy: ``http(s)`` addresses only (never
@@ -182,3 +272,8 @@ class Service:
         if not isinstance(url, str):
             raise InputError("Give a web address (https://…) as text.")
         return read_url(url.strip(), allow_private=self.allow_private_urls, deadline=self.fetch_deadline)
+
+
+@contextmanager
+def _no_gate() -> Iterator[None]:
+    yield

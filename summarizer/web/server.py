@@ -1,11 +1,14 @@
-"""The web page's server: its options, its layout and events, and the launch.
+"""The web page's server: its options, its layout and events, the HTTP APIs beside it, and the launch.
 
     summarizer serve                    # http://127.0.0.1:7860 (python app.py in a checkout: the same)
     summarizer serve --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
     summarizer serve --translation-model best   # Opus-MT tc-big; the page offers the other available choices
 
-This module only parses options, lays out the page and wires events; what the page does is in the
-rest of ``summarizer.web``, over a ``summarizer.service.Service``. Models are loaded once, at start-up.
+This module only parses options, lays out the page, wires events and serves them; what the page does
+is in the rest of ``summarizer.web``, over a ``summarizer.service.Service``. Models are loaded once, at
+start-up. One FastAPI app serves the page (mounted at ``/``), the REST API (``/api/v1/...``), the
+LibreTranslate routes (``/translate``, ``/languages``, ``/detect``) and their OpenAPI page (``/docs``),
+run by uvicorn; the page and the APIs share the service's work gate (``--concurrency``).
 """
 
 from __future__ import annotations
@@ -13,39 +16,30 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 
 import gradio as gr
 
-from .. import render
+from .. import __version__, render
 from .. import web as webapp
-from ..config import add_model_arguments
 from ..documents import MAX_DOCUMENT_BYTES
-from ..options import int_range
+from ..service import WorkGate
 from .api import file_reader, url_reader
 from .components import handler_checks
+from .options import add_server_arguments, api_keys
+
+log = logging.getLogger(__name__)
+__all__ = ["add_server_arguments", "build_app", "build_demo", "main", "parse_args", "running", "serve"]
 
 
 def parse_args(argv: Sequence[str] | None = None, prog: str | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=prog, description="Web app: Arabic news article -> Arabic summary + English.")
     add_server_arguments(parser)
     return parser.parse_args(argv)
-
-
-def add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    """The page's options (``summarizer serve``, ``python app.py``)."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to serve on (0.0.0.0: every interface)")
-    parser.add_argument("--port", type=int_range(1, 65535), default=7860)
-    add_model_arguments(parser, batch=False)
-    parser.add_argument("--concurrency", type=int_range(1, 64), default=1,
-                        help="articles processed at the same time (1 suits a CPU; others wait in the queue)")
-    parser.add_argument("--max-queue", type=int_range(1, 10_000), default=16, help="requests allowed to wait; more are refused")
-    parser.add_argument("--share", action="store_true", help="also open a public gradio.live link (off by default)")
-    parser.add_argument("--allow-private-urls", action="store_true",
-                        help="let the page fetch web addresses on this machine and its private networks "
-                             "(off: whoever uses the page could otherwise read your intranet through it)")
 
 
 # Gradio keeps a copy of every file it serves (2 downloads per summary): every minute, drop those
@@ -187,8 +181,67 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> None:
     serve(parse_args(argv, prog))
 
 
+def build_app(state: webapp.AppState, demo: gr.Blocks, *, concurrency: int = 1, max_queue: int = 16,
+              keys: Sequence[str] = (), api: bool = True):
+    """The server's one app: the REST and LibreTranslate routes (unless ``api=False``) and their OpenAPI
+    page at ``/docs``, then the page mounted at ``/``. The service's gate is sized as the page's queue."""
+    from fastapi import FastAPI
+
+    state.service.gate = WorkGate(concurrency, max_queue)
+    app = FastAPI(title="Arabic news summariser", version=__version__, docs_url="/docs" if api else None,
+                  openapi_url="/openapi.json" if api else None, redoc_url=None,
+                  description="Arabic news: summaries, sentence-by-sentence English translation, and "
+                              "LibreTranslate-compatible routes. Reference: docs/api.md.")
+    if api:
+        from . import libretranslate, rest
+        from .httpapi import ApiConfig
+
+        config = ApiConfig(state.service, keys=tuple(keys))
+        app.include_router(rest.build_router(config))
+        app.include_router(libretranslate.build_router(config))
+    return gr.mount_gradio_app(app, demo, path="/", max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",
+                               **webapp.launch_style())
+
+
+@contextmanager
+def running(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """``app`` served by uvicorn in a background thread (``port=0``: a free one); yields its URL."""
+    server = _server(app, host, port)
+    thread = threading.Thread(target=server.run, name="summarizer-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start on {host}:{port}")
+        time.sleep(0.02)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://{host}:{bound}/"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def _server(app, host: str, port: int):
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets=None) -> None:
+            # Gradio's page keeps a heartbeat stream open per session until its app's stop event is set
+            # (demo.close() does it for a launched page): set it first, so that a stop waits for no one.
+            for route in getattr(app, "routes", ()):
+                stop = getattr(getattr(route, "app", None), "stop_event", None)
+                if stop is not None:
+                    stop.set()
+            await super().shutdown(sockets)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5,
+                            ws="none")
+    return Server(config)
+
+
 def serve(args: argparse.Namespace) -> None:
-    """Load the models, lay out the page and serve it until stopped (Ctrl+C or SIGTERM)."""
+    """Load the models, lay out the page and serve it with the APIs until stopped (Ctrl+C or SIGTERM)."""
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -199,17 +252,32 @@ def serve(args: argparse.Namespace) -> None:
         vocab_restriction=args.vocab_restriction, checks=args.checks,
     )
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
-    # `kill` (SIGTERM, as a service manager stops it) ends Python without its exit handlers: made an
-    # ordinary exit, the export folder and Gradio's cache are removed as on Ctrl+C.
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    keys = api_keys(args)
+    app = build_app(state, demo, concurrency=args.concurrency, max_queue=args.max_queue, keys=keys,
+                    api=not args.no_api)
+    server = _server(app, args.host, args.port)
+    shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+    print(f"* Running on http://{shown}:{args.port}/" + ("" if args.no_api else
+          f" (API reference: http://{shown}:{args.port}/docs{'; API keys required' if keys else ''})"), flush=True)
+    if args.share:
+        threading.Thread(target=_share, args=(server, args.host, args.port), daemon=True).start()
     try:
-        demo.launch(server_name=args.host, server_port=args.port, share=args.share,
-                    max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb", **webapp.launch_style())
+        server.run()  # uvicorn stops on SIGINT and SIGTERM (as a service manager stops it), then returns
     finally:
-        demo.close()
         state.close()
 
 
-def _exit_on_signal(signum, frame) -> None:
-    raise SystemExit(128 + signum)
+def _share(server, host: str, port: int) -> None:
+    """A public gradio.live link to the running server (``--share``), once it has started."""
+    import secrets
 
+    from gradio import networking
+
+    while not server.started and not server.should_exit:
+        time.sleep(0.1)
+    try:
+        url = networking.setup_tunnel(local_host=host, local_port=port, share_token=secrets.token_urlsafe(32),
+                                      share_server_address=None, share_server_tls_certificate=None)
+        print(f"* Running on public URL: {url}", flush=True)
+    except Exception as exc:  # no network, or Gradio's share server refused: the local server goes on
+        log.warning("no public link: %s", exc)

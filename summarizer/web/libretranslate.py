@@ -1,0 +1,232 @@
+"""LibreTranslate's API on the page's server, for Arabic into English: ``POST /translate``,
+``GET /languages``, ``POST /detect``.
+
+The clients people already use with LibreTranslate (``libretranslatepy``, its JavaScript and PHP
+clients, CMS plug-ins) can point at this server instead: the same routes, fields and answers, the same
+error shape (``{"error": "..."}``) and statuses (400 bad input or another language pair, 403 a wrong
+key, 429 a full queue, 500 a translation that failed). Requests are JSON, or forms (urlencoded, as
+``libretranslatepy`` sends them, or multipart).
+
+What differs, by design: the only pair is ``ar`` -> ``en`` (``source`` ``ar`` or ``auto``); language
+detection tells Arabic from Latin script (no model); a text is translated line by line (its line
+breaks kept), each line cleaned and split into sentences as an article is, so a line the cleaning
+drops entirely (a lone "اقرأ أيضا", a share button's words) or that is not mostly Arabic is kept as it
+was. With ``format=html`` the markup is kept and each text between tags is translated the same way.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from ..arabic import arabic_share
+from ..errors import ArticleTooLong, InputError, ServerBusy, SummarizerError
+from ..inputs import check_arabic
+from .httpapi import (
+    ApiConfig,
+    ApiError,
+    message_of,
+    raise_failure,
+    read_params,
+    require_translation,
+    status_of,
+)
+
+SOURCES, TARGETS = ("ar", "auto"), ("en",)
+LANGUAGES = [{"code": "ar", "name": "Arabic", "targets": ["en"]}, {"code": "en", "name": "English", "targets": []}]
+MAX_TEXTS = 128  # texts in one request's q list (LibreTranslate's --batch-limit)
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+_LETTER = re.compile(r"[^\W\d_]")
+_SKIPPED_TAGS = ("script", "style", "code", "pre")
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+def _error_of(exc: BaseException) -> JSONResponse:
+    """An error in LibreTranslate's shape and statuses: the REST API's 422 (bad input) is its 400."""
+    status = status_of(exc)
+    if isinstance(exc, ServerBusy):
+        return _error(429, f"Slowdown: {message_of(exc)}", {"Retry-After": str(exc.retry_after)})
+    if isinstance(exc, ApiError):
+        return _error(exc.status if exc.status != 422 else 400, message_of(exc), exc.headers)
+    return _error(400 if status == 422 else status, message_of(exc))
+
+
+def detect(text: str) -> list[dict[str, Any]]:
+    """The languages this server knows, most likely first: by the share of Arabic and of Latin letters."""
+    letters = len(_LETTER.findall(text))
+    arabic = arabic_share(text)
+    latin = len(_LATIN_LETTER.findall(text)) / letters if letters else 0.0
+    found = [{"confidence": round(100 * arabic, 1), "language": "ar"},
+             {"confidence": round(100 * latin, 1), "language": "en"}]
+    return sorted(found, key=lambda d: -d["confidence"])
+
+
+# -- the texts to translate in a q, and putting their translations back ------------------------------
+class _Pieces(HTMLParser):
+    """An HTML fragment cut into markup (kept as written) and texts (translated when Arabic)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[tuple[bool, str]] = []  # (is text, piece)
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._skipping += tag in _SKIPPED_TAGS
+        self.pieces.append((False, self.get_starttag_text() or ""))
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self.pieces.append((False, self.get_starttag_text() or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skipping -= tag in _SKIPPED_TAGS and self._skipping > 0
+        self.pieces.append((False, f"</{tag}>"))
+
+    def handle_data(self, data: str) -> None:
+        self.pieces.append((not self._skipping, data))
+
+    def handle_comment(self, data: str) -> None:
+        self.pieces.append((False, f"<!--{data}-->"))
+
+    def handle_decl(self, decl: str) -> None:
+        self.pieces.append((False, f"<!{decl}>"))
+
+
+def _pieces(text: str, fmt: str) -> list[tuple[bool, str]]:
+    """(translatable, piece): the lines of a text (their line breaks kept as pieces), or an HTML fragment's parts."""
+    if fmt == "html":
+        parser = _Pieces()
+        parser.feed(text)
+        parser.close()
+        return [(is_text and arabic_share(piece) > 0, piece) for is_text, piece in parser.pieces]
+    return [(arabic_share(line) > 0, line) for line in re.split(r"(\r?\n)", text)]
+
+
+def _joined(pieces: list[tuple[bool, str]], english: dict[int, str], fmt: str) -> str:
+    out = []
+    for i, (_, piece) in enumerate(pieces):
+        if i in english:
+            lead = piece[: len(piece) - len(piece.lstrip())]  # the spaces around a text between tags stay
+            trail = piece[len(piece.rstrip()):]
+            done = english[i]
+            out.append(lead + (html.escape(done, quote=False) if fmt == "html" else done) + trail)
+        else:
+            out.append(html.escape(piece, quote=False) if fmt == "html" and not piece.startswith("<") else piece)
+    return "".join(out)
+
+
+def build_router(config: ApiConfig) -> APIRouter:
+    """LibreTranslate's routes over ``config.service``."""
+    router = APIRouter(tags=["LibreTranslate-compatible"])
+    service = config.service
+
+    async def params(request: Request) -> dict[str, Any]:
+        data = await read_params(request, config.max_body_bytes)
+        key = data.get("api_key") or request.headers.get("x-api-key")
+        if config.keys and not key:
+            raise ApiError(400, "bad-key", "Please contact the server operator to get an API key "
+                                           "(send it as api_key).")
+        if not config.key_ok(key):
+            raise ApiError(403, "bad-key", "Invalid API key")
+        return data
+
+    def texts_of(q: Any) -> list[str]:
+        if q is None or q == "" or q == []:
+            raise ApiError(400, "bad-request", "Invalid request: missing q parameter")
+        texts = q if isinstance(q, list) else [q]
+        if not all(isinstance(t, str) for t in texts):
+            raise ApiError(400, "bad-request", "Invalid request: q must be a text or a list of texts")
+        if len(texts) > MAX_TEXTS:
+            raise ApiError(400, "bad-request", f"Invalid request: request ({len(texts)}) exceeds text limit ({MAX_TEXTS})")
+        for t in texts:
+            if len(t) > service.max_chars:
+                raise ArticleTooLong(len(t), service.max_chars)
+        return texts
+
+    @router.get("/languages", summary="The languages (LibreTranslate)")
+    async def languages() -> list[dict[str, Any]]:
+        """Arabic, translated into English: `[{"code": "ar", "name": "Arabic", "targets": ["en"]}, ...]`."""
+        return LANGUAGES
+
+    @router.post("/detect", summary="Detect the language of a text (LibreTranslate)")
+    async def detect_route(request: Request) -> JSONResponse:
+        """Form or JSON `q` (and `api_key`): `[{"confidence": 97.0, "language": "ar"}, ...]`, most likely first."""
+        try:
+            data = await params(request)
+            q = data.get("q")
+            if not q or not isinstance(q, str):
+                raise ApiError(400, "bad-request", "Invalid request: missing q parameter")
+        except SummarizerError as exc:
+            return _error_of(exc)
+        return JSONResponse(detect(q))
+
+    @router.post("/translate", summary="Translate Arabic into English (LibreTranslate)")
+    async def translate(request: Request) -> JSONResponse:
+        """Form or JSON: `q` (a text or a list of texts), `source` (`ar` or `auto`), `target` (`en`),
+        `format` (`text` or `html`), `api_key`. Answers `{"translatedText": ...}` (a list for a list),
+        with `detectedLanguage` for `source=auto`."""
+        try:
+            data = await params(request)
+            texts = texts_of(data.get("q"))
+            source, target = data.get("source"), data.get("target")
+            fmt = data.get("format") or "text"
+            for name, value in (("source", source), ("target", target)):
+                if not value:
+                    raise ApiError(400, "bad-request", f"Invalid request: missing {name} parameter")
+            if source not in SOURCES:
+                raise ApiError(400, "bad-language", f"{source} is not supported: this server translates Arabic (ar) "
+                                                    "into English (en)")
+            if target not in TARGETS:
+                raise ApiError(400, "bad-language", f"{target} is not supported: this server translates Arabic (ar) "
+                                                    "into English (en) only")
+            if fmt not in ("text", "html"):
+                raise ApiError(400, "bad-request", f"{fmt} format is not supported")
+            require_translation(service)
+            pieces = [_pieces(t, fmt) for t in texts]
+            detected = [detect("".join(piece for is_text, piece in ps if is_text or fmt == "text"))[0]
+                        for ps in pieces]
+            if source == "auto":
+                other = next((d["language"] for d in detected if d["language"] != "ar"), None)
+                if other is not None:
+                    raise ApiError(400, "bad-language", f"{other} is not supported: this server translates Arabic "
+                                                        "(ar) into English (en)")
+            wanted = [(n, i, piece) for n, ps in enumerate(pieces) for i, (ok, piece) in enumerate(ps) if ok]
+            if not wanted:  # nothing Arabic to translate: say why, in the page's words
+                check_arabic(" ".join(texts))
+            results = await config.work(service.translate, [piece for _, _, piece in wanted])
+            english: list[dict[int, str]] = [{} for _ in texts]
+            for (n, i, _), result in zip(wanted, results, strict=True):
+                if result.ok:
+                    english[n][i] = result.translation_text
+                elif not isinstance(result.failure, InputError):  # a model failed, not a line's content
+                    raise_failure(result)
+        except (SummarizerError, InputError) as exc:
+            return _error_of(exc)
+        except Exception as exc:
+            return _error(500, f"Cannot translate text: {message_of(exc)}")
+        translated = [_joined(ps, en, fmt) for ps, en in zip(pieces, english, strict=True)]
+        answer: dict[str, Any] = {"translatedText": translated if isinstance(data.get("q"), list) else translated[0]}
+        if source == "auto":
+            found = [{"confidence": d["confidence"], "language": "ar"} for d in detected]
+            answer["detectedLanguage"] = found if isinstance(data.get("q"), list) else found[0]
+        if _alternatives(data):
+            answer["alternatives"] = [[] for _ in texts] if isinstance(data.get("q"), list) else []
+        return JSONResponse(answer)
+
+    return router
+
+
+def _alternatives(data: dict[str, Any]) -> bool:
+    """Whether alternatives were asked for (this server has none to give: each answer's list is empty)."""
+    value = data.get("alternatives", 0)
+    try:
+        return int(value) > 0
+    except (TypeError, ValueError):
+        return False

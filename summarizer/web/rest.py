@@ -1,0 +1,202 @@
+"""The REST API on the page's server: ``/api/v1/summarize``, ``/translate``, ``/models``, ``/health``.
+
+JSON in, JSON out, one request per article: what a newsroom's script, a CMS plug-in or ``curl`` can
+call without Gradio's event protocol. The OpenAPI description is served at ``/openapi.json`` and
+read at ``/docs``; docs/api.md is the reference.
+
+It shares the page's policy, through the same ``Service``: the size limit (``max_chars``), the fetch
+policy of ``url`` (no private networks unless allowed, one deadline), the work gate (``--concurrency``
+articles at once, ``--max-queue`` more waiting; beyond that 429 with ``Retry-After``). An error is
+``{"error": message, "code": code}`` with a 4xx status (5xx for the server's own failures), in the
+page's words.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .. import __version__
+from ..methods import METHODS
+from ..options import TRANSLATION_MODELS
+from ..result import translation_record
+from .httpapi import (
+    ApiConfig,
+    ApiError,
+    code_of,
+    headers_of,
+    message_of,
+    raise_failure,
+    read_json_object,
+    require_translation,
+    status_of,
+)
+
+PREFIX = "/api/v1"
+
+
+class _Request(BaseModel):
+    # strict: a number where text belongs is an error, not text; an unknown field is an error, not ignored
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: str | None = Field(None, description="The Arabic article (give `text` or `url`).")
+    url: str | None = Field(None, description="An http(s) address to read the article from, instead of `text`.")
+    id: str | None = Field(None, description="Copied into the answer's `id`.")
+    translation: str | None = Field(None, description="A translation choice of GET /api/v1/models (default: the "
+                                                      "one loaded at start-up; another is loaded on first use).")
+    num_beams: int | None = Field(None, ge=1, le=64, description="Beam size of the models (default: theirs, 4).")
+    checks: Literal["on", "off"] | None = Field(None, description="`on` (default): check every output against "
+                                                                  "its source; `off`.")
+
+
+class SummarizeRequest(_Request):
+    """One article and the options of this run (any option left out: the server's default)."""
+
+    summary_method: str | None = Field(None, description="A summary method of GET /api/v1/models.")
+    long_input: Literal["lead", "chunked"] | None = Field(None, description="How mT5 reads an article over "
+                                                                            "512 tokens.")
+    summary_sentences: int | None = Field(None, ge=1, le=100, description="Sentences of an extractive or lead "
+                                                                          "summary.")
+
+
+class TranslateRequest(_Request):
+    """One article to translate sentence by sentence, without a summary."""
+
+
+class ErrorAnswer(BaseModel):
+    error: str = Field(description="What is wrong, in the page's words.")
+    code: str = Field(description="The error's name, for code that must tell errors apart (`too-long`, "
+                                  "`bad-json`, `busy`...).")
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorAnswer, "description": "Not a JSON object"},
+    401: {"model": ErrorAnswer, "description": "API key missing or wrong (when the server has keys)"},
+    413: {"model": ErrorAnswer, "description": "Request body over the server's limit"},
+    422: {"model": ErrorAnswer, "description": "A field of the wrong type or value, or an article that cannot be "
+                                               "processed (empty, not Arabic, too long, unreadable address)"},
+    429: {"model": ErrorAnswer, "description": "The queue is full: try again after `Retry-After` seconds"},
+    503: {"model": ErrorAnswer, "description": "A translation choice could not be loaded"},
+}
+
+
+def error_response(exc: BaseException) -> JSONResponse:
+    return JSONResponse({"error": message_of(exc), "code": code_of(exc)}, status_code=status_of(exc),
+                        headers=headers_of(exc))
+
+
+def _body_schema(model: type[BaseModel]) -> dict[str, Any]:
+    """An ``openapi_extra`` request body: the route reads its body itself (to limit its size and say
+    what is wrong in its own words), so FastAPI is told the schema rather than asked to parse it."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, "bad-field", "; ".join(_field_problem(e) for e in exc.errors())) from None
+
+
+def _field_problem(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ())) or "body"
+    if error.get("type") == "extra_forbidden":
+        return f"{where}: not a field of this request"
+    return f"{where}: {error.get('msg', 'invalid')}"
+
+
+def build_router(config: ApiConfig) -> APIRouter:
+    """The ``/api/v1`` routes over ``config.service``."""
+    router = APIRouter(prefix=PREFIX, tags=["REST API"])
+    service = config.service
+
+    def check_key(request: Request) -> None:
+        auth = request.headers.get("authorization", "")
+        given = auth[7:].strip() if auth[:7].lower() == "bearer " else request.headers.get("x-api-key")
+        if not config.key_ok(given):
+            raise ApiError(401, "bad-key", "This server needs an API key: send it as `Authorization: Bearer KEY` "
+                                           "or `X-API-Key: KEY`." if not given else "The API key is not valid.",
+                           headers={"WWW-Authenticate": "Bearer"})
+
+    async def article(request: Request, model: type[_Request]) -> tuple[Any, str]:
+        check_key(request)
+        body = _validated(model, await read_json_object(request, config.max_body_bytes))
+        if (body.text is None) == (body.url is None):
+            raise ApiError(422, "bad-field", "Give the article as `text` or as `url` (one of them).")
+        text = body.text if body.text is not None else (await config.fetch(body.url)).text
+        return body, text
+
+    @router.post("/summarize", openapi_extra=_body_schema(SummarizeRequest), responses=ERRORS,
+                 summary="Summarise and translate one article")
+    async def summarize(request: Request) -> JSONResponse:
+        """The same record as `summarizer run --json`: sentences, Arabic and English summaries, the
+        sentence-by-sentence translation with scores and the checks' findings, models, timings, notices."""
+        try:
+            body, text = await article(request, SummarizeRequest)
+            result = await config.work(
+                service.run, text, translation=body.translation, summary_method=body.summary_method,
+                long_input=body.long_input, summary_sentences=body.summary_sentences, num_beams=body.num_beams,
+                checks=body.checks,
+            )
+        except Exception as exc:
+            return error_response(exc)
+        result.id = body.id
+        return JSONResponse(result.to_dict())
+
+    @router.post("/translate", openapi_extra=_body_schema(TranslateRequest), responses=ERRORS,
+                 summary="Translate one article, sentence by sentence")
+    async def translate(request: Request) -> JSONResponse:
+        """No summary: the article's sentences (`translation`: `ar`, `en`, `score`, `findings` each), the
+        whole English text (`translation_text`), models, timings and notices (`summarizer translate --json`)."""
+        try:
+            body, text = await article(request, TranslateRequest)
+            require_translation(service)
+            (result,) = await config.work(service.translate, [text], translation=body.translation,
+                                          num_beams=body.num_beams, checks=body.checks)
+            raise_failure(result)
+        except Exception as exc:
+            return error_response(exc)
+        result.id = body.id
+        return JSONResponse(translation_record(result))
+
+    @router.get("/models", responses={401: ERRORS[401]}, summary="The models loaded and the choices offered")
+    async def models(request: Request) -> JSONResponse:
+        """What this server runs: the loaded models (id, engine, licence), the summary methods and
+        translation choices it offers, the ones it cannot offer and why, and its size limit."""
+        try:
+            check_key(request)
+        except ApiError as exc:
+            return error_response(exc)
+        available = service.methods
+        return JSONResponse({
+            "models": service.pipeline.models,
+            "summary_methods": [{"name": name, "label": m.label, "available": name in available,
+                                 "needs_model": m.needs_model, "writes_summary": m.writes_summary}
+                                for name, m in METHODS.items()],
+            "default_summary_method": service.default_method,
+            "translations": [{"name": name, "status": status, **_choice(name)}
+                             for name, status in service.translations.items()],
+            "default_translation": service.default_translation,
+            "unavailable_translations": service.unavailable,
+            "load_errors": {role: str(exc) for role, exc in service.load_errors.items()},
+            "max_chars": service.max_chars,
+        })
+
+    @router.get("/health", summary="Whether the server is up, and its queue")
+    async def health() -> dict[str, Any]:
+        """Always 200 while the server runs (no key needed): which stages can run, and the work gate's load."""
+        return {"status": "ok", "version": __version__, "summary_model": service.pipeline.summarizer is not None,
+                "translation_model": service.translation_available, "queue": config.gate.load()}
+
+    return router
+
+
+def _choice(name: str) -> dict[str, Any]:
+    choice = TRANSLATION_MODELS.get(name)
+    if choice is None:
+        return {"model": name, "label": name, "licence": None}
+    return {"model": choice.model, "label": choice.label, "licence": choice.licence}
