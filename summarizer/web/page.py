@@ -13,7 +13,7 @@ from typing import Any
 from ..arabic import arabic_share
 from ..documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..errors import InputError
-from ..methods import get_method
+from ..methods import get_method, method_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
 from .examples import examples
@@ -156,6 +156,9 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
     """What the summary is and where it comes from, said beside it (not only in the warnings)."""
     res = result
     method = describe_method(res.summary_method)
+    made_by = method_of(res.summary_method)
+    if made_by is not None and not made_by.writes_summary:  # translation only, as asked
+        return method, "No summary was asked for: the translation is below, sentence by sentence."
     asked = get_method(requested or state.default_method)
     if asked.needs_model and state.pipeline.summarizer is None:
         method += f" instead of {asked.model_label or asked.name}, which is not loaded (see the notice at the top)"
