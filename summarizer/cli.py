@@ -95,7 +95,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .render import to_text
     from .result import translation_record
 
-    if args.translation_model is None:
+    if args.no_translate:
         raise OptionError("summarizer translate needs a translation model: drop --no-translate.")
     args.summary_method = NO_SUMMARY
     ascii_json = not _stdout_takes_arabic()

@@ -228,9 +228,9 @@ def test_startup_without_summary_model_falls_back_to_extractive(tiny_marian, tmp
     headline, _, details = notice.partition("<details>")
     assert "missing-mt5" not in headline and "hf download" not in headline  # commands are folded away
     assert "hf download" in details
-    assert state.methods == ["extractive", "lead"] and state.default_method == "extractive"
+    assert state.methods == ["extractive", "lead", "none"] and state.default_method == "extractive"
     choices = {value: label for label, value in webapp.method_choices(state)}
-    assert list(choices) == ["abstractive", "extractive", "lead"] and "not loaded" in choices["abstractive"]
+    assert list(choices) == ["abstractive", "extractive", "lead", "none"] and "not loaded" in choices["abstractive"]
     out = webapp.summarize(state, seed_texts[0], "abstractive", "lead")  # e.g. an API call
     assert out.result["summary_method"] == "extractive-lexrank" and out.summary_ar
     assert any("Falling back to the extractive summary" in w for w in out.result["warnings"])
@@ -278,7 +278,7 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
 
 def test_startup_with_every_model_shows_no_notice(state):
     assert webapp.notice_markdown(state) == ""
-    assert state.methods == ["abstractive", "extractive", "lead"]
+    assert state.methods == ["abstractive", "extractive", "lead", "none"]
 
 
 # -- around a summary: loading an article, the counter, the notes ----------------------------
@@ -456,4 +456,4 @@ def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
     assert notice.count("HF_HUB_OFFLINE=1 is set") == 2 and notice.count("<details>") == 1
     assert "hf download csebuetnlp/mT5_multilingual_XLSum" in notice
     assert "python app.py --translation-model models/opus-mt-ar-en" in notice
-    assert state.methods == ["extractive", "lead"] and not state.translation_available
+    assert state.methods == ["extractive", "lead", "none"] and not state.translation_available
