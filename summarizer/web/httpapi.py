@@ -204,7 +204,7 @@ def raise_failure(result) -> None:
         return
     if isinstance(result.failure, InputError):
         raise result.failure
-    raise ProcessingError(result.error)
+    raise ProcessingError(result.error, code=result.error_code)
 
 
 def status_of(exc: BaseException) -> int:
@@ -241,6 +241,8 @@ def message_of(exc: BaseException) -> str:
 def code_of(exc: BaseException) -> str:
     if isinstance(exc, SummarizerError) and exc.code:
         return exc.code
+    if isinstance(exc, ProcessingError):
+        return "processing-failed"
     if isinstance(exc, ModelLoadError):
         return "model-load"
     if isinstance(exc, OptionError):

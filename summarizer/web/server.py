@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -261,10 +262,18 @@ def serve(args: argparse.Namespace) -> None:
           f" (API reference: http://{shown}:{args.port}/docs{'; API keys required' if keys else ''})"), flush=True)
     if args.share:
         threading.Thread(target=_share, args=(server, args.host, args.port), daemon=True).start()
+    # uvicorn stops gracefully on SIGINT and SIGTERM (as a service manager stops it), then raises the signal
+    # again with the handlers it found: SIGTERM made an ordinary exit (143), so that the export folder and
+    # Gradio's cache are removed as on Ctrl+C rather than left behind by a kill.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        server.run()  # uvicorn stops on SIGINT and SIGTERM (as a service manager stops it), then returns
+        server.run()
     finally:
         state.close()
+
+
+def _exit_on_signal(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _share(server, host: str, port: int) -> None:
