@@ -4,7 +4,8 @@
     python app.py --port 8080 --translation-model models/opus-mt-ar-en --summary-method extractive
 
 The page lives in the package (``summarizer.web.server``); this file is its entry in a checkout, and the
-file a Hugging Face Space runs.
+file a Hugging Face Space runs. The same server answers the REST API (``/api/v1/...``) and the
+LibreTranslate routes, described at ``/docs`` (docs/api.md).
 """
 
 from summarizer.web.server import DELETE_CACHE, FETCH, FETCH_CONCURRENCY, build_demo, main, parse_args
