@@ -207,7 +207,7 @@ def build_router(config: ApiConfig) -> APIRouter:
                     english[n][i] = result.translation_text
                 elif not isinstance(result.failure, InputError):  # a model failed, not a line's content
                     raise_failure(result)
-        except (SummarizerError, InputError) as exc:
+        except SummarizerError as exc:  # InputError and the API's own refusals
             return _error_of(exc)
         except Exception as exc:
             return _error(500, f"Cannot translate text: {message_of(exc)}")
