@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import Pipeline
-from summarizer import batchfile
+from summarizer import Pipeline, batchfile
 from summarizer import distributed as dist
 from summarizer.batchfile import ResultWriter
 from summarizer.cli import main as cli_main
