@@ -48,14 +48,7 @@ from .batch.shards import (
 )
 from .batch.storage import Store as _Store
 from .batch.work import summarize_records
-from .errors import (
-    ClusterUnreachable,
-    InputChanged,
-    InputError,
-    RayUnavailable,
-    SummarizerError,
-    WorkerSetupError,
-)
+from .errors import InputError, RayUnavailable, WorkerSetupError
 
 _HOMES = (job, shards, storage, codecs, work, records, commands)
 
@@ -74,8 +67,8 @@ sys.modules[__name__].__class__ = _Alias
 
 __all__ = [
     "DEFAULT_SHARD_SIZE", "LOCAL_OBJECT_STORE_BYTES", "MANIFEST", "OUTPUT_FORMATS", "PART_PREFIX", "PROPAGATED_ENV",
-    "RECORD_RETRIES", "RUNS", "TASK_RETRIES", "_CODECS", "ClusterUnreachable", "InputChanged", "InputError",
-    "Manifest", "OutputReport", "RayUnavailable", "Record", "RunSummary", "Shard", "ShardWorker", "SummarizerError",
+    "RECORD_RETRIES", "RUNS", "TASK_RETRIES", "_CODECS", "InputError",
+    "Manifest", "OutputReport", "RayUnavailable", "Record", "RunSummary", "Shard", "ShardWorker",
     "WorkerSetupError", "_Store", "_import_ray", "_rescue", "_run_on_ray", "_setup_failure", "_start_ray",
     "_through_workers", "add_merge_command", "add_ray_arguments", "cmd_batch_ray", "cmd_merge", "decode_jsonl",
     "decode_parquet", "encode_jsonl", "encode_parquet", "ids_key", "merge", "parse_line", "read_output",

@@ -205,14 +205,8 @@ def read_bytes(data: bytes, name: str, reader: Reader | None = None) -> Document
 
 
 # -- web addresses ---------------------------------------------------------------------------
-def read_url(
-    url: str,
-    *,
-    allow_private: bool = True,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-    timeout: float = FETCH_TIMEOUT_S,
-    deadline: float = FETCH_DEADLINE_S,
-) -> Document:
+def read_url(url: str, *, allow_private: bool = True, max_bytes: int = MAX_DOCUMENT_BYTES,
+             timeout: float = FETCH_TIMEOUT_S, deadline: float = FETCH_DEADLINE_S) -> Document:
     """Fetch a web page (or a PDF / Word file at an address) and return its article.
 
     Only ``http://`` and ``https://`` addresses: anything else (a file path, ``file://``) is refused
