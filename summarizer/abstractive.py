@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
-from .engines.batching import generate_batched, longest_fitting_prefix, pack
+from .engines.batching import BatchedStage, generate_batched, longest_fitting_prefix, pack
 from .notices import Notice, notice
 from .options import LONG_INPUT_MODES, check_choice
 
@@ -35,22 +35,11 @@ class AbstractiveSummary:
         return [n.message() for n in self.notices]
 
 
-class AbstractiveSummarizer:
-    def __init__(
-        self,
-        engine: Seq2SeqEngine,
-        *,
-        decoding: DecodeSettings = SUMMARY_DECODING,
-        batch_size: int = 8,
-        max_batch_tokens: int | None = None,
-        max_input_tokens: int | None = None,
-    ):
-        self.engine = engine
-        self.decoding = decoding
-        self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
-        self.max_input_tokens = max_input_tokens or engine.max_input_tokens
-        self._overhead = engine.count_tokens([""])[0]
+class AbstractiveSummarizer(BatchedStage):
+    def __init__(self, engine: Seq2SeqEngine, *, decoding: DecodeSettings = SUMMARY_DECODING, batch_size: int = 8,
+                 max_batch_tokens: int | None = None, max_input_tokens: int | None = None):
+        super().__init__(engine, decoding=decoding, batch_size=batch_size, max_batch_tokens=max_batch_tokens,
+                         max_input_tokens=max_input_tokens)
 
     def summarize(self, documents: list[list[str]], long_input: str = "lead",
                   progress: Callable[[int, int], None] | None = None,

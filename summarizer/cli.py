@@ -206,9 +206,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_arguments(translate)
     translate.set_defaults(func=cmd_translate)
 
-    batch = sub.add_parser("batch", help="many articles: JSONL (id, text) or a folder of .txt -> JSONL")
-    batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line (- for standard input), "
-                                     "or a folder of .txt files")
+    batch = sub.add_parser("batch", help="many articles: JSONL or Parquet (id, text), or a folder of files -> JSONL")
+    batch.add_argument("input", help="a JSONL file with 'id' and 'text' per line (- for standard input), a Parquet "
+                                     "file with 'id' and 'text' columns, or a folder of .jsonl, .parquet, .txt, "
+                                     ".html, .docx and .pdf files (a document is one article, its id its name)")
     batch.add_argument("output", help="results, one JSON object per line, appended as each is done")
     batch.add_argument("--resume", action="store_true", help="skip the ids already in OUTPUT and append")
     batch.add_argument("--overwrite", action="store_true",

@@ -20,20 +20,19 @@ import io
 import re
 import urllib.parse
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
 from .fetch import check_address, fetch, reason
-from .inputs import read_text_file
+from .inputs import decode_utf8
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a news page or a report; a bigger file is not one article
 FETCH_TIMEOUT_S = 20.0  # per network operation
 FETCH_DEADLINE_S = 30.0  # for a whole fetch, redirects included: a server sending a byte at a time holds no one
 USER_AGENT = "arabic-news-summarizer/0.1 (reads one article for a summary)"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-DOCUMENT_SUFFIXES = (".txt", *HTML_SUFFIXES, ".docx", ".pdf")  # what read_document reads, by file name
-SOURCE_KINDS = ("text", "url", "html", "docx", "pdf")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_ARTICLE_CHARS = 150  # less than a two-sentence news brief is not an article
 MIN_LONGEST_PARAGRAPH_WORDS = 8  # a list of headlines or menu items has no sentence this long
@@ -45,13 +44,86 @@ class Document:
 
     text: str
     title: str = ""
-    source_kind: str = "text"  # one of SOURCE_KINDS
+    source_kind: str = "text"  # "url", or the kind of the reader that read it (see READERS)
     source: str = ""  # the URL, or the file's name
 
     @property
     def label(self) -> str:
         """How to name it to a user: the title when there is one, else the file name or address."""
         return self.title or self.source
+
+    @property
+    def kind_label(self) -> str:
+        """What it was, in words ("the Word file", "the article at"), for a sentence that names it."""
+        return READERS[self.source_kind].describe if self.source_kind in READERS else _KIND_LABELS[self.source_kind]
+
+
+# -- the registry of file readers ------------------------------------------------------------
+@dataclass(frozen=True)
+class Reader:
+    """How one kind of file is read: by its name's suffix (or, at a web address, its MIME type).
+
+    ``read(data, name)`` turns the file's bytes into a ``Document`` (or its text) and raises an
+    ``InputError`` naming ``name`` for what it cannot read; the size limit is checked before it is
+    called. ``describe`` names the kind in a sentence ("the Word file"). ``plain``: the file is plain
+    UTF-8 text, which needs no reader beyond a text read (``is_document_path`` is false for it).
+    """
+
+    kind: str
+    suffixes: tuple[str, ...]
+    mime: tuple[str, ...]
+    describe: str
+    read: Callable[[bytes, str], Document | str]
+    plain: bool = False
+
+
+READERS: dict[str, Reader] = {}  # kind -> its reader, in the order they were registered
+_KIND_LABELS = {"url": "the article at"}  # kinds that no file reader makes
+
+
+def register_reader(*, suffixes: tuple[str, ...], mime: tuple[str, ...] = (), kind: str, label: str,
+                    plain: bool = False):
+    """Register the decorated ``read(data: bytes, name: str) -> Document | str`` for files named ``*suffix``.
+
+    Every surface then reads that kind: ``read_file`` (the page's upload), ``read_document`` and
+    ``summarizer run FILE``, and both batches' folder inputs. A suffix or kind registered again is
+    taken over by the newer reader.
+    """
+    suffixes = tuple(s.lower() for s in suffixes)
+
+    def add(read: Callable[[bytes, str], Document | str]):
+        for other in list(READERS.values()):
+            if other.kind != kind and set(other.suffixes) & set(suffixes):
+                READERS[other.kind] = Reader(other.kind, tuple(s for s in other.suffixes if s not in suffixes),
+                                             other.mime, other.describe, other.read, other.plain)
+        READERS[kind] = Reader(kind, suffixes, tuple(mime), label, read, plain)
+        return read
+
+    return add
+
+
+def unregister_reader(kind: str) -> None:
+    """Remove a reader (a test's, or one a plug-in replaces)."""
+    READERS.pop(kind, None)
+
+
+def document_suffixes() -> tuple[str, ...]:
+    """Every suffix a reader is registered for, in registration order (what ``read_file`` reads)."""
+    return tuple(suffix for reader in READERS.values() for suffix in reader.suffixes)
+
+
+def reader_for(name: str | Path) -> Reader | None:
+    """The reader of a file called ``name`` (by its suffix, in any case), or None."""
+    suffix = Path(str(name)).suffix.lower()
+    return next((r for r in READERS.values() if suffix and suffix in r.suffixes), None)
+
+
+def __getattr__(name: str):
+    if name == "DOCUMENT_SUFFIXES":  # derived from the registry each time: a reader added later counts
+        return document_suffixes()
+    if name == "SOURCE_KINDS":
+        return ("text", "url", *(kind for kind in READERS if kind != "text"))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def is_url(source: object) -> bool:
@@ -63,8 +135,9 @@ def is_url(source: object) -> bool:
 
 
 def is_document_path(name: str | Path) -> bool:
-    """A file that needs more than a UTF-8 read: a web page, a Word or a PDF file."""
-    return Path(str(name)).suffix.lower() in (*HTML_SUFFIXES, ".docx", ".pdf")
+    """A file that needs more than a UTF-8 read: a web page, a Word or a PDF file, any registered kind."""
+    reader = reader_for(name)
+    return reader is not None and not reader.plain
 
 
 def read_document(
@@ -74,7 +147,7 @@ def read_document(
     max_bytes: int = MAX_DOCUMENT_BYTES,
     timeout: float = FETCH_TIMEOUT_S,
 ) -> Document:
-    """A URL or a file (``.txt``, ``.html``, ``.docx``, ``.pdf``) -> its article as a ``Document``.
+    """A URL or a file (``.txt``, ``.html``, ``.docx``, ``.pdf``, any registered kind) -> its article.
 
     For a caller that may read this machine's files (the command line, run by its user): anything
     that is not an address is read as a file. A service for other people calls ``read_url`` for
@@ -92,14 +165,16 @@ def read_document(
 
 # -- files -----------------------------------------------------------------------------------
 def read_file(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, name: str | None = None) -> Document:
-    """Read a file by its suffix; ``name`` is how messages call it (an upload's own name)."""
+    """Read a file by its suffix, through its reader (``READERS``); ``name`` is how messages call it
+    (an upload's own name). Its size is checked before a byte is read."""
     p = Path(path)
     shown = name or p.name
-    suffix = Path(shown).suffix.lower() or p.suffix.lower()
-    if suffix not in DOCUMENT_SUFFIXES:
+    reader = reader_for(shown) or reader_for(p)
+    if reader is None:
+        suffix = Path(shown).suffix.lower() or p.suffix.lower()
         raise InputError(
             f"{shown}: cannot read {suffix or 'a file without an extension'}; "
-            f"give a {', '.join(DOCUMENT_SUFFIXES)} file or a web address."
+            f"give a {', '.join(document_suffixes())} file or a web address."
         )
     try:
         size = p.stat().st_size
@@ -109,28 +184,29 @@ def read_file(path: str | Path, *, max_bytes: int = MAX_DOCUMENT_BYTES, name: st
         raise InputError(f"{shown}: cannot be read ({exc.strerror}).") from None
     if size > max_bytes:
         raise InputError(f"{shown} is too big ({_size(size)}; at most {_size(max_bytes)}).")
-    if suffix == ".txt":
-        text = read_text_file(p, name=shown)
-        return Document(text, "", "text", shown)
     if p.is_dir():
         raise InputError(f"{shown}: is a folder, not a file.")
-    data = p.read_bytes()
-    if suffix == ".docx":
-        return _docx(data, shown)
-    if suffix == ".pdf":
-        return _pdf(data, shown)
-    return _html(data, shown, kind="html")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot be read ({exc.strerror}).") from None
+    return read_bytes(data, shown, reader)
+
+
+def read_bytes(data: bytes, name: str, reader: Reader | None = None) -> Document:
+    """A file's bytes (already read, within the size limit) -> its ``Document``, through the reader of
+    ``name``'s suffix (or ``reader``)."""
+    reader = reader or reader_for(name)
+    if reader is None:
+        raise InputError(f"{name}: cannot read {Path(name).suffix.lower() or 'a file without an extension'}; "
+                         f"give a {', '.join(document_suffixes())} file or a web address.")
+    read = reader.read(data, name)
+    return read if isinstance(read, Document) else Document(read, "", reader.kind, name)
 
 
 # -- web addresses ---------------------------------------------------------------------------
-def read_url(
-    url: str,
-    *,
-    allow_private: bool = True,
-    max_bytes: int = MAX_DOCUMENT_BYTES,
-    timeout: float = FETCH_TIMEOUT_S,
-    deadline: float = FETCH_DEADLINE_S,
-) -> Document:
+def read_url(url: str, *, allow_private: bool = True, max_bytes: int = MAX_DOCUMENT_BYTES,
+             timeout: float = FETCH_TIMEOUT_S, deadline: float = FETCH_DEADLINE_S) -> Document:
     """Fetch a web page (or a PDF / Word file at an address) and return its article.
 
     Only ``http://`` and ``https://`` addresses: anything else (a file path, ``file://``) is refused
@@ -142,10 +218,11 @@ def read_url(
                     headers=_REQUEST_HEADERS, size_text=_size)
     data, content_type = fetched.data, fetched.content_type
     path = urllib.parse.urlparse(fetched.final_url).path.lower()
-    if content_type == "application/pdf" or path.endswith(".pdf"):
-        return _with_kind(_pdf(data, url), "url")
-    if content_type == DOCX_TYPE or path.endswith(".docx"):
-        return _with_kind(_docx(data, url), "url")
+    readers = [r for r in READERS.values() if r.kind not in _URL_OWN_KINDS]  # a PDF, a Word file...
+    reader = (next((r for r in readers if content_type in r.mime), None)  # by its type, else its address
+              or next((r for r in readers if r.suffixes and path.endswith(r.suffixes)), None))
+    if reader is not None:
+        return _with_kind(read_bytes(data, url, reader), "url")
     if content_type == "text/plain":
         try:
             return Document(data.decode(fetched.charset or "utf-8-sig"), "", "url", url)
@@ -156,6 +233,8 @@ def read_url(
     return _html(data, url, kind="url", url=fetched.final_url)
 
 
+_URL_OWN_KINDS = ("text", "html")  # read_url reads these itself: a text's charset, a page's address
+
 _REQUEST_HEADERS = {
     "User-Agent": USER_AGENT,
     "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9,text/plain;q=0.8,*/*;q=0.5",
@@ -163,7 +242,18 @@ _REQUEST_HEADERS = {
 }
 
 
-# -- the three formats -----------------------------------------------------------------------
+# -- the built-in formats --------------------------------------------------------------------
+@register_reader(suffixes=(".txt",), mime=("text/plain",), kind="text", label="the file", plain=True)
+def _text(data: bytes, name: str) -> Document:
+    return Document(decode_utf8(data, name), "", "text", name)
+
+
+@register_reader(suffixes=HTML_SUFFIXES, mime=("text/html", "application/xhtml+xml"), kind="html",
+                 label="the web page")
+def _html_file(data: bytes, name: str) -> Document:
+    return _html(data, name, kind="html")
+
+
 def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Document:
     import trafilatura
 
@@ -201,6 +291,7 @@ MAX_DOCX_ELEMENTS = 200_000  # at the limit: about 40 MB and 4 s for python-docx
 _DOCX_BODY = "word/document.xml"
 
 
+@register_reader(suffixes=(".docx",), mime=(DOCX_TYPE,), kind="docx", label="the Word file")
 def _docx(data: bytes, name: str) -> Document:
     import docx
 
@@ -279,6 +370,7 @@ def _docx_paragraphs(document):
             yield block
 
 
+@register_reader(suffixes=(".pdf",), mime=("application/pdf",), kind="pdf", label="the PDF")
 def _pdf(data: bytes, name: str) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError

@@ -85,24 +85,23 @@ def load_stages(
     (summary_size, summary_tokens), (translation_size, translation_tokens) = (
         BATCH_LIMITS[device]["summary"], BATCH_LIMITS[device]["translation"])
     stages = LoadedStages()
-    if summary_model and needs_model:
+    roles = (("summary", summary_model if needs_model else None, AbstractiveSummarizer, summary_decoding,
+              summary_batch_size or summary_size, summary_tokens),
+             ("translation", translation_model, Translator, translation_decoding,
+              translation_batch_size or translation_size, translation_tokens))
+    for role, model, stage, decoding, batch_size, batch_tokens in roles:
+        if not model:
+            continue
         try:
-            stages.summarizer = AbstractiveSummarizer(
-                load_engine(summary_model, role="summary", **load),
-                decoding=summary_decoding, batch_size=summary_batch_size or summary_size,
-                max_batch_tokens=summary_tokens,
-            )
+            built = stage(load_engine(model, role=role, **load), decoding=decoding, batch_size=batch_size,
+                          max_batch_tokens=batch_tokens)
         except ModelLoadError as exc:
-            stages.errors["summary"] = exc
-    if translation_model:
-        try:
-            stages.translator = Translator(
-                load_engine(translation_model, role="translation", **load),
-                decoding=translation_decoding, batch_size=translation_batch_size or translation_size,
-                max_batch_tokens=translation_tokens,
-            )
-        except ModelLoadError as exc:
-            stages.errors["translation"] = exc
+            stages.errors[role] = exc
+            continue
+        if role == "summary":
+            stages.summarizer = built
+        else:
+            stages.translator = built
     return stages
 
 

@@ -1,8 +1,8 @@
 """The catalogue of notices: every warning the package gives, by code, with its words per surface.
 
-A notice is data (``code`` + ``params``); its text is rendered where it is shown. The command line
-and the Python API read the ``text`` words (which may name options and flags); the web page reads
-the ``page`` words (which name what is on the page). Code that needs to know what a notice says
+A notice is data (``code`` + ``params``); its text is rendered where it is shown, in the surfaces of
+``errors`` (``python``: keyword arguments, the default and ``result.warnings``; ``cli``: flags; ``page``:
+what is on the page), each falling back to the Python words. Code that needs to know what a notice says
 compares its ``code``, never its text. A leaf module, beside ``errors``: every layer may raise or
 record a notice.
 """
@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import CLI, PAGE, PYTHON
+
 INFO, WARNING = "info", "warning"
-SURFACES = ("text", "page")
 # Where a notice belongs: "run" (it holds for every article of a pipeline: a model that could not be
 # loaded) or "article" (this article only). The page shows run notices once, at the top.
 RUN, ARTICLE = "run", "article"
@@ -27,22 +28,24 @@ class NoticeKind:
     code: str
     severity: str
     scope: str
-    text: str
-    page: str | None = None  # None: the page uses the ``text`` words
+    text: str  # the Python words
+    page: str | None = None  # None: the page uses the Python words
+    cli: str | None = None  # None: the command line uses the Python words
 
-    def render(self, params: Mapping[str, Any], surface: str = "text") -> str:
-        template = self.page if surface == "page" and self.page is not None else self.text
+    def render(self, params: Mapping[str, Any], surface: str = PYTHON) -> str:
+        template = {PAGE: self.page, CLI: self.cli}.get(surface) or self.text
         return template.format(**params)
 
 
 CATALOGUE: dict[str, NoticeKind] = {}
 
 
-def register_notice(code: str, severity: str, scope: str, text: str, page: str | None = None) -> NoticeKind:
+def register_notice(code: str, severity: str, scope: str, text: str, page: str | None = None,
+                    cli: str | None = None) -> NoticeKind:
     """Add a kind of notice to the catalogue (a code is registered once)."""
     if code in CATALOGUE:
         raise ValueError(f"notice code {code!r} is registered already")
-    kind = NoticeKind(code, severity, scope, text, page)
+    kind = NoticeKind(code, severity, scope, text, page, cli)
     CATALOGUE[code] = kind
     return kind
 
@@ -70,7 +73,7 @@ class Notice:
     def scope(self) -> str:
         return self.kind.scope
 
-    def message(self, surface: str = "text") -> str:
+    def message(self, surface: str = PYTHON) -> str:
         return self.kind.render(self.params, surface)
 
     def __str__(self) -> str:
@@ -93,7 +96,8 @@ register_notice("translation-model-missing", WARNING, RUN, "Translation is off: 
 register_notice("translation-off", INFO, RUN,
                 "Translation is off (as asked: --no-translate / translation_model=None): only the Arabic summary "
                 "is made.",
-                "Translation is off: only the Arabic summary is made.")
+                "Translation is off: only the Arabic summary is made.",
+                "Translation is off (as asked: --no-translate): only the Arabic summary is made.")
 register_notice("engine-substituted", INFO, RUN, "{note}")
 register_notice("cleaning-removed", INFO, ARTICLE, "Cleaning removed {count} item(s): {kinds}.",
                 "Cleaning removed {count} {items}: {kinds}.")
@@ -103,7 +107,9 @@ register_notice("summary-read-lead", INFO, ARTICLE,
                 "The summary model reads {tokens} tokens: the summary covers the first {kept} of {total} sentences "
                 "(long_input='lead'; 'chunked' reads all of it).",
                 "The summary model reads {tokens} tokens: the summary covers the first {kept} of {total} sentences "
-                "(to read all of it, choose “The whole article, in parts” under Long articles).")
+                "(to read all of it, choose “The whole article, in parts” under Long articles).",
+                "The summary model reads {tokens} tokens: the summary covers the first {kept} of {total} sentences "
+                "(--long-input chunked reads all of it).")
 register_notice("summary-first-sentence-cut", WARNING, ARTICLE,
                 "The first sentence alone is over the summary model's {tokens}-token input; the summary reads only "
                 "its beginning.")

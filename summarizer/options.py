@@ -70,14 +70,18 @@ EXPORT_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float16", "bflo
 DEFAULT_EXPORT_QUANTIZATION = "int8"
 # On a GPU, by role: half-precision activations suit tensor cores; mT5 overflows float16 (NaNs,
 # a known mT5 trait), so the summary model runs in bfloat16. On the CPU: the export's int8.
+# A GPU's compute type for a model whose family says none (summarizer.engines.family: each family
+# carries its own; these are the default models' families', mT5 and Opus-MT).
 GPU_COMPUTE_TYPES = {"summary": "bfloat16", "translation": "int8_float16"}
 
 
-def default_quantization(role: str, device: str, quantization: str | None) -> str | None:
-    """The compute type a model runs with when none is asked for (``None``: the export's own)."""
+def default_quantization(role: str, device: str, quantization: str | None,
+                         family_compute_type: str | None = None) -> str | None:
+    """The compute type a model runs with when none is asked for (``None``: the export's own): on a
+    GPU, its family's (``family_compute_type``), else the role's."""
     if quantization is not None or device != "cuda":
         return quantization
-    return GPU_COMPUTE_TYPES.get(role)
+    return family_compute_type or GPU_COMPUTE_TYPES.get(role)
 
 # Batches by device and role: (texts per batch, padded input tokens per batch or None). On the CPU,
 # small fixed batches (eval.speed measured no gain beyond them on 2 cores); on a GPU, batches cut by

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import methods
+from .errors import CLI
 from .options import LOW_CONFIDENCE_SCORE
 from .result import Result
 from .sources import overlap_sources
@@ -192,7 +193,8 @@ def to_text(result: Result, name: str) -> str:
         lines += [f"     [check] {finding_text(f)}" for f in findings_of(pair)]
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
-    lines += [f"Warning: {w}" for w in result.warnings]
+    lines += [f"Warning: {n.message(CLI)}" for n in result.notices] if result.notices else \
+        [f"Warning: {w}" for w in result.warnings]
     return "\n".join(lines)
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .engines.base import TRANSLATION_DECODING, DecodeSettings, Hypothesis, Seq2SeqEngine
 from .engines.batching import (
     SAFETY_TOKENS,
+    BatchedStage,
     ProgressHook,
     generate_batched,
     longest_fitting_prefix,
@@ -47,26 +48,13 @@ class Translation:
     tokens: int = 0
 
 
-class Translator:
+class Translator(BatchedStage):
     """Translates sentences with an engine, keeping the output aligned 1:1 with the input."""
 
-    def __init__(
-        self,
-        engine: Seq2SeqEngine,
-        *,
-        decoding: DecodeSettings = TRANSLATION_DECODING,
-        batch_size: int = 16,
-        max_batch_tokens: int | None = None,
-        max_input_tokens: int | None = None,
-    ):
-        if batch_size < 1:
-            raise ValueError("batch_size must be at least 1")
-        self.engine = engine
-        self.decoding = decoding
-        self.batch_size = batch_size
-        self.max_batch_tokens = max_batch_tokens
-        self.max_input_tokens = max_input_tokens or engine.max_input_tokens
-        self._overhead = engine.count_tokens([""])[0]
+    def __init__(self, engine: Seq2SeqEngine, *, decoding: DecodeSettings = TRANSLATION_DECODING,
+                 batch_size: int = 16, max_batch_tokens: int | None = None, max_input_tokens: int | None = None):
+        super().__init__(engine, decoding=decoding, batch_size=batch_size, max_batch_tokens=max_batch_tokens,
+                         max_input_tokens=max_input_tokens)
 
     def translate(self, sentences: list[str], progress: ProgressHook | None = None,
                   decoding: DecodeSettings | None = None) -> list[str]:

@@ -283,13 +283,15 @@ def test_a_folder_input_says_what_it_skipped(tmp_path, capsys):
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "good.txt").write_text(SHORT_ARABIC, encoding="utf-8")
-    write_jobs(folder / "more.jsonl", ["x"])
-    (folder / "report.docx").write_bytes(b"PK")
-    (folder / "notes.docx").write_bytes(b"PK")
+    write_jobs(folder / "more.jsonl", ["x"])  # read: a folder input reads what the Ray batch reads
+    (folder / "report.odt").write_bytes(b"PK")  # no reader reads these
+    (folder / "notes.odt").write_bytes(b"PK")
+    (folder / "old").mkdir()
     assert cli_main(["batch", str(folder), str(tmp_path / "out.jsonl"), *LIGHT]) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
-    assert "skipped 3 entries" in warnings[0] and "2 .docx" in warnings[0] and "1 .jsonl" in warnings[0]
+    assert "skipped 3 entries" in warnings[0] and "2 .odt" in warnings[0] and "1 folder" in warnings[0]
+    assert sorted(written_ids(tmp_path / "out.jsonl")) == ["good", "x"]
 
 
 # -- 14. a terminal that cannot write Arabic --------------------------------------------------------

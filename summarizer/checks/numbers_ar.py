@@ -30,15 +30,7 @@ from dataclasses import dataclass
 
 from summarizer.arabic import ARABIC_LETTER, normalize_arabic
 
-from .quantity import (
-    DIGITS_RE,
-    Quantity,
-    digit_readings,
-    expand_digit_groups,
-    expand_year_ranges,
-    hijri_readings,
-    time_readings,
-)
+from .quantity import DIGITS_RE, Quantity, digit_readings, expand_all, hijri_readings, time_readings
 
 # The Arabic comma between digits separates thousands or decimals as "," does (30،000, 15،00).
 _DIGIT_COMMA_RE = re.compile(r"(?<=\d)،(?=\d)")
@@ -284,7 +276,7 @@ def extract_arabic(text: str) -> list[Quantity]:
             if quantity.kind == "percent" and j < len(tokens) and _percent_at(tokens, j)[0]:
                 j += _percent_at(tokens, j)[1]
         i = j
-    return expand_digit_groups(text, expand_year_ranges(text, found))
+    return expand_all(text, found)
 
 
 def _continues(run: list[_Token], nxt: _Token) -> bool:

@@ -14,15 +14,7 @@ from __future__ import annotations
 
 import re
 
-from .quantity import (
-    DIGITS_RE,
-    Quantity,
-    digit_readings,
-    expand_digit_groups,
-    expand_year_ranges,
-    hijri_readings,
-    time_readings,
-)
+from .quantity import DIGITS_RE, Quantity, digit_readings, expand_all, hijri_readings, time_readings
 
 _UNITS = {
     w: float(i)
@@ -64,28 +56,18 @@ _PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
 _HIJRI_RE = re.compile(r"\s*(?:AH\b|A\.H\.)|\s+[Hh]ijri\b")
 
 
+_WORD_TABLES = (  # in this order: a word in two tables is read as the first one's kind
+    ("unit", _UNITS), ("ten", _TENS), ("hundred", {"hundred": 100.0}), ("scale", _SCALES), ("unit", _COUNT_NOUNS),
+    ("ordinal", _ORDINAL_UNITS), ("ordinal", _ORDINAL_TENS), ("ordinal", _ORDINAL_SCALES),
+    ("fraction", _FRACTIONS), ("decade", _DECADE_WORDS),
+)
+
+
 def _word_value(word: str) -> tuple[str, float] | None:
     w = word.lower()
-    if w in _UNITS:
-        return "unit", _UNITS[w]
-    if w in _TENS:
-        return "ten", _TENS[w]
-    if w == "hundred":
-        return "hundred", 100.0
-    if w in _SCALES:
-        return "scale", _SCALES[w]
-    if w in _COUNT_NOUNS:
-        return "unit", _COUNT_NOUNS[w]
-    if w in _ORDINAL_UNITS:
-        return "ordinal", _ORDINAL_UNITS[w]
-    if w in _ORDINAL_TENS:
-        return "ordinal", _ORDINAL_TENS[w]
-    if w in _ORDINAL_SCALES:
-        return "ordinal", _ORDINAL_SCALES[w]
-    if w in _FRACTIONS:
-        return "fraction", _FRACTIONS[w]
-    if w in _DECADE_WORDS:
-        return "decade", _DECADE_WORDS[w]
+    for kind, table in _WORD_TABLES:
+        if w in table:
+            return kind, table[w]
     return None
 
 
@@ -145,7 +127,7 @@ def extract_english(text: str) -> list[Quantity]:
                 found.append(q)
             continue
         i += 1
-    return expand_digit_groups(text, expand_year_ranges(text, found))
+    return expand_all(text, found)
 
 
 _ROMAN_RE = re.compile(r"[IVXL]{2,}")

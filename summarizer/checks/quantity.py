@@ -148,3 +148,8 @@ def expand_digit_groups(text: str, quantities: Sequence[Quantity]) -> list[Quant
         out[i - 1] = Quantity(before.value, before.values | {joined}, before.text, before.hard, before.kind, before.start)
         out[i] = Quantity(q.value, q.values | {joined}, q.text, q.hard, q.kind, q.start)
     return out
+
+
+def expand_all(text: str, quantities: Sequence[Quantity]) -> list[Quantity]:
+    """What every language's extraction ends with: year ranges, then digit groups, expanded."""
+    return expand_digit_groups(text, expand_year_ranges(text, quantities))

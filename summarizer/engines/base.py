@@ -7,27 +7,11 @@ stage asks for scored outputs (``generate_scored``): each text with the model's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-
-@dataclass(frozen=True)
-class DecodeSettings:
-    """Decoding settings shared by every engine, so that engines decode the same way.
-
-    ``max_new_tokens`` counts generated tokens (the decoder start token excluded).
-    ``min_new_tokens`` exists for speed measurements, where random models must decode
-    a forced, equal number of tokens in every engine.
-    """
-
-    num_beams: int = 4
-    max_new_tokens: int = 512
-    length_penalty: float = 1.0
-    no_repeat_ngram_size: int = 0
-    min_new_tokens: int = 0
-
-    def but(self, **changes) -> DecodeSettings:
-        return replace(self, **changes)
+from .decoding import DecodeSettings
+from .family import MARIAN, T5
 
 
 @dataclass(frozen=True)
@@ -46,9 +30,11 @@ class Hypothesis:
     tokens: int = 0
 
 
-# The published settings of the default models (../shared/reference/models.md).
-SUMMARY_DECODING = DecodeSettings(num_beams=4, max_new_tokens=84, length_penalty=0.6, no_repeat_ngram_size=2)
-TRANSLATION_DECODING = DecodeSettings(num_beams=4, max_new_tokens=512)
+# The published settings of the default models (../shared/reference/models.md): their families' own.
+SUMMARY_DECODING: DecodeSettings = T5.decoding  # type: ignore[assignment]
+TRANSLATION_DECODING: DecodeSettings = MARIAN.decoding  # type: ignore[assignment]
+
+__all__ = ["SUMMARY_DECODING", "TRANSLATION_DECODING", "DecodeSettings", "Hypothesis", "Seq2SeqEngine"]
 
 
 @runtime_checkable

@@ -103,3 +103,20 @@ def plan_batches(texts: list[str], batch_size: int, token_counts: list[int] | No
     if current:
         batches.append(current)
     return batches
+
+
+class BatchedStage:
+    """What a stage that drives an engine in batches holds: the engine, its decoding settings, the batch
+    limits, and the longest input it takes (the engine's own unless given); shared by the summary and
+    the translation stages."""
+
+    def __init__(self, engine: Seq2SeqEngine, *, decoding: DecodeSettings, batch_size: int,
+                 max_batch_tokens: int | None = None, max_input_tokens: int | None = None):
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.engine = engine
+        self.decoding = decoding
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.max_input_tokens = max_input_tokens or engine.max_input_tokens
+        self._overhead = engine.count_tokens([""])[0]  # the special tokens every input carries

@@ -47,7 +47,7 @@ from pathlib import Path
 from ..errors import GpuUnusable
 from .base import DecodeSettings, Hypothesis
 from .export import read_export_info
-from .family import Family, family_of
+from .family import DEFAULT_MAX_INPUT_TOKENS, Family, family_of
 from .memory import drop_construction_data, release_free_memory
 from .tokenized import TokenizedEngine
 from .vocabulary import check_loaded
@@ -82,7 +82,7 @@ class CTranslate2Engine(TokenizedEngine):
         *,
         folder: Path,
         rules: GenerationRules | None = None,
-        max_input_tokens: int = 512,
+        max_input_tokens: int = DEFAULT_MAX_INPUT_TOKENS,
         family: Family | None = None,
         source_model: str | None = None,
     ):
@@ -137,15 +137,15 @@ class CTranslate2Engine(TokenizedEngine):
         if device == "cuda":
             _check_runs_on_gpu(translator, tokenizer)
         info = read_export_info(folder)
-        max_positions = info.get("max_position_embeddings") or 512
+        family = family_of(info.get("model_type"), tokenizer)
         engine = cls(
             translator,
             tokenizer,
             model_id or str(folder),
             folder=folder,
             rules=_generation_rules(folder, tokenizer),
-            max_input_tokens=min(int(max_positions), 512),
-            family=family_of(info.get("model_type"), tokenizer),
+            max_input_tokens=family.input_cap(info.get("max_position_embeddings")),
+            family=family,
             source_model=info.get("source_model"),
         )
         engine.vocab_restriction = _vocab_restriction(folder)

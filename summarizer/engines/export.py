@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import ConversionError, ModelLoadError, SummarizerError
 from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS, VOCAB_LANGUAGES
+from .family import is_t5_type
 from .source import ModelSource, is_ctranslate2_folder
 
 EXPORT_INFO = "summarizer_export.json"
@@ -46,7 +47,6 @@ TOKENIZER_FILES = (
     "vocab.json",
     "generation_config.json",
 )
-_T5_FAMILY = ("t5", "mt5", "umt5")
 _PROBE_TEXT = "قال الوزير إن المحادثات ستستأنف. The talks will resume."
 _STAGING_SUFFIX = ".tmp"
 _CONVERT_ADVICE = (
@@ -237,7 +237,7 @@ def _make_converter(location: str, vocab_restriction: str | None = None):
         def load_model(self, model_class, model_name_or_path, **kwargs):
             model = super().load_model(model_class, model_name_or_path, **kwargs)
             self.hf_config = model.config
-            if model.config.model_type in _T5_FAMILY:
+            if is_t5_type(model.config.model_type):
                 # The T5 loader scales the logits iff tie_word_embeddings: make the flag say
                 # what the installed transformers computes (see the module docstring).
                 model.config.tie_word_embeddings = _scales_decoder_output(model)

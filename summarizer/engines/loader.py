@@ -28,6 +28,7 @@ from ..options import (
 )
 from .base import Seq2SeqEngine
 from .export import cached_export, ensure_export, first_line
+from .family import gpu_compute_type
 from .source import ModelSource
 
 _CACHE: dict[tuple, Seq2SeqEngine] = {}
@@ -80,7 +81,7 @@ def load_engine(
     requested, engine = engine, resolve_engine(source, engine)
     _check_device(device, engine)
     if engine == "ctranslate2":
-        quantization = default_quantization(role, device, quantization)
+        quantization = default_quantization(role, device, quantization, gpu_compute_type(source))
     restriction = OUTPUT_LANGUAGE[role] if vocab_restriction == "on" else None
     shares = engine == "ctranslate2" and device == "cpu" and share_cores
     key = (source.name, engine, device, quantization, restriction if engine == "ctranslate2" else None, shares)

@@ -24,9 +24,9 @@ class TransformersEngine(TokenizedEngine):
     engine = "transformers"
 
     def __init__(self, model, tokenizer, model_id: str, device: str = "cpu"):
-        max_positions = getattr(model.config, "max_position_embeddings", None) or 512
-        super().__init__(tokenizer, model_id, max_input_tokens=min(int(max_positions), 512),
-                         family=family_of(model_type_of(model.config), tokenizer))
+        family = family_of(model_type_of(model.config), tokenizer)
+        super().__init__(tokenizer, model_id, family=family,
+                         max_input_tokens=family.input_cap(getattr(model.config, "max_position_embeddings", None)))
         self.model = model.eval().to(device)
         self.model.generation_config.max_length = None  # every call sets max_new_tokens instead
         self.device = device

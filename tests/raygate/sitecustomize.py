@@ -2,7 +2,7 @@
 
 Python imports ``sitecustomize`` at start-up from the path; the Ray tests put this folder on
 ``PYTHONPATH`` (``tests.ray_helpers.gated_env``) for the processes of one job only. When
-``SUMMARIZER_TEST_GATE`` names a folder, ``summarizer.distributed.summarize_records`` (what a worker
+``SUMMARIZER_TEST_GATE`` names a folder, ``summarizer.batch.work.summarize_records`` (what a worker
 runs on each shard) is wrapped, as soon as that module is imported, to obey the files in it:
 
 * ``hold_after`` (a number N): once N shards are done, a worker that takes a shard writes
@@ -75,7 +75,7 @@ def _gated(summarize_records):
 
 class _PatchOnImport(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name != "summarizer.distributed":
+        if name != "summarizer.batch.work":
             return None
         sys.meta_path.remove(self)
         spec = importlib.util.find_spec(name)
