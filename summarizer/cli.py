@@ -63,6 +63,23 @@ def cmd_split(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    return _each_article(args, lambda pipeline, text: pipeline(text, progress=None), lambda result: result.to_dict())
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    """Each article translated sentence by sentence, without a summary (no summary model is loaded)."""
+    from .methods import NO_SUMMARY
+    from .result import translation_record
+
+    if args.no_translate:
+        raise OptionError("summarizer translate needs a translation model: drop --no-translate.")
+    args.summary_method = NO_SUMMARY
+    return _each_article(args, lambda pipeline, text: pipeline.translate(text), translation_record)
+
+
+def _each_article(args: argparse.Namespace, run, record) -> int:
+    """``run(pipeline, text)`` for each of ``args.files``: readable output or one JSON ``record(result)``
+    a line; an article that fails says why (and, with --json, is a line with its ``error``)."""
     from .batchfile import json_line
     from .render import to_text
 
@@ -76,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         try:
             text = _read_source(name)
             named = f"{name}: "
-            result = pipeline(text, progress=None)
+            result = run(pipeline, text)
         except InputError as exc:
             print(f"error: {named}{exc.message(CLI)}", file=sys.stderr)
             if args.json:
@@ -84,39 +101,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             status = EXIT_SOME_FAILED
             continue
         result.id = name
-        print(json_line(result.to_dict(), ascii_only=ascii_json) if args.json else to_text(result, name))
-    return status
-
-
-def cmd_translate(args: argparse.Namespace) -> int:
-    """Each article translated sentence by sentence, without a summary (no summary model is loaded)."""
-    from .batchfile import json_line
-    from .methods import NO_SUMMARY
-    from .render import to_text
-    from .result import translation_record
-
-    if args.no_translate:
-        raise OptionError("summarizer translate needs a translation model: drop --no-translate.")
-    args.summary_method = NO_SUMMARY
-    ascii_json = not _stdout_takes_arabic()
-    if ascii_json and not args.json:
-        raise OutputError(_encoding_hint() + ", or use --json (which escapes it).")
-    pipeline = build_pipeline(args)
-    status = EXIT_OK
-    for name in args.files:
-        named = ""
-        try:
-            text = _read_source(name)
-            named = f"{name}: "
-            result = pipeline.translate(text)
-        except InputError as exc:
-            print(f"error: {named}{exc.message(CLI)}", file=sys.stderr)
-            if args.json:
-                print(json_line({"id": name, "error": f"{named}{exc}"}, ascii_only=ascii_json))
-            status = EXIT_SOME_FAILED
-            continue
-        result.id = name
-        print(json_line(translation_record(result), ascii_only=ascii_json) if args.json else to_text(result, name))
+        print(json_line(record(result), ascii_only=ascii_json) if args.json else to_text(result, name))
     return status
 
 

@@ -60,6 +60,9 @@ class RunOptions:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
+RUN_OPTION_NAMES = tuple(f.name for f in fields(RunOptions))  # what a call may override
+
+
 @dataclass(frozen=True)
 class LoadOptions:
     """Which models a pipeline loads, and how (see ``Pipeline``'s arguments)."""

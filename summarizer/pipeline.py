@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from .abstractive import AbstractiveSummarizer
 from .checks import check_summary, check_summary_translation, check_translation
@@ -24,6 +25,7 @@ from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from .engines.vocabulary import describe as describe_vocabulary
 from .errors import InputError, ModelLoadError, OptionError, ProcessingError
 from .inputs import check_arabic, check_text
+from .isolation import each_alone_on_failure, failure_message
 from .loading import LoadedStages, load_stages
 from .methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
 from .notices import Notice, notice
@@ -128,17 +130,17 @@ class Pipeline:
         summarizer: AbstractiveSummarizer | None = None,
         translator: Translator | None = None,
         *,
-        summary_method: str = "abstractive",
-        long_input: str = "lead",
-        summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
         max_chars: int = DEFAULT_MAX_CHARS,
         load_errors: dict[str, ModelLoadError] | None = None,
         device: str = "cpu",
-        checks: str = "on",
+        **options: Any,
     ) -> Pipeline:
-        """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing."""
+        """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing.
+
+        ``options``: the per-article defaults, ``config.RunOptions``'s fields (summary_method, long_input,
+        summary_sentences, num_beams, checks...), each still open to a per-call override."""
         pipeline = cls.__new__(cls)
-        settings = _Settings(RunOptions(summary_method, long_input, summary_sentences, checks=checks), max_chars)
+        settings = _Settings(RunOptions(**options), max_chars)
         stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
         pipeline._build(stages, settings, translation_requested="translation" in stages.errors)
         pipeline.device = check_choice("device", device, DEVICES)
@@ -288,7 +290,15 @@ class Pipeline:
             yield result
 
     def _run_group(self, group, options: RunOptions, progress: StageProgress | None) -> Iterator[Result]:
+        """The group's results; when its work raises, each article is run again alone (``isolation``)."""
         options = options.but(summary_method=self.effective_method(options.summary_method))
+
+        def run(items: list) -> list[Result]:
+            return self._process(items, options, progress if len(items) == len(group) else None)
+
+        yield from each_alone_on_failure(run, list(group), lambda item, exc: self._failed(item[0], exc))
+
+    def _process(self, group, options: RunOptions, progress: StageProgress | None) -> list[Result]:
         works: list[_Work] = []
         results: list[Result] = []
         for i, (item_id, text) in enumerate(group):
@@ -300,20 +310,12 @@ class Pipeline:
                 result.error, result.error_code, result.failure = str(exc), exc.code, exc
                 continue
             works.append(_Work(i, result))
-        if works:
-            try:
-                self._summarize_and_translate(works, options, progress)
-                self._translate_summaries(works, options, progress)
-                if options.checks == "on":
-                    self._check(works)
-            except Exception as exc:  # a model or a bug failed on some article of the group
-                if len(works) == 1:
-                    results[works[0].index] = self._failed(works[0].result.id, exc)
-                else:
-                    log.warning("a group of %d articles failed (%s); running each alone", len(works), exc)
-                    for work in works:
-                        (results[work.index],) = self._run_group([group[work.index]], options, None)
-        yield from results
+        if works:  # a model or a bug may raise here: _run_group isolates the article that did
+            self._summarize_and_translate(works, options, progress)
+            self._translate_summaries(works, options, progress)
+            if options.checks == "on":
+                self._check(works)
+        return results
 
     def _new_result(self, item_id: str | None) -> Result:
         result = Result(id=item_id, models=self.models)
@@ -325,9 +327,7 @@ class Pipeline:
         """The result of an article that passed the input checks but made a stage fail."""
         log.warning("article %r failed", item_id, exc_info=exc)
         result = self._new_result(item_id)
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        result.error = (f"The article could not be processed: {type(exc).__name__}"
-                        + (f": {detail[:300]}" if detail else "") + ".")
+        result.error = failure_message(exc)
         result.error_code = "processing-failed"
         result.failure = exc  # for __call__, not part of to_dict()
         return result

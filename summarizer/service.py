@@ -16,21 +16,19 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .config import RUN_OPTION_NAMES, RunOptions
 from .documents import FETCH_DEADLINE_S, Document, read_url
 from .errors import InputError, ModelLoadError, OptionError, ServerBusy
 from .loading import load_stages, why_not_loadable
-from .methods import METHODS, NO_SUMMARY, get_method
+from .methods import METHODS, NO_SUMMARY
 from .options import (
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
-    LONG_INPUT_MODES,
     TRANSLATION_MODELS,
-    check_choice,
     choice_of,
     translation_model_id,
 )
@@ -141,31 +139,29 @@ class Service:
         summary_model: str | None = DEFAULT_SUMMARY_MODEL,
         translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
         *,
-        summary_method: str = "abstractive",
-        long_input: str = "lead",
-        summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
-        max_chars: int = DEFAULT_MAX_CHARS,
         allow_private_urls: bool = False,
-        checks: str = "on",
-        **load_options: Any,
+        **options: Any,
     ) -> Service:
         """Load the models once. Never fails on a model: it leaves the stage out (``load_errors``).
 
-        ``load_options`` go to ``loading.load_stages`` (``engine``, ``device``, ``quantization``,
-        ``summary_decoding``, ``translation_decoding``...). Bad option values raise ``OptionError``.
+        ``options``: the per-article defaults (``config.RunOptions``'s fields: summary_method, long_input,
+        summary_sentences, checks...), ``max_chars``, and the load options, which go to ``loading.load_stages`` (``engine``,
+        ``device``, ``quantization``, ``summary_decoding``, ``translation_decoding``...). Bad values raise
+        ``OptionError``.
         """
-        get_method(summary_method)
-        check_choice("long_input", long_input, LONG_INPUT_MODES)
+        run_options = {k: options.pop(k) for k in RUN_OPTION_NAMES if k in options}
+        max_chars = options.pop("max_chars", DEFAULT_MAX_CHARS)  # the longest article, for every front end
+        load_options = options
+        defaults = RunOptions(**run_options)  # checked before anything loads
+        summary_method = defaults.summary_method
         if translation_model:
             translation_model = translation_model_id(translation_model)  # a named choice -> its hub id
         stages = load_stages(summary_model, translation_model, summary_method=summary_method, **load_options)
         for error in stages.errors.values():
             log.warning("%s", error)
-        pipeline = Pipeline.from_stages(
-            stages.summarizer, stages.translator, summary_method=summary_method, long_input=long_input,
-            summary_sentences=summary_sentences, max_chars=max_chars, load_errors=stages.errors, checks=checks,
-        )
-        service = cls(pipeline, pipeline.effective_method(summary_method), long_input,
+        pipeline = Pipeline.from_stages(stages.summarizer, stages.translator, max_chars=max_chars,
+                                        load_errors=stages.errors, **run_options)
+        service = cls(pipeline, pipeline.effective_method(summary_method), defaults.long_input,
                       allow_private_urls=allow_private_urls, translation_requested=translation_model is not None,
                       load_options={k: v for k, v in load_options.items() if k in _TRANSLATION_LOAD_OPTIONS})
         service._offer_translations(translation_model if stages.translator is not None else None)
@@ -227,10 +223,9 @@ class Service:
                     raise stages.errors["translation"]
                 base = self.pipeline
                 self._pipelines[translation] = Pipeline.from_stages(
-                    base.summarizer, stages.translator, summary_method=base.summary_method,
-                    long_input=base.long_input, summary_sentences=base.summary_sentences, max_chars=base.max_chars,
+                    base.summarizer, stages.translator, max_chars=base.max_chars,
                     load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
-                    checks=base.options.checks,
+                    **asdict(base.options),
                 )
                 self.translations[translation] = LOADED
             return self._pipelines[translation]

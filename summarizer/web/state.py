@@ -133,21 +133,15 @@ def load_app(
 
 def page_notices(service: Service) -> list[Notice]:
     """One notice per model the page runs without, in the page's words, with what to do about it."""
-    notices: list[Notice] = []
-    summary_error = service.load_errors.get("summary")
-    if summary_error is not None:
-        notices.append(Notice(
-            "**Extractive summaries only:** the mT5 summary model could not be loaded, so the page picks "
-            "the article's key sentences instead.",
-            f"{_load_problem(summary_error)} {_advice(summary_error, SUMMARY_ADVICE)}",
-        ))
-    translation_error = service.load_errors.get("translation")
-    if translation_error is not None:
-        notices.append(Notice(
-            "**No English translation:** the translation model could not be loaded, so the page shows the Arabic "
-            "summary only.",
-            f"{_load_problem(translation_error)} {_advice(translation_error, TRANSLATION_ADVICE)}",
-        ))
+    headlines = {
+        "summary": ("**Extractive summaries only:** the mT5 summary model could not be loaded, so the page picks "
+                    "the article's key sentences instead.", SUMMARY_ADVICE),
+        "translation": ("**No English translation:** the translation model could not be loaded, so the page shows "
+                        "the Arabic summary only.", TRANSLATION_ADVICE),
+    }
+    notices = [Notice(headline, f"{_load_problem(error)} {_advice(error, how_to_get_it)}")
+               for role, (headline, how_to_get_it) in headlines.items()
+               if (error := service.load_errors.get(role)) is not None]
     if not service.translation_requested:
         notices.append(Notice("**No English translation:** no translation model was given, so the page shows the "
                               "Arabic summary only.", TRANSLATION_ADVICE))
