@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from .methods import SUMMARY_METHODS, get_method
+from .methods import SUMMARY_LENGTHS, SUMMARY_METHODS, get_method
 from .options import (
     CHECKS_MODES,
     DEFAULT_BEAMS,
@@ -46,6 +46,7 @@ class RunOptions:
     summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
     num_beams: int | None = None
     checks: str = "on"
+    summary_length: str | None = None  # short / standard / longer (methods.SUMMARY_LENGTHS); None: summary_sentences
 
     def __post_init__(self) -> None:
         get_method(self.summary_method)
@@ -54,6 +55,8 @@ class RunOptions:
         if self.num_beams is not None:
             check_int("num_beams", self.num_beams, 1)
         check_choice("checks", self.checks, CHECKS_MODES)
+        if self.summary_length is not None:
+            check_choice("summary_length", self.summary_length, SUMMARY_LENGTHS)
 
     def but(self, **changes: Any) -> RunOptions:
         """These options with ``changes`` applied; a change of ``None`` keeps the current value."""

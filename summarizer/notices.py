@@ -31,8 +31,12 @@ class NoticeKind:
     page: str | None = None  # None: the page uses the ``text`` words
 
     def render(self, params: Mapping[str, Any], surface: str = "text") -> str:
-        template = self.page if surface == "page" and self.page is not None else self.text
-        return template.format(**params)
+        if surface == "page" and self.page is not None:
+            try:
+                return self.page.format(**params)
+            except KeyError:  # a record written before the page's words took this parameter
+                pass
+        return self.text.format(**params)
 
 
 CATALOGUE: dict[str, NoticeKind] = {}
@@ -96,7 +100,7 @@ register_notice("translation-off", INFO, RUN,
                 "Translation is off: only the Arabic summary is made.")
 register_notice("engine-substituted", INFO, RUN, "{note}")
 register_notice("cleaning-removed", INFO, ARTICLE, "Cleaning removed {count} item(s): {kinds}.",
-                "Cleaning removed {count} {items}: {kinds}.")
+                "Cleaning removed {count} {items} that are not part of the article: {what}.")
 register_notice("summary-empty", WARNING, ARTICLE,
                 "The summary model returned an empty summary: the extractive summary is shown instead.")
 register_notice("summary-read-lead", INFO, ARTICLE,

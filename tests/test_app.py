@@ -413,7 +413,7 @@ def test_api_lists_summarize_and_the_readers(client):
     endpoints = info["named_endpoints"]
     assert sorted(endpoints) == ["/read_file", "/read_url", "/summarize"]  # the page's own events stay private
     params = [p["parameter_name"] for p in endpoints["/summarize"]["parameters"]]
-    assert params == ["text", "summary_method", "long_input", "translation_model"]
+    assert params == ["text", "summary_method", "long_input", "translation_model", "summary_length"]
     assert [p["parameter_name"] for p in endpoints["/read_url"]["parameters"]] == ["url"]
     assert [p["parameter_name"] for p in endpoints["/read_file"]["parameters"]] == ["file"]
 
