@@ -36,7 +36,6 @@ from summarizer.dictlike import ReadsLikeADict
 # Results
 
 
-@dataclass
 # Each kind of removal in a reader's words (the page's notice; the codes stay in the data).
 REMOVAL_WORDS = {
     "invalid": "invalid characters", "html": "HTML markup", "invisible": "invisible characters",
@@ -50,6 +49,7 @@ def removal_words(kinds: list[str]) -> str:
     return ", ".join(REMOVAL_WORDS.get(kind, kind) for kind in kinds)
 
 
+@dataclass
 class Removal(ReadsLikeADict):
     """One thing that cleaning took out of the article.
 

@@ -62,7 +62,7 @@
       const name = group.id + "-choice";
       if (input.name !== name) input.name = name;
     });
-    const file = document.querySelector("#upload-button input[type=file]");
+    const file = document.querySelector("#url-row input[type=file]");
     if (file && file.accept !== UPLOAD_TYPES) file.accept = UPLOAD_TYPES;
     // The JSON viewer: Arabic strings in Arabic (the page is lang="en").
     document.querySelectorAll("#result-json .json-node *").forEach((el) => {
@@ -71,11 +71,19 @@
         el.dir = "auto";
       }
     });
+    // Gradio's empty JSON viewer: an icon labelled "Empty value" on a plain div (aria-prohibited-attr).
+    document.querySelectorAll("div.empty[aria-label]:not([role])").forEach((el) => el.setAttribute("role", "img"));
     // The table of sentences has one Tab stop (a roving tabindex); a new table starts at its first cell.
     const table = document.querySelector("#aligned table.aligned");
     if (table && !table.querySelector('td[tabindex="0"]')) {
       const first = table.querySelector("td[data-i]");
       if (first) first.tabIndex = 0;
+    }
+    // A note says what a summary is: no summary (a new article came in), no note. (Gradio keeps a
+    // label's info when an update sets it to None.)
+    for (const id of ["summary-ar", "summary-en"]) {
+      const block = byId(id), area = block && block.querySelector("textarea");
+      if (area) block.classList.toggle("no-summary", area.value === "");
     }
     // Results cleared (a new article was loaded): nothing is stale any more.
     const r = byId("results");
@@ -144,8 +152,21 @@
     const r = results();
     if (r && r.querySelector("table.aligned")) r.classList.add("stale");
   };
+  // An error about the text that was there (not Arabic, too long, a file that could not be read) no
+  // longer applies once the article is edited: it is put away until the next action shows a message.
+  const putAwayErrors = () => {
+    for (const id of ["status", "input-status"]) {
+      const el = byId(id);
+      if (el && el.querySelector(".msg-error")) el.classList.add("outdated");
+    }
+  };
+  const bringBackMessages = () => ["status", "input-status"].forEach((id) => byId(id)?.classList.remove("outdated"));
+  document.addEventListener("change", (e) => {
+    if (e.target instanceof Element && e.target.matches("input[type=file]")) bringBackMessages();
+  });
   document.addEventListener("input", (e) => {
     if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+    putAwayErrors();
     markStale();
     typedAt = performance.now();
     counted(e.target.value);
@@ -194,6 +215,9 @@
     if (button && !button.disabled) { e.preventDefault(); button.click(); }
   });
   document.addEventListener("click", (e) => {
+    if (e.target instanceof Element && e.target.closest("#summarize, #fetch, #upload-button, #examples, #clear")) {
+      bringBackMessages();  // a new message (or the same one again) is about to come: shown
+    }
     if (e.target instanceof Element && e.target.closest("#examples button")) {
       exampleFrom = document.querySelector("#article textarea")?.value ?? "";
     }
@@ -221,6 +245,17 @@
     wasDisabled = disabled;
   }
 
-  window.summarizerPage = { count: (text, max) => counted(text, max), markStale };
+  // 7. A link to a summary (/?url=https://...): the page fetches that article and summarises it
+  //    (called by the page's load event, once Gradio is connected).
+  let linkOpened = false;
+  const openLink = () => {
+    if (linkOpened || !new URLSearchParams(location.search).get("url")) return;
+    const button = byId("link-go");
+    if (!button) { setTimeout(openLink, 100); return; }
+    linkOpened = running = true;
+    button.click();
+  };
+
+  window.summarizerPage = { count: (text, max) => counted(text, max), markStale, openLink };
   mark();  // last: every helper above is defined by now
 }

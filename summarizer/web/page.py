@@ -267,10 +267,5 @@ def load_link(state: AppState, request: Any) -> list[Any]:
     return [url, *loaded, fetched]
 
 
-STALE_ERRORS_JS = (
-    # The article was edited: an error about the text that was there (not Arabic, too long, a file
-    # that could not be read) no longer applies, and goes. Other messages stay.
-    "(status, input_status) => [String(status || '').includes('msg-error') ? '' : status,"
-    " String(input_status || '').includes('msg-error') ? '' : input_status]"
-)
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
+OPEN_LINK_JS = "() => { window.summarizerPage?.openLink(); }"

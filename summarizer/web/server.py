@@ -197,16 +197,21 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     api_visibility="private")
         # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
         article.change(None, [article], None, js=webapp.counter_js(state.max_chars), queue=False)
-        article.input(None, [status, input_status], [status, input_status], js=webapp.STALE_ERRORS_JS, queue=False)
         method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
                       api_visibility="private")
         for choice in (method, length, long_input, translation_model):  # the results no longer match them
             choice.change(None, None, None, js=webapp.MARK_STALE_JS, queue=False)
 
-        # A link to a summary: /?url=https://... fetches that article and summarises it.
+        # A link to a summary: /?url=https://... fetches that article and summarises it. Once the page is
+        # ready, page.js presses this hidden button when its address has a url parameter (so that a
+        # plain visit runs nothing, and shows no progress).
+        link = gr.Button("Open the linked article", elem_id="link-go", elem_classes="link-go")
         link_pending = gr.State(False)
-        opened = demo.load(partial(webapp.load_link, state), None, [url, *loaded, link_pending],
-                           api_visibility="private", show_progress_on=[input_status], **FETCH)
+        def open_link(request: gr.Request):
+            return webapp.load_link(state, request)
+
+        opened = link.click(open_link, None, [url, *loaded, link_pending],
+                            api_visibility="private", show_progress_on=[input_status], **FETCH)
 
         def on_link(pending, text, summary_method, long_input, translation_model=None, summary_length=None,
                     progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
@@ -214,10 +219,12 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 return [gr.skip() for _ in range(len(outputs) + 1)]
             return on_summarize(text, summary_method, long_input, translation_model, summary_length, progress)
 
-        linked = opened.then(on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
-                             show_progress_on=[status])
+        linked = opened.then(webapp.busy, None, [run], queue=False, api_visibility="private").then(
+            on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
+            show_progress_on=[status])
         linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
                     api_visibility="private")
+        demo.load(None, None, None, js=webapp.OPEN_LINK_JS)
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
         gr.api(url_reader(state), api_name="read_url", **FETCH)
