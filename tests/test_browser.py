@@ -170,23 +170,33 @@ def _serious_axe_violations(page) -> list[str]:
     return found
 
 
-def _unfold(page) -> None:
-    """Open every folded part: the accordions and the <details> (axe leaves a closed part unchecked)."""
-    for accordion in ("The English translation as plain text", "Full result (JSON)"):
-        button = page.get_by_role("button", name=accordion)
-        if button.get_attribute("aria-expanded") != "true":
-            button.click()
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+def _axe_ids(page) -> set[str]:
+    """Every rule axe reports as violated, whatever its impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return {violation["id"] for violation in Axe().run(page).response["violations"]}
+
+
+ACCORDIONS = {"The English translation as plain text": "#translation", "Full result (JSON)": "#result-json"}
+
+
+def _set_folded(page, folded: bool) -> None:
+    """Every folded part closed (``folded``) or open: the accordions and the <details>."""
+    for label, inside in ACCORDIONS.items():
+        if page.locator(inside).is_visible() == folded:
+            page.get_by_text(label, exact=True).click()
+            page.locator(inside).wait_for(state="hidden" if folded else "visible")
+    page.evaluate("(folded) => document.querySelectorAll('details').forEach(d => { d.open = !folded; })", folded)
     page.wait_for_timeout(300)
+
+
+def _unfold(page) -> None:
+    """Open every folded part (axe leaves a closed part unchecked)."""
+    _set_folded(page, False)
 
 
 def _fold(page) -> None:
-    for accordion in ("The English translation as plain text", "Full result (JSON)"):
-        button = page.get_by_role("button", name=accordion)
-        if button.get_attribute("aria-expanded") == "true":
-            button.click()
-    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = false; })")
-    page.wait_for_timeout(300)
+    _set_folded(page, True)
 
 
 def _settled(page) -> None:
@@ -397,6 +407,10 @@ def test_missing_translation_model_is_said_plainly_and_briefly(browser, tiny_mt5
         page.get_by_text("Why, and how to get the models").click()
         assert "no-such-opus-mt" in notice.inner_text() and "hf download" in notice.inner_text()
         assert page.locator("#aligned").is_visible()
+        assert "heading-order" not in _axe_ids(page)  # the notice's heading follows the page's h1
+        _load_example(page, 1)
+        _summarize(page)  # no English: the article alone, not a column of "(no translation)"
+        assert page.locator("#aligned td.en").count() == 0 and "(no translation)" not in page.inner_text("#aligned")
 
 
 def test_a_flagged_sentence_shows_its_reason_in_words_and_takes_focus(browser, app):
@@ -665,7 +679,7 @@ def test_a_long_paste_does_not_freeze_the_page(browser, app):
         counted = time.perf_counter() - started
         page.wait_for_timeout(1000)
         longest = max(page.evaluate("() => window.__long") or [0]) / 1000
-        print(f"\\n150,000-character paste: counter after {counted:.2f} s, longest task {longest:.2f} s")
+        print(f"\n150,000-character paste: counter after {counted:.2f} s, longest task {longest:.2f} s")
         assert counted < 3 and longest < 2
 
 

@@ -168,8 +168,9 @@
     if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
     putAwayErrors();
     markStale();
-    typedAt = performance.now();
-    counted(e.target.value);
+    const now = performance.now(), burst = now - typedAt < 400;  // typing on, or a first key / a paste
+    typedAt = now;
+    counted(e.target.value, null, burst);
   });
 
   // 5. The character counter, counted here a moment after the typing (or a paste) stops, and the
@@ -198,12 +199,12 @@
     const box = document.querySelector("#article textarea");
     if (box) direction(box);
   };
-  const counted = (text, max) => {
+  const counted = (text, max, burst) => {
     if (max) limit = max;
     clearTimeout(countTimer);
-    // Typing or pasting: once it pauses. A text set by the page (an example, a file): at once.
-    if (performance.now() - typedAt > 400) showCount(text);
-    else countTimer = setTimeout(() => showCount(text), 150);
+    // While typing goes on: once it pauses. A paste, a first key, a text set by the page: at once.
+    if (burst ?? performance.now() - typedAt < 400) countTimer = setTimeout(() => showCount(text), 150);
+    else showCount(text);
   };
 
   // 6. Ctrl+Enter (Cmd+Enter) in the article box summarises; after a summary, focus goes to the
@@ -256,6 +257,7 @@
     button.click();
   };
 
-  window.summarizerPage = { count: (text, max) => counted(text, max), markStale, openLink };
+  window.summarizerPage = { count: (text, max) => counted(text, max), setLimit: (max) => { limit = max; },
+                            markStale, openLink };
   mark();  // last: every helper above is defined by now
 }

@@ -268,4 +268,6 @@ def load_link(state: AppState, request: Any) -> list[Any]:
 
 
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
-OPEN_LINK_JS = "() => { window.summarizerPage?.openLink(); }"
+def on_page_load_js(limit: int) -> str:
+    """Once the page is connected: the counter's limit, and a link's article opened (``/?url=…``)."""
+    return f"() => {{ window.summarizerPage?.setLimit({int(limit)}); window.summarizerPage?.openLink(); }}"

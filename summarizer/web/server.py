@@ -224,7 +224,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             show_progress_on=[status])
         linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
                     api_visibility="private")
-        demo.load(None, None, None, js=webapp.OPEN_LINK_JS)
+        demo.load(None, None, None, js=webapp.on_page_load_js(state.max_chars))
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
         gr.api(url_reader(state), api_name="read_url", **FETCH)

@@ -148,7 +148,7 @@ def warm_up(service: Service) -> float:
     started = time.perf_counter()
     try:
         service.run(WARM_UP_ARTICLE)
-    except Exception as exc:  # noqa: BLE001 (warming up must not stop the page from starting)
+    except Exception as exc:
         log.warning("warming up the models failed: %s", exc)
     took = time.perf_counter() - started
     log.info("models warmed up in %.1f s", took)
