@@ -125,9 +125,11 @@ class Options:
     def pipeline_kwargs(self) -> dict[str, Any]:
         """The ``Pipeline`` keyword arguments these options stand for."""
         return {**{f.name: getattr(self.load, f.name) for f in fields(LoadOptions)},
-                **{f.name: getattr(self.run, f.name) for f in fields(RunOptions)}}
+                **{f.name: getattr(self.run, f.name) for f in fields(RunOptions) if f.name not in PER_CALL_ONLY}}
 
 
+# Run options a pipeline is not built with: given per call only (``pipeline(text, summary_length="short")``).
+PER_CALL_ONLY = ("summary_length",)
 _ARG_NAMES = ("summary_model", "translation_model", "engine", "device", "quantization", "vocab_restriction",
               "max_chars", "summary_method", "long_input", "summary_sentences", "beams", "checks")
 _INT_NAMES = ("max_chars", "summary_sentences", "num_beams")
