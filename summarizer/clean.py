@@ -36,6 +36,19 @@ from summarizer.dictlike import ReadsLikeADict
 # Results
 
 
+# Each kind of removal in a reader's words (the page's notice; the codes stay in the data).
+REMOVAL_WORDS = {
+    "invalid": "invalid characters", "html": "HTML markup", "invisible": "invisible characters",
+    "separator": "separator lines", "trailing-ampersand": "stray “&” at line ends", "teaser": "teaser lines",
+    "duplicate": "repeated lines", "boilerplate": "the site's text after the article",
+}
+
+
+def removal_words(kinds: list[str]) -> str:
+    """``separator lines, repeated lines``: the kinds of ``Removal`` in words."""
+    return ", ".join(REMOVAL_WORDS.get(kind, kind) for kind in kinds)
+
+
 @dataclass
 class Removal(ReadsLikeADict):
     """One thing that cleaning took out of the article.

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from .methods import SUMMARY_METHODS, get_method
+from .methods import SUMMARY_LENGTHS, SUMMARY_METHODS, get_method
 from .options import (
     CHECKS_MODES,
     DEFAULT_BEAMS,
@@ -46,6 +46,7 @@ class RunOptions:
     summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
     num_beams: int | None = None
     checks: str = "on"
+    summary_length: str | None = None  # short / standard / longer (methods.SUMMARY_LENGTHS); None: summary_sentences
 
     def __post_init__(self) -> None:
         get_method(self.summary_method)
@@ -54,6 +55,8 @@ class RunOptions:
         if self.num_beams is not None:
             check_int("num_beams", self.num_beams, 1)
         check_choice("checks", self.checks, CHECKS_MODES)
+        if self.summary_length is not None:
+            check_choice("summary_length", self.summary_length, SUMMARY_LENGTHS)
 
     def but(self, **changes: Any) -> RunOptions:
         """These options with ``changes`` applied; a change of ``None`` keeps the current value."""
@@ -125,9 +128,11 @@ class Options:
     def pipeline_kwargs(self) -> dict[str, Any]:
         """The ``Pipeline`` keyword arguments these options stand for."""
         return {**{f.name: getattr(self.load, f.name) for f in fields(LoadOptions)},
-                **{f.name: getattr(self.run, f.name) for f in fields(RunOptions)}}
+                **{f.name: getattr(self.run, f.name) for f in fields(RunOptions) if f.name not in PER_CALL_ONLY}}
 
 
+# Run options a pipeline is not built with: given per call only (``pipeline(text, summary_length="short")``).
+PER_CALL_ONLY = ("summary_length",)
 _ARG_NAMES = ("summary_model", "translation_model", "engine", "device", "quantization", "vocab_restriction",
               "max_chars", "summary_method", "long_input", "summary_sentences", "beams", "checks")
 _INT_NAMES = ("max_chars", "summary_sentences", "num_beams")

@@ -269,13 +269,33 @@ def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Docum
     if lines and title and lines[0] == title:  # the headline: kept as the title, not as a sentence
         lines = lines[1:]
     text = "\n".join(lines)
-    if not _looks_like_an_article(lines):
+    # A line that is the whole text of a link is a headline of another page, not this page's article:
+    # a page of links (a section's index) is refused even when one of its headlines is long.
+    links = _link_texts(data)
+    if not _looks_like_an_article([line for line in lines if _squeezed(line) not in links]):
         raise InputError(
             f"No article found in {name}: the page holds no paragraph of running text (an index or a "
             "list of links, or a page that shows its text only with JavaScript). Copy the article's text "
             "and paste it instead."
         )
     return Document(text, title, kind, name)
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _link_texts(data: bytes) -> set[str]:
+    """The text of every link of a page (whitespace squeezed); none when the page cannot be parsed."""
+    from trafilatura.utils import load_html  # the page decoded as trafilatura decodes it
+
+    try:
+        tree = load_html(data)
+    except Exception:  # trafilatura read it; a page it cannot parse again simply has no links here
+        return set()
+    if tree is None:
+        return set()
+    return {text for a in tree.iter("a") if (text := _squeezed(a.text_content()))}
 
 
 def _looks_like_an_article(lines: list[str]) -> bool:

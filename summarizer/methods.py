@@ -28,6 +28,25 @@ from .notices import Notice
 FALLBACK = "extractive"  # what a method that needs a model falls back to when the model is missing
 
 
+@dataclass(frozen=True)
+class SummaryLength:
+    """A summary length in each method's own unit: sentences picked (extractive, lead), or the most
+    tokens mT5 may write (``None``: the model's own limit, its published setting)."""
+
+    sentences: int
+    max_new_tokens: int | None
+
+
+# short / standard / longer. mT5 (XL-Sum) was fine-tuned on one- or two-sentence summaries with its
+# published limit of 84 tokens: "short" cuts it to 48, "longer" lets it go on to 120; its other
+# published settings (4 beams, length penalty 0.6, no repeated 2-grams) stay.
+SUMMARY_LENGTHS: dict[str, SummaryLength] = {
+    "short": SummaryLength(2, 48),
+    "standard": SummaryLength(3, None),
+    "longer": SummaryLength(5, 120),
+}
+
+
 @dataclass
 class MethodContext:
     """What a method may use: the loaded abstractive model (or None) and the per-call options."""
@@ -37,6 +56,19 @@ class MethodContext:
     summary_sentences: int = 3
     decoding: DecodeSettings | None = None  # None: the model's own
     progress: Callable[[int, int], None] | None = None
+    summary_length: str | None = None  # a SUMMARY_LENGTHS key; None: summary_sentences and the model's limit
+
+    @property
+    def sentences(self) -> int:
+        """Sentences in an extractive / lead summary."""
+        return SUMMARY_LENGTHS[self.summary_length].sentences if self.summary_length else self.summary_sentences
+
+    def abstractive_decoding(self) -> DecodeSettings | None:
+        """This call's decoding for mT5: the length's token limit over the call's (or model's) settings."""
+        limit = SUMMARY_LENGTHS[self.summary_length].max_new_tokens if self.summary_length else None
+        if limit is None or self.summarizer is None:
+            return self.decoding
+        return (self.decoding or self.summarizer.decoding).but(max_new_tokens=limit)
 
 
 @dataclass
@@ -133,7 +165,8 @@ def _describe_abstractive(detail: str, model_label: str | None) -> str:
                  label="Abstractive (mT5): writes its own summary")
 def abstractive(documents: list[list[str]], context: MethodContext) -> list[MethodSummary]:
     assert context.summarizer is not None, "needs_model methods run only with the model loaded"
-    outputs = context.summarizer.summarize(documents, context.long_input, context.progress, decoding=context.decoding)
+    outputs = context.summarizer.summarize(documents, context.long_input, context.progress,
+                                           decoding=context.abstractive_decoding())
     return [MethodSummary(o.text, o.method, None, o.read_fraction, list(o.notices)) for o in outputs]
 
 
@@ -141,7 +174,7 @@ def abstractive(documents: list[list[str]], context: MethodContext) -> list[Meth
                  help="LexRank picks the most central sentences, biased towards the lead",
                  label="Extractive (LexRank): picks the key sentences")
 def extractive(documents: list[list[str]], context: MethodContext) -> list[MethodSummary]:
-    return [_made_of(doc, extractive_summary(doc, context.summary_sentences), "extractive-lexrank")
+    return [_made_of(doc, extractive_summary(doc, context.sentences), "extractive-lexrank")
             for doc in documents]
 
 
@@ -151,7 +184,7 @@ def _describe_lead(detail: str, model_label: str | None) -> str:
 
 @register_method("lead", describe=_describe_lead, help="the first sentences", label="Lead: the first sentences")
 def lead(documents: list[list[str]], context: MethodContext) -> list[MethodSummary]:
-    return [_made_of(doc, lead_summary(doc, context.summary_sentences), f"lead-{context.summary_sentences}")
+    return [_made_of(doc, lead_summary(doc, context.sentences), f"lead-{context.sentences}")
             for doc in documents]
 
 

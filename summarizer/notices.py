@@ -34,7 +34,10 @@ class NoticeKind:
 
     def render(self, params: Mapping[str, Any], surface: str = PYTHON) -> str:
         template = {PAGE: self.page, CLI: self.cli}.get(surface) or self.text
-        return template.format(**params)
+        try:
+            return template.format(**params)
+        except KeyError:  # a record written before these words took this parameter
+            return self.text.format(**params)
 
 
 CATALOGUE: dict[str, NoticeKind] = {}
@@ -100,7 +103,7 @@ register_notice("translation-off", INFO, RUN,
                 "Translation is off (as asked: --no-translate): only the Arabic summary is made.")
 register_notice("engine-substituted", INFO, RUN, "{note}")
 register_notice("cleaning-removed", INFO, ARTICLE, "Cleaning removed {count} item(s): {kinds}.",
-                "Cleaning removed {count} {items}: {kinds}.")
+                "Cleaning removed {count} {items} that are not part of the article: {what}.")
 register_notice("summary-empty", WARNING, ARTICLE,
                 "The summary model returned an empty summary: the extractive summary is shown instead.")
 register_notice("summary-read-lead", INFO, ARTICLE,

@@ -19,7 +19,7 @@ from typing import Any
 
 from .abstractive import AbstractiveSummarizer
 from .checks import check_summary, check_summary_translation, check_translation
-from .clean import clean_article
+from .clean import clean_article, removal_words
 from .config import RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
@@ -344,7 +344,7 @@ class Pipeline:
             kinds = sorted({r.kind for r in cleaned.removed})
             count = len(cleaned.removed)
             result.add_notice(notice("cleaning-removed", count=count, kinds=", ".join(kinds),
-                                     items="item" if count == 1 else "items"))
+                                     items="item" if count == 1 else "items", what=removal_words(kinds)))
         result.timings["clean"] = time.perf_counter() - started
         started = time.perf_counter()
         result.sentences = split_sentences(cleaned.text)
@@ -357,7 +357,7 @@ class Pipeline:
         if options.num_beams is not None and self.summarizer is not None:
             decoding = self.summarizer.decoding.but(num_beams=options.num_beams)
         context = MethodContext(self.summarizer, options.long_input, options.summary_sentences, decoding,
-                                _stage_hook(progress, "summarize"))
+                                _stage_hook(progress, "summarize"), options.summary_length)
         documents = [w.result.sentences for w in works]
         summaries = method.summarize(documents, context)
         empty = [i for i, summary in enumerate(summaries) if not summary.text.strip()] if method.writes_summary else []

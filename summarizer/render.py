@@ -204,12 +204,17 @@ def _writes_summary(result: Result) -> bool:
 
 
 # -- Markdown -------------------------------------------------------------------------------
-def to_markdown(result: Result) -> str:
-    """The whole result as a Markdown document (the download)."""
+def to_markdown(result: Result, surface: str = "text", *, summary_length: str | None = None) -> str:
+    """The whole result as a Markdown document (the download).
+
+    ``surface``: whose words the warnings are in (``"page"``: the page's download names what is on the
+    page, not command-line options). ``summary_length``: the length asked for, said under the method.
+    """
     out = [
         "# Arabic news summary",
         "",
         f"- Summary method: `{result.summary_method}`",
+        *([f"- Summary length: {summary_length}"] if summary_length else []),
         f"- Models: {describe_models(result, '; ')}",
         f"- Time: {timings_text(result)}",
         "",
@@ -234,8 +239,9 @@ def to_markdown(result: Result) -> str:
         out += ["", CONFIDENCE_NOTE]
     if summary_findings(result):
         out += ["", "## The summaries: to check", ""] + [f"- {md_text(finding_text(f))}" for f in summary_findings(result)]
-    if result.warnings:
-        out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in result.warnings]
+    warnings = [n.message(surface) for n in result.notices] if surface != "text" and result.notices else result.warnings
+    if warnings:
+        out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in warnings]
     if result.removed:
         out += ["", "## Removed by cleaning", ""]
         out += [f"- {md_text(describe_removed(r))}" for r in result.removed]
@@ -254,8 +260,13 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
     if not translation:
         return '<p class="aligned-empty">The article and its translation appear here, sentence by sentence.</p>'
     used = set(sources.used) if sources else set()
+    # No English at all (no translation model): the article alone, not a column of "(no translation)".
+    translated = any(pair.get("en") for pair in translation)
     rows = []
     for n, pair in enumerate(translation, 1):
+        # One Tab stop for the whole table: its first cell takes focus, the arrow keys move between the
+        # cells (the page's script moves the tabindex="0" along: a roving tabindex).
+        stop = "0" if n == 1 else "-1"
         english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">(no translation)</span>'
         cell = 'class="en"'
         if is_unsure(pair):
@@ -266,29 +277,35 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
         if checks:
             reasons = "; ".join(finding_text(f) for f in checks)
             tip = html.escape(f"To check: {reasons}", quote=True)
-            # Not colour alone, not hover alone: a mark with its reason as text, focusable, announced.
-            english = (f'{english} <span class="finding-mark" tabindex="0" role="note" title="{tip}" '
+            # Not colour alone, not hover alone: a mark with its reason as text, focusable, announced
+            # (reached with the arrow keys inside the table, as its cell is).
+            english = (f'{english} <span class="finding-mark" tabindex="-1" role="note" title="{tip}" '
                        f'aria-label="{tip}">⚑<span class="finding-text">{html.escape(reasons)}</span></span>')
         marked = n - 1 in used
         mark = ' <span class="in-summary-mark" title="Used in the summary">Σ<span class="sr-only"> (in the summary)</span></span>' \
             if marked else ""
+        english_cell = (f'<td {cell} dir="ltr" lang="en" tabindex="-1" data-i="{n}">{english}</td>'
+                        if translated else "")
         rows.append(
             f'<tr id="sentence-{n}" class="pair{" in-summary" if marked else ""}">'
             f'<td class="num">{n}{mark}</td>'
-            f'<td class="ar" dir="rtl" lang="ar" tabindex="0" data-i="{n}">{html.escape(pair.get("ar") or "")}</td>'
-            f'<td {cell} dir="ltr" lang="en" tabindex="0" data-i="{n}">{english}</td></tr>'
+            f'<td class="ar" dir="rtl" lang="ar" tabindex="{stop}" data-i="{n}">{html.escape(pair.get("ar") or "")}</td>'
+            f'{english_cell}</tr>'
         )
     note = (f'<p class="confidence-note">{html.escape(CONFIDENCE_NOTE)}</p>'
             if any(is_unsure(pair) for pair in translation) else "")
     if any(findings_of(pair) for pair in translation):
         note += f'<p class="findings-note">{html.escape(FINDINGS_NOTE)}</p>'
+    caption = ("The article, each Arabic sentence beside its English translation" if translated
+               else "The article, sentence by sentence (no English translation)")
+    english_head = '<th class="en" dir="ltr" lang="en" scope="col">English</th>' if translated else ""
     return (
-        '<div class="aligned-view">'
+        f'<div class="aligned-view{"" if translated else " no-english"}">'
         + (_sources_html(sources) if sources and sources.sentences else "")
-        + '<table class="aligned"><caption class="sr-only">The article, each Arabic sentence beside its English '
-        'translation</caption>'
+        + f'<table class="aligned"><caption class="sr-only">{caption}. Tab reaches the table once; the arrow '
+        'keys move from sentence to sentence.</caption>'
         '<thead><tr><th class="num" scope="col">#</th><th class="ar" dir="rtl" lang="ar" scope="col">العربية (Arabic)</th>'
-        '<th class="en" dir="ltr" lang="en" scope="col">English</th></tr></thead>'
+        f"{english_head}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>{note}</div>"
     )
 

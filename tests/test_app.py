@@ -413,7 +413,7 @@ def test_api_lists_summarize_and_the_readers(client):
     endpoints = info["named_endpoints"]
     assert sorted(endpoints) == ["/read_file", "/read_url", "/summarize"]  # the page's own events stay private
     params = [p["parameter_name"] for p in endpoints["/summarize"]["parameters"]]
-    assert params == ["text", "summary_method", "long_input", "translation_model"]
+    assert params == ["text", "summary_method", "long_input", "translation_model", "summary_length"]
     assert [p["parameter_name"] for p in endpoints["/read_url"]["parameters"]] == ["url"]
     assert [p["parameter_name"] for p in endpoints["/read_file"]["parameters"]] == ["file"]
 
@@ -457,3 +457,131 @@ def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
     assert "hf download csebuetnlp/mT5_multilingual_XLSum" in notice
     assert "python app.py --translation-model models/opus-mt-ar-en" in notice
     assert state.methods == ["extractive", "lead", "none"] and not state.translation_available
+
+
+# -- the page, second pass: results belong to their text, wording, length, links ----------------
+def test_a_result_is_shown_only_under_the_text_it_was_made_from(state, seed_texts):
+    """The guard behind the page's cancelling: a result whose text is no longer on screen is dropped."""
+    out = webapp.summarize(state, seed_texts[1], "extractive", None)
+    made_from = webapp.text_digest(seed_texts[1])
+    shown = webapp.settle(state, out.typed, "extractive", made_from, seed_texts[1])
+    assert shown[0]["interactive"] and "Made of article sentences" in shown[1]["info"]
+    assert all(update == {"__type__": "update"} for update in shown[5:])  # the result stays as it came
+    for on_screen in (seed_texts[4], ""):  # another example came in, or Clear was pressed
+        button, summary_ar, summary_en, json_file, md_file, translation, aligned, status, result, typed = \
+            webapp.settle(state, out.typed, "extractive", made_from, on_screen)
+        assert button["interactive"] and summary_ar["value"] == summary_en["value"] == "" and summary_ar["info"] is None
+        assert translation == "" and "aligned-empty" in aligned and result is None and typed is None
+        assert json_file["interactive"] is False and md_file["interactive"] is False
+        assert "changed while it was being summarised" in status and "msg-dropped" in status
+    failed = webapp.summarize(state, "", "extractive", None)  # nothing was made: nothing to drop
+    assert webapp.settle(state, failed.typed, "extractive", None, "")[7] == {"__type__": "update"}
+
+
+def test_the_page_wording(state, tmp_path, local_site, seed_texts):
+    """Each message in the page's words: what to do, no option names, no "(s)" plurals."""
+    _, message, _ = _article_and_message(webapp.load_url(state, "not a url at all"))
+    assert "is not a web address" in message and "extension" not in message
+    host = local_site.url("article.html").removeprefix("http://")  # 127.0.0.1:PORT/article.html
+    _, message, _ = _article_and_message(webapp.load_url(state, host))
+    assert message.startswith("Loaded the article at") and "SSL" not in message  # http:// for an address with a port
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    article, message, _ = _article_and_message(webapp.load_upload(state, empty))
+    assert article == {"__type__": "update"} and "holds no text" in message and "0 characters" not in message
+    assert "in parts" not in webapp.counter_html(150_000, 100_000)
+    info = webapp.translation_info(state)
+    assert "docs/models.md" not in info and "HF_HUB_OFFLINE" not in info
+    one = webapp.summarize(state, "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف بحضور الوفدين.", "lead", None)
+    assert "1 sentence." in one.status and "1 sentences" not in one.status
+    out = webapp.summarize(state, "&\n" + seed_texts[1] + "\n---", "lead", None)
+    assert "item(s)" not in out.status and "separator lines" in out.status and "separator," not in out.status
+    markdown = Path(out.markdown_file).read_text(encoding="utf-8")
+    assert "separator lines" in markdown and "long_input=" not in markdown  # the page's words, not the CLI's
+    for status in (out.status, one.status):
+        assert "✘" not in status
+
+
+def test_errors_carry_their_own_mark_and_style(state):
+    error = webapp.summarize(state, "", "lead", None).status
+    assert error.startswith("✘ **Error:**") and 'class="msg-error"' in error  # a mark in words, and a style
+    css = webapp.style.css()
+    assert "#status:has(.msg-error)" in css and "border-inline-start: 6px" in css
+    assert "msg-error" not in webapp.summarize(state, "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل.", "lead",
+                                              None).status
+
+
+def test_extractive_on_a_server_started_without_mt5_says_so_plainly(tiny_mt5, tiny_marian, seed_texts):
+    """--summary-method extractive with a loadable mT5: no "summary: none", no notice that is not there."""
+    state = webapp.load_app(str(tiny_mt5), str(tiny_marian), summary_method="extractive", **FAST)
+    assert not state.notices and state.pipeline.summarizer is None
+    out = webapp.summarize(state, seed_texts[1], "abstractive", None)
+    assert "summary: none" not in out.status and "summary: no model (Extractive (LexRank)" in out.status
+    note, _ = webapp.summary_notes(state, out.typed, "abstractive")
+    assert "not loaded on this server" in note and "notice" not in note
+
+
+def test_the_summary_length_choice(state, seed_texts, tiny_mt5):
+    from summarizer.methods import SUMMARY_LENGTHS, MethodContext
+
+    for length, sentences in (("short", 2), ("standard", 3), ("longer", 5)):
+        out = webapp.summarize(state, seed_texts[1], "extractive", None, summary_length=length)
+        assert len(out.typed.summary.used) == sentences == SUMMARY_LENGTHS[length].sentences
+        assert f"**Length:** {length} ({sentences} sentences)" in out.status
+        assert out.result["summary_length"] == f"{length} ({sentences} sentences)"
+        assert json.loads(Path(out.json_file).read_text(encoding="utf-8"))["summary_length"] == out.result["summary_length"]
+        assert f"- Summary length: {length} ({sentences} sentences)" in Path(out.markdown_file).read_text(encoding="utf-8")
+    lead = webapp.summarize(state, seed_texts[1], "lead", None, summary_length="longer")
+    assert lead.result["summary_method"] == "lead-5"
+    mt5 = webapp.summarize(state, seed_texts[1], "abstractive", None, summary_length="short")
+    assert "mT5 writes up to 48 tokens" in mt5.status
+    context = MethodContext(state.pipeline.summarizer, summary_length="short")
+    assert context.abstractive_decoding().max_new_tokens == 48
+    assert context.abstractive_decoding().num_beams == state.pipeline.summarizer.decoding.num_beams  # the rest kept
+    assert MethodContext(state.pipeline.summarizer, summary_length="standard").abstractive_decoding() is None
+    bad = webapp.summarize(state, seed_texts[1], "extractive", None, summary_length="huge")
+    assert bad.status.startswith("✘ **Error:**") and "short, standard, longer" in bad.status
+    assert webapp.summarize(state, seed_texts[1], "extractive", None).result.get("summary_length") is None
+
+
+def test_a_link_to_a_summary_fetches_with_the_servers_rules(state, tiny_marian, local_site):
+    from types import SimpleNamespace
+
+    nothing = webapp.load_link(state, SimpleNamespace(query_params={}))
+    assert nothing[-1] is False and all(update == {"__type__": "update"} for update in nothing[:-1])
+    link = local_site.url("article.html")
+    url, article, message, *results, pending = webapp.load_link(state, SimpleNamespace(query_params={"url": link}))
+    assert url == link and article.startswith("أعرب وزير الخارجية الروسي") and pending is True
+    assert message.startswith("Loaded the article at") and len(results) == len(webapp.Outputs._fields)
+    closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)  # private addresses refused
+    refused = webapp.load_link(closed, SimpleNamespace(query_params={"url": link}))
+    assert refused[-1] is False and "local or private network" in refused[2]
+
+
+def test_a_page_of_links_is_not_an_article(state, local_site):
+    _, message, _ = _article_and_message(webapp.load_url(state, local_site.url("links-only.html")))
+    assert "No article found" in message
+
+
+def test_the_models_are_warmed_up_at_start_up(tiny_marian, monkeypatch):
+    from summarizer.service import Service
+
+    calls = []
+    run = Service.run
+    monkeypatch.setattr(Service, "run", lambda self, text, **kw: calls.append(text) or run(self, text, **kw))
+    webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)
+    assert calls == [webapp.state.WARM_UP_ARTICLE]
+    webapp.load_app(None, str(tiny_marian), summary_method="extractive", warm=False, **FAST)
+    assert len(calls) == 1
+
+    def broken(self, text, **kw):
+        raise RuntimeError("a model that fails on its first call")
+
+    monkeypatch.setattr(Service, "run", broken)
+    assert webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)  # the page still starts
+
+
+def test_no_english_column_without_a_translation_model():
+    view = render.aligned_html([{"ar": "جملة أولى."}, {"ar": "جملة ثانية."}])
+    assert "(no translation)" not in view and 'class="en"' not in view and "no-english" in view
+    assert view.count('tabindex="0"') == 1  # one Tab stop for the whole table

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -102,18 +103,26 @@ def app(tiny_mt5, tiny_marian, tmp_path_factory):
         yield SimpleNamespace(url=url, gate=gate, state=state)
 
 
+SCHEMES = ("light", "dark")
+
+
 @contextmanager
-def opened(browser, url: str, size: str = "desktop"):
+def opened(browser, url: str, size: str = "desktop", scheme: str = "light"):
+    """The page in a fresh context: its size, and the system's colour scheme (Gradio follows it)."""
     width, height = SIZES[size]
-    page = browser.new_page(viewport={"width": width, "height": height})
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     try:
         page.goto(url, wait_until="domcontentloaded")
         page.locator("#article textarea").wait_for(state="visible")
         page.wait_for_function("() => document.querySelector('#article textarea').lang === 'ar'")  # page.js ran
+        if scheme == "dark":
+            page.wait_for_function("() => document.body.classList.contains('dark')")
         yield page
     finally:
         page.close()
+        context.close()
 
 
 def _screenshot(page, name: str) -> Path:
@@ -158,6 +167,50 @@ def _serious_axe_violations(page) -> list[str]:
         if violation["impact"] in ("serious", "critical") and violation["id"] not in GRADIO_AXE_EXCEPTIONS:
             targets = [node["target"] for node in violation["nodes"]][:5]
             found.append(f"{violation['id']} ({violation['impact']}): {targets}")
+    return found
+
+
+def _axe_ids(page) -> set[str]:
+    """Every rule axe reports as violated, whatever its impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return {violation["id"] for violation in Axe().run(page).response["violations"]}
+
+
+ACCORDIONS = {"The English translation as plain text": "#translation", "Full result (JSON)": "#result-json"}
+
+
+def _set_folded(page, folded: bool) -> None:
+    """Every folded part closed (``folded``) or open: the accordions and the <details>."""
+    for label, inside in ACCORDIONS.items():
+        if page.locator(inside).is_visible() == folded:
+            page.get_by_text(label, exact=True).click()
+            page.locator(inside).wait_for(state="hidden" if folded else "visible")
+    page.evaluate("(folded) => document.querySelectorAll('details').forEach(d => { d.open = !folded; })", folded)
+    page.wait_for_timeout(300)
+
+
+def _unfold(page) -> None:
+    """Open every folded part (axe leaves a closed part unchecked)."""
+    _set_folded(page, False)
+
+
+def _fold(page) -> None:
+    _set_folded(page, True)
+
+
+def _settled(page) -> None:
+    """Gradio's fades over: no output dimmed as pending (axe would measure a colour half faded in)."""
+    page.wait_for_function("() => !document.querySelector('.pending, .wrap.translucent:not(.hide)')")
+    page.wait_for_timeout(400)
+
+
+def _axe_folded_and_open(page, state: str) -> list[str]:
+    _settled(page)
+    found = [f"{state}, folded: {v}" for v in _serious_axe_violations(page)]
+    _unfold(page)
+    found += [f"{state}, open: {v}" for v in _serious_axe_violations(page)]
+    _fold(page)
     return found
 
 
@@ -354,6 +407,10 @@ def test_missing_translation_model_is_said_plainly_and_briefly(browser, tiny_mt5
         page.get_by_text("Why, and how to get the models").click()
         assert "no-such-opus-mt" in notice.inner_text() and "hf download" in notice.inner_text()
         assert page.locator("#aligned").is_visible()
+        assert "heading-order" not in _axe_ids(page)  # the notice's heading follows the page's h1
+        _load_example(page, 1)
+        _summarize(page)  # no English: the article alone, not a column of "(no translation)"
+        assert page.locator("#aligned td.en").count() == 0 and "(no translation)" not in page.inner_text("#aligned")
 
 
 def test_a_flagged_sentence_shows_its_reason_in_words_and_takes_focus(browser, app):
@@ -376,3 +433,291 @@ def test_a_flagged_sentence_shows_its_reason_in_words_and_takes_focus(browser, a
         assert page.evaluate("() => document.activeElement.classList.contains('finding-mark')")
         assert "To check:" in page.inner_text("#status")
         assert _serious_axe_violations(page) == []
+
+
+# -- the page, second pass ----------------------------------------------------------------------
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_both_schemes_pass_axe_folded_and_open(browser, app, size, scheme):
+    """Light and dark (Gradio follows the system's scheme), empty and with a result, every folded part
+    closed and then open: no serious or critical axe violation (contrast included). Screenshots of each."""
+    with opened(browser, app.url, size, scheme) as page:
+        found = _axe_folded_and_open(page, "empty")
+        width, height = SIZES[size]
+        if scheme == "dark":
+            _screenshot(page, f"{size}-{width}x{height}-dark-empty.png")
+        _load_example(page, 1)
+        page.get_by_label("Extractive (LexRank): picks the key sentences").check()
+        _summarize(page)
+        page.locator("#aligned a.src-link").first.hover()  # a lit-up pair is checked too
+        found += _axe_folded_and_open(page, "result")
+        page.mouse.move(0, 0)
+        page.locator("#article textarea").fill("")  # the error status: its own look, in both schemes
+        page.click("#summarize")
+        page.wait_for_selector("#status .msg-error", state="attached")
+        _settled(page)
+        found += [f"error: {v}" for v in _serious_axe_violations(page)]
+        assert found == []
+        if scheme == "dark":
+            _load_example(page, 1)
+            _summarize(page)
+            _screenshot(page, f"{size}-{width}x{height}-dark-result.png")
+
+
+def test_dark_mode_uses_its_own_colours(browser, app):
+    with opened(browser, app.url, "desktop", "dark") as page:
+        _load_example(page, 1)
+        _summarize(page)
+        colours = page.evaluate("""() => {
+            const c = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+            return {body: c('body', 'backgroundColor'), cell: c('#aligned td.en', 'color'),
+                    even: c('#aligned tbody tr:nth-child(2) td.ar', 'backgroundColor'),
+                    button: c('#summarize', 'backgroundColor')};
+        }""")
+        luminance = lambda rgb: sum(int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3])  # noqa: E731
+        assert luminance(colours["body"]) < 150 and luminance(colours["cell"]) > 450, colours  # light text on dark
+        assert luminance(colours["even"]) < 200, colours  # no light stripes on a dark page
+
+
+def _hold_and_run(page, app, then):
+    """Summarise with the pipeline held; ``then(page)`` while it is held; then let it go."""
+    with app.gate.closed():
+        page.click("#summarize")
+        assert app.gate.waiting.wait(30)
+        then(page)
+    page.wait_for_timeout(1500)  # the held run ends now: whatever it sends must not be shown
+    page.wait_for_function("() => !document.querySelector('#summarize').disabled")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_result_never_appears_under_another_text(browser, app, size):
+    """An example or Clear while a summary runs: the run is cancelled, and its results never show up
+    under the new text (or the empty box)."""
+    with opened(browser, app.url, size) as page:
+        _load_example(page, 1)
+        fifth = webapp.examples()[4][1]
+
+        def another_example(page):
+            page.locator("#examples button").nth(4).click()
+            page.wait_for_function("(t) => document.querySelector('#article textarea').value === t", arg=fifth)
+
+        _hold_and_run(page, app, another_example)
+        assert page.input_value("#article textarea") == fifth
+        assert page.locator("#aligned table.aligned").count() == 0 and page.input_value("#summary-ar textarea") == ""
+        assert "Done" not in page.inner_text("#status")
+        assert page.inner_text("#summarize").strip() == webapp.RUN_LABEL
+
+        _hold_and_run(page, app, lambda page: page.click("#clear"))
+        assert page.input_value("#article textarea") == ""
+        assert page.locator("#aligned table.aligned").count() == 0 and page.input_value("#summary-ar textarea") == ""
+        assert "Done" not in page.inner_text("#status")
+
+        _load_example(page, 1)  # and a run left alone still gives its result
+        _summarize(page)
+        assert page.locator("#aligned td.ar").count() > 5
+
+
+def test_stale_messages_go_when_the_input_changes(browser, app, tmp_path):
+    with opened(browser, app.url) as page:
+        article = page.locator("#article textarea")
+        article.fill("This is plainly an English text, not an Arabic article at all.")
+        page.click("#summarize")
+        page.wait_for_selector("#status :text('does not look Arabic')")
+        article.fill("قال الوزير إن المحادثات ستستأنف الأسبوع المقبل.")  # the error was about the old text
+        page.wait_for_selector("#status :text('does not look Arabic')", state="hidden")
+        page.click("#summarize")  # the next message shows
+        page.wait_for_selector("#status :text('Done')")
+
+        english = tmp_path / "english.txt"
+        english.write_text("An English file.", encoding="utf-8")
+        page.set_input_files("#url-row input[type=file]", str(english))
+        page.wait_for_selector("#input-status :text('Loaded the file')")
+        binary = tmp_path / "program.exe"
+        binary.write_bytes(b"MZ\x00\x00")
+        page.set_input_files("#url-row input[type=file]", str(binary))  # refused in the page's words,
+        page.wait_for_selector("#input-status :text('program.exe')")  # where "Loaded ..." was
+        assert "Loaded" not in page.inner_text("#input-status") and page.locator(".toast-body").count() == 0
+        assert page.get_attribute("#url-row input[type=file]", "accept") == ",".join(webapp.UPLOAD_TYPES)
+
+        _load_example(page, 1)
+        page.get_by_label("Extractive (LexRank): picks the key sentences").check()
+        _summarize(page)
+        assert "Made of article sentences" in page.inner_text("#summary-ar")
+        page.get_by_label("Lead: the first sentences").check()  # another option: the results are out of date
+        page.locator("#stale-hint").wait_for(state="visible")
+        _load_example(page, 3)
+        page.wait_for_function("() => !document.querySelector('#summary-ar textarea').value")
+        page.wait_for_selector("#summary-ar :text('Made of')", state="hidden")  # the old summary's note goes too
+        assert page.locator("#stale-hint").is_hidden()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_summarise_is_next_to_the_article_and_the_result_comes_into_view(browser, app, size):
+    with opened(browser, app.url, size) as page:
+        box = page.locator("#article textarea").bounding_box()
+        button = page.locator("#summarize").bounding_box()
+        assert button["y"] + button["height"] - box["y"] < SIZES[size][1]  # within one screen of the article box
+        page.locator("#examples button").nth(4).click()
+        page.wait_for_function("() => document.querySelector('#input-status').innerText.includes('Loaded the example')")
+        page.wait_for_timeout(300)
+        assert _in_viewport(page, "#summarize")  # the button, after tapping an example
+        if size == "desktop":
+            assert _in_viewport(page, "#examples button >> nth=4")  # the clicked example stays in view
+        page.locator("#article textarea").focus()
+        page.keyboard.press("Control+Enter")  # Ctrl+Enter in the article box summarises
+        page.wait_for_selector("#aligned table.aligned td.ar")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'results-heading'")
+        assert _in_viewport(page, "#results-heading")  # the result, brought into view
+        page.locator("#article textarea").fill("")
+        page.click("#summarize")
+        page.wait_for_selector("#status .msg-error", state="attached")
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'status'")
+
+
+def test_errors_look_like_errors(browser, app):
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        _summarize(page)
+        done = page.evaluate("() => { const s = getComputedStyle(document.querySelector('#status'));"
+                             " return [s.borderInlineStartWidth, s.backgroundColor]; }")
+        page.locator("#article textarea").fill("")
+        page.click("#summarize")
+        page.wait_for_selector("#status .msg-error", state="attached")
+        error = page.evaluate("() => { const s = getComputedStyle(document.querySelector('#status'));"
+                              " return [s.borderInlineStartWidth, s.backgroundColor]; }")
+        assert page.inner_text("#status").startswith("✘ Error:")  # a mark and a word, not colour alone
+        assert float(error[0].removesuffix("px")) >= 4 > float(done[0].removesuffix("px")) and error[1] != done[1]
+
+
+LIVE_RECORDER = """() => {
+  // What a screen reader is told: each change of a live region's text, its aria-hidden parts left out.
+  window.__said = [];
+  const text = (el) => {
+    let out = "";
+    const walk = (n) => {
+      if (n.nodeType === Node.TEXT_NODE) { out += n.textContent; return; }
+      if (n.nodeType !== Node.ELEMENT_NODE || n.getAttribute("aria-hidden") === "true") return;
+      n.childNodes.forEach(walk);
+    };
+    walk(el);
+    return out.replace(/\\s+/g, " ").trim();
+  };
+  const regions = () => [...document.querySelectorAll('[aria-live]:not([aria-live="off"]), [role=status], [role=alert]')];
+  const last = new Map(regions().map((r) => [r, text(r)]));
+  new MutationObserver(() => {
+    for (const r of regions()) {
+      const t = text(r);
+      if (t !== (last.get(r) ?? "")) { last.set(r, t); if (t) window.__said.push((r.id || r.tagName) + ": " + t); }
+    }
+  }).observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+}"""
+
+
+def test_screen_readers_hear_each_stage_once_and_the_outcome(browser, app):
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        page.evaluate(LIVE_RECORDER)
+        with app.gate.closed():
+            page.click("#summarize")
+            assert app.gate.waiting.wait(30)
+            page.wait_for_timeout(3000)  # Gradio's timer ticks all this while
+            held = page.evaluate("() => window.__said.slice()")
+        page.wait_for_selector("#aligned table.aligned td.ar")
+        page.wait_for_function("() => !document.querySelector('#summarize').disabled")
+        page.wait_for_timeout(500)
+        said = page.evaluate("() => window.__said")
+        assert len(held) <= 1, held  # one stage ("Cleaning…") in 3 s, not the timer's ticks
+        stages = [s for s in said if s.startswith("stage-live")]
+        assert len(stages) == len(set(stages)) <= 6, said  # each stage once
+        outcome = [s for s in said if s.startswith("status:")]
+        assert len(outcome) == 1 and "Done" in outcome[0], said
+
+
+def test_one_tab_stop_for_the_table_and_real_radio_groups(browser, app):
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        _summarize(page)
+        cells = page.locator("#aligned td[data-i]")
+        assert page.locator('#aligned td[tabindex="0"]').count() == 1 and cells.count() > 20
+        page.locator("#download-md").focus()
+        stops = []
+        for _ in range(40):  # Tab from before the table to past it
+            page.keyboard.press("Tab")
+            stops.append(page.evaluate("() => document.activeElement.closest('table.aligned') ? 'table' : 'other'"))
+            if stops[-1] == "other" and "table" in stops:
+                break
+        assert stops.count("table") == 1, stops
+        first = page.locator("#aligned td.ar[data-i='1']")
+        first.focus()
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("() => document.activeElement.dataset.i") == "2"
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("() => document.activeElement.classList.contains('en')")
+        assert page.locator('#aligned td[tabindex="0"]').count() == 1  # the stop moved with the focus
+
+        names = page.evaluate("() => [...document.querySelectorAll('#method input[type=radio]')].map(e => e.name)")
+        assert len(names) == 3 and len(set(names)) == 1, names  # one group
+        page.get_by_label("Abstractive (mT5): writes its own summary").check()
+        page.locator("#long-input").wait_for(state="visible")
+        page.get_by_label("Abstractive (mT5): writes its own summary").focus()
+        page.keyboard.press("ArrowDown")  # the arrow keys move within the group, and Gradio hears it
+        assert page.get_by_label("Extractive (LexRank): picks the key sentences").is_checked()
+        page.locator("#long-input").wait_for(state="hidden")
+
+
+def test_a_long_paste_does_not_freeze_the_page(browser, app):
+    """150,000 characters pasted: the page answers, and the counter (counted in the browser, a moment
+    after the paste) says the number. docs/web.md quotes these figures."""
+    with opened(browser, app.url) as page:
+        page.evaluate("() => { window.__long = []; new PerformanceObserver((l) => l.getEntries()"
+                      ".forEach((e) => window.__long.push(e.duration))).observe({type: 'longtask', buffered: true}); }")
+        page.locator("#article textarea").focus()
+        started = time.perf_counter()
+        page.keyboard.insert_text("خبر " * 37_500)
+        page.wait_for_function("() => document.querySelector('#char-count').innerText.includes('150,000 / 100,000')",
+                               polling=50)
+        counted = time.perf_counter() - started
+        page.wait_for_timeout(1000)
+        longest = max(page.evaluate("() => window.__long") or [0]) / 1000
+        print(f"\n150,000-character paste: counter after {counted:.2f} s, longest task {longest:.2f} s")
+        assert counted < 3 and longest < 2
+
+
+def test_direction_long_words_and_json_languages(browser, app):
+    with opened(browser, app.url) as page:
+        article = page.locator("#article textarea")
+        article.fill("An English text pasted by mistake.")
+        page.wait_for_function("() => document.querySelector('#article textarea').dir === 'ltr'")
+        article.fill("قال الوزير " + "ا" * 400 + " إن المحادثات ستستأنف الأسبوع المقبل. وأضاف أن الوفدين سيلتقيان.")
+        page.wait_for_function("() => document.querySelector('#article textarea').dir === 'rtl'")
+        _summarize(page)
+        overflow = page.evaluate("() => [...document.querySelectorAll('#aligned td')]"
+                                 ".some((td) => td.scrollWidth > td.clientWidth + 1)")
+        assert not overflow  # a long unbroken word wraps inside its cell
+        page.get_by_role("button", name="Full result (JSON)").click()
+        page.locator("#result-json .json-node").first.wait_for()
+        page.wait_for_timeout(300)
+        wrong = page.evaluate("() => [...document.querySelectorAll('#result-json .json-node *')]"
+                              ".filter((e) => e.childElementCount === 0 && /[\\u0600-\\u06FF]/.test(e.textContent))"
+                              ".filter((e) => e.closest('[lang]').lang !== 'ar').length")
+        assert wrong == 0
+
+
+def test_a_link_opens_the_page_with_that_article_summarised(browser, app, local_site):
+    from urllib.parse import quote
+
+    with opened(browser, app.url + "?url=" + quote(local_site.url("article.html"), safe="")) as page:
+        page.wait_for_selector("#aligned table.aligned td.ar")
+        assert page.input_value("#article textarea").startswith("أعرب وزير الخارجية الروسي")
+        assert page.input_value("#url input, #url textarea") == local_site.url("article.html")
+        page.wait_for_function("() => document.querySelector('#status').innerText.includes('Done')")
+
+
+def test_the_length_choice_is_offered_and_stated(browser, app):
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        page.get_by_label("Extractive (LexRank): picks the key sentences").check()
+        page.get_by_label("Short", exact=True).check()
+        _summarize(page)
+        assert page.locator("#aligned tr.in-summary").count() == 2
+        assert "Length: short (2 sentences)" in page.inner_text("#status")

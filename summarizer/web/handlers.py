@@ -3,6 +3,7 @@ uploads, the downloads and the status line. None of them raises: a bad input giv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -13,7 +14,7 @@ from typing import Any, NamedTuple
 
 from ..documents import read_file
 from ..errors import PAGE, InputError, ModelLoadError
-from ..methods import SUMMARY_METHODS
+from ..methods import SUMMARY_LENGTHS, SUMMARY_METHODS, method_of
 from ..options import LONG_INPUT_MODES
 from ..pipeline import STAGES, Result, StageProgress
 from ..render import (
@@ -45,6 +46,29 @@ class Outputs(NamedTuple):
     typed: Result | None = None  # the same Result, typed: what the page's own handlers read (not in the API)
 
 
+def text_digest(text: str | None) -> str:
+    """A short digest of an article's text: what a result was made from (the page keeps it beside the
+    result), compared with what is on screen before the result is shown."""
+    return hashlib.sha256((text or "").encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+# The summary lengths, in the page's words (methods.SUMMARY_LENGTHS holds what each means per method).
+LENGTH_LABELS = {"short": "Short", "standard": "Standard", "longer": "Longer"}
+
+
+def length_words(summary_length: str | None, summary_method: str) -> str:
+    """``short (2 sentences)`` or ``longer (mT5 writes up to 120 tokens)``: what the length meant for the
+    method that ran (a result's ``summary_method``)."""
+    if not summary_length:
+        return ""
+    length = SUMMARY_LENGTHS[summary_length]
+    method = method_of(summary_method)
+    if method is not None and method.needs_model:
+        limit = length.max_new_tokens
+        return f"{summary_length} (mT5 writes up to {limit} tokens)" if limit else f"{summary_length} (mT5's own limit)"
+    return f"{summary_length} ({length.sentences} sentence{'s' if length.sentences != 1 else ''})"
+
+
 def summarize(
     state: AppState,
     text: str | None,
@@ -52,20 +76,25 @@ def summarize(
     long_input: str | None = None,
     progress: Callable[..., Any] | None = None,
     translation: str | None = None,
+    summary_length: str | None = None,
 ) -> Outputs:
     """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
 
     ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``). ``translation``: one of
     ``state.translations`` (None: the model loaded at start-up); another one is loaded on first use.
+    ``summary_length``: short / standard / longer (None: the server's sentence count and mT5's limit).
     """
     started = time.perf_counter()
     method = summary_method or state.default_method
     long_input = long_input or state.default_long_input
+    summary_length = summary_length or None
     try:
         if method not in SUMMARY_METHODS:
             raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
         if long_input not in LONG_INPUT_MODES:
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
+        if summary_length is not None and summary_length not in SUMMARY_LENGTHS:
+            raise InputError(f"Unknown summary length {summary_length!r}: choose one of {', '.join(SUMMARY_LENGTHS)}.")
         hook = stage_progress(progress) if progress is not None else None
 
         def on_load(choice: str) -> None:
@@ -76,7 +105,7 @@ def summarize(
         if hook is not None:
             hook("clean", 0, 1)
         result = state.service.run(text, translation=translation, progress=hook, on_load=on_load,
-                                   summary_method=method, long_input=long_input)
+                                   summary_method=method, long_input=long_input, summary_length=summary_length)
     except InputError as exc:
         return error_outputs(exc.message(PAGE))  # the page's words (no option names)
     except ModelLoadError as exc:
@@ -86,7 +115,8 @@ def summarize(
         log.exception("summarize failed")
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
     total = time.perf_counter() - started
-    json_file, markdown_file = write_exports(result, state.export_dir)
+    length = length_words(summary_length, result.summary_method)
+    json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length or None)
     if progress is not None:
         progress(1.0, desc="Done")
     return Outputs(
@@ -94,12 +124,17 @@ def summarize(
         translation=translation_lines(result),
         summary_en=result.summary_en,
         aligned=aligned_html(result.translation, summary_sources(result)),
-        status=status_markdown(result, total_seconds=total),
+        status=status_markdown(result, total_seconds=total, summary_length=length or None),
         json_file=str(json_file),
         markdown_file=str(markdown_file),
-        result=result.to_dict(),
+        result=_with_length(result.to_dict(), length),
         typed=result,
     )
+
+
+def _with_length(record: dict, length: str) -> dict:
+    """The result's record, with the summary length asked for when one was (a key added, none changed)."""
+    return {**record, "summary_length": length} if length else record
 
 
 def error_outputs(message: str) -> Outputs:
@@ -129,39 +164,49 @@ def stage_progress(progress: Callable[..., Any]) -> StageProgress:
     return hook
 
 
-def status_markdown(result: Result, *, total_seconds: float | None = None) -> str:
-    """Done in how long, the summary method in words, the article's notices (in the page's words); then
-    models and time per stage. The run's notices (a model that could not be loaded) are shown once, at
-    the top of the page, not with every result."""
+def status_markdown(result: Result, *, total_seconds: float | None = None, summary_length: str | None = None) -> str:
+    """Done in how long, the summary method (and length) in words, the article's notices (in the page's
+    words); then models and time per stage. The run's notices (a model that could not be loaded) are
+    shown once, at the top of the page, not with every result."""
     total = total_seconds if total_seconds is not None else sum(result.timings.values())
+    count = len(result.sentences)
+    length = f" **Length:** {md_text(summary_length)}." if summary_length else ""
     blocks = [
-        f"✔ **Done** in {total:.1f} s: {len(result.sentences)} sentences. "
-        f"**Summary:** {describe_method(result.summary_method)}. "
+        f"✔ **Done** in {total:.1f} s: {count} sentence{'s' if count != 1 else ''}. "
+        f"**Summary:** {describe_method(result.summary_method)}.{length} "
         '<a href="#results" class="to-results">See the results ↓</a>'
     ]
     notes = [n.message("page") for n in result.article_notices]
-    if notes:
-        blocks.append("**Notes:**\n" + "\n".join(f"- ⚠️ {md_text(n)}" for n in notes))
+    if notes:  # HTML, so that the page can give them a warning's look (their words are escaped as text)
+        items = "".join(f"<li>⚠️ {md_text(n)}</li>" for n in notes)
+        blocks.append(f'<div class="msg-warning"><p><strong>Notes:</strong></p><ul>{items}</ul></div>')
     models = result.models or {}
+    summary_model = (model_name("summary", models["summary"]) if models.get("summary")
+                     else f"summary: no model ({describe_method(result.summary_method)})")
     blocks.append(
         "<details><summary>Models and time per stage</summary>\n\n"
-        f"**Models:** {model_name('summary', models.get('summary'))} · "
+        f"**Models:** {summary_model} · "
         f"{model_name('translation', models.get('translation'))}\n\n"
         f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)\n\n</details>"
     )
     return "\n\n".join(blocks)
 
 
+ERROR_MARK = '<span class="msg-error" hidden></span>'  # gives the status an error's look (style.css)
+
+
 def error_markdown(message: str) -> str:
-    return f"✘ **Error:** {md_text(message)}"
+    """An error for the page: its mark and words first (not colour alone), and a marker for its style."""
+    return f"✘ **Error:** {md_text(message)}{ERROR_MARK}"
 
 
 EXPORT_KEEP_SECONDS = 120  # Gradio copies a returned file into its own cache when the request ends
 EXPORT_KEEP_FILES = 32
 
 
-def write_exports(result: Result, directory: str | Path) -> tuple[Path, Path]:
-    """Write the result as JSON and as Markdown into ``directory``; unique names per call.
+def write_exports(result: Result, directory: str | Path, *, summary_length: str | None = None) -> tuple[Path, Path]:
+    """Write the result as JSON and as Markdown into ``directory``; unique names per call. The
+    Markdown's warnings are in the page's words; ``summary_length``: the length asked for, in both.
 
     Older exports are removed first (see ``prune_exports``): the page's downloads are served
     from Gradio's cache, which ``app.py`` has Gradio clean (``delete_cache``).
@@ -172,8 +217,9 @@ def write_exports(result: Result, directory: str | Path) -> tuple[Path, Path]:
     stem = f"summary-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     json_path = directory / f"{stem}.json"
     md_path = directory / f"{stem}.md"
-    json_path.write_text(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    md_path.write_text(to_markdown(result), encoding="utf-8")
+    record = _with_length(result.to_dict(), summary_length or "")
+    json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    md_path.write_text(to_markdown(result, PAGE, summary_length=summary_length), encoding="utf-8")
     return json_path, md_path
 
 

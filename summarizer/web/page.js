@@ -1,35 +1,108 @@
 () => {
   // The page's behaviour in the browser (Gradio runs this function once, when the page loads).
   // Listeners are on the document, so they keep working when Gradio re-renders a component.
+  const ARABIC = /[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/;
+  const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]|[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
+  const UPLOAD_TYPES = __UPLOAD_TYPES__;
+  const OVER_LIMIT = __OVER_LIMIT__;
+  const byId = (id) => document.getElementById(id);
 
-  // 1. Language and live regions that Gradio's components cannot be given from Python.
+  // A live region of the page's own, outside Gradio's components: the stage a summary is at, said
+  // once per stage (Gradio's ticking timer, inside the status, is hidden from screen readers).
+  const live = document.createElement("div");
+  live.id = "stage-live";
+  live.className = "sr-only";
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.setAttribute("aria-atomic", "true");
+  document.body.appendChild(live);
+  const say = (text) => { if (live.textContent !== text) live.textContent = text; };
+
+  // 1. Language, direction, names and live regions that Gradio's components cannot be given from Python.
+  let lastStage = "", exampleFrom = null;
+  let running = false, wasDisabled = false;
   const mark = () => {
     document.querySelectorAll(".arabic textarea").forEach((el) => {
+      if (el.closest("#article")) return;  // the article box follows its text (direction() below)
       if (el.lang !== "ar") { el.lang = "ar"; el.dir = "rtl"; }
     });
+    const box = document.querySelector("#article textarea");
+    if (box && !box.dataset.dirSet) { box.dataset.dirSet = "1"; direction(box); }
     document.querySelectorAll("#examples button").forEach((el) => {
       if (el.lang !== "ar") { el.lang = "ar"; el.dir = "rtl"; }
     });
     for (const id of ["status", "input-status"]) {
-      const el = document.getElementById(id);
-      if (el && el.getAttribute("role") !== "status") {
+      const el = byId(id);
+      if (!el) continue;
+      if (el.getAttribute("role") !== "status") {
         el.setAttribute("role", "status");
         el.setAttribute("aria-live", "polite");
+        el.setAttribute("tabindex", "-1");  // focus goes there after an error
       }
+      // Gradio's progress (a timer ticking ten times a second) is not for screen readers: the stage
+      // is said in #stage-live instead, the outcome by the status itself.
+      el.querySelectorAll('[data-testid="status-tracker"]').forEach((t) => {
+        if (t.getAttribute("aria-hidden") !== "true") t.setAttribute("aria-hidden", "true");
+      });
     }
-    const count = document.getElementById("char-count");
-    if (count && !count.hasAttribute("aria-live")) count.setAttribute("aria-live", "polite");
+    const tracker = document.querySelector('#status [data-testid="status-tracker"]');
+    const bar = tracker && !tracker.classList.contains("hide") ? tracker.querySelector('[role="progressbar"]') : null;
+    if (bar) {
+      const stage = (bar.getAttribute("aria-label") || "").replace(/\s*\(\d+\/\d+\)\s*$/, "").trim();
+      if (stage && stage !== lastStage) { lastStage = stage; say(stage + "…"); }
+    } else if (lastStage) {
+      lastStage = "";
+    }
+    // Real radio groups: Gradio names each option on its own (radio-1, radio-2...), so the arrow keys
+    // did not move within a group; one name per group.
+    document.querySelectorAll('input[type="radio"]').forEach((input) => {
+      const group = input.closest(".block");
+      if (!group) return;
+      if (!group.id) group.id = "radio-group-" + Math.random().toString(36).slice(2, 8);
+      const name = group.id + "-choice";
+      if (input.name !== name) input.name = name;
+    });
+    const file = document.querySelector("#url-row input[type=file]");
+    if (file && file.accept !== UPLOAD_TYPES) file.accept = UPLOAD_TYPES;
+    // The JSON viewer: Arabic strings in Arabic (the page is lang="en").
+    document.querySelectorAll("#result-json .json-node *").forEach((el) => {
+      if (el.childElementCount === 0 && !el.lang && ARABIC.test(el.textContent || "")) {
+        el.lang = "ar";
+        el.dir = "auto";
+      }
+    });
+    // Gradio's empty JSON viewer: an icon labelled "Empty value" on a plain div (aria-prohibited-attr).
+    document.querySelectorAll("div.empty[aria-label]:not([role])").forEach((el) => el.setAttribute("role", "img"));
+    // The table of sentences has one Tab stop (a roving tabindex); a new table starts at its first cell.
+    const table = document.querySelector("#aligned table.aligned");
+    if (table && !table.querySelector('td[tabindex="0"]')) {
+      const first = table.querySelector("td[data-i]");
+      if (first) first.tabIndex = 0;
+    }
+    // A note says what a summary is: no summary (a new article came in), no note. (Gradio keeps a
+    // label's info when an update sets it to None.)
+    for (const id of ["summary-ar", "summary-en"]) {
+      const block = byId(id), area = block && block.querySelector("textarea");
+      if (area) block.classList.toggle("no-summary", area.value === "");
+    }
     // Results cleared (a new article was loaded): nothing is stale any more.
-    const r = document.getElementById("results");
+    const r = byId("results");
     if (r && r.classList.contains("stale") && !r.querySelector("table.aligned")) r.classList.remove("stale");
+    // An example was clicked and its text came in: bring the button into view (it is above the list).
+    if (exampleFrom !== null && box && box.value !== exampleFrom) {
+      exampleFrom = null;
+      byId("summarize")?.scrollIntoView({ block: "nearest", behavior: "instant" });
+    }
+    settle();
   };
-  let pending = false;
-  new MutationObserver(() => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; mark(); });
-  }).observe(document.body, { childList: true, subtree: true });
-  mark();
+  let queued = false;
+  const soon = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; mark(); });
+  };
+  new MutationObserver(soon).observe(document.body, { childList: true, subtree: true, characterData: true,
+                                                      attributes: true, attributeFilter: ["disabled", "class", "aria-label"] });
 
   // 2. A sentence and its counterpart light up together (Arabic <-> English, and the summary's
   //    sources): on hover, and on focus (keyboard, or a tap on a phone).
@@ -44,14 +117,147 @@
   document.addEventListener("focusin", (e) => light(e, true));
   document.addEventListener("focusout", (e) => light(e, false));
 
-  // 3. Results made from another text say so: typing in the article after a summary marks them.
-  const results = () => document.getElementById("results");
-  document.addEventListener("input", (e) => {
-    if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+  // 3. The table's cells: one Tab stop, the arrow keys inside (up/down: the next sentence in the same
+  //    language; left/right: the sentence's other language; Home/End: the first/last sentence).
+  document.addEventListener("focusin", (e) => {
+    const cell = e.target instanceof Element ? e.target.closest("table.aligned td[data-i]") : null;
+    if (!cell) return;
+    cell.closest("table").querySelectorAll('td[tabindex="0"]').forEach((c) => { if (c !== cell) c.tabIndex = -1; });
+    cell.tabIndex = 0;
+  });
+  document.addEventListener("keydown", (e) => {
+    const cell = e.target instanceof Element ? e.target.closest("table.aligned td[data-i]") : null;
+    if (!cell || e.altKey || e.ctrlKey || e.metaKey) return;
+    const rows = [...cell.closest("tbody").rows];
+    const row = cell.closest("tr");
+    const cells = (tr) => [...tr.querySelectorAll("td[data-i]")];
+    const column = cells(row).indexOf(cell);
+    let target = null;
+    const at = (tr, col) => { const cs = tr ? cells(tr) : []; return cs[Math.min(col, cs.length - 1)] || null; };
+    if (e.key === "ArrowDown") target = at(rows[rows.indexOf(row) + 1], column);
+    else if (e.key === "ArrowUp") target = at(rows[rows.indexOf(row) - 1], column);
+    else if (e.key === "ArrowRight") target = cells(row)[column + 1] || null;
+    else if (e.key === "ArrowLeft") target = cells(row)[column - 1] || null;
+    else if (e.key === "Home") target = at(rows[0], column);
+    else if (e.key === "End") target = at(rows[rows.length - 1], column);
+    else return;
+    e.preventDefault();
+    if (target) target.focus();
+  });
+
+  // 4. Results made from another text or other options say so: typing in the article, or changing an
+  //    option, after a summary marks them.
+  const results = () => byId("results");
+  const markStale = () => {
     const r = results();
     if (r && r.querySelector("table.aligned")) r.classList.add("stale");
+  };
+  // An error about the text that was there (not Arabic, too long, a file that could not be read) no
+  // longer applies once the article is edited: it is put away until the next action shows a message.
+  const putAwayErrors = () => {
+    for (const id of ["status", "input-status"]) {
+      const el = byId(id);
+      if (el && el.querySelector(".msg-error")) el.classList.add("outdated");
+    }
+  };
+  const bringBackMessages = () => ["status", "input-status"].forEach((id) => byId(id)?.classList.remove("outdated"));
+  document.addEventListener("change", (e) => {
+    if (e.target instanceof Element && e.target.matches("input[type=file]")) bringBackMessages();
+  });
+  document.addEventListener("input", (e) => {
+    if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+    putAwayErrors();
+    markStale();
+    const now = performance.now(), burst = now - typedAt < 400;  // typing on, or a first key / a paste
+    typedAt = now;
+    counted(e.target.value, null, burst);
+  });
+
+  // 5. The character counter, counted here a moment after the typing (or a paste) stops, and the
+  //    article box's direction: right to left, unless the text starts in a left-to-right script.
+  let countTimer = null, limit = null, wasOver = false, typedAt = -1e9;
+  const direction = (el) => {
+    const first = (el.value || "").match(STRONG);
+    const dir = first && !ARABIC.test(first[0]) && !/[\u0590-\u05FF]/.test(first[0]) ? "ltr" : "rtl";
+    if (el.dir !== dir) el.dir = dir;
+    const lang = dir === "rtl" ? "ar" : "";
+    if (el.getAttribute("lang") !== lang) lang ? el.setAttribute("lang", lang) : el.removeAttribute("lang");
+  };
+  const showCount = (text) => {
+    const counter = byId("char-count");
+    const p = counter && counter.querySelector(".char-count");
+    const max = limit;
+    if (!p || !max) return;
+    const n = (text || "").length, f = (x) => x.toLocaleString("en-US");
+    const over = n > max;
+    p.classList.toggle("over", over);
+    p.textContent = `${f(n)} / ${f(max)} characters` + (over ? `: ${OVER_LIMIT}` : "");
+    if (over !== wasOver) {
+      wasOver = over;
+      if (over) say(p.textContent);
+    }
+    const box = document.querySelector("#article textarea");
+    if (box) direction(box);
+  };
+  const counted = (text, max, burst) => {
+    if (max) limit = max;
+    clearTimeout(countTimer);
+    // While typing goes on: once it pauses. A paste, a first key, a text set by the page: at once.
+    if (burst ?? performance.now() - typedAt < 400) countTimer = setTimeout(() => showCount(text), 150);
+    else showCount(text);
+  };
+
+  // 6. Ctrl+Enter (Cmd+Enter) in the article box summarises; after a summary, focus goes to the
+  //    results (or to the status, for an error), so that what was asked for is in view.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
+    if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+    const button = byId("summarize");
+    if (button && !button.disabled) { e.preventDefault(); button.click(); }
   });
   document.addEventListener("click", (e) => {
-    if (e.target instanceof Element && e.target.closest("#summarize")) results()?.classList.remove("stale");
+    if (e.target instanceof Element && e.target.closest("#summarize, #fetch, #upload-button, #examples, #clear")) {
+      bringBackMessages();  // a new message (or the same one again) is about to come: shown
+    }
+    if (e.target instanceof Element && e.target.closest("#examples button")) {
+      exampleFrom = document.querySelector("#article textarea")?.value ?? "";
+    }
+    if (e.target instanceof Element && e.target.closest("#summarize")) {
+      results()?.classList.remove("stale");
+      running = true;
+    }
   });
+  function settle() {
+    const button = byId("summarize");
+    if (!button) return;
+    const disabled = button.disabled;
+    if (wasDisabled && !disabled && running) {
+      running = false;
+      const status = byId("status");
+      const failed = status && status.querySelector(".msg-error, .msg-dropped");
+      const heading = byId("results-heading");
+      if (failed || !document.querySelector("#aligned table.aligned")) {
+        status?.focus({ preventScroll: false });
+      } else if (heading) {
+        heading.focus({ preventScroll: true });
+        heading.scrollIntoView({ block: "start", behavior: "instant" });
+      }
+    }
+    wasDisabled = disabled;
+  }
+
+  // 7. A link to a summary (/?url=https://...): the page fetches that article and summarises it
+  //    (called by the page's load event, once Gradio is connected).
+  let linkOpened = false;
+  const openLink = () => {
+    if (linkOpened || !new URLSearchParams(location.search).get("url")) return;
+    const button = byId("link-go");
+    if (!button) { setTimeout(openLink, 100); return; }
+    linkOpened = running = true;
+    button.click();
+  };
+
+  window.summarizerPage = { count: (text, max) => counted(text, max), setLimit: (max) => { limit = max; },
+                            markStale, openLink };
+  mark();  // last: every helper above is defined by now
 }

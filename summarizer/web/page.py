@@ -7,6 +7,7 @@ These functions return what the page's components show, in the order ``app.py`` 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from ..methods import get_method, method_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
 from .examples import examples
-from .handlers import Outputs, error_markdown
+from .handlers import LENGTH_LABELS, Outputs, error_markdown, text_digest
 from .state import AppState
 
 RUN_LABEL, BUSY_LABEL = "Summarise", "Summarising…"
@@ -25,25 +26,29 @@ UPLOAD_TYPES = list(DOCUMENT_SUFFIXES)
 SUMMARY_AR_LABEL = "Arabic summary · الملخص"
 
 
+LENGTH_INFO = "Extractive and lead: 2, 3 or 5 sentences; mT5: up to 48, 84 (its published limit) or 120 tokens"
+
+
+def length_choices() -> list[tuple[str, str]]:
+    """(label, value) pairs for the summary-length selector."""
+    return [(label, value) for value, label in LENGTH_LABELS.items()]
+
+
 # -- the character counter --------------------------------------------------------------------
+OVER_LIMIT = "too long for this page. Shorten the article to the part you want summarised."
+
+
 def counter_html(count: int, limit: int) -> str:
     """``1,234 / 100,000 characters``; over the limit it says so, and what to do."""
     if count > limit:
-        return (f'<p class="char-count over">{count:,} / {limit:,} characters: too long for this page. '
-                "Shorten the article, or summarise it in parts.</p>")
+        return f'<p class="char-count over">{count:,} / {limit:,} characters: {OVER_LIMIT}</p>'
     return f'<p class="char-count">{count:,} / {limit:,} characters</p>'
 
 
 def counter_js(limit: int) -> str:
-    """The same counter in the browser, updated as the text changes (no round trip to the server)."""
-    return (
-        "(text) => { const n = (text || '').length, limit = " + str(int(limit)) + ";"
-        " const f = (x) => x.toLocaleString('en-US');"
-        " return n > limit"
-        " ? `<p class=\"char-count over\">${f(n)} / ${f(limit)} characters: too long for this page. "
-        "Shorten the article, or summarise it in parts.</p>`"
-        " : `<p class=\"char-count\">${f(n)} / ${f(limit)} characters</p>`; }"
-    )
+    """The counter in the browser (page.js counts, a moment after the typing or the paste stops, with
+    no round trip to the server): called with the article's text whenever Gradio sets it."""
+    return f"(text) => {{ window.summarizerPage?.count(text, {int(limit)}); }}"
 
 
 # -- a new article: an example, a file, a web address ----------------------------------------
@@ -65,7 +70,9 @@ def cleared() -> list[Any]:
 
 
 def _loaded(state: AppState, text: str, what: str) -> list[Any]:
-    """(article, message under the inputs, *cleared results)."""
+    """(article, message under the inputs, *cleared results); a source with no text is not loaded."""
+    if not text.strip():
+        return _not_loaded(f"Nothing was loaded: {what} holds no text.")
     note = f"Loaded {what} ({len(text):,} characters). Press **{RUN_LABEL}**."
     if len(text) > state.max_chars:
         note = (f"Loaded {what}, but it has {len(text):,} characters, over this page's limit of "
@@ -106,12 +113,25 @@ def load_url(state: AppState, url: str | None) -> list[Any]:
     if not url:
         return _not_loaded("Type or paste a web address (https://…) first.")
     if "://" not in url:
-        url = "https://" + url
+        if not _looks_like_an_address(url):
+            return _not_loaded(f"“{url}” is not a web address: give one such as https://example.com/news/story.html.")
+        # A site's name alone is read over https; a machine's own address (a port) is most often served
+        # over plain http, where https fails with a cryptic TLS error.
+        url = ("http://" if _HOST_WITH_PORT.match(url) else "https://") + url
     try:
         document = state.read_url(url)
     except InputError as exc:
         return _not_loaded(str(exc))
     return _loaded(state, document.text, _describe(document))
+
+
+_HOST_WITH_PORT = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|[\w.-]+):\d+(/|$)")
+_ADDRESS = re.compile(r"^[^\s/?#]+(\.[^\s/?#.]+|:\d+)([/?#]\S*)?$")
+
+
+def _looks_like_an_address(text: str) -> bool:
+    """``example.com/news``, ``127.0.0.1:8000/a.html``: a host (with a dot or a port), no spaces."""
+    return bool(_ADDRESS.match(text))
 
 
 def _describe(document: Document) -> str:
@@ -161,7 +181,9 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
         return method, "No summary was asked for: the translation is below, sentence by sentence."
     asked = get_method(requested or state.default_method)
     if asked.needs_model and state.pipeline.summarizer is None:
-        method += f" instead of {asked.model_label or asked.name}, which is not loaded (see the notice at the top)"
+        where = ("(see the notice at the top)" if "summary" in state.service.load_errors
+                 else "on this server")
+        method += f" instead of {asked.model_label or asked.name}, which is not loaded {where}"
     elif any(n.code == "summary-empty" for n in res.notices):
         method += " (the summary model returned an empty summary)"
     if res.summary.findings:
@@ -190,3 +212,65 @@ def long_input_update(state: AppState, method: str | None) -> Any:
     import gradio as gr
 
     return gr.update(visible=method == "abstractive" and state.pipeline.summarizer is not None)
+
+
+# -- a result belongs to the text on screen ---------------------------------------------------
+DROPPED = ("⚠ **The article changed while it was being summarised**, so those results were dropped: press "
+           f"**{RUN_LABEL}** to summarise the text now in the box.<span class=\"msg-dropped\" hidden></span>")
+
+
+def settle(state: AppState, result: Result | None, requested: str | None, made_from: str | None,
+           on_screen: str | None) -> list[Any]:
+    """After a summary: (run button, Arabic note, English note, JSON download, Markdown download,
+    translation, table, status, JSON, typed result).
+
+    A result is shown only under the text it was made from: when the article on screen is not that
+    text any more (an example, a file or Clear came in while it ran), the results are dropped and the
+    status says so. The page also cancels the run in those cases; this is the guard behind it.
+    """
+    import gradio as gr
+
+    if result is not None and made_from is not None and made_from != text_digest(on_screen):
+        empty = dict(zip(Outputs._fields, cleared(), strict=True))
+        return [gr.update(value=RUN_LABEL, interactive=True), empty["summary_ar"], empty["summary_en"],
+                empty["json_file"], empty["markdown_file"], empty["translation"], empty["aligned"], DROPPED,
+                None, None]
+    return [*after_summary(state, result, requested), *[gr.update() for _ in range(5)]]
+
+
+def ready() -> Any:
+    """The run button, ready again (an article came in while a summary ran: that run is cancelled)."""
+    import gradio as gr
+
+    return gr.update(value=RUN_LABEL, interactive=True)
+
+
+# -- a link to a summary: /?url=https://... ---------------------------------------------------
+def link_url(request: Any) -> str:
+    """The ``url`` query parameter of the page's address (``""`` when there is none)."""
+    params = getattr(request, "query_params", None) or {}
+    value = params.get("url") if hasattr(params, "get") else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def load_link(state: AppState, request: Any) -> list[Any]:
+    """On opening ``/?url=…``: (web address box, article, message, *cleared results, summarise next?).
+
+    The address is fetched with the server's policy (``AppState.read_url``: http(s) only, no private
+    networks unless the server allows them), as if typed into the box and fetched. Without the
+    parameter nothing changes.
+    """
+    import gradio as gr
+
+    url = link_url(request)
+    if not url:
+        return [gr.skip() for _ in range(3 + len(Outputs._fields))] + [False]
+    loaded = load_url(state, url)
+    fetched = not (isinstance(loaded[0], dict) and loaded[0].get("__type__") == "update")
+    return [url, *loaded, fetched]
+
+
+MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
+def on_page_load_js(limit: int) -> str:
+    """Once the page is connected: the counter's limit, and a link's article opened (``/?url=…``)."""
+    return f"() => {{ window.summarizerPage?.setLimit({int(limit)}); window.summarizerPage?.openLink(); }}"

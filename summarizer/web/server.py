@@ -71,50 +71,57 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
                 gr.HTML('<h2 class="section">The article · <span lang="ar">المقال</span></h2>', js_on_load=None)
+                # Right to left for Arabic; page.js turns a text that starts in a left-to-right script
+                # (English pasted by mistake) left to right, as dir="auto" would.
                 article = gr.Textbox(
                     label="Arabic article", lines=12, max_lines=20, rtl=True, autoscroll=False,
                     placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
                     html_attributes=gr.InputHTMLAttributes(lang="ar"),
                 )
-                counter = gr.HTML(webapp.counter_html(0, state.max_chars), elem_id="char-count", js_on_load=None)
+                gr.HTML(webapp.counter_html(0, state.max_chars), elem_id="char-count", js_on_load=None)
+                input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
+                # The button right under the article (on a phone too), the status under it.
+                with gr.Row(elem_id="run-row"):
+                    run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
+                    clear = gr.Button("Clear", elem_id="clear", scale=1)
+                status = gr.Markdown("", elem_id="status", elem_classes="status")
                 with gr.Row(equal_height=True, elem_id="url-row"):
                     url = gr.Textbox(label="…or a web address", placeholder="https://…", max_lines=1, scale=4,
                                      min_width=180, elem_id="url")
                     fetch = gr.Button("Fetch", scale=1, min_width=80, elem_id="fetch")
-                    upload = gr.UploadButton("Upload a file", file_types=webapp.UPLOAD_TYPES, scale=1, min_width=150,
-                                             elem_id="upload-button")
-                input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
+                    # No file_types: Gradio would refuse another type in a corner toast, beside an older
+                    # "Loaded ..." line; the handler refuses it in the page's words instead (page.js gives
+                    # the file dialog its filter).
+                    upload = gr.UploadButton("Upload a file", scale=1, min_width=150, elem_id="upload-button")
                 examples = gr.Dataset(
                     components=["textbox"], samples=[[label] for label, _ in seeds], type="index",
                     label="Example articles (click one to load it)", elem_id="examples", visible=bool(seeds),
                 )
-            with gr.Column(scale=2, min_width=280):
-                gr.HTML('<h2 class="section">Summarise</h2>', js_on_load=None)
-                method = gr.Radio(webapp.method_choices(state), value=state.default_method, label="Summary")
+            with gr.Column(scale=2, min_width=280, elem_id="options"):
+                gr.HTML('<h2 class="section">Options</h2>', js_on_load=None)
+                method = gr.Radio(webapp.method_choices(state), value=state.default_method, label="Summary",
+                                  elem_id="method")
+                length = gr.Radio(webapp.length_choices(), value="standard", label="Summary length",
+                                  info=webapp.LENGTH_INFO, elem_id="summary-length")
                 long_input = gr.Radio(
                     webapp.long_input_choices(), value=state.default_long_input, label="Long articles",
-                    info="mT5 reads about 512 tokens (300-400 words) at a time",
+                    info="mT5 reads about 512 tokens (300-400 words) at a time", elem_id="long-input",
                     visible=state.pipeline.summarizer is not None and state.default_method == "abstractive",
                 )
-                # One line, and only when there is a choice: the status under the button must stay in view.
                 translation_model = gr.Dropdown(
                     webapp.translation_choices(state), value=state.default_translation, label="Translation model",
                     info=webapp.translation_info(state), visible=len(state.translations) > 1,
                     elem_id="translation-model",
                 )
-                for choice in (method, long_input, translation_model):
+                for choice in (method, long_input, translation_model, length):
                     # A value the page does not offer (an API call) reaches the handler, which says so
                     # in the page's error status rather than in Gradio's words.
                     handler_checks(choice)
-                with gr.Row():
-                    run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
-                    clear = gr.Button("Clear", elem_id="clear", scale=1)
-                status = gr.Markdown("", elem_id="status", elem_classes="status")
 
         with gr.Column(elem_id="results"):
-            gr.HTML('<h2 class="section">Results</h2>', js_on_load=None)
-            gr.HTML("<p>The article was changed after these results were made: press <strong>Summarise</strong> "
-                    "to update them.</p>", elem_id="stale-hint", js_on_load=None)
+            gr.HTML('<h2 class="section" id="results-heading" tabindex="-1">Results</h2>', js_on_load=None)
+            gr.HTML("<p>These results were made from another text or with other options: press "
+                    "<strong>Summarise</strong> to update them.</p>", elem_id="stale-hint", js_on_load=None)
             with gr.Row(equal_height=False):
                 summary_ar = gr.Textbox(
                     label=webapp.SUMMARY_AR_LABEL, lines=4, rtl=True, buttons=["copy"], interactive=False,
@@ -140,36 +147,79 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             with gr.Accordion("Full result (JSON)", open=False):
                 result = gr.JSON(label="Result", elem_id="result-json")
         typed = gr.State(None)  # the same result, typed, for the page's own handlers (not part of the API)
+        made_from = gr.State(None)  # the digest of the text the shown result was made from
 
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result, typed]
         loaded = [article, input_status, *outputs]
+        settled = [run, summary_ar, summary_en, json_file, markdown_file, translation, aligned, status, result, typed]
 
-        def on_summarize(text, summary_method, long_input, translation_model=None,
+        def on_summarize(text, summary_method, long_input, translation_model=None, summary_length=None,
                          progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
-            translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded."""
-            return tuple(webapp.summarize(state, text, summary_method, long_input, progress=progress,
-                                          translation=translation_model))
+            translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded.
+            summary_length: short, standard (default) or longer."""
+            out = webapp.summarize(state, text, summary_method, long_input, progress=progress,
+                                   translation=translation_model, summary_length=summary_length)
+            return (*out, webapp.text_digest(text) if out.typed is not None else None)
 
-        # The button says it is busy, the progress shows beside it, then the notes beside the summary.
+        run_inputs = [article, method, long_input, translation_model, length]
+        # The button says it is busy, the progress shows under it, then the notes beside the summary;
+        # a result reaches the page only under the text it was made from (settle).
         started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
-        done = started.then(on_summarize, [article, method, long_input, translation_model], outputs, api_name="summarize",
+        done = started.then(on_summarize, run_inputs, [*outputs, made_from], api_name="summarize",
                             show_progress_on=[status])
-        done.then(partial(webapp.after_summary, state), [typed, method],
-                  [run, summary_ar, summary_en, json_file, markdown_file], queue=False, api_visibility="private")
+        done.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
+                  api_visibility="private")
 
-        # A new article clears the results of the previous one.
-        examples.click(partial(webapp.load_example, state), [examples], loaded, api_visibility="private")
-        upload.upload(partial(webapp.load_upload, state), [upload], loaded, api_visibility="private",
-                      show_progress_on=[input_status])
+        # A new article cancels the running summary and clears the results of the previous one.
+        def with_ready(load):
+            def loader(*args):
+                return [*load(*args), webapp.ready(), None]
+            name = getattr(getattr(load, "func", load), "__name__", "load")
+            loader.__name__ = loader.__qualname__ = f"{name}_then_ready"  # load_url_then_ready...
+            return loader
+
+        renewed = [*loaded, run, made_from]
+        examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=[done],
+                       api_visibility="private")
+        upload.upload(with_ready(partial(webapp.load_upload, state)), [upload], renewed, cancels=[done],
+                      api_visibility="private", show_progress_on=[input_status])
         for trigger in (fetch.click, url.submit):
-            trigger(partial(webapp.load_url, state), [url], loaded, api_visibility="private",
-                    show_progress_on=[input_status], **FETCH)
-        clear.click(webapp.clear_all, None, [article, url, input_status, *outputs], queue=False,
+            trigger(with_ready(partial(webapp.load_url, state)), [url], renewed, cancels=[done],
+                    api_visibility="private", show_progress_on=[input_status], **FETCH)
+        clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None], None,
+                    [article, url, input_status, *outputs, run, made_from], queue=False, cancels=[done],
                     api_visibility="private")
-        article.change(None, [article], [counter], js=webapp.counter_js(state.max_chars), queue=False)
+        # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
+        article.change(None, [article], None, js=webapp.counter_js(state.max_chars), queue=False)
         method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
                       api_visibility="private")
+        for choice in (method, length, long_input, translation_model):  # the results no longer match them
+            choice.change(None, None, None, js=webapp.MARK_STALE_JS, queue=False)
+
+        # A link to a summary: /?url=https://... fetches that article and summarises it. Once the page is
+        # ready, page.js presses this hidden button when its address has a url parameter (so that a
+        # plain visit runs nothing, and shows no progress).
+        link = gr.Button("Open the linked article", elem_id="link-go", elem_classes="link-go")
+        link_pending = gr.State(False)
+        def open_link(request: gr.Request):
+            return webapp.load_link(state, request)
+
+        opened = link.click(open_link, None, [url, *loaded, link_pending],
+                            api_visibility="private", show_progress_on=[input_status], **FETCH)
+
+        def on_link(pending, text, summary_method, long_input, translation_model=None, summary_length=None,
+                    progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+            if not pending:
+                return [gr.skip() for _ in range(len(outputs) + 1)]
+            return on_summarize(text, summary_method, long_input, translation_model, summary_length, progress)
+
+        linked = opened.then(webapp.busy, None, [run], queue=False, api_visibility="private").then(
+            on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
+            show_progress_on=[status])
+        linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
+                    api_visibility="private")
+        demo.load(None, None, None, js=webapp.on_page_load_js(state.max_chars))
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
         gr.api(url_reader(state), api_name="read_url", **FETCH)

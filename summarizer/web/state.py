@@ -118,17 +118,41 @@ def load_app(
     translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
     *,
     export_dir: str | Path | None = None,
+    warm: bool = True,
     **options: Any,
 ) -> AppState:
     """Load the service (``Service.load``: the models once, never failing on one) and the page's notices.
 
     ``options``: ``Service.load``'s (summary_method, long_input, summary_sentences, max_chars,
     allow_private_urls, checks, and the load options: engine, device, quantization, decodings...).
+    ``warm``: run one tiny article through the pipeline before the page is served (``warm_up``).
     """
     service = Service.load(summary_model, translation_model, **options)
+    if warm:
+        warm_up(service)
     if export_dir is not None:
         Path(export_dir).mkdir(parents=True, exist_ok=True)
     return AppState(service, page_notices(service), **({"export_dir": Path(export_dir)} if export_dir else {}))
+
+
+# Two short sentences: enough for every stage to run once (tokenizers, engines, the checks).
+WARM_UP_ARTICLE = "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في جنيف. وأضاف أن الوفدين سيلتقيان صباح الاثنين."
+
+
+def warm_up(service: Service) -> float:
+    """Run one tiny article through the pipeline, so that the first user's click does not pay for the
+    engines' first call (seconds: lazily built kernels, tokenizer caches); the seconds it took.
+    Never fails: a problem is logged, and the first click meets it again with its own message."""
+    import time
+
+    started = time.perf_counter()
+    try:
+        service.run(WARM_UP_ARTICLE)
+    except Exception as exc:
+        log.warning("warming up the models failed: %s", exc)
+    took = time.perf_counter() - started
+    log.info("models warmed up in %.1f s", took)
+    return took
 
 
 def page_notices(service: Service) -> list[Notice]:
@@ -162,13 +186,11 @@ def translation_choices(state: AppState) -> list[tuple[str, str]]:
 
 
 def translation_info(state: AppState) -> str:
-    """One line under the selector: what a choice costs, and the choices that cannot be loaded here."""
-    text = "Another model is loaded when first used (a few seconds to minutes); docs/models.md compares them."
-    by_reason: dict[str, list[str]] = {}
-    for name, why in state.unavailable.items():
-        by_reason.setdefault(why, []).append(name)
-    for why, names in by_reason.items():
-        text += f" Not available here: {', '.join(names)} ({why})."
+    """One line under the selector, in the page's words: what a choice costs, and which choices this
+    server cannot load (why is for whoever runs it: in its log and in docs/models.md, not on the page)."""
+    text = "Another model takes a few seconds to minutes to load the first time it is chosen."
+    if state.unavailable:
+        text += f" Not available here: {', '.join(state.unavailable)} (not downloaded to this server)."
     return text
 
 
@@ -193,7 +215,7 @@ def notice_markdown(state: AppState) -> str:
         return ""
     lines = "\n".join(f"- {n.headline}" for n in state.notices)
     details = "\n\n".join(md_text(n.details) for n in state.notices)
-    return (f"### ⚠️ Running with reduced features\n{lines}\n\n"
+    return (f"## ⚠️ Running with reduced features\n{lines}\n\n"
             f"<details><summary>Why, and how to get the models</summary>\n\n{details}\n\n</details>")
 
 
@@ -204,7 +226,7 @@ def method_choices(state: AppState) -> list[tuple[str, str]]:
     says what is used instead.
     """
     return [
-        (m.label if name in state.methods else f"{m.label.partition(':')[0]}: not loaded, extractive used", name)
+        (m.label if name in state.methods else f"{m.label.partition(':')[0]}: not loaded on this server, extractive used", name)
         for name, m in METHODS.items()
     ]
 

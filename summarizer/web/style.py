@@ -16,7 +16,15 @@ def css() -> str:
 @cache
 def js() -> str:
     """Run once when the page loads: languages, live regions, sentence highlighting, stale results."""
-    return resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
+    import json
+
+    from ..documents import DOCUMENT_SUFFIXES
+
+    text = resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
+    from .page import OVER_LIMIT
+
+    return (text.replace("__UPLOAD_TYPES__", json.dumps(",".join(DOCUMENT_SUFFIXES)))
+            .replace("__OVER_LIMIT__", json.dumps(OVER_LIMIT)))
 
 
 def launch_style() -> dict[str, Any]:
@@ -31,6 +39,10 @@ def launch_style() -> dict[str, Any]:
         button_primary_background_fill="*primary_700",
         button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white",
+        # ...and in dark mode too (Gradio's dark teal-600 with white text is 3.7:1).
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color_dark="white",
         # The subdued text (labels' info, placeholders) on white: gray-600 instead of gray-400.
         body_text_color_subdued="*neutral_600",
     )
