@@ -34,10 +34,7 @@ class NoticeKind:
 
     def render(self, params: Mapping[str, Any], surface: str = PYTHON) -> str:
         template = {PAGE: self.page, CLI: self.cli}.get(surface) or self.text
-        try:
-            return template.format(**params)
-        except KeyError:  # a record written before these words took this parameter
-            return self.text.format(**params)
+        return template.format(**params)
 
 
 CATALOGUE: dict[str, NoticeKind] = {}
@@ -122,5 +119,5 @@ register_notice("translation-empty", WARNING, ARTICLE,
                 "The translation model returned nothing for {count} of {total} sentences (sentence {shown}): their "
                 "English is empty.")
 register_notice("checks-findings", WARNING, ARTICLE,
-                "To check: {things} ({codes}; see each sentence's and the summary's findings).",
+                "To check: {things} ({codes}).",
                 "To check: {things}, marked ⚑ below.")

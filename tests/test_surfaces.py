@@ -20,7 +20,8 @@ def test_a_notice_in_each_surface():
 
 def test_every_notice_renders_with_its_parameters_in_every_surface():
     params = {"error": "E", "note": "N", "count": 2, "kinds": "html", "items": "items", "tokens": 512, "kept": 1,
-              "total": 3, "chunks": 2, "rounds": 2, "shown": "1, 2", "things": "2 sentences", "codes": "x"}
+              "total": 3, "chunks": 2, "rounds": 2, "shown": "1, 2", "things": "2 sentences", "codes": "x",
+              "what": "separator lines"}
     for code in CATALOGUE:
         for surface in (PYTHON, CLI, PAGE):
             assert Notice(code, params).message(surface)

@@ -174,9 +174,8 @@ def after_summary(state: AppState, result: Result | None, requested: str | None 
 
 def summary_notes(state: AppState, result: Result, requested: str | None = None) -> tuple[str, str]:
     """What the summary is and where it comes from, said beside it (not only in the warnings)."""
-    res = result
-    method = describe_method(res.summary_method)
-    made_by = method_of(res.summary_method)
+    method = describe_method(result.summary_method)
+    made_by = method_of(result.summary_method)
     if made_by is not None and not made_by.writes_summary:  # translation only, as asked
         return method, "No summary was asked for: the translation is below, sentence by sentence."
     asked = get_method(requested or state.default_method)
@@ -184,21 +183,21 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
         where = ("(see the notice at the top)" if "summary" in state.service.load_errors
                  else "on this server")
         method += f" instead of {asked.model_label or asked.name}, which is not loaded {where}"
-    elif any(n.code == "summary-empty" for n in res.notices):
+    elif any(n.code == "summary-empty" for n in result.notices):
         method += " (the summary model returned an empty summary)"
-    if res.summary.findings:
-        method += " ⚑ To check: " + "; ".join(finding_text(f) for f in res.summary.findings) + "."
-    sources = summary_sources(res)
+    if result.summary.findings:
+        method += " ⚑ To check: " + "; ".join(finding_text(f) for f in result.summary.findings) + "."
+    sources = summary_sources(result)
     numbers = ", ".join(str(i + 1) for i in sources.used)
     if numbers:
         how = "made of" if sources.exact else "drawn mostly from"
         method += f". {how.capitalize()} article sentences {numbers} (marked Σ below)."
     english = ("The translations of the same sentences." if sources.exact
                else "The Arabic summary, translated sentence by sentence.")
-    if not res.summary_en:
+    if not result.summary_en:
         english = "No English: the translation model is not loaded."
-    elif res.summary.english_findings:
-        english += " ⚑ To check: " + "; ".join(finding_text(f) for f in res.summary.english_findings) + "."
+    elif result.summary.english_findings:
+        english += " ⚑ To check: " + "; ".join(finding_text(f) for f in result.summary.english_findings) + "."
     return method, english
 
 
