@@ -19,7 +19,7 @@ from summarizer.cli import main as cli_main
 from summarizer.isolation import each_alone_on_failure, failure_message
 from tests.ray_helpers import ray_env, reap, short_tmpdir
 from tests.sample_documents import ARTICLE_LINES, PAGES, make_docx, make_pdf
-from tests.test_ray import TEXTS, cli, without_timings
+from tests.test_ray import TEXTS, cli, comparable_records
 
 LIGHT = ["--summary-method", "lead", "--no-translate", "--quiet"]
 
@@ -111,7 +111,7 @@ def test_both_batches_write_the_same_records_for_a_mixed_folder(tmp_path, tiny_m
         lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
         repeated = [r for r in lines if "Duplicate id 'j1'" in (r.get("error") or "")]
         assert len(lines) == 8 + repeats and len(repeated) == repeats
-        return without_timings(r for r in lines if r not in repeated)
+        return comparable_records(r for r in lines if r not in repeated)
 
     # The one-machine OUTPUT holds the repeat's error line; the merge writes each id once (the first).
     ray_records, one_records = by_id(merged, 0), by_id(one, 1)

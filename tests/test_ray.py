@@ -51,11 +51,26 @@ def write_jobs(path: Path, n: int) -> list[str]:
     return ids
 
 
-def without_timings(records) -> dict[str, dict]:
+class NearScore(float):
+    """A translation score that equals any within 1e-3: the same sentence in batches of other sizes
+    (other padding) gets float sums that differ by about 1e-4, so exact equality would test the order
+    of additions, not the batch."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (int, float)) and abs(self - other) <= 1e-3
+
+    __hash__ = float.__hash__
+
+
+def comparable_records(records) -> dict[str, dict]:
+    """Records by id, without timings, translation scores compared within 1e-3 (see NearScore)."""
     out = {}
     for record in records:
         record = dict(record)
         record.pop("timings", None)
+        if "translation" in record:
+            record["translation"] = [{**pair, "score": NearScore(pair["score"])} if pair.get("score") is not None
+                                     else pair for pair in record["translation"]]
         out[record["id"]] = record
     return out
 
@@ -342,7 +357,7 @@ def one_machine(jobs, models, tmp_path_factory) -> dict[str, dict]:
     out = tmp_path_factory.mktemp("one") / "out.jsonl"
     done = cli("batch", str(jobs[0]), str(out), "--quiet", *models)
     assert done.returncode == 1, done.stderr  # the empty and broken records
-    return without_timings(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
+    return comparable_records(json.loads(line) for line in out.read_text(encoding="utf-8").splitlines())
 
 
 @pytest.fixture
@@ -368,7 +383,7 @@ def test_ray_batch_gives_the_one_machine_records(jobs, models, one_machine, ray_
     assert "16 ok, 2 failed, 0 skipped" in done.stderr and "on 2 worker(s)" in done.stderr
     records, merge = merged(out, tmp_path)
     assert [r["id"] for r in records] == jobs[1]  # each id once, in input order
-    assert without_timings(records) == one_machine
+    assert comparable_records(records) == one_machine
     assert merge.returncode == 1 and "18 records (2 failed)" in merge.stderr
     (log,) = dist.read_run_logs(str(out))  # every shard done by a worker's shard pass, none rescued
     assert log["rescued_shards"] == 0 and sum(log["nodes"].values()) == log["shards"]
@@ -398,7 +413,7 @@ def test_driver_killed_mid_run_then_resume_every_id_once(jobs, models, one_machi
     assert f"resume: {written} of {len(jobs[1])} records" in resumed.stderr
     records, _ = merged(out, tmp_path)
     assert [r["id"] for r in records] == jobs[1]
-    assert without_timings(records) == one_machine
+    assert comparable_records(records) == one_machine
     assert len(part_files(out)) == len(jobs[1]) and not list(out.glob(".*.tmp"))
 
 
@@ -426,7 +441,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
     assert driver.returncode == 1, stderr
     records, _ = merged(out, tmp_path)
     assert [r["id"] for r in records] == jobs[1]
-    assert without_timings(records) == one_machine
+    assert comparable_records(records) == one_machine
     (log,) = dist.read_run_logs(str(out))
     assert log["done"] == len(jobs[1]) and log["rescued_shards"] == 0
     restarted = {pid for _, pid, _ in log["worker_pids"]} - before
@@ -482,5 +497,5 @@ def test_two_nodes_on_one_machine_share_the_work(jobs, models, one_machine, ray_
     for record in records:  # messages name the input as the user did
         if record["error"]:
             record["error"] = record["error"].replace("file://", "")
-    assert without_timings(records) == one_machine
+    assert comparable_records(records) == one_machine
     assert all(p.suffix == ".parquet" for p in part_files(tmp_path / "out"))
