@@ -100,6 +100,14 @@ class Result:
         out["notices"] = [n.to_dict() for n in self.notices]
         return out
 
+    @classmethod
+    def from_dict(cls, record: dict) -> Result:
+        """The typed Result back from a ``to_dict()`` record (a ``run --json`` output, a batch line, a
+        Parquet row through ``from_row``), so that code reading saved results gets the same types as
+        code calling the pipeline. Keys it does not know are ignored; a value of the wrong shape, or a
+        notice or finding code that is not in its catalogue, raises ``ValueError`` naming the key."""
+        return _typed(cls, record, "record")
+
 
 # The keys of a translation-only record (``summarizer translate --json``, ``POST /api/v1/translate``): the
 # ``to_dict()`` record without the summaries, which a translation-only run does not make.
@@ -128,6 +136,55 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    return value
+
+
+# -- a record read back as its types (Result.from_dict) ----------------------------------------------
+def _typed(hint: Any, value: Any, where: str) -> Any:
+    """``value`` (JSON-shaped) as ``hint`` says: a dataclass from its fields, a Notice through its
+    catalogue, lists item by item; free-form values (a bare dict, Any) as they are."""
+    import typing
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None:
+            return None
+        (hint,) = [a for a in args if a is not type(None)]
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Notice:
+        value = _expect(value, dict, where)
+        try:
+            made = Notice(_expect(value.get("code"), str, f"{where}.code"),
+                          dict(_expect(value.get("params", {}), dict, f"{where}.params")))
+            made.message()  # every parameter its words need is there
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"{where}: not a notice this version knows ({exc})") from None
+        return made
+    if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+        value = _expect(value, dict, where)
+        hints = typing.get_type_hints(hint)
+        kwargs = {f.name: _typed(hints[f.name], value[f.name], f"{where}.{f.name}")
+                  for f in fields(hint) if f.init and f.name in value and f.name != "failure"}
+        try:
+            return hint(**kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{where}: {exc}") from None
+    if origin is list or hint is list:
+        items = _expect(value, list, where)
+        return [_typed(args[0], v, f"{where}[{i}]") for i, v in enumerate(items)] if args else list(items)
+    if origin is dict or hint is dict:
+        return dict(_expect(value, dict, where))
+    if hint is float:
+        return float(_expect(value, (int, float), where))
+    if hint in (str, int, bool):
+        return _expect(value, hint, where)
+    return value  # Any
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, (int, float))):
+        names = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        raise ValueError(f"{where}: expected {names}, got {type(value).__name__}")
     return value
 
 
