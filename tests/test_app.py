@@ -585,3 +585,52 @@ def test_no_english_column_without_a_translation_model():
     view = render.aligned_html([{"ar": "جملة أولى."}, {"ar": "جملة ثانية."}])
     assert "(no translation)" not in view and 'class="en"' not in view and "no-english" in view
     assert view.count('tabindex="0"') == 1  # one Tab stop for the whole table
+
+
+UNCHANGED = {"__type__": "update"}  # gr.skip()
+
+
+def _restored(state, record, on_screen):
+    return webapp.restore_run(state, record, "lead", on_screen)
+
+
+def test_a_restored_run_gets_its_downloads_notes_and_digest_back(state, seed_output, seed_texts):
+    record = seed_output.result
+    json_file, markdown_file, note_ar, note_en, typed, digest = _restored(state, record, seed_texts[1])
+    assert json_file["interactive"] and markdown_file["interactive"]
+    assert json.loads(Path(json_file["value"]).read_text(encoding="utf-8")) == record
+    assert Path(markdown_file["value"]).suffix == ".md" and Path(markdown_file["value"]).is_file()
+    assert (note_ar["info"], note_en["info"]) == webapp.summary_notes(state, typed, "lead")
+    assert typed.to_dict() == record and digest == webapp.text_digest(seed_texts[1])
+
+
+@pytest.mark.parametrize("record", [
+    None, {}, [], "text", {"sentences": "not a list"}, {"sentences": [1, 2]},
+    {"ok": True, "notices": [{"code": "no-such-code"}]},
+])
+def test_a_restored_run_that_is_not_a_record_changes_nothing(state, seed_texts, record):
+    """The record comes from the browser: whatever it holds, the page is left as it is."""
+    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6
+
+
+def test_a_restored_run_longer_than_the_page_allows_changes_nothing(state, seed_output, seed_texts):
+    record = dict(seed_output.result, sentences=["أ" * (state.max_chars + 1)])
+    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6
+
+
+def test_a_restored_run_with_no_text_on_screen_changes_nothing(state, seed_output):
+    assert _restored(state, seed_output.result, "") == [UNCHANGED] * 6
+
+
+@pytest.mark.parametrize("edit", [
+    lambda r: r["summary"].update(sources=[[999]]),  # a sentence the article does not have
+    lambda r: r["summary"].update(sources=[[-1]]),
+    lambda r: r.update(translation=r["translation"][:1]),  # out of step with the sentences
+    lambda r: r.update(sentences=[], translation=[]),
+    lambda r: r.update(timings={"summary": "slow"}),  # free-form parts of the wrong kind
+    lambda r: r.update(error="failed"),
+], ids=["source-past-the-end", "source-negative", "pairs-out-of-step", "no-sentences", "timings-text", "failed"])
+def test_a_restored_run_edited_out_of_shape_changes_nothing(state, seed_output, seed_texts, edit):
+    record = json.loads(json.dumps(seed_output.result))
+    edit(record)
+    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6

@@ -10,6 +10,7 @@ so the tests check structure, never text.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -723,3 +724,44 @@ def test_the_length_choice_is_offered_and_stated(browser, app):
         _summarize(page)
         assert page.locator("#aligned tr.in-summary").count() == 2
         assert "Length: short (2 sentences)" in page.inner_text("#status")
+
+
+def _download(page, selector: str) -> tuple[str, str]:
+    with page.expect_download() as caught:
+        page.click(selector)
+    download = caught.value
+    return download.suggested_filename, Path(download.path()).read_text(encoding="utf-8")
+
+
+def test_loading_a_saved_run_brings_its_downloads_and_notes_back(browser, app):
+    """Gradio's run history ("Runs", then "Load run") puts back a saved run's values; the downloads,
+    which the step after a summary enables, and the notes beside the summaries come back too, written
+    anew from the restored result (the files the run named may have left the cache)."""
+    with opened(browser, app.url) as page:
+        text = _load_example(page, 1)
+        page.get_by_label("Short", exact=True).check()
+        _summarize(page, "Extractive (LexRank): picks the key sentences")
+        note = page.inner_text("#summary-ar")
+        first_json, json_text = _download(page, "#download-json")
+        first_md, md_text = _download(page, "#download-md")
+        summary = page.input_value("#summary-ar textarea")
+
+        page.goto(app.url.rstrip("/") + "/gradio_api/runs", wait_until="domcontentloaded")
+        page.get_by_text("Load run").first.click()
+        page.wait_for_function("(text) => document.querySelector('#article textarea')?.value === text", arg=text)
+        page.wait_for_function("() => ['#download-json', '#download-md'].every("
+                               "(s) => document.querySelector(s) && !document.querySelector(s).disabled)")
+        page.wait_for_function("(note) => document.querySelector('#summary-ar')?.innerText === note", arg=note)
+        assert page.input_value("#summary-ar textarea") == summary
+        again_json, again_text = _download(page, "#download-json")
+        again_md, again_md_text = _download(page, "#download-md")
+        assert (again_json, again_md) != (first_json, first_md)  # written anew, not the cache's old files
+        assert json.loads(again_text) == json.loads(json_text)
+        assert again_md_text == md_text and "short (2 sentences)" in again_md_text
+
+
+def test_a_visit_without_a_saved_run_restores_nothing(browser, app):
+    with opened(browser, app.url) as page:
+        page.wait_for_timeout(1500)  # the page-load events have run
+        assert page.locator("#download-json").is_disabled() and page.locator("#download-md").is_disabled()
+        assert page.inner_text("#status").strip() == ""

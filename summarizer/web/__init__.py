@@ -45,6 +45,7 @@ from .page import (
     long_input_update,
     on_page_load_js,
     ready,
+    restore_run,
     settle,
     summary_notes,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "notice_markdown",
     "on_page_load_js",
     "ready",
+    "restore_run",
     "settle",
     "stage_progress",
     "status_markdown",

@@ -7,6 +7,7 @@ These functions return what the page's components show, in the order ``app.py`` 
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,10 @@ from ..methods import get_method, method_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
 from .examples import examples
-from .handlers import LENGTH_LABELS, Outputs, error_markdown, text_digest
+from .handlers import LENGTH_LABELS, Outputs, error_markdown, length_words, text_digest, write_exports
 from .state import AppState
+
+log = logging.getLogger(__name__)
 
 RUN_LABEL, BUSY_LABEL = "Summarise", "Summarising…"
 UPLOAD_TYPES = list(DOCUMENT_SUFFIXES)
@@ -235,6 +238,53 @@ def settle(state: AppState, result: Result | None, requested: str | None, made_f
                 empty["json_file"], empty["markdown_file"], empty["translation"], empty["aligned"], DROPPED,
                 None, None]
     return [*after_summary(state, result, requested), *[gr.update() for _ in range(5)]]
+
+
+# -- a run put back by Gradio's run history ("Runs", then "Load run") -------------------------
+def restore_run(state: AppState, record: dict | None, requested: str | None, on_screen: str | None) -> list[Any]:
+    """On page load: (JSON download, Markdown download, Arabic note, English note, typed result, digest).
+
+    Gradio's run history puts a saved run's inputs and outputs back into the page, values only: the
+    downloads stay disabled and the notes beside the summaries empty (the step after a summary sets
+    them, and the history does not replay it), and the files it names may have left the cache. So
+    when the page opens with a result in its JSON viewer, the downloads are written anew from that
+    record, and the notes, the typed result and the digest of the text it belongs to come back. A
+    plain visit (no result) changes nothing; so does a record this version cannot read (it came from
+    the browser: it is read as data, through ``Result.from_dict``, never trusted further).
+    """
+    import gradio as gr
+
+    unchanged = [gr.skip() for _ in range(6)]
+    if not record or not on_screen:
+        return unchanged
+    try:
+        result = Result.from_dict(record)
+    except ValueError as exc:
+        log.info("a restored run was not restored: %s", exc)
+        return unchanged
+    if not _could_be_made_here(state, result):
+        log.info("a restored run was not restored: not a result this page makes")
+        return unchanged
+    # the length in the record's words, only when it is one this page writes for that method
+    said = record.get("summary_length")
+    length = next((w for name in LENGTH_LABELS if (w := length_words(name, result.summary_method)) == said), None)
+    try:
+        json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length)
+        notes = summary_notes(state, result, requested)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:  # free-form parts (timings, models) off
+        log.info("a restored run was not restored: %s", exc)
+        return unchanged
+    return [gr.update(value=str(json_file), interactive=True), gr.update(value=str(markdown_file), interactive=True),
+            gr.update(info=notes[0]), gr.update(info=notes[1]), result, text_digest(on_screen)]
+
+
+def _could_be_made_here(state: AppState, result: Result) -> bool:
+    """A finished run of a text this page accepts, its parts in step (one pair per sentence, sources
+    among the sentences): a record edited in the browser is not dressed up as a result."""
+    n = len(result.sentences)
+    return (result.ok and 0 < sum(map(len, result.sentences)) <= state.max_chars
+            and len(result.translation) in (0, n)
+            and all(0 <= i < n for group in result.summary.sources for i in group))
 
 
 def ready() -> Any:
