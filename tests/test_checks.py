@@ -239,6 +239,12 @@ def test_hijri_is_not_gregorian():
     assert "number-mismatch" in codes(check_translation("ولد عام 1440 هـ في مكة", "He was born in 1990 in Mecca"))
 
 
+def test_a_hijri_year_too_large_for_a_float_is_a_finding_not_a_crash():
+    huge = "1" * 400  # float("1" * 400) is infinity, which has no Gregorian year
+    assert "number-mismatch" in codes(check_translation(f"قتل 5 أشخاص عام {huge} هـ", "5 people were killed"))
+    assert "number-unsupported" in codes(check_translation("قتل 5 أشخاص", f"5 people were killed in {huge} AH"))
+
+
 def test_repetition_loop():
     found = check_translation("قال الرئيس إن المدينة ستبني جسرا جديدا", "The president said the city of the city of the city of the city")
     assert "repetition-loop" in codes(found)
@@ -343,3 +349,13 @@ def test_import_is_model_free():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_number_too_large_for_a_float_gives_strict_json_evidence():
+    """Hundreds of digits read as infinity: the finding still goes out as JSON (no Infinity, which a
+    REST answer or a JSON line cannot carry)."""
+    big = "9" * 400
+    findings = check_translation(f"قال الوزير إن العدد بلغ {big} شخصا.", "The minister said the number reached 5 people.")
+    record = [f.to_dict() for f in findings]
+    assert json.loads(json.dumps(record, allow_nan=False)) == record
+    assert any(f.code == "number-mismatch" for f in findings)

@@ -11,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .findings import Finding
-from .quantity import Quantity, format_value, matches
+from .quantity import Quantity, format_value
+from .value_index import GrowingValueIndex, ValueIndex
 
 
-def _unmatched(side: Sequence[Quantity], other: Sequence[Quantity]) -> list[Quantity]:
-    """Hard quantities of ``side`` that ``other`` never states, one per value."""
-    out: list[Quantity] = []
-    for quantity in side:
-        if quantity.hard and not matches(quantity, other) and not matches(quantity, out):
-            out.append(quantity)
-    return out
+def _unmatched(side: Sequence[Quantity], stated: ValueIndex) -> list[Quantity]:
+    """Hard quantities of ``side`` that the other side (``stated``) never states, one per value: the
+    first of those that share a value. Each is looked up, not compared with every other quantity, so
+    the cost grows with the sides' sizes, not with their product (:mod:`.value_index`)."""
+    hard = [quantity for quantity in side if quantity.hard]
+    kept = GrowingValueIndex(hard)
+    for quantity in hard:
+        if not stated.states(quantity) and not kept.states(quantity):
+            kept.add(quantity)
+    return kept.quantities
 
 
 def _shown(quantity: Quantity) -> str:
@@ -39,6 +43,7 @@ def compare_numbers(
     source_name: str = "the Arabic",
     output_name: str = "the English",
     both_ways: bool = True,
+    source_index: ValueIndex | None = None,
 ) -> list[Finding]:
     """Findings for the hard quantities of one side missing on the other.
 
@@ -46,10 +51,12 @@ def compare_numbers(
     the same order, are most likely one changed value: they make one ``number-mismatch`` ("300 in
     the Arabic, 30 in the English"). A source quantity left over is a ``number-mismatch`` (dropped),
     an output one a ``number-unsupported`` (added). With ``both_ways=False`` only the output is held
-    to the source (a summary need not repeat every number of its article).
+    to the source (a summary need not repeat every number of its article). ``source_index`` is
+    ``ValueIndex(source)`` when the caller holds one source to many outputs (an article to each
+    sentence of its summary), made once.
     """
-    missing = _unmatched(source, output) if both_ways else []
-    added = _unmatched(output, source)
+    missing = _unmatched(source, ValueIndex(output)) if both_ways else []
+    added = _unmatched(output, source_index if source_index is not None else ValueIndex(source))
     findings: list[Finding] = []
     for was, now in zip(missing, added, strict=False):
         findings.append(

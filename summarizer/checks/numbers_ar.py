@@ -99,6 +99,8 @@ _PREFIXES = sorted(
     key=len,
     reverse=True,
 )
+_PREFIX_SET = frozenset(_PREFIXES)
+_PREFIX_LENGTHS = sorted({len(p) for p in _PREFIXES}, reverse=True)
 _PERCENT_WORDS = frozenset({"بالمئه", "بالمائه", "%", "٪"})
 _PERCENT_AFTER_FI = frozenset({"المئه", "المائه"})
 _CLOCK_DOT_RE = re.compile(r"\d{1,2}\.\d\d")
@@ -126,14 +128,23 @@ class _Token:
     wa: bool = False  # written with the conjunction و (it may join a compound number)
 
 
+def _clitic_prefixes(norm: str) -> list[str]:
+    """The clitic prefixes (:data:`_PREFIXES`) that ``norm`` starts with, longest first, ``""`` last.
+
+    Looked up by length (one candidate each), not tried one by one: every word of a text passes here.
+    """
+    return [norm[:n] for n in _PREFIX_LENGTHS if n <= len(norm) and norm[:n] in _PREFIX_SET]
+
+
 def _word_token(token: _Token) -> None:
     norm = normalize_arabic(token.text)
     token.norm = norm
     if norm in LEXICON:
         token.cls, token.value = LEXICON[norm]
         return
-    for prefix in _PREFIXES:
-        if prefix and norm.startswith(prefix) and norm[len(prefix):] in LEXICON:
+    prefixes = _clitic_prefixes(norm)
+    for prefix in prefixes:
+        if prefix and norm[len(prefix):] in LEXICON:
             rest = norm[len(prefix):]
             if len(rest) < 3 and prefix not in ("و", "ال", "وال", "بال", "لل"):
                 continue  # a short word after an unusual clitic is more likely another word
@@ -141,12 +152,11 @@ def _word_token(token: _Token) -> None:
             token.norm = rest
             token.wa = prefix.startswith("و")
             return
-    for prefix in _PREFIXES:
-        if norm.startswith(prefix):
-            match = _DECADE_RE.fullmatch(norm[len(prefix):])
-            if match:
-                token.cls, token.value, token.norm = "decade", float(_TENS_STEMS[match.group(1)]), norm[len(prefix):]
-                return
+    for prefix in prefixes:
+        match = _DECADE_RE.fullmatch(norm[len(prefix):])
+        if match:
+            token.cls, token.value, token.norm = "decade", float(_TENS_STEMS[match.group(1)]), norm[len(prefix):]
+            return
     token.wa = norm.startswith("و")
 
 
@@ -337,7 +347,7 @@ def _decade_before(tokens: list[_Token], start: int) -> bool:
 
 
 def _word_forms(norm: str) -> set[str]:
-    return {norm} | {norm[len(p) :] for p in _PREFIXES if p and norm.startswith(p)}
+    return {norm} | {norm[len(p) :] for p in _clitic_prefixes(norm) if p}
 
 
 def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Quantity | None:

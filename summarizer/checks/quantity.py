@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Kinds of quantity; they shape the evidence a reader sees, the values decide the matching.
@@ -38,8 +38,9 @@ class Quantity:
         """JSON-ready evidence: the text as written, its value, readings and kind."""
         return {
             "text": self.text,
-            "value": plain(self.value),
-            "values": sorted(plain(v) for v in self.values),
+            "value": plain(self.value) if math.isfinite(self.value) else None,
+            # a number too large for a float (hundreds of digits) has no value JSON can carry: its text says it
+            "values": sorted(plain(v) for v in self.values if math.isfinite(v)),
             "kind": self.kind,
         }
 
@@ -50,17 +51,15 @@ def plain(value: float) -> float | int:
 
 
 def same_value(a: float, b: float) -> bool:
-    """Equal up to float rounding (1.2 million computed as 1.2 * 10**6)."""
+    """Equal up to float rounding (1.2 million computed as 1.2 * 10**6). Two quantities state the same
+    value when any of their readings are: :class:`.value_index.ValueIndex` asks that of many at once."""
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-
-
-def matches(quantity: Quantity, others: Iterable[Quantity]) -> bool:
-    """Whether any of ``others`` has a reading equal to one of ``quantity``'s."""
-    return any(same_value(a, b) for other in others for a in quantity.values for b in other.values)
 
 
 def format_value(value: float) -> str:
     """A value for a reader: 300, 1,500,000, 2.5."""
+    if not math.isfinite(value):
+        return "a number too large to read"
     if float(value).is_integer():
         return f"{int(value):,}" if abs(value) >= 10_000 else str(int(value))
     return f"{value:g}"
@@ -109,7 +108,10 @@ def time_readings(hours: float, minutes: float) -> frozenset[float]:
 
 def hijri_readings(year: float) -> frozenset[float]:
     """A Hijri year, and the Gregorian years it overlaps: a translator may convert (1440 AH is
-    2018-2019), and that is no error; any other number is a different value."""
+    2018-2019), and that is no error; any other number is a different value. A year too large for a
+    float (infinity) has no Gregorian year."""
+    if not math.isfinite(year):
+        return frozenset({year})
     gregorian = year * 0.970229 + 621.5643
     return frozenset({year, float(math.floor(gregorian)), float(math.floor(gregorian) + 1)})
 

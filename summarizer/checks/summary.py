@@ -33,6 +33,7 @@ from .markup import clean_markup
 from .number_check import compare_numbers
 from .numbers_ar import extract_arabic
 from .translation import check_translation
+from .value_index import ValueIndex
 
 MIN_SUPPORT = 0.3
 MIN_NEW_WORDS = 2
@@ -81,8 +82,9 @@ def _vocabulary(text: str) -> tuple[set[str], set[str]]:
 
 
 def new_words(sentence: str, surface: set[str], stems: set[str]) -> list[str]:
-    """Words of ``sentence`` that the article (given as its word forms and stems) never uses."""
-    out: list[str] = []
+    """Words of ``sentence`` that the article (given as its word forms and stems) never uses, each once
+    (in a dict: a list's membership test would compare each word with every one kept before it)."""
+    out: dict[str, None] = {}
     for word in words(normalize_arabic(sentence)):
         if word in _extractive().STOPWORDS or len(word) < 3 or any(ch.isdigit() for ch in word):
             continue
@@ -92,9 +94,8 @@ def new_words(sentence: str, surface: set[str], stems: set[str]) -> list[str]:
         stem = word.lower() if word.isascii() else _stem(word)
         if stem in stems or any(_stem(f) in stems for f in forms if not f.isascii()):
             continue
-        if word not in out:
-            out.append(word)
-    return out
+        out.setdefault(word)
+    return list(out)
 
 
 def support(sentence: str, article_terms: set[str]) -> tuple[int, int]:
@@ -138,6 +139,8 @@ def check_summary(
         return findings
     article_terms = {t for s in article_sentences for t in content_terms(s)}
     surface, stems = _vocabulary(article)
+    article_numbers = extract_arabic(article)  # read once, looked up by every summary sentence
+    stated = ValueIndex(article_numbers)
     for index, sentence in enumerate(split_sentences(summary)):
         found, total = support(sentence, article_terms)
         if total and found / total < MIN_SUPPORT:
@@ -162,8 +165,8 @@ def check_summary(
                 )
             )
         for finding in compare_numbers(
-            extract_arabic(article), extract_arabic(sentence),
-            source_name="the article", output_name="the summary", both_ways=False,
+            article_numbers, extract_arabic(sentence),
+            source_name="the article", output_name="the summary", both_ways=False, source_index=stated,
         ):
             findings.append(finding.at(index))
     return findings
