@@ -10,6 +10,7 @@ pipeline knew (which article sentences an extractive summary is made of, which w
 
 from __future__ import annotations
 
+import math
 import types
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from .checks import Finding
 from .clean import Removal
 from .dictlike import ReadsLikeADict
+from .errors import API, CLI, PAGE, PYTHON
 from .notices import RUN, Notice
 
 
@@ -71,8 +73,9 @@ class Result:
     translation: list[SentencePair] = field(default_factory=list)
     translation_text: str = ""
     summary_en: str = ""
-    models: dict = field(default_factory=dict)
-    timings: dict = field(default_factory=dict)  # seconds per stage
+    # per role ("summary", "translation"): its id, engine, choice, licence... (Pipeline.models), None when off
+    models: dict[str, dict[str, str | None] | None] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     warnings: list[str] = field(default_factory=list)  # every notice's words (run notices first)
     error: str | None = None
     summary: SummaryInfo = field(default_factory=SummaryInfo)
@@ -105,7 +108,11 @@ class Result:
         """The typed Result back from a ``to_dict()`` record (a ``run --json`` output, a batch line, a
         Parquet row through ``from_row``), so that code reading saved results gets the same types as
         code calling the pipeline. Keys it does not know are ignored; a value of the wrong shape, or a
-        notice or finding code that is not in its catalogue, raises ``ValueError`` naming the key."""
+        notice or finding code that is not in its catalogue, raises ``ValueError`` naming the key.
+
+        A value must fit its field's type exactly (see ``_typed``), so that every view and writer of the
+        Result (``to_dict``, JSON, Markdown, the page's table, a Parquet row) takes it: a record from a
+        browser or a file is data, and what is made of it never fails on it."""
         return _typed(cls, record, "record")
 
 
@@ -140,9 +147,18 @@ def _plain(value: Any) -> Any:
 
 
 # -- a record read back as its types (Result.from_dict) ----------------------------------------------
-def _typed(hint: Any, value: Any, where: str) -> Any:
-    """``value`` (JSON-shaped) as ``hint`` says: a dataclass from its fields, a Notice through its
-    catalogue, lists item by item; free-form values (a bare dict, Any) as they are."""
+MAX_INDEX = 2**63 - 1  # an index (a sentence, a line): an Arrow int64 in the Parquet part files
+# The strings that may hold a lone surrogate: a file name that is not UTF-8 gives one to an id (and to the
+# error that names the file); the writers escape them, and no view shows them. Any other text is written as
+# UTF-8 (the Markdown and JSON downloads, the page), which a lone surrogate cannot be.
+_ANY_STRING = ("id", "error")
+
+
+def _typed(hint: Any, value: Any, where: str, *, any_string: bool = False) -> Any:
+    """``value`` (JSON-shaped) as ``hint`` says, or a ``ValueError`` naming ``where``: a dataclass from its
+    fields, a Notice through its catalogue, lists and dicts item by item. What fits exactly: a ``str``
+    without lone surrogates (unless ``any_string``), an ``int`` that is an index (0 to ``MAX_INDEX``, never
+    a bool), a finite ``float`` (an int is taken as one), and for ``Any`` a JSON value (``_json_value``)."""
     import typing
 
     origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -152,33 +168,93 @@ def _typed(hint: Any, value: Any, where: str) -> Any:
         (hint,) = [a for a in args if a is not type(None)]
         origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Notice:
-        value = _expect(value, dict, where)
-        try:
-            made = Notice(_expect(value.get("code"), str, f"{where}.code"),
-                          dict(_expect(value.get("params", {}), dict, f"{where}.params")))
-            made.message()  # every parameter its words need is there
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"{where}: not a notice this version knows ({exc})") from None
-        return made
+        return _notice(value, where)
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
         value = _expect(value, dict, where)
         hints = typing.get_type_hints(hint)
-        kwargs = {f.name: _typed(hints[f.name], value[f.name], f"{where}.{f.name}")
+        kwargs = {f.name: _typed(hints[f.name], value[f.name], f"{where}.{f.name}",
+                                 any_string=hint is Result and f.name in _ANY_STRING)
                   for f in fields(hint) if f.init and f.name in value and f.name != "failure"}
         try:
             return hint(**kwargs)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{where}: {exc}") from None
     if origin is list or hint is list:
-        items = _expect(value, list, where)
-        return [_typed(args[0], v, f"{where}[{i}]") for i, v in enumerate(items)] if args else list(items)
+        item = args[0] if args else Any
+        return [_typed(item, v, f"{where}[{i}]") for i, v in enumerate(_expect(value, list, where))]
     if origin is dict or hint is dict:
-        return dict(_expect(value, dict, where))
+        key, item = args or (str, Any)
+        return {_typed(key, k, f"{where} (a key)"): _typed(item, v, f"{where}[{k!r}]")
+                for k, v in _expect(value, dict, where).items()}
     if hint is float:
-        return float(_expect(value, (int, float), where))
-    if hint in (str, int, bool):
-        return _expect(value, hint, where)
-    return value  # Any
+        return _finite(_expect(value, (int, float), where), where)
+    if hint is int:
+        if not 0 <= _expect(value, int, where) <= MAX_INDEX:
+            raise ValueError(f"{where}: expected an index from 0 to 2**63 - 1, got a number outside it")
+        return value
+    if hint is str:
+        return _expect(value, str, where) if any_string else _text(_expect(value, str, where), where)
+    if hint is bool:
+        return _expect(value, bool, where)
+    if hint is Any:  # free-form: the only place where a record can nest as deep as it likes
+        try:
+            return _json_value(value, where)
+        except RecursionError:
+            raise ValueError(f"{where}: nested too deeply") from None
+    raise TypeError(f"{where}: Result.from_dict reads no field typed {hint!r}")  # a new field's type: add it above
+
+
+def _notice(value: Any, where: str) -> Notice:
+    """A notice from its code and parameters, refused unless its words come out on every surface (the
+    page's words may need parameters the Python words do not)."""
+    value = _expect(value, dict, where)
+    code = _typed(str, value.get("code"), f"{where}.code")
+    params = _typed(dict[str, Any], value.get("params", {}), f"{where}.params")
+    try:
+        made = Notice(code, params)
+        for surface in (PYTHON, CLI, PAGE, API):
+            made.message(surface)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{where}: not a notice this version knows ({exc})") from None
+    return made
+
+
+def _json_value(value: Any, where: str) -> Any:
+    """A free-form value (a finding's evidence, a notice's parameter) as strict JSON holds it: null, a
+    bool, text, a number that a JSON reader can read (finite; an int within a double's range), and lists
+    and objects (string keys) of these."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return _text(value, where)
+    if isinstance(value, (int, float)):
+        _finite(value, where)
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_json_value(v, f"{where}[{i}]") for i, v in enumerate(value))
+    if isinstance(value, dict):
+        return {_text(_expect(k, str, f"{where} (a key)"), f"{where} (a key)"): _json_value(v, f"{where}[{k!r}]")
+                for k, v in value.items()}
+    raise ValueError(f"{where}: expected a JSON value, got {type(value).__name__}")
+
+
+def _finite(value: int | float, where: str) -> float:
+    """``value`` as a finite float (an int of more than a double's range cannot be one)."""
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{where}: a number too large to read (more than 1.8e308)") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{where}: expected a finite number, got {number}")
+    return number
+
+
+def _text(value: str, where: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{where}: a lone surrogate at character {exc.start} (not text UTF-8 can write)") from None
+    return value
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
@@ -242,7 +318,6 @@ def _record_codecs() -> dict[str, _Codec]:
     import typing
 
     hints = typing.get_type_hints(Result)
-    hints["timings"] = dict[str, float]
     hints["notices"] = list  # Notice.to_dict(): code, severity, params, message
     return {f.name: _codec(hints[f.name]) for f in fields(Result) if f.name != "failure"}
 

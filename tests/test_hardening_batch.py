@@ -2,7 +2,8 @@
 
 Each test fails without its fix: two jobs on one OUTPUT, a rerun without --resume, IN == OUT, part
 files that were edited, an OUTPUT that is a folder, read-only or on a full disk, standard input and
-FIFOs as INPUT, a terminal that cannot write Arabic, and the Python API's batch.
+FIFOs as INPUT, a terminal that cannot write Arabic, the Python API's batch, and inputs that cannot be
+read: damaged Parquet files, link loops, FIFOs and files that fail to open or to read inside a folder input.
 """
 
 from __future__ import annotations
@@ -351,3 +352,230 @@ def test_lock_is_reentrant_for_nobody(tmp_path):
     """The same process asking twice (two jobs in one Python session) is refused too."""
     with JobLock(tmp_path / "out.jsonl"), pytest.raises(OutputBusy, match=f"pid {os.getpid()}"):
         JobLock(tmp_path / "out.jsonl").acquire()
+
+
+# -- 16. damaged Parquet files, link loops and odd entries in a folder input --------------------------
+def write_parquet(path: Path, texts: list | None = None) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a", "b"], "text": texts or [SHORT_ARABIC, SHORT_ARABIC]}), path)
+    return path.read_bytes()
+
+
+def garbled(data: bytes, start: int, stop: int) -> bytes:
+    return data[:start] + b"\xab" * (stop - start) + data[stop:]
+
+
+def footer_start(data: bytes) -> int:
+    """Where a Parquet file's footer (its metadata) starts: what comes before it is row groups."""
+    return len(data) - 8 - int.from_bytes(data[-8:-4], "little")
+
+
+def text_chunk(path: Path) -> tuple[int, int]:
+    """The byte range of the 'text' column's data in the first row group."""
+    import pyarrow.parquet as pq
+
+    column = pq.ParquetFile(path).metadata.row_group(0).column(1)
+    start = column.dictionary_page_offset or column.data_page_offset
+    return start, start + column.total_compressed_size
+
+
+DAMAGED_PARQUET = {  # name: (damage, what the line says)
+    "truncated": (lambda path, data: data[: len(data) // 2], "not a Parquet file"),
+    "empty": (lambda path, data: b"", "not a Parquet file"),
+    "JSON lines": (lambda path, data: b'{"id": "a", "text": "x"}\n', "not a Parquet file"),
+    "wrong magic": (lambda path, data: data[:-4] + b"PAR0", "not a Parquet file"),
+    "garbage row groups": (lambda path, data: garbled(data, 4, footer_start(data)), "row group 1 cannot be read"),
+    "text of another type": (lambda path, data: write_parquet(path, [1, 2]), "'text' column holds int64"),
+    "no text column": (lambda path, data: _no_text(path), "no 'text' column"),
+    "garbage text column": (lambda path, data: garbled(data, *text_chunk(path)), "row group 1 cannot be read"),
+    "text not UTF-8": (lambda path, data: _not_utf8(path), "row group 1 cannot be read"),
+}
+TEXT_ONLY = ("garbage text column", "text not UTF-8")  # the ids are sound: the Ray driver, reading only them, plans
+
+
+def _not_utf8(path: Path) -> bytes:
+    """A string column holding bytes that are not UTF-8 (Arrow's Parquet reader does not check them)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    raw = pa.array([b"\xff\xfe", SHORT_ARABIC.encode("utf-8")], pa.binary())
+    pq.write_table(pa.table({"id": ["a", "b"], "text": pa.Array.from_buffers(pa.string(), 2, raw.buffers())}), path)
+    return path.read_bytes()
+
+
+def _no_text(path: Path) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"id": ["a"], "body": [SHORT_ARABIC]}), path)
+    return path.read_bytes()
+
+
+def damaged_parquet(path: Path, damage: str) -> None:
+    data = write_parquet(path)
+    path.write_bytes(DAMAGED_PARQUET[damage][0](path, data))
+
+
+@pytest.mark.parametrize("as_folder", [False, True], ids=["file", "in-a-folder"])
+@pytest.mark.parametrize(("damage", "batch"), [  # the Ray driver reads only ids: a worker finds TEXT_ONLY (next test)
+    (damage, batch) for damage in DAMAGED_PARQUET for batch in ("one-machine", "ray")
+    if not (batch == "ray" and damage in TEXT_ONLY)])
+def test_a_damaged_parquet_input_is_one_line_naming_it(tmp_path, capsys, damage, batch, as_folder):
+    ray = batch == "ray"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = folder / "b.parquet"
+    damaged_parquet(bad, damage)
+    if as_folder:
+        (folder / "a.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    out = tmp_path / ("out" if ray else "out.jsonl")
+    assert cli_main(["batch", str(folder if as_folder else bad), str(out), *LIGHT, *(["--ray"] if ray else [])]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("error: ") and str(bad) in line and DAMAGED_PARQUET[damage][1] in line, line
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("damage", TEXT_ONLY)
+def test_a_ray_worker_that_cannot_read_its_shard_writes_nothing_and_names_the_file(tmp_path, damage):
+    path, out = tmp_path / "in.parquet", tmp_path / "out"
+    damaged_parquet(path, damage)
+    shards = list(dist.scan_input(str(path), 10))  # the ids are sound: the plan is made
+    assert shards[0].ids == ["a", "b"]
+    with pytest.raises(InputError, match="row group 1 cannot be read"):
+        dist.read_shard(shards[0])
+    worker = dist.ShardWorker.__new__(dist.ShardWorker)  # as Ray Data calls it, without Ray
+    worker.job, worker.node = {"output": str(out), "output_format": "jsonl", "group_size": 8}, "node"
+    worker.output, worker.encode, worker.pipeline = dist._Store(str(out)), dist.encode_jsonl, None
+    out.mkdir()
+    (stats,) = [json.loads(line) for line in worker({"shard": [shards[0].to_json()]})["stats"]]
+    assert str(path) in stats["changed"] and "row group 1 cannot be read" in stats["changed"]
+    assert list(out.iterdir()) == []
+
+
+LOOPS = {"to itself": [("loop.txt", "loop.txt")], "to each other": [("x.jsonl", "y.jsonl"), ("y.jsonl", "x.jsonl")]}
+
+
+@pytest.mark.parametrize("ray", [False, True], ids=["one-machine", "ray"])
+@pytest.mark.parametrize("loop", list(LOOPS))
+def test_a_link_loop_in_a_folder_input_is_one_line_naming_it(tmp_path, capsys, loop, ray):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    for name, target in LOOPS[loop]:
+        (folder / name).symlink_to(target)
+    out = tmp_path / ("out" if ray else "out.jsonl")
+    assert cli_main(["batch", str(folder), str(out), *LIGHT, *(["--ray"] if ray else [])]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert f"{folder}/{LOOPS[loop][-1][0]}" in line or f"{folder}/{LOOPS[loop][0][0]}" in line, line
+    assert "a loop of symbolic links" in line and not out.exists()
+
+
+def test_merge_names_a_link_loop_or_a_damaged_manifest_in_one_line(tmp_path):
+    out, _ = _ray_output(tmp_path)
+    (out / "loop").symlink_to("loop")
+    done = run_cli("merge", str(out), str(tmp_path / "all.jsonl"))
+    assert done.returncode == 2 and f"{out}/loop" in one_line(done.stderr.decode())
+    (out / "loop").unlink()
+    for damage in (b"{not json", b'{"input": "x"}', b'{"input": "x", "output_format": "jsonl", "shard_size": 2, '
+                   b'"shards": [[0, 1]]}'):
+        (out / "_manifest.json").write_bytes(damage)
+        done = run_cli("merge", str(out), str(tmp_path / "all.jsonl"))
+        line = one_line(done.stderr.decode())
+        assert done.returncode == 2 and f"{out}/_manifest.json" in line and "manifest" in line.split(":", 2)[-1]
+
+
+def test_links_to_folders_are_skipped_and_links_to_files_elsewhere_are_read(tmp_path, capsys):
+    folder, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "good.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    (elsewhere / "article.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    (folder / "up").symlink_to("..")  # the folder's parent: a folder input does not go into folders
+    (folder / "self.txt").symlink_to(folder)  # a folder named like a document
+    (folder / "outside.txt").symlink_to(elsewhere / "article.txt")  # read, as the file it points to
+    out = tmp_path / "out.jsonl"
+    assert cli_main(["batch", str(folder), str(out), *LIGHT]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "skipped 2 entries" in warnings[0] and "2 folder" in warnings[0]
+    assert written_ids(out) == ["good", "outside"]
+    assert [i for shard in dist.scan_input(str(folder), 10) for i in shard.ids] == ["good", "outside"]
+
+
+def test_a_fifo_in_a_folder_input_is_skipped_unopened_and_named_as_such(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    os.mkfifo(folder / "feed.jsonl")  # opening it would wait for a writer that never comes
+    assert cli_main(["batch", str(folder), str(tmp_path / "out.jsonl"), *LIGHT]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "skipped 1 entry" in warnings[0] and "1 FIFO" in warnings[0], warnings
+    assert written_ids(tmp_path / "out.jsonl") == ["good"]
+    assert [i for shard in dist.scan_input(str(folder), 10) for i in shard.ids] == ["good"]
+    os.unlink(folder / "good.txt")
+    assert cli_main(["batch", str(folder), str(tmp_path / "out2.jsonl"), *LIGHT]) == 2
+    assert "no files to read" in one_line(capsys.readouterr().err)
+
+
+def _unreadable(path: Path) -> None:
+    if path.suffix == ".parquet":
+        write_parquet(path)
+    else:
+        write_jobs(path, ["b"])
+
+
+@pytest.mark.parametrize("name", ["b.jsonl", "b.parquet", "b.txt"])
+def test_a_file_that_cannot_be_opened_in_a_folder_input(tmp_path, capsys, monkeypatch, name):
+    """As chmod 000 does to anyone but root (the tests run as root: the refusal is made here)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    _unreadable(folder / name)
+    real_open = dist._Store.open
+
+    def denied(self, path):
+        if str(path).endswith(name):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_open(self, path)
+
+    monkeypatch.setattr(dist._Store, "open", denied)
+    _assert_unreadable_is_refused(folder, folder / name, tmp_path, capsys, "Permission denied")
+
+
+@pytest.mark.parametrize("name", ["b.jsonl", "b.parquet", "b.txt"])
+def test_a_file_that_fails_while_it_is_read_in_a_folder_input(tmp_path, capsys, name):
+    """/proc/self/mem opens, and its first read fails (EIO), even for root."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(SHORT_ARABIC, encoding="utf-8")
+    (folder / name).symlink_to("/proc/self/mem")
+    reason = "Input/output error" if name != "b.parquet" else "not a Parquet file"  # it says its size is 0
+    _assert_unreadable_is_refused(folder, folder / name, tmp_path, capsys, reason)
+
+
+def _assert_unreadable_is_refused(folder: Path, bad: Path, tmp_path: Path, capsys, reason: str) -> None:
+    """A record file: one line naming it, exit 2 (both batches); a document: its record's error, exit 1."""
+    out = tmp_path / "out.jsonl"
+    if bad.suffix == ".txt":
+        assert cli_main(["batch", str(folder), str(out), *LIGHT]) == 1
+        errors = {r["id"]: r.get("error") for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+        assert errors["a"] is None and str(bad) in errors["b"] and reason in errors["b"]
+        records = [r for shard in dist.scan_input(str(folder), 10) for r in dist.read_shard(shard)]
+        assert records[0].error is None and str(bad) in records[1].error and reason in records[1].error
+        return
+    assert cli_main(["batch", str(folder), str(out), *LIGHT]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert str(bad) in line and reason in line, line
+    with pytest.raises(InputError, match=reason):
+        list(dist.scan_input(str(folder), 10))
+
+
+@pytest.mark.parametrize("ray", [False, True], ids=["one-machine", "ray"])
+def test_an_input_that_is_itself_a_link_loop_is_named_as_one(tmp_path, capsys, ray):
+    loop = tmp_path / "in.jsonl"
+    loop.symlink_to(loop.name)
+    out = tmp_path / ("out" if ray else "out.jsonl")
+    assert cli_main(["batch", str(loop), str(out), *LIGHT, *(["--ray"] if ray else [])]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert str(loop) in line and "a loop of symbolic links" in line

@@ -7,15 +7,20 @@ pipeline made; a record of the wrong shape is refused with the key that is wrong
 
 from __future__ import annotations
 
+import copy
 import json
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 
 from summarizer import Pipeline
+from summarizer.batch.codecs import encode_parquet
+from summarizer.batch.writer import json_line
 from summarizer.checks import Finding
 from summarizer.clean import Removal
 from summarizer.notices import Notice
-from summarizer.render import to_markdown
+from summarizer.render import aligned_html, summary_sources, to_markdown, to_text
 from summarizer.result import Result, SentencePair, SummaryInfo, from_row, to_row
 from tests.conftest import SEEDS
 
@@ -80,6 +85,35 @@ def test_keys_it_does_not_know_are_ignored(results):
     (lambda r: r["translation"][0].update(findings=[{"code": "made-up", "message": "x"}]),
      "record.translation[0].findings[0]"),
     (lambda r: r["translation"][0].update(score=True), "record.translation[0].score"),
+    # values of the right JSON type that no view could show
+    (lambda r: r["translation"][0].update(score=10**400), "record.translation[0].score"),  # OverflowError in float()
+    (lambda r: r["translation"][0].update(score=float("inf")), "record.translation[0].score"),  # JSON 1e400
+    (lambda r: r["translation"][0].update(score=float("nan")), "record.translation[0].score"),  # JSON NaN
+    (lambda r: r.update(models={"summary": [1], "translation": None}), "record.models"),
+    (lambda r: r.update(models={"summary": {"id": "x", "licence": 3}}), "record.models"),
+    (lambda r: r.update(timings={"clean": "fast"}), "record.timings"),
+    (lambda r: r.update(timings={"clean": float("inf")}), "record.timings"),
+    (lambda r: r["summary"].update(sources=[[-1]]), "record.summary.sources[0][0]"),
+    (lambda r: r["summary"].update(sources=[[True]]), "record.summary.sources[0][0]"),
+    (lambda r: r["summary"].update(sources=[[2**63]]), "record.summary.sources[0][0]"),
+    (lambda r: r["summary"].update(read_fraction=float("-inf")), "record.summary.read_fraction"),
+    (lambda r: r["removed"][0].update(line=-3), "record.removed[0].line"),
+    (lambda r: r["translation"][0].update(en="\ud800"), "record.translation[0].en"),  # no UTF-8 writer takes it
+    (lambda r: r["translation"][0].update(findings=[{"code": "number-mismatch", "message": "m", "sentence": -1}]),
+     "record.translation[0].findings[0].sentence"),
+    (lambda r: r["translation"][0].update(findings=[{"code": "number-mismatch", "message": "m",
+                                                      "evidence": {"value": float("inf")}}]),
+     "record.translation[0].findings[0].evidence"),
+    (lambda r: r["translation"][0].update(findings=[{"code": "number-mismatch", "message": "m",
+                                                      "evidence": {"value": 10**400}}]),
+     "record.translation[0].findings[0].evidence"),
+    # the Python words need count and kinds, the page's count, items and what
+    (lambda r: r.update(notices=[{"code": "cleaning-removed", "params": {"count": 1, "kinds": "html"}}]),
+     "record.notices[0]"),
+    (lambda r: r.update(notices=[{"code": "engine-substituted", "params": {"note": "\udc80"}}]), "record.notices[0]"),
+    (lambda r: r["translation"][0].update(findings=[{"code": "number-mismatch", "message": "m",
+                                                      "evidence": {"deep": _nested(100_000)}}]),
+     "record.translation[0].findings[0].evidence"),  # deeper than Python recurses
 ])
 def test_a_record_of_the_wrong_shape_is_refused_with_its_key(results, change, key):
     record = json.loads(json.dumps(results[0].to_dict()))
@@ -89,7 +123,89 @@ def test_a_record_of_the_wrong_shape_is_refused_with_its_key(results, change, ke
     assert key in str(caught.value)
 
 
+def _nested(depth: int) -> list:
+    value: list = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_an_id_or_an_error_that_is_not_utf8_is_read_as_the_batch_writes_it(results):
+    """A file name that is not UTF-8 gives an id with a lone surrogate: the writers escape it, and it is
+    in no view, so it is read back (any other text with one is refused: the views write UTF-8)."""
+    record = {**results[1].to_dict(), "id": "\udcff.txt"}
+    back = Result.from_dict(json.loads(json_line(record)))
+    assert back.id == "\udcff.txt" and back.to_dict() == record
+    failed = Result.from_dict({"id": "\udcff", "error": "in/\udcff.txt: cannot be read (Permission denied)."})
+    assert not failed.ok
+
+
 def test_not_a_record_at_all_is_refused():
     for value in (None, [], "text", 3):
         with pytest.raises(ValueError):
             Result.from_dict(value)  # type: ignore[arg-type]
+
+
+# -- any JSON value anywhere: refused, or a Result that every view and writer takes ---------------------
+TEXTS = st.text(max_size=6) | st.sampled_from(["\ud800", "x\udfff", "{error}", "{0}", "-NC", "[a](javascript:x)"])
+KEYS = TEXTS | st.sampled_from(["id", "ar", "en", "score", "code", "message", "params", "sentence", "evidence",
+                                "summary", "translation", "engine", "licence", "kind", "line", "text", "method"])
+SCALARS = (st.none() | st.booleans() | st.integers() | st.floats() | TEXTS
+           | st.sampled_from([10**400, -(10**400), 2**63, 2**63 - 1, -1, 0, 1e308, -0.0]))
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+                           max_leaves=8)
+
+
+def _places(value, at: tuple = ()):
+    """Every place in a JSON value (the value itself, each dict value, each list item), as key paths."""
+    yield at
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        yield from _places(inner, (*at, key))
+
+
+def _put(record, at: tuple, value):
+    if not at:
+        return value
+    inner = record
+    for key in at[:-1]:
+        inner = inner[key]
+    inner[at[-1]] = value
+    return record
+
+
+def _every_view_takes(result: Result) -> None:
+    """What the CLI, the batches, the page and its downloads make of a Result, each as its writer writes it."""
+    record = result.to_dict()
+    json.dumps(record, allow_nan=False)  # strict JSON: no NaN, no Infinity
+    line = json_line(record)
+    line.encode("utf-8")
+    assert Result.from_dict(json.loads(line)) == result
+    encode_parquet([record])  # a Ray part file
+    for text in (to_markdown(result, "page"), to_markdown(result), to_text(result, "article"),
+                 aligned_html(result.translation, summary_sources(result))):
+        text.encode("utf-8")
+
+
+@hypothesis.settings(max_examples=300, deadline=None,
+                     suppress_health_check=[hypothesis.HealthCheck.too_slow, hypothesis.HealthCheck.data_too_large])
+@hypothesis.given(data=st.data())
+def test_any_json_value_anywhere_is_refused_or_makes_a_result_every_view_takes(results, data):
+    base = data.draw(st.sampled_from([r.to_dict() for r in results]))
+    record = json.loads(json.dumps(base))
+    at = data.draw(st.sampled_from(list(_places(record))))
+    elsewhere = [copy.deepcopy(_get(base, p)) for p in _places(base)]  # a part of the record put in another place
+    value = data.draw(JSON_VALUES | st.sampled_from(elsewhere))
+    record = _put(record, at, value)
+    try:
+        result = Result.from_dict(record)
+    except ValueError as exc:
+        assert type(exc) is ValueError and str(exc).startswith("record"), repr(exc)
+        return
+    _every_view_takes(result)
+
+
+def _get(record, at: tuple):
+    for key in at:
+        record = record[key]
+    return record

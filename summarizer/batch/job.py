@@ -33,7 +33,6 @@ from typing import Any
 
 from ..errors import (
     ClusterUnreachable,
-    InputChanged,
     InputError,
     RayUnavailable,
     SummarizerError,
@@ -81,7 +80,7 @@ class RunSummary:
     nodes: dict = field(default_factory=dict)  # node id -> shards it wrote
     worker_pids: list = field(default_factory=list)  # [node, pid, shards] of each process that wrote shards
     stale_parts: int = 0
-    changed: list = field(default_factory=list)  # shards whose input changed under the job: not written
+    changed: list = field(default_factory=list)  # shards whose input changed or cannot be read: not written
 
     @property
     def articles_per_second(self) -> float:
@@ -146,7 +145,8 @@ class ShardWorker:
         else:
             try:
                 inputs = read_shard(shard)
-            except InputChanged as exc:  # no part can be right for this shard: the driver stops the job
+            except InputError as exc:  # changed since the scan, or unreadable (a damaged row group): no part
+                # can be right for this shard; the driver stops the job, naming the file
                 return {**stats, "changed": str(exc), "done": 0, "failed": 0, "seconds": 0.0}
             records = summarize_records(self.pipeline, inputs, group_size=self.job["group_size"])
             self.output.write_atomic(part, self.encode(records))
@@ -159,7 +159,7 @@ class ShardWorker:
         shard = Shard.from_json(item["shard"])
         try:
             record = read_shard(shard)[item["position"]]
-        except InputChanged as exc:
+        except InputError as exc:  # as in _shard
             return json.dumps({"index": shard.index, "position": item["position"], "changed": str(exc)})
         (out,) = summarize_records(self.pipeline, [record], group_size=1)
         return json.dumps({"index": shard.index, "position": item["position"], "record": out}, ensure_ascii=True)
@@ -344,7 +344,7 @@ def _run_job(input: str, output: str, store: Store, *, resume, address, workers,
                 store.remove(store.join(name))
     _write_run_log(store, summary)
     if summary.changed:
-        raise InputError(f"{summary.changed[0]}" + (f" (and {len(summary.changed) - 1} more shard(s))"
+        raise InputError(summary.changed[0].rstrip(".") + (f" (and {len(summary.changed) - 1} more shard(s))"
                          if len(summary.changed) > 1 else "")
                          + ": the shards done are kept; run the batch again with --resume.")
     return summary

@@ -14,7 +14,9 @@ Both batches use these functions, so that they give the same records, ids and me
 
 from __future__ import annotations
 
+import contextlib
 import json
+import stat
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -47,6 +49,31 @@ class Record:
         if self.duplicate_of_line is not None:
             out.update(duplicate_of_line=self.duplicate_of_line, line=self.line)
         return out
+
+
+# -- a file that cannot be read ------------------------------------------------------------------
+def reason_of(exc: BaseException) -> str:
+    """An OS or Arrow error in a few words: the OS's words for its errno, else its message's first line."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200].rstrip(".")
+
+
+@contextlib.contextmanager
+def reading(shown: str, what: str = "cannot be read", *, arrow: bool = False) -> Iterator[None]:
+    """What the OS (and, with ``arrow``, pyarrow) raises while reading the file ``shown`` becomes one
+    ``InputError`` naming it, ``{shown}: {what} ({reason})``: both batches read INPUT's files before any
+    model loads, so a file that cannot be read stops the batch at once, in one line, never as a traceback.
+    """
+    errors: tuple[type[BaseException], ...] = (OSError,)
+    if arrow:
+        import pyarrow as pa
+
+        errors = (OSError, pa.ArrowException)
+    try:
+        yield
+    except errors as exc:
+        raise InputError(f"{shown}: {what} ({reason_of(exc)}).") from None
 
 
 # -- JSONL -------------------------------------------------------------------------------------
@@ -112,27 +139,51 @@ def read_jsonl(stream: Iterable[bytes], where: str, fallback_prefix: str = "") -
 
 # -- Parquet -----------------------------------------------------------------------------------
 def open_parquet(handle, shown: str):
-    """A ``pyarrow.parquet.ParquetFile`` with a ``text`` column (else an ``InputError``)."""
+    """A ``pyarrow.parquet.ParquetFile`` with one ``text`` column of strings (else an ``InputError``).
+
+    A column of another type is refused as a whole, as a missing one is: no row of it could be read.
+    (Nulls in a string column are records without a text, each an error of its own.)
+    """
     import pyarrow.parquet as pq
 
-    parquet = pq.ParquetFile(handle)
-    columns = parquet.schema_arrow.names
-    if "text" not in columns:
-        raise InputError(f"{shown}: the Parquet file has no 'text' column (it has: {', '.join(columns)}).")
+    with reading(shown, "not a Parquet file, or a damaged one", arrow=True):
+        parquet = pq.ParquetFile(handle)
+        schema = parquet.schema_arrow
+    texts = [f for f in schema if f.name == "text"]
+    if not texts:
+        raise InputError(f"{shown}: the Parquet file has no 'text' column (it has: {', '.join(schema.names)}).")
+    if len(texts) > 1:
+        raise InputError(f"{shown}: the Parquet file has {len(texts)} 'text' columns: which one to read is unclear.")
+    if not _holds_text(texts[0].type):
+        raise InputError(f"{shown}: the Parquet file's 'text' column holds {texts[0].type} values, not text.")
     return parquet
 
 
-def parquet_ids(parquet, group: int) -> list:
+def _holds_text(kind) -> bool:
+    """Whether an Arrow column of this type reads as Python strings (or as nothing but nulls)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        return _holds_text(kind.value_type)
+    return any(holds(kind) for holds in (pa.types.is_null, pa.types.is_string, pa.types.is_large_string,
+                                         pa.types.is_string_view))
+
+
+def parquet_ids(parquet, group: int, shown: str) -> list:
     """The ``id`` values of a row group (None for each row when there is no ``id`` column)."""
     if "id" not in parquet.schema_arrow.names:
         return [None] * parquet.metadata.row_group(group).num_rows
-    return parquet.read_row_group(group, columns=["id"]).column(0).to_pylist()
+    with reading(shown, f"row group {group + 1} cannot be read", arrow=True):
+        return parquet.read_row_group(group, columns=["id"]).column(0).to_pylist()
 
 
-def parquet_row_group(parquet, group: int):
+def parquet_row_group(parquet, group: int, shown: str):
     """A row group's ``id`` and ``text`` columns, as a table."""
     wanted = [c for c in ("id", "text") if c in parquet.schema_arrow.names]
-    return parquet.read_row_group(group, columns=wanted)
+    with reading(shown, f"row group {group + 1} cannot be read", arrow=True):
+        table = parquet.read_row_group(group, columns=wanted)
+        table.validate(full=True)  # strings that are not UTF-8 fail here, not later as a traceback
+    return table
 
 
 def row_record(value: object, text: object, number: int, shown: str, fallback_prefix: str = "") -> Record:
@@ -151,11 +202,11 @@ def row_record(value: object, text: object, number: int, shown: str, fallback_pr
 
 
 def read_parquet(store: Store, path: str, shown: str, fallback_prefix: str = "") -> Iterator[Record]:
-    with store.open(path) as handle:
+    with reading(shown), store.open(path) as handle:
         parquet = open_parquet(handle, shown)
         number = 0
         for group in range(parquet.num_row_groups):
-            for row in parquet_row_group(parquet, group).to_pylist():
+            for row in parquet_row_group(parquet, group, shown).to_pylist():
                 number += 1
                 yield row_record(row.get("id"), row.get("text"), number, shown, fallback_prefix)
 
@@ -176,8 +227,7 @@ def read_document_record(store: Store, path: str, shown: str) -> Record:
                                            f"{MAX_DOCUMENT_BYTES / 1024**2:.1f} MB).", where=shown)
         data = store.read(path)
     except OSError as exc:
-        return Record(record_id, error=f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc}).",
-                      where=shown)
+        return Record(record_id, error=f"{shown}: cannot be read ({reason_of(exc)}).", where=shown)
     try:
         return Record(record_id, read_bytes(data, shown).text, where=shown)
     except InputError as exc:
@@ -230,16 +280,30 @@ def folder_parts(names: Iterable[str], shown: str) -> list[FolderPart]:
     return parts
 
 
+def entry_kind(entry: Path) -> str:
+    """What a folder entry is, through its links: "file", "folder", "FIFO", "socket", "device" or
+    "broken link". Only files are read: a FIFO would wait for a writer, a device never end."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError:  # a link to nothing (a loop of links is refused before: ``Store.list``)
+        return "broken link"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "FIFO" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+
+
 def skipped_in_folder(folder: str | Path) -> str | None:
     """What a folder input holds besides the files it reads, as one warning (or None)."""
     path = Path(folder)
     if str(folder) == STDIN or "://" in str(folder) or not path.is_dir():
         return None
-    kinds = Counter(
-        (entry.suffix.lower() or "no extension") if entry.is_file() else "folder"
-        for entry in path.iterdir()
-        if not entry.name.startswith(".") and not (entry.is_file() and is_input_name(entry.name))
-    )
+    kinds: Counter[str] = Counter()
+    for entry in path.iterdir():
+        kind = entry_kind(entry)
+        if not entry.name.startswith(".") and not (kind == "file" and is_input_name(entry.name)):
+            kinds[(entry.suffix.lower() or "no extension") if kind == "file" else kind] += 1
     if not kinds:
         return None
     n = sum(kinds.values())
@@ -283,11 +347,7 @@ def _read(source: str) -> Iterator[Record]:
 
 
 def _read_stream(store: Store, path: str, shown: str, fallback_prefix: str = "") -> Iterator[Record]:
-    try:
-        handle = store.open(path)
-    except OSError as exc:
-        raise InputError(f"{shown}: cannot be read ({getattr(exc, 'strerror', None) or exc}).") from None
-    with handle:
+    with reading(shown), store.open(path) as handle:  # opening it, or any read after (EIO...)
         yield from read_jsonl(store.lines(handle), shown, fallback_prefix)
 
 

@@ -33,6 +33,8 @@ from .records import (
     parquet_row_group,
     parse_line,
     read_document_record,
+    reading,
+    reason_of,
     row_record,
 )
 from .storage import Store, absolute, join
@@ -166,7 +168,7 @@ def _scan_file(store: Store, template: dict, path: str, shown: str, prefix: str)
         return _scan_parquet(store, template, path, shown, prefix)
     template = {**template, "kind": "jsonl", "path": path, "shown": shown, "fallback_prefix": prefix}
     items = []
-    with store.open(path) as handle:
+    with reading(shown), store.open(path) as handle:
         for number, start, stop, raw in jsonl_lines(store.lines(handle)):
             record = parse_line(raw, number, shown, prefix)
             record.text = None  # the workers read it again: the driver keeps ids only
@@ -176,11 +178,11 @@ def _scan_file(store: Store, template: dict, path: str, shown: str, prefix: str)
 
 def _scan_parquet(store: Store, template: dict, path: str, shown: str, prefix: str) -> list[_Item]:
     items = []
-    with store.open(path) as handle:
+    with reading(shown), store.open(path) as handle:
         parquet = open_parquet(handle, shown)
         row = 0
         for group in range(parquet.num_row_groups):
-            ids = parquet_ids(parquet, group)
+            ids = parquet_ids(parquet, group, shown)
             group_template = {**template, "kind": "parquet", "path": path, "shown": shown, "line": group,
                               "row": row + 1, "fallback_prefix": prefix}
             for offset, value in enumerate(ids):
@@ -198,7 +200,8 @@ def read_shard(shard: Shard, store: Store | None = None) -> list[Record]:
     """The records of ``shard``, in input order (what the scan saw, or an error if INPUT changed since)."""
     store = store or Store(shard.source)
     if shard.kind == "jsonl":
-        data = store.read(shard.path, shard.start, shard.stop - shard.start)
+        with reading(shard.shown):
+            data = store.read(shard.path, shard.start, shard.stop - shard.start)
         lines = data.split(b"\n")  # as a binary file splits its lines: at \n only
         if lines and not lines[-1]:
             lines.pop()
@@ -225,8 +228,8 @@ def _read_parquet_rows(store: Store, shard: Shard) -> list[Record]:
     key = (shard.path, shard.line)
     table = _ROW_GROUPS.get(key)
     if table is None:
-        with store.open(shard.path) as handle:
-            table = parquet_row_group(open_parquet(handle, shard.shown), shard.line)
+        with reading(shard.shown), store.open(shard.path) as handle:
+            table = parquet_row_group(open_parquet(handle, shard.shown), shard.line, shard.shown)
         _ROW_GROUPS.clear()  # one row group at a time: consecutive shards mostly share it
         _ROW_GROUPS[key] = table
     rows = table.slice(shard.start, shard.stop - shard.start).to_pylist()
@@ -253,7 +256,16 @@ class Manifest:
         path = store.join(MANIFEST)
         if store.kind(path) != "file":
             return None
-        return cls(**json.loads(store.read(path)))
+        try:
+            manifest = cls(**json.loads(store.read(path)))
+            if manifest.output_format not in OUTPUT_FORMATS or not all(
+                    isinstance(s, list) and len(s) == 3 and [type(v) for v in s] == [int, str, int]
+                    for s in manifest.shards):
+                raise ValueError("its output format or its list of shards is not one that --ray writes")
+        except (OSError, ValueError, TypeError, RecursionError) as exc:
+            raise InputError(f"{path}: not a manifest this version reads ({reason_of(exc)}); the part files "
+                             "beside it cannot be checked without it.") from None
+        return manifest
 
     def write(self, store: Store) -> None:
         store.write_atomic(store.join(MANIFEST), json.dumps(asdict(self)).encode("ascii"))
@@ -289,8 +301,7 @@ def read_part(store: Store, name: str, decode, key: str, count: int) -> tuple[li
     try:
         records = decode(store.read(store.join(name)))
     except Exception as exc:  # any decoder's error (JSON, Parquet): the file is not whole
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
-        return [], f"{store.join(name)} cannot be read ({reason})"
+        return [], f"{store.join(name)} cannot be read ({reason_of(exc)})"
     ids = [r.get("id") if isinstance(r, dict) else None for r in records]
     if len(ids) != count:
         return [], f"{store.join(name)} holds {len(ids)} records where its shard has {count}"

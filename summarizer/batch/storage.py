@@ -4,9 +4,13 @@ through a pyarrow filesystem, behind the few operations the batches need."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import stat
 import uuid
+
+from ..errors import InputError
 
 
 class Store:
@@ -28,18 +32,31 @@ class Store:
         return "/".join([self.root.rstrip("/"), *names]) if not self.local else os.path.join(self.root, *names)
 
     def kind(self, path: str) -> str:
-        """"file", "dir" or "missing"."""
+        """"file", "dir" or "missing" (also a FIFO, a device...); a loop of links is an ``InputError``."""
         if self.local:
-            return "dir" if os.path.isdir(path) else "file" if os.path.isfile(path) else "missing"
+            try:
+                mode = os.stat(path).st_mode
+            except (OSError, ValueError) as exc:  # ValueError: a NUL in the name, as os.path.isdir says
+                if getattr(exc, "errno", None) == errno.ELOOP:
+                    raise _loop(path) from None
+                return "missing"
+            return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "missing"
         from pyarrow import fs as pafs
 
         info = self.fs.get_file_info(path)
         return {pafs.FileType.Directory: "dir", pafs.FileType.File: "file"}.get(info.type, "missing")
 
     def list(self, path: str) -> list[str]:
-        """File names directly in ``path`` (none when it does not exist)."""
+        """File names directly in ``path`` (none when it does not exist). A link is what it points to (a
+        file elsewhere is listed, a folder is not); a loop of links is an ``InputError`` naming it."""
         if self.local:
-            return sorted(e.name for e in os.scandir(path) if e.is_file()) if os.path.isdir(path) else []
+            if not os.path.isdir(path):
+                return []
+            try:
+                with os.scandir(path) as entries:
+                    return sorted(entry.name for entry in entries if _is_file(entry))
+            except OSError as exc:
+                raise InputError(f"{path}: cannot be listed ({exc.strerror or exc}).") from None
         from pyarrow import fs as pafs
 
         infos = self.fs.get_file_info(pafs.FileSelector(path, allow_not_found=True))
@@ -92,6 +109,19 @@ class Store:
     def remove(self, path: str) -> None:
         with contextlib.suppress(OSError, FileNotFoundError):
             os.remove(path) if self.local else self.fs.delete_file(path)
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()  # through links: ELOOP for a link to itself, or links to each other
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _loop(entry.path) from None
+        raise InputError(f"{entry.path}: cannot be looked at ({exc.strerror or exc}).") from None
+
+
+def _loop(path: str) -> InputError:
+    return InputError(f"{path}: a loop of symbolic links (it leads back to itself): remove it, or point it at a file.")
 
 
 def fsync_folder(folder: str | os.PathLike) -> None:
