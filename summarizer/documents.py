@@ -9,13 +9,16 @@ well-kept libraries, never by hand-written parsers: trafilatura finds the articl
 
 Every failure is an ``InputError`` whose message says what is wrong in words a user understands:
 an address that cannot be reached, a page with no article, a scanned PDF with no text, a file
-that is too big. A web address on a private or local network is refused unless the caller allows
+that is too big, or too costly to parse: every reader but the plain-text one parses in a worker
+process with limits of its own (``summarizer.cage``), so that no file costs the reading process
+its memory. A web address on a private or local network is refused unless the caller allows
 it (the web app serves other people, so it does not fetch its own network for them; the command
 line runs for its user and does).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import urllib.parse
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cage import Cage, target_of
 from .errors import InputError
 from .fetch import check_address, fetch, reason
 from .inputs import decode_utf8
@@ -36,6 +40,11 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_ARTICLE_CHARS = 150  # less than a two-sentence news brief is not an article
 MIN_LONGEST_PARAGRAPH_WORDS = 8  # a list of headlines or menu items has no sentence this long
+# Every reader but the plain-text one parses in the cage (summarizer/cage.py): a file made to exhaust a
+# parser (in any part of a Word file, in any stream of a PDF, anywhere in a page) costs a worker process
+# its memory and time, within limits, and ends as an InputError coded "document-too-costly"; the reading
+# process keeps its memory. Off only for a test that replaces a reader's insides, which a worker never sees.
+READ_IN_CAGE = True
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Reader:
     ``InputError`` naming ``name`` for what it cannot read; the size limit is checked before it is
     called. ``describe`` names the kind in a sentence ("the Word file"). ``plain``: the file is plain
     UTF-8 text, which needs no reader beyond a text read (``is_document_path`` is false for it).
+    Every other reader runs in the cage (``READ_IN_CAGE``), if a worker process can find it by its
+    name: define a reader at a module's top level (one defined inside a function runs here).
     """
 
     kind: str
@@ -200,8 +211,25 @@ def read_bytes(data: bytes, name: str, reader: Reader | None = None) -> Document
     if reader is None:
         raise InputError(f"{name}: cannot read {Path(name).suffix.lower() or 'a file without an extension'}; "
                          f"give a {', '.join(document_suffixes())} file or a web address.")
-    read = reader.read(data, name)
+    read = reader.read(data, name) if reader.plain else _parse(reader.read, name, (data, name))
     return read if isinstance(read, Document) else Document(read, "", reader.kind, name)
+
+
+# A deliberate cache: warm worker processes with the readers' libraries imported, reused document after
+# document (starting one costs more than reading a page).
+_CAGE = Cage(preload=("summarizer.documents", "trafilatura", "trafilatura.utils", "docx", "pypdf"))
+
+
+def _parse(read: Callable[..., Document | str], name: str, args: tuple, kwargs: dict | None = None
+           ) -> Document | str:
+    """``read(*args, **kwargs)`` for the file (or address) ``name``: in the cage, unless ``READ_IN_CAGE``
+    is off or ``read`` cannot be found by name in a worker (then here, as it is)."""
+    if not READ_IN_CAGE or target_of(read) is None:
+        return read(*args, **(kwargs or {}))
+    value = _CAGE.run(read, args, kwargs, name=name)
+    if isinstance(value, dict):  # a Document, as the dict of its fields
+        return Document(**{f.name: str(value.get(f.name, "")) for f in dataclasses.fields(Document)})
+    return str(value)
 
 
 # -- web addresses ---------------------------------------------------------------------------
@@ -230,7 +258,7 @@ def read_url(url: str, *, allow_private: bool = True, max_bytes: int = MAX_DOCUM
             raise InputError(f"{url} is a text file that is not UTF-8.") from None
     if content_type not in ("text/html", "application/xhtml+xml") and not data.lstrip()[:1] == b"<":
         raise InputError(f"{url} is not a web page, a PDF or a Word file (it is {content_type}).")
-    return _html(data, url, kind="url", url=fetched.final_url)
+    return _parse(_html, url, (data, url), {"kind": "url", "url": fetched.final_url})
 
 
 _URL_OWN_KINDS = ("text", "html")  # read_url reads these itself: a text's charset, a page's address
@@ -256,10 +284,14 @@ def _html_file(data: bytes, name: str) -> Document:
 
 def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Document:
     import trafilatura
+    from trafilatura.settings import set_date_params
 
     try:
         found = trafilatura.bare_extraction(
             data, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
+            # no date is kept: no guessing one from the text, whose first try compiles dateparser's
+            # patterns for every language (4 s, in each new worker of the cage)
+            date_extraction_params=set_date_params(extensive=False),
         )
     except Exception:  # lxml's and trafilatura's own errors on a broken page: one message, no traceback
         raise InputError(f"{name} could not be read as a web page (its HTML is broken).") from None
