@@ -5,6 +5,8 @@ Kept in one leaf module so that any layer can raise or catch them without import
 
 from __future__ import annotations
 
+from .redact import public_model_id, without_paths
+
 # Surfaces an error is shown on: the Python API (``str(exc)``), the command line, the web page, the HTTP
 # API (the REST and LibreTranslate routes: the page's words, except where the page names itself).
 PYTHON, CLI, PAGE, API = "python", "cli", "page", "api"
@@ -106,6 +108,11 @@ class ModelLoadError(SummarizerError, RuntimeError):
                                                      default=DEFAULT_MODELS.get(self.role, self.model))
 
     def message(self, surface: str = PYTHON) -> str:
+        """The Python and command-line words name the model as its user gave it; the page's and the API's,
+        read by other people, name it by hub id or folder name and quote no path of this machine."""
+        if surface in (PAGE, API):
+            return (f"Could not load the {self.role} model '{public_model_id(self.model)}': "
+                    f"{without_paths(self.reason)}. {self.advice_for(surface)}")
         return f"Could not load the {self.role} model '{self.model}': {self.reason}. {self.advice_for(surface)}"
 
 
@@ -161,3 +168,70 @@ class OutputError(SummarizerError):
 
 class OutputBusy(OutputError):
     """Another batch is writing the same OUTPUT now (it holds the lock file beside it)."""
+
+
+class OverBudget(InputError):
+    """A request whose work is over a server's budget per request, refused before any work.
+
+    ``cost``: what the request would cost (``service.Budget``: each sentence's characters plus an overhead,
+    times the beams), ``limit``: the most one request may cost; ``texts``, ``sentences``, ``chars``,
+    ``beams``: what it asked for. Refused rather than queued: its work would hold a slot every other
+    request waits for.
+    """
+
+    def __init__(self, cost: int, limit: int, *, texts: int, chars: int, beams: int, sentences: int = 0):
+        self.cost, self.limit, self.texts, self.chars, self.beams = cost, limit, texts, chars, beams
+        self.sentences = sentences
+        super().__init__(self.message(PYTHON), code="over-budget")
+
+    def message(self, surface: str = PYTHON) -> str:
+        what = (f"{self.texts:,} text{'s' if self.texts != 1 else ''} of {self.chars:,} characters in all, "
+                f"{self.sentences:,} sentence{'s' if self.sentences != 1 else ''}")
+        cost = (f"The request is too large to run at once: {what}, at {self.beams} beams, cost {self.cost:,} "
+                f"(characters plus a sentence's overhead, times the beams); this server takes at most "
+                f"{self.limit:,} a request.")
+        if surface == PAGE:  # the page has one article and no beam size to choose
+            return f"{cost} Shorten the article, or split it into several articles."
+        beams = "`num_beams`" if surface == API else "num_beams="
+        return f"{cost} Send fewer or shorter texts (fewer lines) per request, or fewer beams ({beams})."
+
+
+class TooManyBeams(InputError):
+    """A beam size over a server's limit (``limit``): each beam multiplies a model's work."""
+
+    def __init__(self, beams: int, limit: int):
+        self.beams, self.limit = beams, limit
+        super().__init__(self.message(PYTHON), code="too-many-beams")
+
+    def message(self, surface: str = PYTHON) -> str:
+        name = "num_beams=" if surface == PYTHON else "`num_beams`"
+        return (f"{name}{self.beams} is over this server's limit of {self.limit} beams: each beam multiplies "
+                f"the work, for little gain past a few. Use 1 to {self.limit}.")
+
+
+class Cancelled(SummarizerError):
+    """Work stopped at a batch boundary because no one waits for it any more (its client left)."""
+
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("The work was stopped: whoever asked for it is no longer waiting for the answer.")
+
+
+class FetchBusy(ServerBusy, InputError):
+    """Web addresses being fetched and waiting are at their limit, server-wide, or for one client
+    (``client_limit``: the most fetches one client may have at once). Also an ``InputError``: every
+    surface that shows why an address could not be read shows this message the same way."""
+
+    code = "fetch-busy"
+
+    def __init__(self, retry_after: int, client_limit: int | None = None):
+        self.retry_after, self.client_limit = retry_after, client_limit
+        if client_limit is None:
+            message = (f"The server is fetching as many web addresses as it can, and its queue of addresses is "
+                       f"full. Try again in {retry_after} s.")
+        else:
+            message = (f"You already have {client_limit} web address{'es' if client_limit != 1 else ''} being "
+                       f"fetched, the most one client may have at once. Try again when one is done "
+                       f"(in about {retry_after} s).")
+        SummarizerError.__init__(self, message)

@@ -76,7 +76,7 @@ def check_address(url: str, allow_private: bool) -> _Target:
     for family, _, _, _, sockaddr in infos:
         if not allow_private:
             address = ipaddress.ip_address(str(sockaddr[0]).split("%")[0])
-            if not address.is_global:
+            if not is_public(address):
                 raise InputError(
                     f"{url} points to a local or private network address ({address}); this app fetches "
                     "public web pages only."
@@ -89,6 +89,27 @@ def check_address(url: str, allow_private: bool) -> _Target:
     if parts.query:
         path += "?" + parts.query
     return _Target(url, scheme, host, port, path, tuple(sockaddrs))
+
+
+# Ranges that Python's ``is_global`` (3.11) takes for public but that reach a local or private network:
+# IPv6 forms that carry an IPv4 address (NAT64 gateways, 6to4 relays, the deprecated IPv4-compatible
+# ::a.b.c.d) and the IETF's protocol assignments (192.0.0.0/24, e.g. 192.0.0.8, DS-Lite's B4 address).
+_EMBEDS_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
+                ipaddress.ip_network("::/96"))
+_NOT_PUBLIC = (ipaddress.ip_network("192.0.0.0/24"),)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Whether a connection to ``address`` reaches the public internet, also through an IPv4 address an
+    IPv6 one carries (mapped ``::ffff:a.b.c.d``, 6to4 ``2002:ab:cd::``, Teredo, NAT64 ``64:ff9b::a.b.c.d``)."""
+    if not address.is_global or any(address in net for net in _NOT_PUBLIC):
+        return False
+    if isinstance(address, ipaddress.IPv6Address):
+        carried = [address.ipv4_mapped, address.sixtofour, address.teredo[1] if address.teredo else None]
+        if any(address in net for net in _EMBEDS_IPV4):
+            carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        return all(is_public(v4) for v4 in carried if v4 is not None)
+    return True
 
 
 class _Deadline:

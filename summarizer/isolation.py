@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from .redact import without_paths
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -28,7 +30,9 @@ def each_alone_on_failure(run: Callable[[list[T]], list[R]], items: list[T],
 
 
 def failure_message(exc: BaseException) -> str:
-    """What an article whose work raised ``exc`` says: the exception's type and its first line."""
-    text = str(exc).strip()
+    """What an article whose work raised ``exc`` says: the exception's type and its first line, each path it
+    quotes cut to its last component (an OSError's text names a file of this machine; a server's callers
+    read this message, and a batch's records travel)."""
+    text = without_paths(str(exc).strip())
     detail = text.splitlines()[0][:300] if text else ""
     return f"The article could not be processed: {type(exc).__name__}" + (f": {detail}" if detail else "") + "."

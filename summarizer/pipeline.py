@@ -23,7 +23,7 @@ from .clean import clean_article, removal_words
 from .config import RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
-from .errors import InputError, ModelLoadError, OptionError, ProcessingError
+from .errors import API, PYTHON, Cancelled, InputError, ModelLoadError, OptionError, ProcessingError
 from .inputs import check_arabic, check_text
 from .isolation import each_alone_on_failure, failure_message
 from .loading import LoadedStages, load_stages
@@ -43,6 +43,7 @@ from .options import (
     choice_of,
     licence_of,
 )
+from .redact import public_model_id
 from .result import Result, SentencePair, SummaryInfo
 from .sources import overlap_sources
 from .split import split_sentences
@@ -53,6 +54,8 @@ STAGES = ("clean", "split", "summarize", "translate", "summary_en")
 log = logging.getLogger(__name__)
 # Called as progress(stage, done, total) while a stage runs (the app maps it to a progress bar).
 StageProgress = Callable[[str, int, int], None]
+# Asked between model batches: True once the work is no longer wanted (a server's client left).
+CancelCheck = Callable[[], bool]
 
 
 @dataclass
@@ -133,20 +136,26 @@ class Pipeline:
         max_chars: int = DEFAULT_MAX_CHARS,
         load_errors: dict[str, ModelLoadError] | None = None,
         device: str = "cpu",
+        public_answers: bool = False,
         **options: Any,
     ) -> Pipeline:
         """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing.
 
         ``options``: the per-article defaults, ``config.RunOptions``'s fields (summary_method, long_input,
-        summary_sentences, num_beams, checks...), each still open to a per-call override."""
+        summary_sentences, num_beams, checks...), each still open to a per-call override.
+        ``public_answers``: its results go to other people (a server's callers): its models are named by hub
+        id or folder name, and its load errors quote no path of this machine (``redact``)."""
         pipeline = cls.__new__(cls)
         settings = _Settings(RunOptions(**options), max_chars)
         stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
-        pipeline._build(stages, settings, translation_requested="translation" in stages.errors)
+        pipeline._build(stages, settings, translation_requested="translation" in stages.errors,
+                        public_answers=public_answers)
         pipeline.device = check_choice("device", device, DEVICES)
         return pipeline
 
-    def _build(self, stages: LoadedStages, settings: _Settings, *, translation_requested: bool) -> None:
+    def _build(self, stages: LoadedStages, settings: _Settings, *, translation_requested: bool,
+               public_answers: bool = False) -> None:
+        self.public_answers = public_answers
         self.summarizer: AbstractiveSummarizer | None = stages.summarizer
         self.device = "cpu"  # what batch() sizes its groups for; Pipeline(device=...) sets it
         self.translator: Translator | None = stages.translator
@@ -155,10 +164,13 @@ class Pipeline:
         self.load_errors: dict[str, ModelLoadError] = dict(stages.errors)  # by role, for callers that explain them
         # What holds for every article of this pipeline (scope "run"): recorded once, put first in each result.
         self.load_notices: list[Notice] = []
+        words = API if public_answers else PYTHON  # the API's words name a folder, not its path
         if "summary" in self.load_errors:
-            self.load_notices.append(notice("summary-model-missing", error=str(self.load_errors["summary"])))
+            self.load_notices.append(notice("summary-model-missing",
+                                            error=self.load_errors["summary"].message(words)))
         if "translation" in self.load_errors:
-            self.load_notices.append(notice("translation-model-missing", error=str(self.load_errors["translation"])))
+            self.load_notices.append(notice("translation-model-missing",
+                                            error=self.load_errors["translation"].message(words)))
         elif self.translator is None and not translation_requested:
             self.load_notices.append(notice("translation-off"))
         self.load_notices.extend(notice("engine-substituted", note=note) for note in stages.notes)
@@ -175,15 +187,15 @@ class Pipeline:
     # -- model facts -------------------------------------------------------------------
     @property
     def models(self) -> dict:
-        """Per role: the model's id, engine, named choice (or None) and licence (None: unknown here)."""
+        """Per role: the model's id (``shown_id``), engine, named choice (or None) and licence (None: unknown
+        here)."""
 
         def describe(engine: Seq2SeqEngine | None) -> dict | None:
             if engine is None:
                 return None
-            # An exported folder knows the hub id it was converted from (CTranslate2 engine's source_model).
-            known = getattr(engine, "source_model", None) or engine.model_id
+            known = _converted_from(engine)
             restriction = getattr(engine, "vocab_restriction", None)
-            return {"id": engine.model_id, "engine": engine.engine, "choice": choice_of(known),
+            return {"id": self.shown_id(engine), "engine": engine.engine, "choice": choice_of(known),
                     "licence": licence_of(known), "vocab_restriction": "on" if restriction else "off",
                     "target_vocabulary": describe_vocabulary(restriction)}
 
@@ -192,19 +204,30 @@ class Pipeline:
             "translation": describe(self.translator.engine if self.translator else None),
         }
 
+    def shown_id(self, engine: Seq2SeqEngine) -> str:
+        """What this pipeline's results call ``engine``'s model: as its user gave it (a hub id, a folder as
+        typed, never a path resolved from it); with ``public_answers``, what other people may read: a hub id
+        (an export's: the one it was converted from) or a folder's name only (``redact.public_model_id``)."""
+        if not self.public_answers:
+            return engine.model_id
+        return public_model_id(engine.model_id, _converted_from(engine)) or engine.model_id
+
     def effective_method(self, requested: str | None = None) -> str:
         """The method that runs for ``requested``: one that needs the model falls back when it is missing."""
         method = get_method(requested or self.summary_method)
         return FALLBACK if method.needs_model and self.summarizer is None else method.name
 
     # -- running -----------------------------------------------------------------------
-    def __call__(self, text: str, *, progress: StageProgress | None = None, **overrides) -> Result:
+    def __call__(self, text: str, *, progress: StageProgress | None = None, cancelled: CancelCheck | None = None,
+                 **overrides) -> Result:
         """Run one article; bad input raises ``InputError`` with a message fit for the user.
 
         ``overrides``: any ``RunOptions`` field for this call (``summary_method``, ``long_input``,
         ``summary_sentences``, ``num_beams``, ``checks``); ``None`` keeps the pipeline's own.
+        ``cancelled``: asked before the work and after each model batch; once it is true, ``Cancelled``
+        is raised there (a server's client left: its work slot is freed within one batch).
         """
-        result = next(self._run_group([(None, text)], self.options.but(**overrides), progress))
+        result = next(self._run_group([(None, text)], self.options.but(**overrides), progress, cancelled))
         if result.error:
             if isinstance(result.failure, InputError):
                 raise result.failure
@@ -234,6 +257,7 @@ class Pipeline:
         grow: bool = True,
         progress: bool = True,
         total: int | None = None,
+        cancelled: CancelCheck | None = None,
         **overrides,
     ) -> Iterator[Result]:
         """Results in input order; a failed article yields a Result with ``error`` set, never an exception.
@@ -247,7 +271,8 @@ class Pipeline:
         articles is run again alone: one bad article costs only itself. ``overrides``: as for a call.
 
         If ``items`` itself raises (a generator that fails midway), the articles taken from it
-        before are finished and yielded first, then its exception is raised.
+        before are finished and yielded first, then its exception is raised. ``cancelled``: as for a
+        call, asked before each group and after each model batch (``Cancelled`` ends the batch).
 
         A dict without an id gets ``item-N`` (N: its 1-based position in ``items``), made unique
         against the real ids: with ``~2``, ``~3``... appended when it equals a real id seen before
@@ -273,30 +298,38 @@ class Pipeline:
                     break
                 except Exception:  # the caller's iterable failed: finish what it gave, then raise
                     if group:
-                        yield from self._yield_with_bar(group, options, bar)
+                        yield from self._yield_with_bar(group, options, bar, cancelled)
                     raise
                 group.append(ids.pair(item, n))
                 if len(group) >= size:
-                    yield from self._yield_with_bar(group, options, bar)
+                    yield from self._yield_with_bar(group, options, bar, cancelled)
                     group, size = [], min(size * 2, group_size)
             if group:
-                yield from self._yield_with_bar(group, options, bar)
+                yield from self._yield_with_bar(group, options, bar, cancelled)
         finally:
             bar.close()
 
-    def _yield_with_bar(self, group, options: RunOptions, bar) -> Iterator[Result]:
-        for result in self._run_group(group, options, None):
+    def _yield_with_bar(self, group, options: RunOptions, bar, cancelled: CancelCheck | None) -> Iterator[Result]:
+        for result in self._run_group(group, options, None, cancelled):
             bar.update(1)
             yield result
 
-    def _run_group(self, group, options: RunOptions, progress: StageProgress | None) -> Iterator[Result]:
-        """The group's results; when its work raises, each article is run again alone (``isolation``)."""
+    def _run_group(self, group, options: RunOptions, progress: StageProgress | None,
+                   cancelled: CancelCheck | None = None) -> Iterator[Result]:
+        """The group's results; when its work raises, each article is run again alone (``isolation``),
+        except when it was cancelled: ``Cancelled`` ends the whole group at once."""
         options = options.but(summary_method=self.effective_method(options.summary_method))
 
         def run(items: list) -> list[Result]:
-            return self._process(items, options, progress if len(items) == len(group) else None)
+            _stop_if(cancelled)
+            return self._process(items, options, _watching(progress if len(items) == len(group) else None, cancelled))
 
-        yield from each_alone_on_failure(run, list(group), lambda item, exc: self._failed(item[0], exc))
+        def failed(item, exc: Exception) -> Result:
+            if isinstance(exc, Cancelled):
+                raise exc
+            return self._failed(item[0], exc)
+
+        yield from each_alone_on_failure(run, list(group), failed)
 
     def _process(self, group, options: RunOptions, progress: StageProgress | None) -> list[Result]:
         works: list[_Work] = []
@@ -366,7 +399,7 @@ class Pipeline:
             for i, replacement in zip(empty, fallback, strict=True):
                 replacement.notices = [*summaries[i].notices, notice("summary-empty")]
                 summaries[i] = replacement
-        model = self.summarizer.engine.model_id if method.needs_model and self.summarizer else None
+        model = self.shown_id(self.summarizer.engine) if method.needs_model and self.summarizer else None
         for work, summary in zip(works, summaries, strict=True):
             result = work.result
             for summary_notice in summary.notices:
@@ -495,6 +528,12 @@ class _Settings:
         check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
 
 
+def _converted_from(engine: Seq2SeqEngine) -> str:
+    """The model an engine runs, as its licence and choice are known by: an exported folder's hub id (the
+    CTranslate2 engine's ``source_model``, from its export information), else the engine's own id."""
+    return getattr(engine, "source_model", None) or engine.model_id
+
+
 def _rounded(score: float | None) -> float | None:
     """A score to 4 decimals: finer differences are float noise (a batch's padding changes the last digits)."""
     return None if score is None else round(score, 4)
@@ -521,6 +560,25 @@ class _FallbackIds:
             k += 1
         self.taken.add(made)
         return (made, item.get("text"))
+
+
+def _stop_if(cancelled: CancelCheck | None) -> None:
+    if cancelled is not None and cancelled():
+        raise Cancelled()
+
+
+def _watching(progress: StageProgress | None, cancelled: CancelCheck | None) -> StageProgress | None:
+    """``progress``, after a check of ``cancelled``: the stages report after each model batch (and as
+    they start), so a cancelled run stops at its next batch boundary, whichever stage runs."""
+    if cancelled is None:
+        return progress
+
+    def hook(stage: str, done: int, total: int) -> None:
+        _stop_if(cancelled)
+        if progress is not None:
+            progress(stage, done, total)
+
+    return hook
 
 
 def _stage_hook(progress: StageProgress | None, stage: str):

@@ -6,6 +6,11 @@ choices that can be loaded here and loads each on first use (the model-choice ca
 article with per-call options, and fetches web addresses with the policy of a server that serves
 other people (``http(s)`` only, no private networks unless allowed, one deadline). Nothing here
 knows about Gradio or HTTP.
+
+The limits every front end shares are here, each in one place: the work gate (``WorkGate``: articles in
+work and waiting), the budget of one request (``Budget``: characters and sentences times beams, checked
+before any work), and the fetch queue (``FetchQueue``: web addresses fetched and waiting, per client
+too). A run may be given ``cancelled``: the pipeline stops at its next model batch once it says so.
 """
 
 from __future__ import annotations
@@ -14,17 +19,28 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .config import RUN_OPTION_NAMES, RunOptions
 from .documents import FETCH_DEADLINE_S, Document, read_url
-from .errors import InputError, ModelLoadError, OptionError, ServerBusy
+from .errors import (
+    ArticleTooLong,
+    FetchBusy,
+    InputError,
+    ModelLoadError,
+    OptionError,
+    OverBudget,
+    ServerBusy,
+    TooManyBeams,
+)
 from .loading import load_stages, why_not_loadable
 from .methods import METHODS, NO_SUMMARY
 from .options import (
+    DEFAULT_BEAMS,
     DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_TRANSLATION_MODEL,
@@ -33,12 +49,28 @@ from .options import (
     translation_model_id,
 )
 from .pipeline import Pipeline, StageProgress
+from .redact import public_model_id
 from .result import Result
+from .split import split_sentences
 
 log = logging.getLogger(__name__)
 LOADED, ON_FIRST_USE = "loaded", "loaded on first use"
 # The load options a translation model loaded later (a choice, on first use) is loaded with.
 _TRANSLATION_LOAD_OPTIONS = ("engine", "device", "quantization", "translation_decoding", "translation_batch_size")
+
+# The budget of one request (``Budget``). Each sentence costs its characters plus SENTENCE_OVERHEAD_CHARS
+# (a sentence's fixed cost: its model batch row, the decoder's start and end, its checks; news sentences
+# average about 130 characters), so that 4,000 three-letter sentences cost what they take to translate.
+# The longest article passes when its sentences average MIN_MEAN_SENTENCE_CHARS characters or more.
+SENTENCE_OVERHEAD_CHARS = 100
+MIN_MEAN_SENTENCE_CHARS = 50
+MAX_BEAMS = 8  # a request's beam size at most: each beam multiplies a model's work, for little gain past 4
+# Web addresses fetched at once (each waits on someone else's server, up to its deadline, not on the
+# models), waiting beside them, and in flight for one client (address) at most: a slow site, or one
+# client's many addresses, hold at most their share, and the waiting line is at most one deadline long.
+FETCH_CONCURRENCY = 8
+FETCH_MAX_WAITING = 8
+FETCH_PER_CLIENT = 4
 
 
 class WorkGate:
@@ -65,17 +97,25 @@ class WorkGate:
         return self.concurrency + self.max_waiting
 
     @contextmanager
-    def admitted(self) -> Iterator[None]:
-        """A request's place, taken at once or refused: ``ServerBusy`` when every place is taken."""
+    def admitted(self, client: str | None = None) -> Iterator[None]:
+        """A request's place, taken at once or refused: ``ServerBusy`` when every place is taken.
+        ``client``: who asks (an address), for a gate that also limits each client (``FetchQueue``)."""
         with self._lock:
-            if self._admitted >= self.capacity:
-                raise ServerBusy(self._retry_after())
-            self._admitted += 1
+            self._admit(client)
         try:
             yield
         finally:
             with self._lock:
-                self._admitted -= 1
+                self._leave(client)
+
+    def _admit(self, client: str | None) -> None:
+        """Count a place in, or refuse it (called under the lock)."""
+        if self._admitted >= self.capacity:
+            raise ServerBusy(self._retry_after())
+        self._admitted += 1
+
+    def _leave(self, client: str | None) -> None:
+        self._admitted -= 1
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -108,6 +148,102 @@ class WorkGate:
                     "concurrency": self.concurrency, "max_queue": self.max_waiting}
 
 
+class FetchQueue(WorkGate):
+    """The server's limit on fetching web addresses, apart from the model work: at most ``concurrency``
+    fetches at once, ``max_waiting`` more waiting, and ``per_client`` in flight for one client (its
+    address, when the front end knows it). Every fetch is admitted (``Service.read_url``), whichever front
+    end asked: beyond a limit it is refused at once (``FetchBusy``, a ``ServerBusy``), never queued.
+    """
+
+    def __init__(self, concurrency: int = FETCH_CONCURRENCY, max_waiting: int = FETCH_MAX_WAITING,
+                 per_client: int = FETCH_PER_CLIENT):
+        super().__init__(concurrency, max_waiting)
+        if per_client < 1:
+            raise OptionError(f"per_client must be >= 1, not {per_client}")
+        self.per_client = per_client
+        self._mean_seconds = 1.0  # a fetch's usual time, until fetches are timed
+        self._clients: Counter[str] = Counter()
+
+    def _admit(self, client: str | None) -> None:
+        if self._admitted >= self.capacity:
+            raise FetchBusy(self._retry_after())
+        if client is not None and self._clients[client] >= self.per_client:
+            raise FetchBusy(self._retry_after(), client_limit=self.per_client)
+        self._admitted += 1
+        if client is not None:
+            self._clients[client] += 1
+
+    def _leave(self, client: str | None) -> None:
+        self._admitted -= 1
+        if client is not None:
+            self._clients[client] -= 1
+            if not self._clients[client]:
+                del self._clients[client]
+
+    def load(self) -> dict[str, int]:
+        return {**super().load(), "per_client": self.per_client}
+
+
+def _max_cost(max_chars: int, beams: int) -> int:
+    """What the longest article costs when its sentences average MIN_MEAN_SENTENCE_CHARS characters."""
+    return beams * (max_chars + SENTENCE_OVERHEAD_CHARS * max(1, max_chars // MIN_MEAN_SENTENCE_CHARS))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """What one request may cost, checked by every front end before any work (``check``), so that no
+    request holds the work slot much longer than the biggest article the server takes.
+
+    cost = beams x sum over the request's sentences of (characters + ``sentence_overhead``). The texts
+    of a request are what the pipeline takes as articles: the page's or the REST API's article, each line
+    of a LibreTranslate ``q`` (or each text between tags, with ``format=html``); each is split into
+    sentences as the pipeline splits it (at least one a text). Beams: the request's ``num_beams``, else
+    ``default_beams``. ``max_cost`` defaults to what an article of ``max_chars`` characters costs at the
+    default beams when its sentences average MIN_MEAN_SENTENCE_CHARS characters (news: about 130).
+    """
+
+    max_chars: int = DEFAULT_MAX_CHARS  # the longest text (``ArticleTooLong`` beyond it)
+    max_cost: int = _max_cost(DEFAULT_MAX_CHARS, DEFAULT_BEAMS)
+    max_beams: int = MAX_BEAMS
+    default_beams: int = DEFAULT_BEAMS
+    sentence_overhead: int = SENTENCE_OVERHEAD_CHARS
+
+    @classmethod
+    def for_article(cls, max_chars: int, default_beams: int = DEFAULT_BEAMS) -> Budget:
+        """The budget of a server whose longest article is ``max_chars`` (at ``default_beams``)."""
+        return cls(max_chars, _max_cost(max_chars, default_beams), max(MAX_BEAMS, default_beams), default_beams)
+
+    def cost(self, texts: Sequence[object], num_beams: int | None = None) -> int:
+        """What ``texts`` cost at ``num_beams`` (``None``: the default). A text that is not a string costs
+        only one sentence's overhead (the pipeline refuses it, in its own words)."""
+        return self._cost(texts, num_beams)[0]
+
+    def _cost(self, texts: Sequence[object], num_beams: int | None) -> tuple[int, int, int]:
+        """(cost, characters, sentences) of ``texts``."""
+        chars = sum(len(t) for t in texts if isinstance(t, str))
+        sentences = sum(max(1, len(split_sentences(t))) if isinstance(t, str) else 1 for t in texts)
+        return (num_beams or self.default_beams) * (chars + self.sentence_overhead * sentences), chars, sentences
+
+    def check(self, texts: Sequence[object], num_beams: int | None = None) -> int:
+        """The request's cost, or the refusal of a text over ``max_chars`` (``ArticleTooLong``), of too
+        many beams (``TooManyBeams``), or of a cost over ``max_cost`` (``OverBudget``)."""
+        for text in texts:
+            if isinstance(text, str) and len(text) > self.max_chars:
+                raise ArticleTooLong(len(text), self.max_chars)
+        if isinstance(num_beams, int) and num_beams > self.max_beams:
+            raise TooManyBeams(num_beams, self.max_beams)
+        cost, chars, sentences = self._cost(texts, num_beams)
+        if cost > self.max_cost:
+            raise OverBudget(cost, self.max_cost, texts=len(texts), beams=num_beams or self.default_beams,
+                             chars=chars, sentences=sentences)
+        return cost
+
+    def limits(self) -> dict[str, int]:
+        """The numbers, for a caller that sizes its requests (``GET /api/v1/models``)."""
+        return {"max_chars": self.max_chars, "max_cost": self.max_cost, "max_beams": self.max_beams,
+                "default_beams": self.default_beams, "sentence_overhead": self.sentence_overhead}
+
+
 @dataclass
 class Service:
     """The loaded pipeline and what can be loaded beside it.
@@ -130,8 +266,14 @@ class Service:
     fetch_deadline: float = FETCH_DEADLINE_S  # seconds for one web address, redirects included
     translation_requested: bool = True
     gate: WorkGate | None = None  # None: no limit (a script's own service); a server sets one
+    budget: Budget | None = None  # None: from the pipeline's max_chars and beams
+    fetches: FetchQueue = field(default_factory=FetchQueue)
     _pipelines: dict[str, Pipeline] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.budget is None:
+            self.budget = Budget.for_article(self.pipeline.max_chars, self.pipeline.options.num_beams or DEFAULT_BEAMS)
 
     @classmethod
     def load(
@@ -160,7 +302,7 @@ class Service:
         for error in stages.errors.values():
             log.warning("%s", error)
         pipeline = Pipeline.from_stages(stages.summarizer, stages.translator, max_chars=max_chars,
-                                        load_errors=stages.errors, **run_options)
+                                        load_errors=stages.errors, public_answers=True, **run_options)
         service = cls(pipeline, pipeline.effective_method(summary_method), defaults.long_input,
                       allow_private_urls=allow_private_urls, translation_requested=translation_model is not None,
                       load_options={k: v for k, v in load_options.items() if k in _TRANSLATION_LOAD_OPTIONS})
@@ -171,7 +313,7 @@ class Service:
         """The loaded model first, then the named choices that can be loaded here (checked now, without
         loading them: cache, folder or hub)."""
         if loaded is not None:
-            self.default_translation = choice_of(loaded) or loaded
+            self.default_translation = choice_of(loaded) or public_model_id(loaded)  # a folder: by its name
             self.translations[self.default_translation] = LOADED
         for name in TRANSLATION_MODELS:
             if name == self.default_translation:
@@ -225,48 +367,63 @@ class Service:
                 self._pipelines[translation] = Pipeline.from_stages(
                     base.summarizer, stages.translator, max_chars=base.max_chars,
                     load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
-                    **asdict(base.options),
+                    public_answers=True, **asdict(base.options),
                 )
                 self.translations[translation] = LOADED
             return self._pipelines[translation]
 
     # -- running ---------------------------------------------------------------------------------
+    def check_budget(self, texts: Sequence[object], num_beams: int | None = None) -> int:
+        """What the request of ``texts`` at ``num_beams`` costs, or its refusal (``Budget.check``): every
+        front end calls this before any work, and ``run`` and ``translate`` call it again."""
+        assert self.budget is not None
+        return self.budget.check(texts, num_beams)
+
     def run(self, text: object, *, translation: str | None = None, progress: StageProgress | None = None,
-            on_load: Callable[[str], None] | None = None, **overrides: Any) -> Result:
+            on_load: Callable[[str], None] | None = None, cancelled: Callable[[], bool] | None = None,
+            **overrides: Any) -> Result:
         """One article with per-call options (``summary_method``, ``long_input``, ``summary_sentences``,
-        ``num_beams``, ``checks``); bad input raises ``InputError``, a choice that fails to load
-        ``ModelLoadError``."""
+        ``num_beams``, ``checks``); bad input raises ``InputError`` (``OverBudget``...), a choice that
+        fails to load ``ModelLoadError``; ``cancelled()`` true stops the work at its next batch
+        (``Cancelled``)."""
+        text = text if text is not None else ""
+        self.check_budget([text], overrides.get("num_beams"))
         overrides = {k: v for k, v in overrides.items() if v is not None}
         overrides.setdefault("summary_method", self.default_method)
         overrides.setdefault("long_input", self.default_long_input)
         pipeline = self.pipeline_for(translation, on_load)
         with self._slot():
-            return pipeline(text if text is not None else "", progress=progress, **overrides)
+            return pipeline(text, progress=progress, cancelled=cancelled, **overrides)
 
-    def translate(self, texts: list[str], *, translation: str | None = None, **overrides: Any) -> list[Result]:
+    def translate(self, texts: list[str], *, translation: str | None = None,
+                  cancelled: Callable[[], bool] | None = None, **overrides: Any) -> list[Result]:
         """Several texts translated without a summary, sharing model batches, in one place of the gate:
         one ``Result`` per text, in order, a failed one with ``error``/``error_code`` set (never raised).
 
         Raises ``OptionError`` when no translation model is loaded, ``InputError``/``ModelLoadError``
-        for a translation choice that is not offered or fails to load.
+        for a translation choice that is not offered or fails to load, ``OverBudget``... for a request
+        over the budget (each text counts), ``Cancelled`` once ``cancelled()`` is true (at a batch).
         """
+        self.check_budget(texts, overrides.get("num_beams"))
         pipeline = self.pipeline_for(translation)
         if pipeline.translator is None:
             raise OptionError("No translation model is loaded here: this server cannot translate.")
         overrides = {k: v for k, v in overrides.items() if v is not None}
         overrides["summary_method"] = NO_SUMMARY
         with self._slot():
-            return list(pipeline.batch(texts, progress=False, grow=False, **overrides))
+            return list(pipeline.batch(texts, progress=False, grow=False, cancelled=cancelled, **overrides))
 
     def _slot(self):
         return self.gate.slot() if self.gate is not None else _no_gate()
 
-    def read_url(self, url: object) -> Document:
+    def read_url(self, url: object, *, client: str | None = None) -> Document:
         """The article at a web address, fetched with the server's policy: ``http(s)`` addresses only (never
-        a file of this machine: those come by upload), public networks unless allowed, one deadline."""
+        a file of this machine: those come by upload), public networks unless allowed, one deadline, and a
+        place in the fetch queue (``FetchBusy`` when it is full, or when ``client`` has its share)."""
         if not isinstance(url, str):
             raise InputError("Give a web address (https://…) as text.")
-        return read_url(url.strip(), allow_private=self.allow_private_urls, deadline=self.fetch_deadline)
+        with self.fetches.admitted(client), self.fetches.slot():
+            return read_url(url.strip(), allow_private=self.allow_private_urls, deadline=self.fetch_deadline)
 
 
 @contextmanager

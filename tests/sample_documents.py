@@ -26,6 +26,18 @@ ARTICLE_LINES = [
 ]
 
 
+def as_upload(path: Path) -> Path:
+    """A copy of ``path`` where Gradio puts an upload (its upload folder, a folder of its own, the same
+    name): the only place the page reads a file from."""
+    import uuid
+
+    from summarizer.web.uploads import upload_folder
+
+    folder = upload_folder() / f"test-{uuid.uuid4().hex}"
+    folder.mkdir(parents=True)
+    return Path(shutil.copy(path, folder / Path(path).name))
+
+
 def make_docx(path: Path, paragraphs: list[str], *, title: str = "", table: list[list[str]] | None = None) -> Path:
     import docx
 

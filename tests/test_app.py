@@ -18,6 +18,7 @@ from summarizer import render
 from summarizer import web as webapp
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
 from summarizer.pipeline import Result
+from tests.sample_documents import as_upload
 
 FAST = {
     "summary_decoding": SUMMARY_DECODING.but(num_beams=1, max_new_tokens=12),
@@ -143,23 +144,24 @@ def test_bad_input_gives_a_clear_message_not_an_exception(state, text, method, e
     assert out.json_file is None and out.markdown_file is None
 
 
-def test_file_upload_utf8_and_bom(tmp_path, seed_texts):
+def test_file_upload_utf8_and_bom(state, tmp_path, seed_texts):
     path = tmp_path / "article.txt"
     path.write_text(seed_texts[0], encoding="utf-8")
-    text, status = webapp.load_file(str(path), "old text")
+    text, status, *_ = webapp.load_upload(state, as_upload(path))
     assert text == seed_texts[0] and "article.txt" in status
     path.write_bytes(b"\xef\xbb\xbf" + seed_texts[0].encode("utf-8"))
-    assert webapp.load_file(path)[0] == seed_texts[0]
-    assert webapp.load_file(None, "kept") == ("kept", "")
+    assert webapp.load_upload(state, as_upload(path))[0] == seed_texts[0]
+    assert webapp.load_upload(state, None)[0] == {"__type__": "update"}  # the text in the box stays
 
 
-def test_file_upload_not_utf8_names_the_file_and_keeps_the_text(tmp_path):
+def test_file_upload_not_utf8_names_the_file_and_keeps_the_text(state, tmp_path):
     path = tmp_path / "cp1256-article.txt"
     path.write_bytes("قال الوزير إن المحادثات ستستأنف.".encode("cp1256"))
-    text, status = webapp.load_file(str(path), "the text already in the box")
-    assert text == "the text already in the box"
+    uploaded = as_upload(path)
+    text, status, *_ = webapp.load_upload(state, uploaded)
+    assert text == {"__type__": "update"}  # the text already in the box stays
     assert "cp1256-article.txt" in status and "not UTF-8" in status
-    assert str(tmp_path) not in status  # the upload's temp folder is not shown
+    assert str(uploaded.parent) not in status  # the upload's temp folder is not shown
 
 
 def test_exports_json_and_markdown(seed_output):
@@ -256,11 +258,11 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
     """A named choice found in the local cache is offered and loaded on first use; the others say why not."""
     fake_hub({"facebook/nllb-200-distilled-600M": tiny_nllb})
     state = webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path / "exports", **FAST)
-    assert list(state.translations) == [str(tiny_marian), "nllb-600m"]
+    assert list(state.translations) == ["tiny-marian", "nllb-600m"]  # a folder by its name, not its path
     assert "loaded on first use" in state.translations["nllb-600m"] and "CC-BY-NC-4.0" in state.translations["nllb-600m"]
     assert set(state.unavailable) == {"fast", "best"}
     assert "Not available here: fast" in webapp.translation_info(state)
-    assert webapp.translation_choices(state)[0] == (state.translations[str(tiny_marian)], str(tiny_marian))
+    assert webapp.translation_choices(state)[0] == (state.translations["tiny-marian"], "tiny-marian")
     calls = []
     out = webapp.summarize(state, seed_texts[0], "lead", "lead", translation="nllb-600m",
                            progress=lambda fraction, desc=None: calls.append(desc))
@@ -270,7 +272,7 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
     assert all("eng_Latn" not in p["en"] and isinstance(p["score"], float) for p in out.result["translation"])
     assert state.pipeline_for("nllb-600m") is state.pipeline_for("nllb-600m")  # loaded once
     default = webapp.summarize(state, seed_texts[0], "lead", "lead")
-    assert default.result["models"]["translation"]["id"] == str(tiny_marian)
+    assert default.result["models"]["translation"]["id"] == "tiny-marian"
     bad = webapp.summarize(state, seed_texts[0], "lead", "lead", translation="best")  # shown beside the button
     assert "Unknown translation model" in bad.status and bad.result == {"error": bad.result["error"]}
     assert "fast" not in bad.status.split("choose one of")[1] and "nllb-600m" in bad.status
@@ -293,7 +295,7 @@ def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, 
 
     for loaded in (
         webapp.load_example(state, 3),
-        webapp.load_upload(state, make_docx(tmp_path / "story.docx", ARTICLE_LINES)),
+        webapp.load_upload(state, as_upload(make_docx(tmp_path / "story.docx", ARTICLE_LINES))),
         webapp.load_url(state, local_site.url("article.html")),
     ):
         article, message, results = _article_and_message(loaded)
@@ -303,7 +305,7 @@ def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, 
         assert translation == "" and status == "" and result is None and typed is None and "aligned-empty" in aligned
         assert json_file == md_file == {"value": None, "interactive": False, "__type__": "update"}
     assert webapp.load_example(state, 3)[0] == seed_texts[3]
-    assert "story.docx" in webapp.load_upload(state, tmp_path / "story.docx")[1]
+    assert "story.docx" in webapp.load_upload(state, as_upload(tmp_path / "story.docx"))[1]
 
 
 def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_path, local_site):
@@ -312,7 +314,7 @@ def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_pat
 
     make_pdf(scanned, [])
     for loaded, expected in (
-        (webapp.load_upload(state, scanned), "scan.pdf has no text to read"),
+        (webapp.load_upload(state, as_upload(scanned)), "scan.pdf has no text to read"),
         (webapp.load_url(state, local_site.url("section-index.html")), "No article found"),
         (webapp.load_url(state, ""), "Type or paste a web address"),
     ):
@@ -335,7 +337,7 @@ def test_counter_and_loading_an_article_over_the_limit(state):
     assert "100000" in webapp.counter_js(100_000)  # the browser counts against the same limit
     big = Path(state.export_dir) / "long-article.txt"
     big.write_text("قال الوزير إن المحادثات ستستأنف. " * 4_000, encoding="utf-8")  # 132,000 characters
-    article, message, _ = _article_and_message(webapp.load_upload(state, big))
+    article, message, _ = _article_and_message(webapp.load_upload(state, as_upload(big)))
     assert len(article) > 100_000 and "over this page's limit of 100,000" in message and "max" not in message
 
 
@@ -487,7 +489,7 @@ def test_the_page_wording(state, tmp_path, local_site, seed_texts):
     assert message.startswith("Loaded the article at") and "SSL" not in message  # http:// for an address with a port
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
-    article, message, _ = _article_and_message(webapp.load_upload(state, empty))
+    article, message, _ = _article_and_message(webapp.load_upload(state, as_upload(empty)))
     assert article == {"__type__": "update"} and "holds no text" in message and "0 characters" not in message
     assert "in parts" not in webapp.counter_html(150_000, 100_000)
     info = webapp.translation_info(state)
@@ -594,32 +596,53 @@ def _restored(state, record, on_screen):
     return webapp.restore_run(state, record, "lead", on_screen)
 
 
+def _emptied():
+    """What a restored record the page cannot read gives: the page's values as they were, except the
+    sentence table (raw HTML), which Gradio put back from the browser's storage: emptied."""
+    return [UNCHANGED] * 6 + [render.aligned_html([])]
+
+
 def test_a_restored_run_gets_its_downloads_notes_and_digest_back(state, seed_output, seed_texts):
     record = seed_output.result
-    json_file, markdown_file, note_ar, note_en, typed, digest = _restored(state, record, seed_texts[1])
+    json_file, markdown_file, note_ar, note_en, typed, digest, table = _restored(state, record, seed_texts[1])
     assert json_file["interactive"] and markdown_file["interactive"]
     assert json.loads(Path(json_file["value"]).read_text(encoding="utf-8")) == record
     assert Path(markdown_file["value"]).suffix == ".md" and Path(markdown_file["value"]).is_file()
     assert (note_ar["info"], note_en["info"]) == webapp.summary_notes(state, typed, "lead")
     assert typed.to_dict() == record and digest == webapp.text_digest(seed_texts[1])
+    # drawn again from the record read as data, never the HTML the browser's storage held
+    assert table == render.aligned_html(typed.translation, render.summary_sources(typed)) == seed_output.aligned
+
+
+def test_a_restored_run_renders_only_what_the_page_makes(state, seed_output, seed_texts):
+    """Markup typed into a saved run's text fields is shown as text, never as HTML or Markdown."""
+    record = json.loads(json.dumps(seed_output.result))
+    record["translation"][0]["en"] = '<img src=x onerror="alert(1)"> [link](javascript:alert(1)) **bold**'
+    record["sentences"][0] = record["translation"][0]["ar"] = "<script>alert(1)</script> قال الوزير."
+    *_, table = _restored(state, record, seed_texts[1])
+    assert "<img" not in table and "<script>" not in table and "&lt;img" in table and "&lt;script&gt;" in table
+
+
+def test_a_plain_visit_changes_nothing(state, seed_texts):
+    assert _restored(state, None, seed_texts[1]) == [UNCHANGED] * 7
 
 
 @pytest.mark.parametrize("record", [
-    None, {}, [], "text", {"sentences": "not a list"}, {"sentences": [1, 2]},
+    {}, [], "text", {"sentences": "not a list"}, {"sentences": [1, 2]},
     {"ok": True, "notices": [{"code": "no-such-code"}]},
 ])
-def test_a_restored_run_that_is_not_a_record_changes_nothing(state, seed_texts, record):
-    """The record comes from the browser: whatever it holds, the page is left as it is."""
-    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6
+def test_a_restored_run_that_is_not_a_record_is_not_shown(state, seed_texts, record):
+    """The record comes from the browser: whatever it holds, the page shows none of it as HTML."""
+    assert _restored(state, record, seed_texts[1]) == ([UNCHANGED] * 7 if not record else _emptied())
 
 
-def test_a_restored_run_longer_than_the_page_allows_changes_nothing(state, seed_output, seed_texts):
+def test_a_restored_run_longer_than_the_page_allows_is_not_shown(state, seed_output, seed_texts):
     record = dict(seed_output.result, sentences=["أ" * (state.max_chars + 1)])
-    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6
+    assert _restored(state, record, seed_texts[1]) == _emptied()
 
 
-def test_a_restored_run_with_no_text_on_screen_changes_nothing(state, seed_output):
-    assert _restored(state, seed_output.result, "") == [UNCHANGED] * 6
+def test_a_restored_run_with_no_text_on_screen_is_not_shown(state, seed_output):
+    assert _restored(state, seed_output.result, "") == _emptied()
 
 
 @pytest.mark.parametrize("edit", [
@@ -633,4 +656,4 @@ def test_a_restored_run_with_no_text_on_screen_changes_nothing(state, seed_outpu
 def test_a_restored_run_edited_out_of_shape_changes_nothing(state, seed_output, seed_texts, edit):
     record = json.loads(json.dumps(seed_output.result))
     edit(record)
-    assert _restored(state, record, seed_texts[1]) == [UNCHANGED] * 6
+    assert _restored(state, record, seed_texts[1]) == _emptied()

@@ -285,6 +285,7 @@ def test_a_docx_bomb_under_the_unpacked_limit_is_refused_before_it_is_parsed(tmp
     import summarizer.documents as documents
 
     bomb = _docx_with_empty_paragraphs(tmp_path / "bomb.docx", 20_000)  # 120 KB of <w:p/> in 3 KB
+    monkeypatch.setattr(documents, "READ_IN_CAGE", False)  # the limits set here: a worker of the cage keeps its own
     monkeypatch.setattr(documents, "MAX_DOCX_ELEMENTS", 5_000)  # the real limit, scaled to the bomb
     started = time.monotonic()
     with pytest.raises(InputError, match=r"bomb\.docx is too complex to read: more than 5,000 elements"):
@@ -316,6 +317,7 @@ def test_any_parser_error_in_a_docx_is_one_clear_message(tmp_path, monkeypatch):
         raise lxml.etree.XPathEvalError("XPath evaluation returned no result")
         yield
 
+    monkeypatch.setattr(documents, "READ_IN_CAGE", False)  # a worker of the cage would not see the failing one
     monkeypatch.setattr(documents, "_docx_paragraphs", failing)
     with pytest.raises(InputError, match=r"^odd\.docx is not a Word \.docx file"):
         read_file(path)
@@ -485,3 +487,23 @@ def test_the_html_report_adds_up_to_what_disappeared():
         assert _reported_characters(article.removed) == len(raw) - len(kept), raw
     assert clean_article(cases[0]).text == "أبجدهـوزح"
     assert clean_article(cases[3]).text == "قبلبعد غير مغلق مائل نهاية"  # <b>, <em>: inline, no line break
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::7f00:1", "64:ff9b::a00:1", "2002:7f00:1::", "2002:a00:1::",
+                                     "::127.0.0.1", "::ffff:127.0.0.1", "192.0.0.8", "[::1]"])
+def test_ipv6_forms_that_carry_a_private_ipv4_address_are_refused(address):
+    """NAT64, 6to4 and IPv4-compatible addresses reach the IPv4 address inside them; Python's ``is_global``
+    takes some of them (and 192.0.0.0/24) for public. Refused before any connection."""
+    host = address if address.startswith("[") or ("." in address and ":" not in address) else f"[{address}]"
+    with pytest.raises(InputError) as caught:
+        read_url(f"http://{host}:9/article", allow_private=False, timeout=1, deadline=2)
+    assert "local or private network address" in str(caught.value)
+
+
+def test_public_addresses_stay_public():
+    import ipaddress
+
+    from summarizer.fetch import is_public
+
+    for address in ["93.184.215.14", "2606:4700::1111", "64:ff9b::5db8:d70e", "2002:5db8:d70e::"]:
+        assert is_public(ipaddress.ip_address(address)), address

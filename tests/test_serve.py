@@ -158,11 +158,15 @@ def test_summarizer_serve_from_the_installed_wheel(wheel, tmp_path, tiny_marian)
         r = httpx.post(url + "api/v1/translate", json={"text": "قال الوزير إن المحادثات ستستأنف."}, timeout=120)
         assert r.status_code == 200 and r.json()["translation"][0]["en"]
         assert httpx.get(url + "docs", timeout=30).status_code == 200
+        (uploaded,) = httpx.post(url + "gradio_api/upload", files={"files": ("a.txt", "قال".encode())},
+                                 timeout=30).json()
+        assert Path(uploaded).parent.parent.name.startswith("summarizer-uploads-")  # its own folder
     finally:
         code = stop(process)
     output = process.stdout.read()
     assert code == 128 + signal.SIGTERM, output  # stopped, after removing what it wrote:
     assert not list(scratch.glob("summarizer-app-*"))  # the page's export folder
+    assert not list(scratch.glob("summarizer-uploads-*"))  # its uploads
     assert f"Running on http://127.0.0.1:{port}/ (API reference: http://127.0.0.1:{port}/docs)" in output
 
 

@@ -125,7 +125,7 @@ def _load_ctranslate2(
 def _load_transformers(source: ModelSource, device: str) -> Seq2SeqEngine:
     from .transformers_engine import TransformersEngine
 
-    return TransformersEngine.load(source.location, device=device)
+    return TransformersEngine.load(source.location, device=device, model_id=source.name)
 
 
 def _transformers_instead(source: ModelSource, device: str, reason: Exception) -> Seq2SeqEngine:

@@ -32,12 +32,14 @@ class TransformersEngine(TokenizedEngine):
         self.device = device
 
     @classmethod
-    def load(cls, path_or_id: str, device: str = "cpu") -> TransformersEngine:
+    def load(cls, path_or_id: str, device: str = "cpu", model_id: str | None = None) -> TransformersEngine:
+        """``model_id``: what the model is called (default ``path_or_id``): the loader gives the name its user
+        gave (``~/models/x``), not the folder it expanded it to."""
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(path_or_id)
         model = AutoModelForSeq2SeqLM.from_pretrained(path_or_id)
-        return cls(model, tokenizer, path_or_id, device=device)
+        return cls(model, tokenizer, model_id or path_or_id, device=device)
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
         import torch

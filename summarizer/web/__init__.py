@@ -8,6 +8,8 @@
 - ``page``: around a summary: loading an article (example, file, web address) clears the old
   results, the character counter, the busy button, the notes beside the summary.
 - ``api``: the ``/read_url`` and ``/read_file`` endpoints (an article from a web address or a file).
+- ``uploads``: the file boundary: the only server files a request can have read are its own uploads;
+  the upload folder's size cap.
 - ``examples``: the seed articles, shipped inside the package, labelled by headline and source.
 - ``style.css``, ``page.js``: the page's look and its behaviour in the browser (``launch_style``).
 """
@@ -17,7 +19,6 @@ from .handlers import (
     Outputs,
     error_markdown,
     error_outputs,
-    load_file,
     stage_progress,
     status_markdown,
     summarize,
@@ -87,7 +88,6 @@ __all__ = [
     "length_choices",
     "load_app",
     "load_example",
-    "load_file",
     "load_link",
     "load_upload",
     "load_url",

@@ -14,6 +14,7 @@ from gradio.data_classes import FileData
 from ..documents import Document, read_file
 from ..errors import InputError
 from .state import AppState
+from .uploads import uploaded_file
 
 
 def _as_dict(document: Document) -> dict[str, Any]:
@@ -39,12 +40,9 @@ def url_reader(state: AppState):
 def file_reader(state: AppState):
     def read_file_endpoint(file: FileData) -> dict:
         """The article in a .txt, .html, .docx or .pdf file (pass handle_file(path)): {"text", ...} or {"error"}."""
-        data = file if isinstance(file, dict) else getattr(file, "model_dump", lambda: {})()
-        path, name = data.get("path"), data.get("orig_name")
-        if not path:
-            return {"error": "No file was received."}
         try:
-            return _as_dict(read_file(path, name=name or None))
+            real, name = uploaded_file(file)  # this request's upload, or the same refusal for any other path
+            return _as_dict(read_file(real, name=name))
         except InputError as exc:
             return {"error": str(exc)}
 

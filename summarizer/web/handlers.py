@@ -6,17 +6,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..documents import read_file
 from ..errors import PAGE, InputError, ModelLoadError
 from ..methods import SUMMARY_LENGTHS, SUMMARY_METHODS, method_of
 from ..options import LONG_INPUT_MODES
 from ..pipeline import STAGES, Result, StageProgress
+from ..redact import without_paths
 from ..render import (
     STAGE_LABELS,
     aligned_html,
@@ -95,6 +96,7 @@ def summarize(
             raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
         if summary_length is not None and summary_length not in SUMMARY_LENGTHS:
             raise InputError(f"Unknown summary length {summary_length!r}: choose one of {', '.join(SUMMARY_LENGTHS)}.")
+        state.service.check_budget([text])  # the same budget as the APIs', before any model loads or runs
         hook = stage_progress(progress) if progress is not None else None
 
         def on_load(choice: str) -> None:
@@ -113,7 +115,8 @@ def summarize(
         return error_outputs(f"Could not load the translation model {translation}: {exc.message(PAGE)}")
     except Exception as exc:  # a bug or a model failure: logged here, one line on the page
         log.exception("summarize failed")
-        return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: {exc}).")
+        return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: "
+                             f"{without_paths(str(exc))}).")  # its callers are not this server's user: no path
     total = time.perf_counter() - started
     length = length_words(summary_length, result.summary_method)
     json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length or None)
@@ -218,9 +221,16 @@ def write_exports(result: Result, directory: str | Path, *, summary_length: str 
     json_path = directory / f"{stem}.json"
     md_path = directory / f"{stem}.md"
     record = _with_length(result.to_dict(), summary_length or "")
-    json_path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    md_path.write_text(to_markdown(result, PAGE, summary_length=summary_length), encoding="utf-8")
+    _write_whole(json_path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    _write_whole(md_path, to_markdown(result, PAGE, summary_length=summary_length))
     return json_path, md_path
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """A download is there whole or not at all, even if the server is stopped while writing it."""
+    part = path.with_name(path.name + ".part")
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
 
 
 def prune_exports(directory: Path, *, keep_seconds: float = EXPORT_KEEP_SECONDS,
@@ -240,19 +250,3 @@ def prune_exports(directory: Path, *, keep_seconds: float = EXPORT_KEEP_SECONDS,
             path.unlink(missing_ok=True)
             removed += 1
     return removed
-
-
-def load_file(path: str | Path | None, current_text: str = "") -> tuple[str, str]:
-    """An uploaded file (.txt, .html, .docx, .pdf) -> (text for the article box, status Markdown).
-
-    A file that cannot be read keeps the current text and says why, naming the file (not the
-    upload's temporary folder).
-    """
-    if not path:
-        return current_text, ""
-    p = Path(path)
-    try:
-        text = read_file(p, name=p.name).text
-    except InputError as exc:
-        return current_text, error_outputs(str(exc)).status
-    return text, f"Loaded **{md_text(p.name)}** ({len(text):,} characters). Press **Summarise**."

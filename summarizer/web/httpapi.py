@@ -7,13 +7,17 @@ A body is read as it arrives and refused (413) as soon as it passes the limit, u
 own (``CapacityLimiter``, as many as the gate admits), never in the event loop, which stays free to
 answer the page, ``/api/v1/health`` and the refusals of a full queue. Keys are compared in constant
 time (``hmac.compare_digest``), each against every configured key.
+
+A request whose client disconnects stops its work: ``work`` watches the connection while the model
+works, and the pipeline stops at its next batch (``Cancelled``), freeing the slot for the next request.
+A web address is fetched within the service's fetch queue (``Service.read_url``), per client address.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,13 +25,16 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 import anyio
+import orjson
 from starlette.requests import Request
 
 from ..errors import (
     API,
+    Cancelled,
     InputError,
     ModelLoadError,
     OptionError,
+    OverBudget,
     ProcessingError,
     ServerBusy,
     SummarizerError,
@@ -41,7 +48,7 @@ T = TypeVar("T")
 # character is 2 bytes in UTF-8 and 6 as a JSON escape (\u0627); the rest is room for the other fields.
 BODY_BYTES_PER_CHAR = 6
 BODY_SLACK_BYTES = 256 * 1024
-FETCH_CONCURRENCY = 8  # web addresses fetched at once (each waits on someone else's server, not on the models)
+CLIENT_CLOSED_REQUEST = 499  # the status of work stopped because its client left (no one reads it; logs do)
 
 
 class ApiError(SummarizerError):
@@ -83,18 +90,57 @@ class ApiConfig:
             matched |= hmac.compare_digest(candidate, key.encode())
         return matched
 
-    async def work(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """``fn(*args, **kwargs)`` in a worker thread, within a place of the gate (``ServerBusy`` when full)."""
+    async def work(self, fn: Callable[..., T], *args: Any, request: Request | None = None, **kwargs: Any) -> T:
+        """``fn(*args, **kwargs)`` in a worker thread, within a place of the gate (``ServerBusy`` when full).
+
+        With ``request``, ``fn`` is also given ``cancelled``, which turns true as soon as the request's
+        client disconnects: the service's pipeline then stops at its next batch (``Cancelled``).
+        """
         if self._work is None:  # made in the event loop that uses it
             self._work = anyio.CapacityLimiter(self.gate.capacity)
         with self.gate.admitted():
-            return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=self._work)
+            if request is None:
+                return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=self._work)
+            left = threading.Event()
+            async with anyio.create_task_group() as watching:
+                watching.start_soon(_note_disconnect, request, left)
+                result, failure = await anyio.to_thread.run_sync(
+                    _caught, partial(fn, *args, cancelled=left.is_set, **kwargs), limiter=self._work)
+                watching.cancel_scope.cancel()
+            if failure is not None:  # raised here, as itself: inside the task group it would be an exception group
+                raise failure
+            return result
 
-    async def fetch(self, url: object):
-        """The article at ``url`` under the service's policy (private networks, deadline), in a thread."""
+    async def fetch(self, url: object, client: str | None = None):
+        """The article at ``url`` under the service's policy (private networks, deadline) and within its
+        fetch queue (``FetchBusy`` at once when full, or when ``client`` has its share), in a thread."""
         if self._fetch is None:
-            self._fetch = anyio.CapacityLimiter(FETCH_CONCURRENCY)
-        return await anyio.to_thread.run_sync(self.service.read_url, url, limiter=self._fetch)
+            # Never where a request waits: the queue admits at most its capacity and refuses the rest
+            # at once, so a thread beyond that only ever holds a refusal, for a moment.
+            self._fetch = anyio.CapacityLimiter(self.service.fetches.capacity + self.service.fetches.concurrency)
+        return await anyio.to_thread.run_sync(partial(self.service.read_url, url, client=client),
+                                              limiter=self._fetch)
+
+
+def _caught(call: Callable[[], T]) -> tuple[T | None, Exception | None]:
+    """``call()``'s result, or the exception it raised, as a value."""
+    try:
+        return call(), None
+    except Exception as exc:
+        return None, exc
+
+
+async def _note_disconnect(request: Request, left: threading.Event) -> None:
+    """Set ``left`` when the client disconnects: the body is read, so the next ASGI message is the
+    disconnect (``http.disconnect``), which arrives as soon as the connection closes."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+    left.set()
+
+
+# Strict JSON and forms (``parse_json``, ``parse_form``; the server's boundary holds every body to them).
+MAX_JSON_DEPTH = 64  # arrays and objects in one another; a real request uses 3 or 4
+MAX_FORM_FIELDS = 1024  # fields of a urlencoded form (LibreTranslate's q takes up to 128 texts)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -119,19 +165,60 @@ def _too_large(size: int, limit: int) -> ApiError:
 
 async def read_json_object(request: Request, limit: int) -> dict[str, Any]:
     """The body as a JSON object (400 for anything else: not JSON, not UTF-8, an array...)."""
-    body = await read_body(request, limit)
+    return _json_object(await read_body(request, limit))
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
     if not body.strip():
         raise ApiError(400, "bad-json", "The request has no body: send a JSON object (Content-Type: application/json).")
-    try:
-        data = json.loads(body.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise ApiError(400, "bad-json", "The request body is not UTF-8 text.") from None
-    except json.JSONDecodeError as exc:
-        raise ApiError(400, "bad-json", f"The request body is not valid JSON ({exc.msg} at line {exc.lineno}, "
-                                        f"column {exc.colno}).") from None
+    data = parse_json(body)
     if not isinstance(data, dict):
         raise ApiError(400, "bad-json", f"The request body must be a JSON object, not a JSON {_json_kind(data)}.")
     return data
+
+
+def parse_json(body: bytes) -> Any:
+    """``body`` as strict JSON (RFC 8259), else 400 ``bad-json``: UTF-8 text (a BOM allowed), no lone
+    surrogate (``"\\ud800"``), no ``NaN``, no number beyond a double, at most ``MAX_JSON_DEPTH`` arrays and
+    objects deep. Python's parser takes all of these, and the routes then fail on them (a surrogate cannot
+    be written back out, a 5,000-digit integer cannot be printed, 100,000 levels overflow its stack)."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad-json", "The request body is not UTF-8 text.") from None
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, "bad-json", f"The request body is not valid JSON ({exc.msg} at line {exc.lineno}, "
+                                        f"column {exc.colno}).") from None
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        raise ApiError(400, "bad-json", f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} "
+                                        "levels deep.")
+    return data
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether ``value`` holds arrays and objects more than ``limit`` levels deep (no recursion: no limit of its own)."""
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def parse_form(body: bytes) -> list[tuple[str, str]]:
+    """The fields of an ``application/x-www-form-urlencoded`` body, else 400 ``bad-form``: UTF-8 text whose
+    percent-escapes are UTF-8 too (never a lone surrogate), at most ``MAX_FORM_FIELDS`` fields."""
+    try:
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict",
+                         max_num_fields=MAX_FORM_FIELDS)
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad-form", "The form is not UTF-8 text (or one of its %-escapes is not).") from None
+    except ValueError:  # parse_qsl: more fields than max_num_fields
+        raise ApiError(400, "bad-form", f"The form has more than {MAX_FORM_FIELDS:,} fields.") from None
 
 
 async def read_params(request: Request, limit: int) -> dict[str, Any]:
@@ -145,13 +232,9 @@ async def read_params(request: Request, limit: int) -> dict[str, Any]:
     body = await read_body(request, limit)
     if kind == "multipart/form-data":
         return await _multipart(request, body)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ApiError(400, "bad-form", "The form is not UTF-8 text.") from None
-    if not kind and text.lstrip().startswith("{"):  # JSON without its Content-Type (curl -d '{...}')
-        return await read_json_object(_replay(request, body), limit)
-    return _fields(parse_qsl(text, keep_blank_values=True))
+    if not kind and body.lstrip().startswith(b"{"):  # JSON without its Content-Type (curl -d '{...}')
+        return _json_object(body)
+    return _fields(parse_form(body))
 
 
 async def _multipart(request: Request, body: bytes) -> dict[str, Any]:
@@ -211,8 +294,12 @@ def status_of(exc: BaseException) -> int:
     """The HTTP status of an error the service raised (the REST API's; LibreTranslate maps 422 to 400)."""
     if isinstance(exc, ApiError):
         return exc.status
-    if isinstance(exc, ServerBusy):
+    if isinstance(exc, ServerBusy):  # FetchBusy too: the fetch queue is full
         return 429
+    if isinstance(exc, OverBudget):
+        return 413
+    if isinstance(exc, Cancelled):
+        return CLIENT_CLOSED_REQUEST
     if isinstance(exc, ProcessingError):  # the article passed the checks; a stage failed on it
         return 500
     if isinstance(exc, (InputError, OptionError)):

@@ -12,6 +12,10 @@ detection tells Arabic from Latin script (no model); a text is translated line b
 breaks kept), each line cleaned and split into sentences as an article is, so a line the cleaning
 drops entirely (a lone "اقرأ أيضا", a share button's words) or that is not mostly Arabic is kept as it
 was. With ``format=html`` the markup is kept and each text between tags is translated the same way.
+
+Each of those lines (or texts between tags) is a text of the request's budget (``Service.check_budget``),
+across all of ``q``: a request over it is refused (413) before any work, and a client that leaves stops
+the translation at its next model batch.
 """
 
 from __future__ import annotations
@@ -200,7 +204,9 @@ def build_router(config: ApiConfig) -> APIRouter:
             wanted = [(n, i, piece) for n, ps in enumerate(pieces) for i, (ok, piece) in enumerate(ps) if ok]
             if not wanted:  # nothing Arabic to translate: say why, in the page's words
                 check_arabic(" ".join(texts))
-            results = await config.work(service.translate, [piece for _, _, piece in wanted])
+            lines = [piece for _, _, piece in wanted]
+            service.check_budget(lines)  # every line is a text: 1,000 lines cost 1,000 texts' work
+            results = await config.work(service.translate, lines, request=request)
             english: list[dict[int, str]] = [{} for _ in texts]
             for (n, i, _), result in zip(wanted, results, strict=True):
                 if result.ok:

@@ -4,6 +4,9 @@ The address and port default to Gradio's own environment variables (``GRADIO_SER
 ``GRADIO_SERVER_PORT``), which a Hugging Face Space sets (``0.0.0.0``, 7860) to serve on its network;
 elsewhere the page is served on this machine only (127.0.0.1). API keys come from ``--api-key`` or
 ``SUMMARIZER_API_KEYS`` (comma-separated): with none, the HTTP API is open, as the page is.
+
+What the server takes from the network (the names it answers to, the origins whose pages may call it,
+the time a request body has) is enforced by ``summarizer.web.boundary`` (its ``policy_of`` reads them).
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ from ..config import add_model_arguments
 from ..options import int_range
 
 API_KEYS_ENV = "SUMMARIZER_API_KEYS"
+PUBLIC_HOSTS_ENV, CORS_ENV = "SUMMARIZER_PUBLIC_HOSTS", "SUMMARIZER_CORS"
+SPACE_HOST_ENV = "SPACE_HOST"  # a Hugging Face Space's public name (user-space.hf.space), set by the Space
+SHARE_HOSTS = "*.gradio.live"  # the names of --share's public links
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
+DEFAULT_BODY_TIMEOUT_S = 60
 
 
 def add_server_arguments(parser: argparse.ArgumentParser, environ: Mapping[str, str] | None = None) -> None:
@@ -43,6 +50,18 @@ def add_server_arguments(parser: argparse.ArgumentParser, environ: Mapping[str, 
                              "comma-separated); default: no key, as the page")
     parser.add_argument("--no-api", action="store_true",
                         help="serve the page only, without the REST and LibreTranslate routes")
+    parser.add_argument("--public-host", action="append", default=None, metavar="NAME", dest="public_hosts",
+                        help="a name this server is reached by (repeat, or comma-separate; *.example.com: its "
+                             "subdomains; '*': any name, which gives up the protection from DNS rebinding); "
+                             "localhost and IP addresses always work; also $" + PUBLIC_HOSTS_ENV + " and, on a "
+                             "Hugging Face Space, $" + SPACE_HOST_ENV)
+    parser.add_argument("--cors", nargs="?", const="*", default=None, metavar="ORIGIN,...",
+                        help="let web pages of other sites call the page's and the HTTP API from a browser: "
+                             "--cors alone for any site (as LibreTranslate), or the origins allowed "
+                             "(https://cms.example,...); also $" + CORS_ENV + "; default: none")
+    parser.add_argument("--body-timeout", type=int_range(1, 3600), default=DEFAULT_BODY_TIMEOUT_S,
+                        metavar="SECONDS", help="the time a request's body has to arrive, once its headers "
+                                                f"have (default: {DEFAULT_BODY_TIMEOUT_S}); a slower one is refused")
 
 
 def api_keys(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> list[str]:

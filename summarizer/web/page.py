@@ -21,6 +21,7 @@ from ..render import aligned_html, describe_method, finding_text, md_text, summa
 from .examples import examples
 from .handlers import LENGTH_LABELS, Outputs, error_markdown, length_words, text_digest, write_exports
 from .state import AppState
+from .uploads import uploaded_file
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +101,11 @@ def load_example(state: AppState, index: int | None) -> list[Any]:
 
 def load_upload(state: AppState, path: str | Path | None) -> list[Any]:
     """An uploaded .txt, .html, .docx or .pdf file -> the article box (the results cleared)."""
-    if not path:
-        return _not_loaded("No file was received.")
-    name = Path(path).name  # the upload keeps the user's file name inside a temporary folder
     try:
-        document = read_file(path, name=name)
+        # Only this page's uploads: any other path (a server file, a link out of the upload folder)
+        # is refused in the same words as a missing one. The upload keeps the user's file name.
+        real, name = uploaded_file(path)
+        document = read_file(real, name=name)
     except InputError as exc:
         return _not_loaded(str(exc))
     return _loaded(state, document.text, _describe(document))
@@ -242,40 +243,47 @@ def settle(state: AppState, result: Result | None, requested: str | None, made_f
 
 # -- a run put back by Gradio's run history ("Runs", then "Load run") -------------------------
 def restore_run(state: AppState, record: dict | None, requested: str | None, on_screen: str | None) -> list[Any]:
-    """On page load: (JSON download, Markdown download, Arabic note, English note, typed result, digest).
+    """On page load: (JSON download, Markdown download, Arabic note, English note, typed result, digest,
+    sentence table).
 
     Gradio's run history puts a saved run's inputs and outputs back into the page, values only: the
     downloads stay disabled and the notes beside the summaries empty (the step after a summary sets
     them, and the history does not replay it), and the files it names may have left the cache. So
     when the page opens with a result in its JSON viewer, the downloads are written anew from that
-    record, and the notes, the typed result and the digest of the text it belongs to come back. A
-    plain visit (no result) changes nothing; so does a record this version cannot read (it came from
-    the browser: it is read as data, through ``Result.from_dict``, never trusted further).
+    record, and the notes, the typed result and the digest of the text it belongs to come back.
+
+    The saved run lives in the browser's storage, where anyone can edit it: so the output the page
+    shows as raw HTML (the sentence table) is never shown as restored, but drawn again from the record
+    read as data (``Result.from_dict``), or emptied when the record cannot be read or is not a result
+    this page makes. (The status is Markdown, which Gradio sanitises.) A plain visit changes nothing.
     """
     import gradio as gr
 
-    unchanged = [gr.skip() for _ in range(6)]
-    if not record or not on_screen:
-        return unchanged
+    if not record:
+        return [gr.skip() for _ in range(7)]
+    emptied = [*(gr.skip() for _ in range(6)), aligned_html([])]
+    if not on_screen:
+        return emptied
     try:
         result = Result.from_dict(record)
     except ValueError as exc:
         log.info("a restored run was not restored: %s", exc)
-        return unchanged
+        return emptied
     if not _could_be_made_here(state, result):
         log.info("a restored run was not restored: not a result this page makes")
-        return unchanged
+        return emptied
     # the length in the record's words, only when it is one this page writes for that method
     said = record.get("summary_length")
     length = next((w for name in LENGTH_LABELS if (w := length_words(name, result.summary_method)) == said), None)
     try:
         json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length)
         notes = summary_notes(state, result, requested)
+        table = aligned_html(result.translation, summary_sources(result))
     except (ValueError, TypeError, KeyError, IndexError) as exc:  # free-form parts (timings, models) off
         log.info("a restored run was not restored: %s", exc)
-        return unchanged
+        return emptied
     return [gr.update(value=str(json_file), interactive=True), gr.update(value=str(markdown_file), interactive=True),
-            gr.update(info=notes[0]), gr.update(info=notes[1]), result, text_digest(on_screen)]
+            gr.update(info=notes[0]), gr.update(info=notes[1]), result, text_digest(on_screen), table]
 
 
 def _could_be_made_here(state: AppState, result: Result) -> bool:

@@ -5,8 +5,10 @@ call without Gradio's event protocol. The OpenAPI description is served at ``/op
 read at ``/docs``; docs/api.md is the reference.
 
 It shares the page's policy, through the same ``Service``: the size limit (``max_chars``), the fetch
-policy of ``url`` (no private networks unless allowed, one deadline), the work gate (``--concurrency``
-articles at once, ``--max-queue`` more waiting; beyond that 429 with ``Retry-After``). An error is
+policy of ``url`` (no private networks unless allowed, one deadline, the fetch queue), the work gate
+(``--concurrency`` articles at once, ``--max-queue`` more waiting; beyond that 429 with ``Retry-After``),
+the budget of one request (``Service.check_budget``, before any work: 413 over it, 422 too many beams),
+and a client that leaves stops its article's work at the next model batch. An error is
 ``{"error": message, "code": code}`` with a 4xx status (5xx for the server's own failures), in the
 page's words.
 """
@@ -20,9 +22,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import __version__
+from ..errors import API
 from ..methods import METHODS
-from ..options import TRANSLATION_MODELS
+from ..options import DEFAULT_BEAMS, TRANSLATION_MODELS
 from ..result import translation_record
+from ..service import MAX_BEAMS
 from .httpapi import (
     ApiConfig,
     ApiError,
@@ -47,7 +51,8 @@ class _Request(BaseModel):
     id: str | None = Field(None, description="Copied into the answer's `id`.")
     translation: str | None = Field(None, description="A translation choice of GET /api/v1/models (default: the "
                                                       "one loaded at start-up; another is loaded on first use).")
-    num_beams: int | None = Field(None, ge=1, le=64, description="Beam size of the models (default: theirs, 4).")
+    num_beams: int | None = Field(None, ge=1, description=f"Beam size of the models (default {DEFAULT_BEAMS}, at most "
+                                                          f"{MAX_BEAMS}: each beam multiplies the request's cost).")
     checks: Literal["on", "off"] | None = Field(None, description="`on` (default): check every output against "
                                                                   "its source; `off`.")
 
@@ -75,10 +80,13 @@ class ErrorAnswer(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorAnswer, "description": "Not a JSON object"},
     401: {"model": ErrorAnswer, "description": "API key missing or wrong (when the server has keys)"},
-    413: {"model": ErrorAnswer, "description": "Request body over the server's limit"},
-    422: {"model": ErrorAnswer, "description": "A field of the wrong type or value, or an article that cannot be "
-                                               "processed (empty, not Arabic, too long, unreadable address)"},
-    429: {"model": ErrorAnswer, "description": "The queue is full: try again after `Retry-After` seconds"},
+    413: {"model": ErrorAnswer, "description": "Request body over the server's limit, or a request over its budget "
+                                               "(`over-budget`: characters times beams)"},
+    422: {"model": ErrorAnswer, "description": "A field of the wrong type or value (`num_beams` over the limit: "
+                                               "`too-many-beams`), or an article that cannot be processed (empty, "
+                                               "not Arabic, too long, unreadable address)"},
+    429: {"model": ErrorAnswer, "description": "The queue, or the queue of web addresses to fetch (`fetch-busy`), is "
+                                               "full: try again after `Retry-After` seconds"},
     503: {"model": ErrorAnswer, "description": "A translation choice could not be loaded"},
 }
 
@@ -123,11 +131,16 @@ def build_router(config: ApiConfig) -> APIRouter:
                            headers={"WWW-Authenticate": "Bearer"})
 
     async def article(request: Request, model: type[_Request]) -> tuple[Any, str]:
+        """The request's fields and its article (fetched for a ``url``), within the budget: one text."""
         check_key(request)
         body = _validated(model, await read_json_object(request, config.max_body_bytes))
         if (body.text is None) == (body.url is None):
             raise ApiError(422, "bad-field", "Give the article as `text` or as `url` (one of them).")
-        text = body.text if body.text is not None else (await config.fetch(body.url)).text
+        if body.text is None:  # too many beams are refused before the address is fetched
+            service.check_budget([""], body.num_beams)
+        client = request.client.host if request.client else None
+        text = body.text if body.text is not None else (await config.fetch(body.url, client)).text
+        service.check_budget([text], body.num_beams)
         return body, text
 
     @router.post("/summarize", openapi_extra=_body_schema(SummarizeRequest), responses=ERRORS,
@@ -140,7 +153,7 @@ def build_router(config: ApiConfig) -> APIRouter:
             result = await config.work(
                 service.run, text, translation=body.translation, summary_method=body.summary_method,
                 long_input=body.long_input, summary_sentences=body.summary_sentences, num_beams=body.num_beams,
-                checks=body.checks,
+                checks=body.checks, request=request,
             )
         except Exception as exc:
             return error_response(exc)
@@ -156,7 +169,7 @@ def build_router(config: ApiConfig) -> APIRouter:
             body, text = await article(request, TranslateRequest)
             require_translation(service)
             (result,) = await config.work(service.translate, [text], translation=body.translation,
-                                          num_beams=body.num_beams, checks=body.checks)
+                                          num_beams=body.num_beams, checks=body.checks, request=request)
             raise_failure(result)
         except Exception as exc:
             return error_response(exc)
@@ -166,7 +179,8 @@ def build_router(config: ApiConfig) -> APIRouter:
     @router.get("/models", responses={401: ERRORS[401]}, summary="The models loaded and the choices offered")
     async def models(request: Request) -> JSONResponse:
         """What this server runs: the loaded models (id, engine, licence), the summary methods and
-        translation choices it offers, the ones it cannot offer and why, and its size limit."""
+        translation choices it offers, the ones it cannot offer and why, its size limit and the budget
+        of one request (`limits`: cost = beams x (characters + `sentence_overhead` a sentence), at most `max_cost`)."""
         try:
             check_key(request)
         except ApiError as exc:
@@ -182,15 +196,19 @@ def build_router(config: ApiConfig) -> APIRouter:
                              for name, status in service.translations.items()],
             "default_translation": service.default_translation,
             "unavailable_translations": service.unavailable,
-            "load_errors": {role: str(exc) for role, exc in service.load_errors.items()},
+            "load_errors": {role: exc.message(API) for role, exc in service.load_errors.items()},  # no path
             "max_chars": service.max_chars,
+            "limits": service.budget.limits() if service.budget else None,
         })
 
-    @router.get("/health", summary="Whether the server is up, and its queue")
+    @router.get("/health", summary="Whether the server is up, and its queues")
     async def health() -> dict[str, Any]:
-        """Always 200 while the server runs (no key needed): which stages can run, and the work gate's load."""
+        """Always 200 while the server runs (no key needed): which stages can run, the work gate's load and
+        the fetch queue's (`fetch_queue`: `working`, `waiting`, `admitted`, `concurrency`, `max_queue`,
+        `per_client`)."""
         return {"status": "ok", "version": __version__, "summary_model": service.pipeline.summarizer is not None,
-                "translation_model": service.translation_available, "queue": config.gate.load()}
+                "translation_model": service.translation_available, "queue": config.gate.load(),
+                "fetch_queue": service.fetches.load()}
 
     return router
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
 
@@ -30,8 +31,11 @@ from .. import web as webapp
 from ..documents import MAX_DOCUMENT_BYTES
 from ..service import WorkGate
 from .api import file_reader, url_reader
+from .boundary import Policy, policy_of
+from .boundary import install as install_boundary
 from .components import handler_checks
 from .options import add_server_arguments, api_keys
+from .uploads import cache_sweeper, guard_uploads, own_upload_folder
 
 log = logging.getLogger(__name__)
 __all__ = ["add_server_arguments", "build_app", "build_demo", "main", "parse_args", "running", "serve"]
@@ -51,6 +55,7 @@ DELETE_CACHE = (60, 600)
 # the next user's fetch.
 FETCH_CONCURRENCY = 8
 FETCH = {"concurrency_id": "fetch", "concurrency_limit": FETCH_CONCURRENCY}
+DOCS_ASSETS = "/docs-assets"  # Swagger UI's script, style sheet and icon, for /docs
 
 
 def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16,
@@ -222,7 +227,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         demo.load(None, None, None, js=webapp.on_page_load_js(state.max_chars))
         # Gradio's "Runs -> Load run" puts back values only: the downloads and the notes come back here.
         demo.load(partial(webapp.restore_run, state), [result, method, article],
-                  [json_file, markdown_file, summary_ar, summary_en, typed, made_from], queue=False,
+                  [json_file, markdown_file, summary_ar, summary_en, typed, made_from, aligned], queue=False,
                   show_progress="hidden", api_visibility="private")
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
@@ -237,25 +242,36 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> None:
 
 
 def build_app(state: webapp.AppState, demo: gr.Blocks, *, concurrency: int = 1, max_queue: int = 16,
-              keys: Sequence[str] = (), api: bool = True):
+              keys: Sequence[str] = (), api: bool = True, policy: Policy | None = None):
     """The server's one app: the REST and LibreTranslate routes (unless ``api=False``) and their OpenAPI
-    page at ``/docs``, then the page mounted at ``/``. The service's gate is sized as the page's queue."""
+    page at ``/docs``, then the page mounted at ``/``, all behind the boundary (``policy``: its defaults).
+    The service's gate is sized as the page's queue."""
     from fastapi import FastAPI
+    from fastapi_offline import FastAPIOffline  # /docs with Swagger UI's files from the package, no CDN
 
     state.service.gate = WorkGate(concurrency, max_queue)
-    app = FastAPI(title="Arabic news summariser", version=__version__, docs_url="/docs" if api else None,
-                  openapi_url="/openapi.json" if api else None, redoc_url=None,
-                  description="Arabic news: summaries, sentence-by-sentence English translation, and "
-                              "LibreTranslate-compatible routes. Reference: docs/api.md.")
+    about = {"title": "Arabic news summariser", "version": __version__,
+             "description": "Arabic news: summaries, sentence-by-sentence English translation, and "
+                            "LibreTranslate-compatible routes. Reference: docs/api.md.",
+             "lifespan": cache_sweeper()}  # Gradio's upload folder kept under a size cap (uploads.py)
+    app = (FastAPIOffline(docs_url="/docs", redoc_url=None, static_url=DOCS_ASSETS, **about) if api
+           else FastAPI(docs_url=None, openapi_url=None, redoc_url=None, **about))
     if api:
         from . import libretranslate, rest
         from .httpapi import ApiConfig
 
         config = ApiConfig(state.service, keys=tuple(keys))
         app.include_router(rest.build_router(config))
-        app.include_router(libretranslate.build_router(config))
-    return gr.mount_gradio_app(app, demo, path="/", max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",
-                               **webapp.launch_style())
+        lt_routes = libretranslate.build_router(config)
+        app.include_router(lt_routes)
+    # show_error=False: an exception's own text (a server path, a library's words) never reaches a
+    # visitor; the page's handlers say what went wrong in their own words instead.
+    mounted = gr.mount_gradio_app(app, demo, path="/", max_file_size=f"{MAX_DOCUMENT_BYTES // 2**20}mb",
+                                  show_error=False, **webapp.launch_style())
+    guard_uploads(demo)  # mounted, not launched: Gradio's own upload check must be turned on (uploads.py)
+    install_boundary(mounted, policy or Policy(), max_chars=state.service.max_chars,  # LibreTranslate's errors
+                     error_only=[route.path for route in lt_routes.routes] if api else ())
+    return mounted
 
 
 @contextmanager
@@ -281,6 +297,15 @@ def _server(app, host: str, port: int):
     import uvicorn
 
     class Server(uvicorn.Server):
+        on_stop: Callable[[], None] = staticmethod(lambda: None)  # run_until_stopped sets it
+
+        def handle_exit(self, sig: int, frame) -> None:
+            if not self.should_exit:  # the first stop signal: the process ends within HARD_STOP_S
+                timer = threading.Timer(HARD_STOP_S, _hard_stop, args=(128 + sig, self.on_stop))
+                timer.daemon = True
+                timer.start()
+            super().handle_exit(sig, frame)
+
         async def shutdown(self, sockets=None) -> None:
             # Gradio's page keeps a heartbeat stream open per session until its app's stop event is set
             # (demo.close() does it for a launched page): set it first, so that a stop waits for no one.
@@ -290,8 +315,10 @@ def _server(app, host: str, port: int):
                     stop.set()
             await super().shutdown(sockets)
 
+    # proxy_headers=False: uvicorn would otherwise take X-Forwarded-For from a client on 127.0.0.1 as the
+    # client's address, and one local client could then pass for many (the per-client fetch limit).
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5,
-                            ws="none")
+                            ws="none", proxy_headers=False)
     return Server(config)
 
 
@@ -300,6 +327,7 @@ def serve(args: argparse.Namespace) -> None:
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    uploads = own_upload_folder()  # before the page is built: Gradio reads it when it makes its blocks
     state = webapp.load_app(
         args.summary_model, args.translation_model, summary_method=args.summary_method,
         long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
@@ -309,21 +337,54 @@ def serve(args: argparse.Namespace) -> None:
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     keys = api_keys(args)
     app = build_app(state, demo, concurrency=args.concurrency, max_queue=args.max_queue, keys=keys,
-                    api=not args.no_api)
+                    api=not args.no_api, policy=policy_of(args))
     server = _server(app, args.host, args.port)
     shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"* Running on http://{shown}:{args.port}/" + ("" if args.no_api else
           f" (API reference: http://{shown}:{args.port}/docs{'; API keys required' if keys else ''})"), flush=True)
     if args.share:
         threading.Thread(target=_share, args=(server, args.host, args.port), daemon=True).start()
-    # uvicorn stops gracefully on SIGINT and SIGTERM (as a service manager stops it), then raises the signal
-    # again with the handlers it found: SIGTERM made an ordinary exit (143), so that the export folder and
-    # Gradio's cache are removed as on Ctrl+C rather than left behind by a kill.
+    def stop() -> None:
+        state.close()
+        if uploads is not None:
+            shutil.rmtree(uploads, ignore_errors=True)
+
+    run_until_stopped(server, on_stop=stop)
+
+
+def run_until_stopped(server, on_stop: Callable[[], None]) -> None:
+    """Serve until Ctrl+C or SIGTERM, then ``on_stop()`` (once) and end the process.
+
+    uvicorn stops gracefully on SIGINT and SIGTERM (as a service manager stops it), then raises the
+    signal again with the handlers it found: SIGTERM makes an ordinary exit (143), so that the export
+    folder and Gradio's cache are removed as on Ctrl+C rather than left behind by a kill.
+    """
+    once = threading.Lock()
+
+    def stop_once() -> None:
+        if once.acquire(blocking=False):
+            on_stop()
+
+    server.on_stop = stop_once
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         server.run()
     finally:
-        state.close()
+        stop_once()
+
+
+# After a stop signal, requests in flight get uvicorn's graceful shutdown (5 s); a worker thread that is
+# still busy then (a model call, a stuck read) is not waited for: the process ends HARD_STOP_S after the
+# signal (cleaning up included, within 10 s). Results are written whole or not at all (exports are renamed into place), so nothing is left
+# half-written.
+HARD_STOP_S = 8.0
+
+
+def _hard_stop(code: int, on_stop: Callable[[], None]) -> None:
+    on_stop()
+    log.warning("stopped while work was still running (it is dropped)")
+    logging.shutdown()
+    os._exit(code)
 
 
 def _exit_on_signal(signum, frame) -> None:

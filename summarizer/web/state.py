@@ -15,6 +15,7 @@ from ..errors import ModelLoadError
 from ..methods import METHODS
 from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, LONG_INPUT_MODES, TRANSLATION_MODELS
 from ..pipeline import Pipeline
+from ..redact import public_model_id, without_paths
 from ..render import choice_and_licence, md_text
 from ..service import Service
 
@@ -195,7 +196,8 @@ def translation_info(state: AppState) -> str:
 
 
 def _load_problem(exc: ModelLoadError) -> str:
-    return f"Could not load the {exc.role} model `{exc.model}`: {exc.reason}."
+    """Which model and why, in words for the page's readers: its hub id or folder name, no path of the server."""
+    return f"Could not load the {exc.role} model `{public_model_id(exc.model)}`: {without_paths(exc.reason)}."
 
 
 def _advice(exc: ModelLoadError, how_to_get_it: str) -> str:
@@ -248,8 +250,6 @@ def model_name(role: str, model: dict | None) -> str:
     """``summary: mT5_multilingual_XLSum (CTranslate2)``: a folder by its name, not its path."""
     if not model:
         return f"{role}: none" + (" (extractive summaries)" if role == "summary" else "")
-    name = str(model.get("id") or "?").rstrip("/\\")
-    if Path(name).is_absolute() or name.startswith((".", "~")) or name.count("/") > 1:
-        name = Path(name).name
+    name = public_model_id(str(model.get("id") or "?"))
     engine = ENGINE_NAMES.get(str(model.get("engine")), str(model.get("engine")))
     return f"{role}: {md_text(name)} ({engine})" + choice_and_licence(model)
