@@ -289,3 +289,24 @@ def test_rest_fetches_are_queued_per_client_and_shown_in_health(state, slow_fetc
         assert r.status_code == 429 and r.json()["code"] == "fetch-busy"  # the same client's second
         slow_fetch.release.set()
         assert first.result(120).status_code == 200
+
+
+def test_the_pages_fetches_count_against_their_clients_share(state, slow_fetch, monkeypatch):  # noqa: F811
+    """The page's Fetch button and its /read_url API go through the same queue, by the client's address."""
+    import json
+
+    monkeypatch.setattr(state.service, "fetches", FetchQueue(4, 4, per_client=1))
+    with api_server(state) as url, ThreadPoolExecutor(1) as pool:
+        def read_url(n: int) -> dict:
+            event = httpx.post(url + "gradio_api/call/read_url", json={"data": [f"https://example.com/{n}"]},
+                               timeout=60).json()["event_id"]
+            answer = httpx.get(url + f"gradio_api/call/read_url/{event}", timeout=120).text
+            return json.loads(answer.split("data:", 1)[1])[0]
+
+        first = pool.submit(read_url, 1)
+        assert _until(lambda: slow_fetch.started == 1)
+        second = read_url(2)  # the same client, while its first fetch runs: refused, in the page's words
+        assert set(second) == {"error"} and slow_fetch.started == 1
+        slow_fetch.release.set()
+        assert first.result(120)["text"] == LINE
+        assert read_url(3)["text"] == LINE  # its share back once the first is done

@@ -9,10 +9,12 @@ to describe the endpoints (a ``FileData`` parameter is uploaded by the client).
 
 from typing import Any
 
+import gradio as gr
 from gradio.data_classes import FileData
 
 from ..documents import Document, read_file
 from ..errors import InputError
+from .page import client_of
 from .state import AppState
 from .uploads import uploaded_file
 
@@ -24,12 +26,13 @@ def _as_dict(document: Document) -> dict[str, Any]:
 
 
 def url_reader(state: AppState):
-    def read_url_endpoint(url: str) -> dict:
+    def read_url_endpoint(url: str, request: gr.Request) -> dict:
         """The article at a web address (http:// or https://): {"text", "title", "source_kind", "source"} or {"error"}."""
         try:
             # Addresses only: a path on this server is refused like any other non-address (no file
             # is read, and the message does not depend on whether it exists). Files come by upload.
-            return _as_dict(state.read_url(url))
+            # The caller's address counts against one client's share of the fetch queue.
+            return _as_dict(state.read_url(url, client_of(request)))
         except InputError as exc:
             return {"error": str(exc)}
 

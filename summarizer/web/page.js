@@ -19,7 +19,10 @@
   const say = (text) => { if (live.textContent !== text) live.textContent = text; };
 
   // 1. Language, direction, names and live regions that Gradio's components cannot be given from Python.
-  let lastStage = "", exampleFrom = null;
+  // The stages said during the running summary: the summary and the translation run side by side and
+  // report in turns, so a stage can come back after another; each is said once a run.
+  const saidStages = new Set();
+  let exampleFrom = null;
   let running = false, wasDisabled = false;
   const mark = () => {
     document.querySelectorAll(".arabic textarea").forEach((el) => {
@@ -49,9 +52,9 @@
     const bar = tracker && !tracker.classList.contains("hide") ? tracker.querySelector('[role="progressbar"]') : null;
     if (bar) {
       const stage = (bar.getAttribute("aria-label") || "").replace(/\s*\(\d+\/\d+\)\s*$/, "").trim();
-      if (stage && stage !== lastStage) { lastStage = stage; say(stage + "…"); }
-    } else if (lastStage) {
-      lastStage = "";
+      if (stage && !saidStages.has(stage)) { saidStages.add(stage); say(stage + "…"); }
+    } else if (saidStages.size) {
+      saidStages.clear();
     }
     // Real radio groups: Gradio names each option on its own (radio-1, radio-2...), so the arrow keys
     // did not move within a group; one name per group.

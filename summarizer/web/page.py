@@ -111,8 +111,16 @@ def load_upload(state: AppState, path: str | Path | None) -> list[Any]:
     return _loaded(state, document.text, _describe(document))
 
 
-def load_url(state: AppState, url: str | None) -> list[Any]:
-    """A web address -> the article found on it (the results cleared)."""
+def client_of(request: Any) -> str | None:
+    """The address of the client behind a Gradio request (``gr.Request``), for the per-client fetch limit."""
+    client = getattr(request, "client", None)
+    host = getattr(client, "host", None)
+    return host if isinstance(host, str) else None
+
+
+def load_url(state: AppState, url: str | None, request: Any = None) -> list[Any]:
+    """A web address -> the article found on it (the results cleared). ``request``: Gradio's, whose client
+    address counts against the fetch queue's share of one client."""
     url = (url or "").strip()
     if not url:
         return _not_loaded("Type or paste a web address (https://…) first.")
@@ -123,7 +131,7 @@ def load_url(state: AppState, url: str | None) -> list[Any]:
         # over plain http, where https fails with a cryptic TLS error.
         url = ("http://" if _HOST_WITH_PORT.match(url) else "https://") + url
     try:
-        document = state.read_url(url)
+        document = state.read_url(url, client_of(request))
     except InputError as exc:
         return _not_loaded(str(exc))
     return _loaded(state, document.text, _describe(document))
@@ -322,7 +330,7 @@ def load_link(state: AppState, request: Any) -> list[Any]:
     url = link_url(request)
     if not url:
         return [gr.skip() for _ in range(3 + len(Outputs._fields))] + [False]
-    loaded = load_url(state, url)
+    loaded = load_url(state, url, request)
     fetched = not (isinstance(loaded[0], dict) and loaded[0].get("__type__") == "update")
     return [url, *loaded, fetched]
 

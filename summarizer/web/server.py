@@ -189,8 +189,11 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                        api_visibility="private")
         upload.upload(with_ready(partial(webapp.load_upload, state)), [upload], renewed, cancels=[done],
                       api_visibility="private", show_progress_on=[input_status])
+        def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
+            return [*webapp.load_url(state, address, request), webapp.ready(), None]
+
         for trigger in (fetch.click, url.submit):
-            trigger(with_ready(partial(webapp.load_url, state)), [url], renewed, cancels=[done],
+            trigger(load_url_then_ready, [url], renewed, cancels=[done],
                     api_visibility="private", show_progress_on=[input_status], **FETCH)
         clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None], None,
                     [article, url, input_status, *outputs, run, made_from], queue=False, cancels=[done],

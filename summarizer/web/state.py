@@ -93,8 +93,8 @@ class AppState:
     def pipeline_for(self, translation: str | None) -> Pipeline:
         return self.service.pipeline_for(translation)
 
-    def read_url(self, url: object) -> Document:
-        return self.service.read_url(url)
+    def read_url(self, url: object, client: str | None = None) -> Document:
+        return self.service.read_url(url, client=client)
 
     def close(self) -> None:
         """Remove the export folder when this app made it (a folder given by ``export_dir`` stays)."""
