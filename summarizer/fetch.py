@@ -91,25 +91,27 @@ def check_address(url: str, allow_private: bool) -> _Target:
     return _Target(url, scheme, host, port, path, tuple(sockaddrs))
 
 
-# Ranges that Python's ``is_global`` (3.11) takes for public but that reach a local or private network:
-# IPv6 forms that carry an IPv4 address (NAT64 gateways, 6to4 relays, the deprecated IPv4-compatible
-# ::a.b.c.d) and the IETF's protocol assignments (192.0.0.0/24, e.g. 192.0.0.8, DS-Lite's B4 address).
-_EMBEDS_IPV4 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"),
-                ipaddress.ip_network("::/96"))
+# Ranges that Python's ``is_global`` (3.11) takes for public but that reach a local or private network
+# or no one: the IETF's protocol assignments (192.0.0.0/24, e.g. DS-Lite's 192.0.0.8), multicast, and
+# any IPv6 address outside global unicast (2000::/3): IPv4-compatible ::a.b.c.d, IPv4-translated
+# ::ffff:0:a.b.c.d, site-local fec0::/10. NAT64 addresses (64:ff9b::a.b.c.d) reach the IPv4 address they
+# carry, and so do 6to4 and Teredo ones: they are as public as it is.
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _NOT_PUBLIC = (ipaddress.ip_network("192.0.0.0/24"),)
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
 
 
 def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Whether a connection to ``address`` reaches the public internet, also through an IPv4 address an
-    IPv6 one carries (mapped ``::ffff:a.b.c.d``, 6to4 ``2002:ab:cd::``, Teredo, NAT64 ``64:ff9b::a.b.c.d``)."""
-    if not address.is_global or any(address in net for net in _NOT_PUBLIC):
-        return False
+    IPv6 one carries (NAT64 ``64:ff9b::a.b.c.d``, 6to4 ``2002:ab:cd::``, Teredo)."""
     if isinstance(address, ipaddress.IPv6Address):
-        carried = [address.ipv4_mapped, address.sixtofour, address.teredo[1] if address.teredo else None]
-        if any(address in net for net in _EMBEDS_IPV4):
-            carried.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if any(address in net for net in _NAT64):
+            return is_public(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address not in _GLOBAL_UNICAST or not address.is_global or address.is_multicast:
+            return False
+        carried = [address.sixtofour, address.teredo[1] if address.teredo else None]
         return all(is_public(v4) for v4 in carried if v4 is not None)
-    return True
+    return address.is_global and not address.is_multicast and not any(address in net for net in _NOT_PUBLIC)
 
 
 class _Deadline:

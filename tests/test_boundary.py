@@ -344,7 +344,8 @@ def test_host_names_and_wildcards():
         assert policy.host_allowed(host), host
     for host in ["evil.example", "cdn.example", "news.example.evil.example", "localhost.evil.example",
                  "127.0.0.1.nip.io", "", "news.example:notaport", "localhost#.evil.example",
-                 "localhost?.evil.example", "localhost..", "user@localhost", "local host"]:
+                 "localhost?.evil.example", "localhost..", "user@localhost", "local host", "[::1]x",
+                 "[::1]:80x", "localhost:"]:
         assert not policy.host_allowed(host), host
     assert Policy(public_hosts=("*",)).host_allowed("anything.example")
     assert Policy().host_allowed(None)  # HTTP/1.0 without a Host: no browser sends it

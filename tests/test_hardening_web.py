@@ -490,10 +490,12 @@ def test_the_html_report_adds_up_to_what_disappeared():
 
 
 @pytest.mark.parametrize("address", ["64:ff9b::7f00:1", "64:ff9b::a00:1", "2002:7f00:1::", "2002:a00:1::",
-                                     "::127.0.0.1", "::ffff:127.0.0.1", "192.0.0.8", "[::1]"])
+                                     "::127.0.0.1", "::ffff:127.0.0.1", "192.0.0.8", "[::1]", "::ffff:0:7f00:1",
+                                     "fec0::1", "5f00::7f00:1", "224.0.0.1", "ff02::1"])
 def test_ipv6_forms_that_carry_a_private_ipv4_address_are_refused(address):
-    """NAT64, 6to4 and IPv4-compatible addresses reach the IPv4 address inside them; Python's ``is_global``
-    takes some of them (and 192.0.0.0/24) for public. Refused before any connection."""
+    """NAT64, 6to4, IPv4-compatible and IPv4-translated addresses reach the IPv4 address inside them;
+    Python's ``is_global`` takes some of them (and 192.0.0.0/24, site-local and multicast addresses) for
+    public. Refused before any connection."""
     host = address if address.startswith("[") or ("." in address and ":" not in address) else f"[{address}]"
     with pytest.raises(InputError) as caught:
         read_url(f"http://{host}:9/article", allow_private=False, timeout=1, deadline=2)

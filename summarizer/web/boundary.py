@@ -339,6 +339,8 @@ def _is_text(message: Message) -> bool:
 
 def _hostname(host: str) -> str | None:
     """The name in a ``Host`` header (lower case, no port, no trailing dot), or None if it is not one."""
+    if not _HOST_HEADER.fullmatch(host.strip()):  # a name or a bracketed address, then a port: nothing else
+        return None
     try:
         parts = urlsplit("//" + host.strip())
         parts.port  # noqa: B018 (a port that is not a number raises here)
@@ -351,6 +353,7 @@ def _hostname(host: str) -> str | None:
     return name if _HOST_NAME.fullmatch(name) or _is_address(name) else None
 
 
+_HOST_HEADER = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")  # letters, digits, - and dots
 API_PREFIX = "/api/"  # the REST API's routes (rest.PREFIX is under it)
 
