@@ -267,7 +267,11 @@ def test_a_stalled_body_gets_408_and_the_connection_is_closed(url, path, kind, s
 
 
 def test_a_body_sent_a_byte_at_a_time_is_cut_at_its_deadline(url):
-    """Never silent for long, but never done: the body's whole time runs out (1 s here)."""
+    """Never silent for long, but never done: the body's whole time runs out (1 s here).
+
+    A byte the client sends after the server has answered and closed makes the client's kernel reset
+    the connection, which may drop the answer unread: then the reset itself shows the cut."""
+    reset = False
     with socket.create_connection(("127.0.0.1", port_of(url)), timeout=0.2) as s:
         s.sendall(b"POST /api/v1/summarize HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                   b"Content-Length: 1000\r\n\r\n")
@@ -282,9 +286,12 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_at_its_deadline(url):
             except OSError:  # closed after its answer, which was read already or is still to read
                 break
         s.settimeout(30)
-        while data := s.recv(65536):
-            answer += data
-    assert answer.startswith(b"HTTP/1.1 408 ") and b'"code":"body-timeout"' in answer
+        try:
+            while data := s.recv(65536):
+                answer += data
+        except ConnectionResetError:
+            reset = True
+    assert (answer.startswith(b"HTTP/1.1 408 ") and b'"code":"body-timeout"' in answer) or (reset and not answer)
 
 
 def test_many_slow_bodies_are_all_cut(url):
