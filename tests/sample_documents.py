@@ -85,6 +85,13 @@ def make_pdf(path: Path, lines: list[str], *, title: str = "") -> Path:
         b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
         b"<< /Title <FEFF" + title.encode("utf-16-be").hex().upper().encode() + b"> >>",
     ]
+    path.write_bytes(pdf_file(objects, info=7))
+    return path
+
+
+def pdf_file(objects: list[bytes], info: int | None = None) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalogue), its cross-reference table and
+    trailer (``info``: the number of the document-information object)."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for n, body in enumerate(objects, 1):
@@ -93,10 +100,10 @@ def make_pdf(path: Path, lines: list[str], *, title: str = "") -> Path:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 7 0 R >>\n" % (len(objects) + 1)
+    info_ref = b" /Info %d 0 R" % info if info else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\n" % (len(objects) + 1, info_ref)
     out += b"startxref\n%d\n%%%%EOF\n" % xref
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -25,7 +25,7 @@ import pytest
 from summarizer import cage, documents
 from summarizer.documents import Document, read_file, read_url
 from summarizer.errors import InputError
-from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, PAGES, make_docx, make_pdf
+from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, PAGES, make_docx, make_pdf, pdf_file
 
 COSTLY = "document-too-costly"
 RSS_MARGIN = 64 * 2**20  # the reading process holds the file and one copy of it on its way to a worker
@@ -70,16 +70,7 @@ def pdf_bomb(path: Path, fonts: int = 40, inflated: int = 70_000_000) -> Path:
         objects += [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode %d 0 R >>" % (6 + 2 * i),
                     b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
                     + b"\nendstream"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_file(objects))
     return path
 
 
