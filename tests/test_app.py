@@ -599,12 +599,12 @@ def _restored(state, record, on_screen):
 def _emptied():
     """What a restored record the page cannot read gives: the page's values as they were, except the
     sentence table (raw HTML), which Gradio put back from the browser's storage: emptied."""
-    return [UNCHANGED] * 6 + [render.aligned_html([])]
+    return [UNCHANGED] * 6 + [render.aligned_html([]), ""]
 
 
 def test_a_restored_run_gets_its_downloads_notes_and_digest_back(state, seed_output, seed_texts):
     record = seed_output.result
-    json_file, markdown_file, note_ar, note_en, typed, digest, table = _restored(state, record, seed_texts[1])
+    json_file, markdown_file, note_ar, note_en, typed, digest, table, status = _restored(state, record, seed_texts[1])
     assert json_file["interactive"] and markdown_file["interactive"]
     assert json.loads(Path(json_file["value"]).read_text(encoding="utf-8")) == record
     assert Path(markdown_file["value"]).suffix == ".md" and Path(markdown_file["value"]).is_file()
@@ -612,6 +612,7 @@ def test_a_restored_run_gets_its_downloads_notes_and_digest_back(state, seed_out
     assert typed.to_dict() == record and digest == webapp.text_digest(seed_texts[1])
     # drawn again from the record read as data, never the HTML the browser's storage held
     assert table == render.aligned_html(typed.translation, render.summary_sources(typed)) == seed_output.aligned
+    assert status == webapp.status_markdown(typed) and "Done" in status
 
 
 def test_a_restored_run_renders_only_what_the_page_makes(state, seed_output, seed_texts):
@@ -619,12 +620,13 @@ def test_a_restored_run_renders_only_what_the_page_makes(state, seed_output, see
     record = json.loads(json.dumps(seed_output.result))
     record["translation"][0]["en"] = '<img src=x onerror="alert(1)"> [link](javascript:alert(1)) **bold**'
     record["sentences"][0] = record["translation"][0]["ar"] = "<script>alert(1)</script> قال الوزير."
-    *_, table = _restored(state, record, seed_texts[1])
+    *_, table, status = _restored(state, record, seed_texts[1])
     assert "<img" not in table and "<script>" not in table and "&lt;img" in table and "&lt;script&gt;" in table
+    assert status == webapp.status_markdown(Result.from_dict(record))  # the page's words, not the storage's
 
 
 def test_a_plain_visit_changes_nothing(state, seed_texts):
-    assert _restored(state, None, seed_texts[1]) == [UNCHANGED] * 7
+    assert _restored(state, None, seed_texts[1]) == [UNCHANGED] * 8
 
 
 @pytest.mark.parametrize("record", [
@@ -633,7 +635,7 @@ def test_a_plain_visit_changes_nothing(state, seed_texts):
 ])
 def test_a_restored_run_that_is_not_a_record_is_not_shown(state, seed_texts, record):
     """The record comes from the browser: whatever it holds, the page shows none of it as HTML."""
-    assert _restored(state, record, seed_texts[1]) == ([UNCHANGED] * 7 if not record else _emptied())
+    assert _restored(state, record, seed_texts[1]) == ([UNCHANGED] * 8 if not record else _emptied())
 
 
 def test_a_restored_run_longer_than_the_page_allows_is_not_shown(state, seed_output, seed_texts):

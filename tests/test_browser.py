@@ -433,6 +433,7 @@ def test_a_flagged_sentence_shows_its_reason_in_words_and_takes_focus(browser, a
         first.focus()
         assert page.evaluate("() => document.activeElement.classList.contains('finding-mark')")
         assert "To check:" in page.inner_text("#status")
+        _settled(page)
         assert _serious_axe_violations(page) == []
 
 
@@ -753,6 +754,8 @@ def test_loading_a_saved_run_brings_its_downloads_and_notes_back(browser, app):
                                "(s) => document.querySelector(s) && !document.querySelector(s).disabled)")
         page.wait_for_function("(note) => document.querySelector('#summary-ar')?.innerText === note", arg=note)
         assert page.input_value("#summary-ar textarea") == summary
+        # the status is written anew from the record too, never the Markdown the browser's storage held
+        page.wait_for_function("() => /Done in .*Length:.*short/is.test(document.querySelector('#status')?.innerText)")
         again_json, again_text = _download(page, "#download-json")
         again_md, again_md_text = _download(page, "#download-md")
         assert (again_json, again_md) != (first_json, first_md)  # written anew, not the cache's old files

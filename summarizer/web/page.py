@@ -19,7 +19,15 @@ from ..methods import get_method, method_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
 from .examples import examples
-from .handlers import LENGTH_LABELS, Outputs, error_markdown, length_words, text_digest, write_exports
+from .handlers import (
+    LENGTH_LABELS,
+    Outputs,
+    error_markdown,
+    length_words,
+    status_markdown,
+    text_digest,
+    write_exports,
+)
 from .state import AppState
 from .uploads import uploaded_file
 
@@ -252,7 +260,7 @@ def settle(state: AppState, result: Result | None, requested: str | None, made_f
 # -- a run put back by Gradio's run history ("Runs", then "Load run") -------------------------
 def restore_run(state: AppState, record: dict | None, requested: str | None, on_screen: str | None) -> list[Any]:
     """On page load: (JSON download, Markdown download, Arabic note, English note, typed result, digest,
-    sentence table).
+    sentence table, status).
 
     Gradio's run history puts a saved run's inputs and outputs back into the page, values only: the
     downloads stay disabled and the notes beside the summaries empty (the step after a summary sets
@@ -260,16 +268,16 @@ def restore_run(state: AppState, record: dict | None, requested: str | None, on_
     when the page opens with a result in its JSON viewer, the downloads are written anew from that
     record, and the notes, the typed result and the digest of the text it belongs to come back.
 
-    The saved run lives in the browser's storage, where anyone can edit it: so the output the page
-    shows as raw HTML (the sentence table) is never shown as restored, but drawn again from the record
-    read as data (``Result.from_dict``), or emptied when the record cannot be read or is not a result
-    this page makes. (The status is Markdown, which Gradio sanitises.) A plain visit changes nothing.
+    The saved run lives in the browser's storage, where anyone can edit it: so what the page shows as
+    HTML or Markdown (the sentence table, the status) is never shown as restored, but drawn again from
+    the record read as data (``Result.from_dict``), or emptied when the record cannot be read or is not
+    a result this page makes. A plain visit changes nothing.
     """
     import gradio as gr
 
     if not record:
-        return [gr.skip() for _ in range(7)]
-    emptied = [*(gr.skip() for _ in range(6)), aligned_html([])]
+        return [gr.skip() for _ in range(8)]
+    emptied = [*(gr.skip() for _ in range(6)), aligned_html([]), ""]
     if not on_screen:
         return emptied
     try:
@@ -287,11 +295,12 @@ def restore_run(state: AppState, record: dict | None, requested: str | None, on_
         json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length)
         notes = summary_notes(state, result, requested)
         table = aligned_html(result.translation, summary_sources(result))
+        status = status_markdown(result, summary_length=length)
     except (ValueError, TypeError, KeyError, IndexError) as exc:  # free-form parts (timings, models) off
         log.info("a restored run was not restored: %s", exc)
         return emptied
     return [gr.update(value=str(json_file), interactive=True), gr.update(value=str(markdown_file), interactive=True),
-            gr.update(info=notes[0]), gr.update(info=notes[1]), result, text_digest(on_screen), table]
+            gr.update(info=notes[0]), gr.update(info=notes[1]), result, text_digest(on_screen), table, status]
 
 
 def _could_be_made_here(state: AppState, result: Result) -> bool:

@@ -228,10 +228,11 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
                     api_visibility="private")
         demo.load(None, None, None, js=webapp.on_page_load_js(state.max_chars))
-        # Gradio's "Runs -> Load run" puts back values only: the downloads and the notes come back here.
+        # Gradio's "Runs -> Load run" puts back values only: the downloads and the notes come back here,
+        # and what shows as HTML or Markdown is drawn again from the record (restore_run).
         demo.load(partial(webapp.restore_run, state), [result, method, article],
-                  [json_file, markdown_file, summary_ar, summary_en, typed, made_from, aligned], queue=False,
-                  show_progress="hidden", api_visibility="private")
+                  [json_file, markdown_file, summary_ar, summary_en, typed, made_from, aligned, status],
+                  queue=False, show_progress="hidden", api_visibility="private")
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
         gr.api(url_reader(state), api_name="read_url", **FETCH)
