@@ -8,9 +8,7 @@ file a Hugging Face Space runs. The same server answers the REST API (``/api/v1/
 LibreTranslate routes, described at ``/docs`` (docs/api.md).
 """
 
-from summarizer.web.server import DELETE_CACHE, FETCH, FETCH_CONCURRENCY, build_demo, main, parse_args
-
-__all__ = ["DELETE_CACHE", "FETCH", "FETCH_CONCURRENCY", "build_demo", "main", "parse_args"]
+from summarizer.web.server import main
 
 if __name__ == "__main__":
     main()

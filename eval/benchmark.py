@@ -263,7 +263,7 @@ def run_translate(
         gold_split_docs.append(flat_en[offset : offset + len(doc.ar)])
         offset += len(doc.ar)
 
-    pipeline_docs = [[pair["en"] for pair in r.translation] if r.ok else [] for r in results]
+    pipeline_docs = [[pair.en for pair in r.translation] if r.ok else [] for r in results]
     refs = [list(doc.en) for doc in documents]
     scores = {
         "document_pipeline": score_documents(pipeline_docs, refs).to_dict(),
@@ -413,7 +413,7 @@ def run_summarize(
     outputs: list[dict] = [{"id": a.id, "title": a.title, "summaries": {}} for a in articles]
     failed: dict[str, str] = {}
     for label, pipeline in pipelines.items():
-        requested = pipeline.summary_method
+        requested = pipeline.options.summary_method
         if requested == "abstractive" and pipeline.summarizer is None:
             methods[label] = {"available": False, "reason": _unavailable_reason(pipeline), "model": None}
             continue
@@ -447,7 +447,7 @@ def run_summarize(
             "available": True,
             "produced_as": produced,
             "model": models["summary"] if requested == "abstractive" else None,
-            "summary_sentences": pipeline.summary_sentences if requested != "abstractive" else None,
+            "summary_sentences": pipeline.options.summary_sentences if requested != "abstractive" else None,
             "mean_summary_words": statistics.fmean(len(h.split()) for h in hyps),
             "mean_reference_words": statistics.fmean(len(r.split()) for r in refs),
             "seconds_per_article": _time_summary([_seconds(r.timings) for r in results if r.ok]),

@@ -6,7 +6,7 @@ Three configurations, each run in a fresh process and timed from outside, as a u
 command would see it (interpreter start, imports, model loads, work, shutdown):
 
 * one machine: what ``summarizer batch`` does (``Pipeline.batch``, groups of 8), all cores;
-* Ray, 1 worker x all cores, and Ray, N workers x 1 core (N = the cores): ``summarizer.distributed.run``
+* Ray, 1 worker x all cores, and Ray, N workers x 1 core (N = the cores): ``summarizer.batch.job.run``
   on a local Ray (127.0.0.1), shards of ``--shard-size`` articles.
 
 Each runs at two input sizes, ``--repeat`` rounds (the fastest counts: the machine may be shared). The straight line through the two points gives the configuration's
@@ -91,7 +91,7 @@ def write_jobs(path: Path, n: int) -> None:
 
 # -- what each fresh process runs ----------------------------------------------------------------
 def _child_one(factory: StandinPipeline, jobs: str, group_size: int) -> dict:
-    from summarizer.batchfile import read_records
+    from summarizer.batch.records import read_records
 
     started = time.perf_counter()
     pipeline = factory()
@@ -106,7 +106,7 @@ def _child_one(factory: StandinPipeline, jobs: str, group_size: int) -> dict:
 
 def _child_ray(factory: StandinPipeline, jobs: str, output: str, workers: int, cpus: int, shard_size: int,
                group_size: int) -> dict:
-    from summarizer.distributed import run
+    from summarizer.batch.job import run
 
     summary = run(jobs, output, workers=workers, cpus_per_worker=cpus, shard_size=shard_size,
                   group_size=group_size, pipeline_factory=factory, progress=False, log=lambda _: None)
@@ -120,7 +120,7 @@ def _child_ray_start() -> dict:
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     import ray
 
-    from summarizer.distributed import LOCAL_OBJECT_STORE_BYTES
+    from summarizer.batch.job import LOCAL_OBJECT_STORE_BYTES
 
     started = time.perf_counter()
     ray.init(address="local", _node_ip_address="127.0.0.1", include_dashboard=False,

@@ -966,7 +966,7 @@ def run_choices(args) -> dict:
             started = time.perf_counter()
             result = pipelines[choice](text)
             seconds = time.perf_counter() - started
-            scores = [p["score"] for p in result.translation if p["score"] is not None]
+            scores = [p.score for p in result.translation if p.score is not None]
             entries[choice]["per_article"].append({
                 "article": i, "seconds": seconds, "translation": timers[choice].snapshot(),
                 "scores_finite": len(scores) == len(result.sentences) and all(map(math.isfinite, scores)),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from .engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.batching import BatchedStage, generate_batched, longest_fitting_prefix, pack
 from .notices import Notice, notice
-from .options import LONG_INPUT_MODES, check_choice
+from .options import DEFAULT_LONG_INPUT, LONG_INPUT_MODES, check_choice
 
 
 @dataclass
@@ -41,7 +41,7 @@ class AbstractiveSummarizer(BatchedStage):
         super().__init__(engine, decoding=decoding, batch_size=batch_size, max_batch_tokens=max_batch_tokens,
                          max_input_tokens=max_input_tokens)
 
-    def summarize(self, documents: list[list[str]], long_input: str = "lead",
+    def summarize(self, documents: list[list[str]], long_input: str = DEFAULT_LONG_INPUT,
                   progress: Callable[[int, int], None] | None = None,
                   decoding: DecodeSettings | None = None) -> list[AbstractiveSummary]:
         """One summary per document (a document is its list of sentences); ``decoding``: this call's

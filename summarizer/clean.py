@@ -6,13 +6,12 @@ the site's section/related-news links at the end. Each would end up in the summa
 as if it were news. Cleaning removes them and *reports* every removal (kind, exact text, input line)
 so that a user can see what the summary was not based on.
 
-HTML: tags, comments and closed ``<script>``/``<style>``/``<noscript>``/``<template>`` blocks go; an
-opening ``<script>`` or ``<style>`` that is never closed is not a block (an article about HTML may
-write one), so the text after it stays. The report counts each kind and its characters, from the
-source, so that they add up to what disappeared. Entities are decoded (``&quot;`` -> ``"``), but
-markup written as entities (``&lt;img src=x onerror=...&gt;``) never becomes a real tag: a tag
-that a decoded ``<`` or ``>`` would open or close is dropped and reported, while a lone ``&lt;``
-(``5 &lt; 7``) becomes ``<``.
+HTML (read by ``summarizer.html``): tags, comments and closed ``<script>``/``<style>``/``<noscript>``/
+``<template>`` blocks go; an opening ``<script>`` or ``<style>`` that is never closed is not a block (an
+article about HTML may write one), so the text after it stays. The report counts each kind and the
+characters they took, from the source, so that they add up to what disappeared. Entities are decoded
+(``&quot;`` -> ``"``), but markup written as entities (``&lt;img src=x onerror=...&gt;``) never becomes
+a real tag: it is dropped and reported, while a lone ``&lt;`` (``5 &lt; 7``) becomes ``<``.
 
 The text itself is kept as written: Unicode is normalised to NFC, Arabic presentation forms are
 mapped back to letters, odd spaces become plain spaces, but diacritics and tatweel stay (they are
@@ -21,16 +20,14 @@ the writer's choice and the summariser's models know them).
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from html.parser import HTMLParser
 
 from summarizer.arabic import normalize_arabic
-from summarizer.dictlike import ReadsLikeADict
+from summarizer.html import Markup, decode_entities, looks_like_html, to_text
 
 # ---------------------------------------------------------------------------------------------
 # Results
@@ -50,7 +47,7 @@ def removal_words(kinds: list[str]) -> str:
 
 
 @dataclass
-class Removal(ReadsLikeADict):
+class Removal:
     """One thing that cleaning took out of the article.
 
     ``kind`` is one of "invalid" (lone surrogates), "html", "invisible", "separator", "trailing-ampersand", "teaser", "duplicate",
@@ -116,224 +113,43 @@ _SPACE_RUN_RE = re.compile(r" {2,}")
 # ---------------------------------------------------------------------------------------------
 # HTML
 
-_HTML_TAG_RE = re.compile(
-    r"<(?:!--|/?(?:p|br|div|span|a|b|i|u|em|strong|small|sup|sub|font|center|h[1-6]|ul|ol|li|dl|dt|dd"
-    r"|table|thead|tbody|tr|td|th|section|article|header|footer|nav|aside|main|figure|figcaption|img"
-    r"|picture|source|blockquote|pre|hr|html|head|body|meta|link|title|script|style|noscript|iframe"
-    r"|time|button|form|input|label|select|option)\b[^<>]*>)",
-    re.IGNORECASE,
-)
-_ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BLOCK_TAGS = frozenset(
-    """p br div h1 h2 h3 h4 h5 h6 ul ol li dl dt dd table thead tbody tr td th section article header
-    footer nav aside main figure figcaption blockquote pre hr title""".split()
-)
-_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template"})
-
-
-class _Events(HTMLParser):
-    """Where each piece of an HTML text starts: a tag, a comment or declaration, or text.
-
-    Only positions are kept (``getpos`` at each event); the pieces are cut from the source, so
-    every character is counted once, as kept text, markup or a script/style block's content.
-    """
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
-        self.events: list[tuple[int, str, str]] = []  # (offset, kind, tag)
-
-    def _add(self, kind: str, tag: str = "") -> None:
-        line, column = self.getpos()
-        self.events.append((self._line_starts[line - 1] + column, kind, tag))
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("start", tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._add("startend", tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self._add("end", tag)
-
-    def handle_data(self, data: str) -> None:
-        self._add("data")
-
-    handle_entityref = handle_charref = handle_data  # an entity is text, decoded later
-
-    def handle_comment(self, data: str) -> None:
-        self._add("comment")
-
-    def handle_decl(self, decl: str) -> None:
-        self._add("decl")
-
-    handle_pi = unknown_decl = handle_decl  # <?...> and <![...]>: declarations, dropped alike
-
-
-def _html_pieces(source: str) -> list[tuple[str, str, str]]:
-    """``source`` cut into (kind, tag, text) pieces that add up to it exactly.
-
-    After a ``<script>`` or ``<style>`` (and the other raw-text elements of this Python's parser)
-    everything is text to the parser until the element's closing tag; with no closing tag, the text
-    after the opening one is parsed again as HTML, as it is not that element's content.
-    """
-    pieces: list[tuple[str, str, str]] = []
-    offset = 0
-    while True:
-        chunk = source[offset:]
-        parser = _Events(chunk)
-        parser.feed(chunk)
-        parser.close()
-        events = parser.events
-        rest = len(parser.rawdata)  # what the parser kept unread: an unclosed script's text on some Pythons
-        if rest and (not events or events[-1][0] < len(chunk) - rest):
-            events.append((len(chunk) - rest, "data", ""))
-        if not events or events[0][0] > 0:
-            events.insert(0, (0, "data", ""))
-        bounds = [start for start, _, _ in events[1:]] + [len(chunk)]
-        found = [(kind, tag, chunk[start:end]) for (start, kind, tag), end in zip(events, bounds, strict=True)]
-        raw_text = {*parser.CDATA_CONTENT_ELEMENTS, *getattr(parser, "RCDATA_CONTENT_ELEMENTS", ())}
-        unclosed = _first_unclosed(found, raw_text)
-        if unclosed is None:
-            return pieces + [piece for piece in found if piece[2]]
-        pieces += [piece for piece in found[: unclosed + 1] if piece[2]]
-        offset += sum(len(piece[2]) for piece in found[: unclosed + 1])
-
-
-def _first_unclosed(pieces: list[tuple[str, str, str]], raw_text: set[str]) -> int | None:
-    """The first raw-text opening tag (``<script>``...) with no closing tag after it, or None."""
-    closed: set[str] = set()
-    first = None
-    for index in range(len(pieces) - 1, -1, -1):
-        kind, tag, _ = pieces[index]
-        if kind == "end":
-            closed.add(tag)
-        elif kind == "start" and tag in raw_text and tag not in closed:
-            first = index
-    return first if first is not None and first + 1 < len(pieces) else None
-
-
-def _closed_blocks(pieces: list[tuple[str, str, str]]) -> tuple[set[int], int]:
-    """(indexes of the pieces inside a closed script/style/noscript/template block, how many blocks).
-
-    An opening tag without its closing tag is not a block (an article about HTML may write
-    ``<script>``): the text after it is kept.
-    """
-    inside: set[int] = set()
-    openers: set[int] = set()
-    open_blocks: list[tuple[str, int]] = []
-    for index, (kind, tag, _) in enumerate(pieces):
-        if kind == "start" and tag in _SKIPPED_TAGS:
-            open_blocks.append((tag, index))
-        elif kind == "end" and any(name == tag for name, _ in open_blocks):
-            while open_blocks:
-                name, begin = open_blocks.pop()
-                if name == tag:
-                    inside.update(range(begin + 1, index))
-                    openers.add(begin)
-                    break
-    return inside, len(openers - inside)
-
 
 def _strip_html(text: str) -> tuple[str, list[Removal]]:
     """Text of an HTML document (tags out, entities decoded); plain text only gets its entities decoded.
 
-    The report says how many tags, blocks and comments went, and how many characters each took,
-    counted from the source: they add up to everything that was not kept as text.
+    The report says how many elements, blocks and comments went and how many characters of the source
+    they took: with the tags written as entities, that adds up to everything not kept as text.
     """
-    if not _HTML_TAG_RE.search(text):
-        return _decode_plain(text)
-    pieces = _html_pieces(text)
-    inside, blocks = _closed_blocks(pieces)
-    out: list[str] = []
-    run: list[str] = []
-    tags = tag_chars = block_chars = comments = comment_chars = 0
-
-    def flush() -> None:
-        if run:
-            out.append(_LINE_BREAK_RE.sub(" ", "".join(run)))  # source line breaks are spaces
-            run.clear()
-
-    for index, (kind, tag, piece) in enumerate(pieces):
-        if index in inside:
-            block_chars += len(piece)
-        elif kind == "data":
-            run.append(piece)
-        elif kind in ("comment", "decl"):
-            flush()
-            comments += 1
-            comment_chars += len(piece)
-        else:
-            flush()
-            tags += 1
-            tag_chars += len(piece)
-            if tag in _BLOCK_TAGS:
-                out.append("\n")
-    flush()
-    parts = [f"{tags} HTML tag(s) ({tag_chars} characters)"]
-    if blocks:
-        parts.append(f"{blocks} script/style block(s) ({block_chars} characters)")
-    if comments:
-        parts.append(f"{comments} comment(s) ({comment_chars} characters)")
-    decoded, dropped = _decode_runs(out)
-    return decoded, [Removal("html", "HTML markup: " + ", ".join(parts)), *dropped]
+    if looks_like_html(text):
+        read = to_text(text)
+        removed = [Removal("html", _markup_words(read.markup))]
+    else:
+        read = decode_entities(text)
+        count = len(read.entities)
+        shown = ", ".join(sorted(set(read.entities))[:5])
+        removed = [Removal("html", f"{count} HTML entit{'y' if count == 1 else 'ies'} decoded: {shown}")] if count else []
+    return read.text, removed + _escaped_tags_removed(read.escaped_tags)
 
 
-# Entities are decoded, but markup written as entities (``&lt;img src=x onerror=...&gt;``) never
-# becomes a real tag: a ``<`` or ``>`` that an entity stood for is held as a marker while the text
-# is decoded, and a tag that such a marker opens or closes is dropped and reported.
-_CHARREF_RE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")  # html.unescape's own
+def _markup_words(markup: Markup) -> str:
+    """``HTML markup: 12 element(s), 1 script/style block(s) (1830 characters)``."""
+    parts = [f"{markup.elements} element(s)"]
+    if markup.blocks:
+        parts.append(f"{markup.blocks} script/style block(s)")
+    if markup.comments:
+        parts.append(f"{markup.comments} comment(s)")
+    return f"HTML markup: {', '.join(parts)} ({markup.characters} characters)"
 
 
-def _markers(text: str) -> tuple[str, str]:
-    """Two characters that do not occur in ``text``, to stand for decoded ``<`` and ``>``."""
-    candidates = (chr(cp) for cp in range(0xE000, 0xF900))
-    found = [c for c in candidates if c not in text]
-    return found[0], found[1]
-
-
-def _decode_runs(runs: list[str]) -> tuple[str, list[Removal]]:
-    """Decode the entities of each run of text (as ``html.unescape``), keeping escaped markup out."""
-    joined = "".join(runs)
-    lt, gt = _markers(joined)
-
-    def one(match: re.Match[str]) -> str:
-        return html.unescape(match.group()).replace("<", lt).replace(">", gt)
-
-    decoded = "".join(_CHARREF_RE.sub(one, piece) if "&" in piece else piece for piece in runs)
-    return _drop_escaped_tags(decoded, lt, gt)
-
-
-def _decode_plain(text: str) -> tuple[str, list[Removal]]:
-    """Plain text: its HTML entities decoded and reported (escaped markup kept out, as above)."""
-    entities = _ENTITY_RE.findall(text)
-    decoded = [entity for entity in entities if html.unescape(entity) != entity]
-    if not decoded:
-        return text, []
-    lt, gt = _markers(text)
-    shown = ", ".join(sorted(set(decoded))[:5])
-    removal = Removal(
-        "html", f"{len(decoded)} HTML entit{'y' if len(decoded) == 1 else 'ies'} decoded: {shown}"
-    )
-    text = _ENTITY_RE.sub(lambda m: html.unescape(m.group()).replace("<", lt).replace(">", gt), text)
-    text, dropped = _drop_escaped_tags(text, lt, gt)
-    return text, [removal, *dropped]
-
-
-def _drop_escaped_tags(text: str, lt: str, gt: str) -> tuple[str, list[Removal]]:
-    """Drop every tag that a decoded ``<`` (``lt``) opens or a decoded ``>`` (``gt``) closes."""
-    pattern = re.compile(
-        f"{lt}(?=[A-Za-z/!?])[^<>{lt}{gt}]*[>{gt}]|<(?=[A-Za-z/!?])[^<>{lt}{gt}]*{gt}"
-    )
-    found = pattern.findall(text)
-    text = pattern.sub("", text).replace(lt, "<").replace(gt, ">")
+def _escaped_tags_removed(found: tuple[str, ...]) -> list[Removal]:
+    """The report of the tags that entities would have made, dropped (``&lt;img src=x onerror=...&gt;``)."""
     if not found:
-        return text, []
+        return []
     names = sorted({m.group(1).lower() for m in (re.match(r".[/!?]?([A-Za-z][A-Za-z0-9-]*)", f) for f in found)
                     if m} or {"?"})
     chars = sum(len(f) for f in found)
-    return text, [Removal("html", f"{len(found)} tag(s) written as HTML entities dropped, so that they do not "
-                                  f"become markup: {', '.join(names[:5])} ({chars} characters)")]
+    return [Removal("html", f"{len(found)} tag(s) written as HTML entities dropped, so that they do not "
+                            f"become markup: {', '.join(names[:5])} ({chars} characters)")]
 
 
 # ---------------------------------------------------------------------------------------------

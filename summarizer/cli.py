@@ -9,7 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .config import add_model_arguments, pipeline_kwargs
+from .config import Options, add_option_arguments
 from .errors import CLI, InputError, ModelLoadError, OptionError, OutputError, SummarizerError
 from .inputs import decode_utf8, read_text_file
 from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
@@ -46,7 +46,7 @@ def _encoding_hint() -> str:
 def build_pipeline(args: argparse.Namespace):
     from .pipeline import Pipeline
 
-    return Pipeline(**pipeline_kwargs(args))
+    return Pipeline.from_options(Options.from_args(args))
 
 
 def cmd_split(args: argparse.Namespace) -> int:
@@ -80,7 +80,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
 def _each_article(args: argparse.Namespace, run, record) -> int:
     """``run(pipeline, text)`` for each of ``args.files``: readable output or one JSON ``record(result)``
     a line; an article that fails says why (and, with --json, is a line with its ``error``)."""
-    from .batchfile import json_line
+    from .batch.writer import json_line
     from .render import to_text
 
     ascii_json = not _stdout_takes_arabic()
@@ -115,10 +115,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     if args.ray or args.ray_address:  # a cluster, or this machine's cores, through Ray Data
-        from .distributed import cmd_batch_ray
+        from .batch.commands import cmd_batch_ray
 
         return cmd_batch_ray(args)
-    from .batchfile import read_output, read_records, skipped_in_folder
+    from .batch.records import read_records, skipped_in_folder
+    from .batch.writer import read_output
     from .outputs import JobLock, check_output_file
 
     # OUTPUT first (before INPUT is read, standard input included, and long before the models load).
@@ -144,7 +145,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _write_results(args: argparse.Namespace, todo: list) -> None:
-    from .batchfile import ResultWriter
+    from .batch.writer import ResultWriter
 
     pipeline = build_pipeline(args)
     readable = [r for r in todo if r.error is None]
@@ -158,7 +159,7 @@ def _write_results(args: argparse.Namespace, todo: list) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .distributed import add_merge_command, add_ray_arguments  # argparse only: Ray is imported by --ray
+    from .batch.commands import add_merge_command, add_ray_arguments  # argparse only: --ray imports Ray
 
     parser = argparse.ArgumentParser(
         prog="summarizer",
@@ -176,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("files", nargs="+", metavar="FILE",
                      help="UTF-8 text files, web pages (.html), .docx or .pdf files, http(s):// addresses, or - for standard input")
     run.add_argument("--json", action="store_true", help="one JSON object per article, one per line (JSONL)")
-    add_model_arguments(run)
+    add_option_arguments(run)
     run.set_defaults(func=cmd_run)
 
     translate = sub.add_parser("translate", help="translate articles sentence by sentence, without a summary",
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--json", action="store_true",
                            help="one JSON object per article, one per line: its sentences' translations, scores "
                                 "and checks' findings")
-    add_model_arguments(translate)
+    add_option_arguments(translate)
     translate.set_defaults(func=cmd_translate)
 
     batch = sub.add_parser("batch", help="many articles: JSONL or Parquet (id, text), or a folder of files -> JSONL")
@@ -203,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--group-size", type=int_range(1, 1024), default=None,
                        help="articles that share model batches (default: 8 on the CPU, 64 on a GPU)")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
-    add_model_arguments(batch)
+    add_option_arguments(batch)
     # After --summary-method, whose default it must not replace (argparse sets a shared dest's default once).
     batch.add_argument("--no-summary", dest="summary_method", action="store_const", const="none",
                        default=argparse.SUPPRESS,
@@ -259,7 +260,11 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()  # `serve`'s defaults are $SUMMARIZER_<NAME>: a bad one is said here
+    except OptionError as exc:
+        print(f"error: {exc.message(CLI)}", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if not args.verbose:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")

@@ -1,25 +1,35 @@
-"""One options object for every surface: built from keyword arguments, argparse or the environment.
+"""One table of options: each option is declared once, in ``OPTIONS``, and every surface is made from it.
 
-``LoadOptions`` say which models to load and how (fixed for a pipeline's life); ``RunOptions`` say
-how to treat one article, and every one of them can be overridden per call
-(``pipeline(text, summary_method="lead", num_beams=1)``). The CLI, the page and the benchmarks
-build their argparse options with ``add_model_arguments`` and read them back with ``Options.from_args``;
-``Options.from_env`` reads ``SUMMARIZER_<NAME>`` variables (a server's configuration).
+An ``Option`` says its name, type, default, choices (each with what it does), range, whether it is fixed
+when the models load (``LOAD``) or may change with every call (``CALL``), and which surfaces show it.
+From the table come: the command-line flags (``add_option_arguments``), the ``SUMMARIZER_<NAME>``
+variables that ``summarizer serve`` reads as its defaults (as LibreTranslate's ``LT_*``), the REST
+request models (``summarizer.web.rest``), the page's choices (``summarizer.web.page``) and the keywords
+of ``Pipeline`` and of its calls. The values travel as one object, ``Options`` (its ``load`` and ``run``
+parts), checked once, when it is made.
+
+A new option is one ``declare_option(Option(...))`` (or one entry of ``OPTIONS`` below); its value is
+then read where it is used, as ``options.run.<name>`` or ``options.load.<name>``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar
 
-from .methods import SUMMARY_LENGTHS, SUMMARY_METHODS, get_method
+from .errors import BadChoice, OptionError
+from .methods import SUMMARY_LENGTHS, SUMMARY_METHODS
 from .options import (
     CHECKS_MODES,
-    DEFAULT_BEAMS,
+    DEFAULT_CHECKS,
+    DEFAULT_LONG_INPUT,
     DEFAULT_MAX_CHARS,
+    DEFAULT_SUMMARY_METHOD,
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_CHOICE,
@@ -27,119 +37,99 @@ from .options import (
     DEVICES,
     ENGINES,
     LONG_INPUT_MODES,
+    MAX_BEAMS_CLI,
     MAX_CHARS_CEILING,
+    MAX_SUMMARY_SENTENCES,
     QUANTIZATIONS,
     TRANSLATION_MODELS,
     VOCAB_RESTRICTIONS,
-    check_choice,
     check_int,
     int_range,
 )
 
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How one article is treated; checked when built. ``num_beams=None``: each model's own setting."""
-
-    summary_method: str = "abstractive"
-    long_input: str = "lead"
-    summary_sentences: int = DEFAULT_SUMMARY_SENTENCES
-    num_beams: int | None = None
-    checks: str = "on"
-    summary_length: str | None = None  # short / standard / longer (methods.SUMMARY_LENGTHS); None: summary_sentences
-
-    def __post_init__(self) -> None:
-        get_method(self.summary_method)
-        check_choice("long_input", self.long_input, LONG_INPUT_MODES)
-        check_int("summary_sentences", self.summary_sentences, 1)
-        if self.num_beams is not None:
-            check_int("num_beams", self.num_beams, 1)
-        check_choice("checks", self.checks, CHECKS_MODES)
-        if self.summary_length is not None:
-            check_choice("summary_length", self.summary_length, SUMMARY_LENGTHS)
-
-    def but(self, **changes: Any) -> RunOptions:
-        """These options with ``changes`` applied; a change of ``None`` keeps the current value."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
-
-
-RUN_OPTION_NAMES = tuple(f.name for f in fields(RunOptions))  # what a call may override
+# When an option's value is set: once, when the models load, or with every call (the pipeline's value
+# is then the default of its calls).
+LOAD, CALL = "load", "call"
+# The surfaces an option can show on (the Python keywords show every option): the commands that run
+# articles (``run``, ``translate``, ``batch``), ``summarizer serve`` with its ``SUMMARIZER_*`` variables,
+# the REST API's requests and the page.
+CLI, SERVE, REST, PAGE = "cli", "serve", "rest", "page"
+EVERYWHERE = frozenset({CLI, SERVE, REST, PAGE})
+# What an option concerns: the summary (not offered where only a translation is made: ``summarizer
+# translate``, ``POST /api/v1/translate``) or the whole run.
+SUMMARY, RUN = "summary", "run"
+ENV_PREFIX = "SUMMARIZER_"
 
 
 @dataclass(frozen=True)
-class LoadOptions:
-    """Which models a pipeline loads, and how (see ``Pipeline``'s arguments)."""
+class Option:
+    """One option, as every surface shows it.
 
-    summary_model: str | None = DEFAULT_SUMMARY_MODEL
-    translation_model: str | None = DEFAULT_TRANSLATION_CHOICE
-    engine: str = "auto"
-    device: str = "cpu"
-    quantization: str | None = None
-    vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION
-    max_chars: int = DEFAULT_MAX_CHARS
+    ``choices``: value -> what it does (a mapping, or a function giving one when a registry fills it:
+    the summary methods); ``None``: any value of ``type`` within ``minimum``..``maximum``. A default of
+    ``None`` (or ``nullable``) lets ``None`` stand for "not set" (each model's own beams...).
+    """
 
-    def __post_init__(self) -> None:
-        check_choice("engine", self.engine, ENGINES)
-        check_choice("device", self.device, DEVICES)
-        if self.quantization is not None:
-            check_choice("quantization", self.quantization, QUANTIZATIONS)
-        check_choice("vocab_restriction", self.vocab_restriction, VOCAB_RESTRICTIONS)
-        check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
+    name: str
+    default: Any
+    help: str
+    type: type = str
+    choices: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    when: str = CALL
+    surfaces: frozenset[str] = EVERYWHERE
+    concerns: str = RUN
+    nullable: bool = False
+    flag: str | None = None  # the command line's name, when not --<name-with-dashes>
+    label: str = ""  # the page's name for it (default: its name in words)
 
+    @property
+    def page_label(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
 
-@dataclass(frozen=True)
-class Options:
-    load: LoadOptions = LoadOptions()
-    run: RunOptions = RunOptions()
+    @property
+    def flag_name(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
 
-    @classmethod
-    def from_kwargs(cls, **kwargs: Any) -> Options:
-        """``Options.from_kwargs(summary_method="lead", device="cuda")``: each name goes where it belongs."""
-        load_names = {f.name for f in fields(LoadOptions)}
-        run_names = {f.name for f in fields(RunOptions)}
-        unknown = set(kwargs) - load_names - run_names
-        if unknown:
-            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
-        return cls(LoadOptions(**{k: v for k, v in kwargs.items() if k in load_names}),
-                   RunOptions(**{k: v for k, v in kwargs.items() if k in run_names}))
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name.upper()
 
-    @classmethod
-    def from_args(cls, args: argparse.Namespace) -> Options:
-        """The options ``add_model_arguments`` added to a parser, as parsed."""
-        given = {name: getattr(args, name) for name in _ARG_NAMES if hasattr(args, name)}
-        if getattr(args, "no_translate", False):
-            given["translation_model"] = None
-        if "beams" in given:
-            given["num_beams"] = given.pop("beams")
-        return cls.from_kwargs(**given)
+    def allowed(self) -> dict[str, str] | None:
+        """The choices with what each does (``None``: a free value)."""
+        if self.choices is None:
+            return None
+        return dict(self.choices() if callable(self.choices) else self.choices)
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, prefix: str = "SUMMARIZER_") -> Options:
-        """``SUMMARIZER_SUMMARY_METHOD=lead``, ``SUMMARIZER_NUM_BEAMS=1``...: the options a server is started with."""
-        environ = os.environ if environ is None else environ
-        given: dict[str, Any] = {}
-        for f in (*fields(LoadOptions), *fields(RunOptions)):
-            raw = environ.get(prefix + f.name.upper())
-            if raw is None:
-                continue
-            given[f.name] = int_range(1)(raw) if f.name in _INT_NAMES else raw
-        return cls.from_kwargs(**given)
+    def check(self, value: Any) -> Any:
+        """``value`` if this option takes it, else an ``OptionError`` that says what it takes."""
+        if value is None and (self.nullable or self.default is None):
+            return None
+        allowed = self.allowed()
+        if allowed is not None:
+            if not isinstance(value, str) or value not in allowed:
+                raise BadChoice(self.name, value, list(allowed))
+            return value
+        if self.type is int:
+            return check_int(self.name, value, self.minimum if self.minimum is not None else 1, self.maximum)
+        if not isinstance(value, self.type):
+            raise OptionError(f"{self.name} must be {self.type.__name__}, not {value!r}")
+        return value
 
-    def pipeline_kwargs(self) -> dict[str, Any]:
-        """The ``Pipeline`` keyword arguments these options stand for."""
-        return {**{f.name: getattr(self.load, f.name) for f in fields(LoadOptions)},
-                **{f.name: getattr(self.run, f.name) for f in fields(RunOptions) if f.name not in PER_CALL_ONLY}}
+    def parse(self, text: str) -> Any:
+        """A value from text (a flag's argument, an environment variable), checked."""
+        if self.type is int:
+            return int_range(self.minimum if self.minimum is not None else 1, self.maximum)(text)
+        return self.check(text)
 
 
-# Run options a pipeline is not built with: given per call only (``pipeline(text, summary_length="short")``).
-PER_CALL_ONLY = ("summary_length",)
-_ARG_NAMES = ("summary_model", "translation_model", "engine", "device", "quantization", "vocab_restriction",
-              "max_chars", "summary_method", "long_input", "summary_sentences", "beams", "checks")
-_INT_NAMES = ("max_chars", "summary_sentences", "num_beams")
+def _summary_methods() -> dict[str, str]:
+    return dict(SUMMARY_METHODS)
 
 
-def _help(choices: Mapping[str, str]) -> str:
-    return "; ".join(f"{name}: {text}" for name, text in choices.items())
+def _summary_lengths() -> dict[str, str]:
+    return {name: length.describe() for name, length in SUMMARY_LENGTHS.items()}
 
 
 def _translation_help() -> str:
@@ -147,38 +137,253 @@ def _translation_help() -> str:
     return f"a named choice ({names}), or any hub id or local folder (default {DEFAULT_TRANSLATION_CHOICE})"
 
 
-def add_model_arguments(parser: argparse.ArgumentParser, *, batch: bool = True) -> argparse._ArgumentGroup:
-    """The model and summary options shared by ``summarizer run|batch``, the app and the benchmarks.
+_DECLARED: dict[str, Option] = {}
 
-    ``batch=False`` leaves out the options that only a command-line run has (``--no-translate``,
-    ``--summary-sentences``, ``--beams``, ``--max-chars``). The summary methods are the registry's
-    (``summarizer.methods``), read when the parser is built.
-    """
+
+def declare_option(option: Option) -> Option:
+    """Add ``option`` to the table (a name declared twice is an error)."""
+    if option.name in _DECLARED:
+        raise ValueError(f"option {option.name!r} is declared twice")
+    option.check(option.default)
+    _DECLARED[option.name] = option
+    return option
+
+
+@contextmanager
+def declared(option: Option) -> Iterator[Option]:
+    """``option`` in the table for the ``with`` block only (a test's toy option, a plug-in's trial)."""
+    declare_option(option)
+    try:
+        yield option
+    finally:
+        del _DECLARED[option.name]
+
+
+OPTIONS: Mapping[str, Option] = MappingProxyType(_DECLARED)  # the table, read-only
+
+for _option in (
+    # -- which models load, and how: fixed for a pipeline's life ---------------------------------------
+    Option("summary_model", DEFAULT_SUMMARY_MODEL, "hub id or local folder", when=LOAD,
+           surfaces=frozenset({CLI, SERVE}), nullable=True, concerns=SUMMARY),
+    Option("translation_model", DEFAULT_TRANSLATION_CHOICE, _translation_help(), when=LOAD,
+           surfaces=frozenset({CLI, SERVE}), nullable=True),
+    Option("engine", "auto", "", choices=ENGINES, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    Option("quantization", None, "CTranslate2 weights/compute type (default: int8 on the CPU)",
+           choices={name: name for name in QUANTIZATIONS}, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    Option("device", "cpu", "", choices={name: name for name in DEVICES}, when=LOAD,
+           surfaces=frozenset({CLI, SERVE})),
+    Option("vocab_restriction", DEFAULT_VOCAB_RESTRICTION, "", choices=VOCAB_RESTRICTIONS, when=LOAD,
+           surfaces=frozenset({CLI, SERVE})),
+    Option("max_chars", DEFAULT_MAX_CHARS, f"longest article accepted (default {DEFAULT_MAX_CHARS:,})", type=int,
+           minimum=1, maximum=MAX_CHARS_CEILING, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    # -- how one article is treated: the pipeline's default, open to each call -------------------------
+    Option("summary_method", DEFAULT_SUMMARY_METHOD, "", choices=_summary_methods, concerns=SUMMARY),
+    Option("summary_length", None, "the summary's length (default: --summary-sentences and mT5's own limit)",
+           choices=_summary_lengths, concerns=SUMMARY),
+    Option("long_input", DEFAULT_LONG_INPUT, "abstractive summary of articles over 512 tokens",
+           choices=LONG_INPUT_MODES, concerns=SUMMARY),
+    Option("summary_sentences", DEFAULT_SUMMARY_SENTENCES,
+           f"sentences in an extractive/lead summary (1-{MAX_SUMMARY_SENTENCES})", type=int, minimum=1,
+           maximum=MAX_SUMMARY_SENTENCES, concerns=SUMMARY, surfaces=frozenset({CLI, REST})),
+    Option("num_beams", None, "beam size of both models (default: their published 4; 1: greedy, fastest)",
+           type=int, minimum=1, maximum=MAX_BEAMS_CLI, surfaces=frozenset({CLI, REST}), flag="--beams"),
+    Option("checks", DEFAULT_CHECKS, "", choices=CHECKS_MODES, surfaces=frozenset({CLI, SERVE, REST})),
+):
+    declare_option(_option)
+
+
+def options_of(when: str | None = None, surface: str | None = None) -> dict[str, Option]:
+    """The table's options set at ``when`` (``LOAD``/``CALL``), shown on ``surface``, in table order."""
+    return {name: o for name, o in OPTIONS.items()
+            if (when is None or o.when == when) and (surface is None or surface in o.surfaces)}
+
+
+class OptionValues(Mapping[str, Any]):
+    """The values of the options set at one time (``when``), each checked against the table when made;
+    read as attributes (``run.summary_method``) or as a mapping. Immutable: ``but`` makes a changed copy."""
+
+    when: ClassVar[str]
+    __slots__ = ("_values",)
+
+    def __init__(self, **given: Any):
+        table = options_of(self.when)
+        unknown = set(given) - set(table)
+        if unknown:
+            raise TypeError(f"unknown {self.when} options: {', '.join(sorted(unknown))}; "
+                            f"known: {', '.join(table)}")
+        values = {name: option.check(given.get(name, option.default)) for name, option in table.items()}
+        object.__setattr__(self, "_values", MappingProxyType(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use .but({name}=...)")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._values.items())})"
+
+    def but(self, **changes: Any) -> OptionValues:
+        """These values with ``changes`` applied; a change of ``None`` keeps the current value."""
+        return type(self)(**{**self._values, **{k: v for k, v in changes.items() if v is not None}})
+
+    def __reduce__(self):  # pickled by value (a Ray worker builds its pipeline from them)
+        return (_values_of, (type(self), dict(self._values)))
+
+
+def _values_of(kind: type[OptionValues], values: dict[str, Any]) -> OptionValues:
+    return kind(**values)
+
+
+class RunOptions(OptionValues):
+    """How one article is treated (``summary_method``, ``long_input``, ``num_beams``...: ``options_of(CALL)``)."""
+
+    when = CALL
+
+
+class LoadOptions(OptionValues):
+    """Which models load, and how (``summary_model``, ``engine``, ``max_chars``...: ``options_of(LOAD)``)."""
+
+    when = LOAD
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option's value: what loads (``load``) and how each article is treated (``run``)."""
+
+    load: LoadOptions = field(default_factory=LoadOptions)
+    run: RunOptions = field(default_factory=RunOptions)
+
+    @classmethod
+    def from_kwargs(cls, **given: Any) -> Options:
+        """``Options.from_kwargs(summary_method="lead", device="cuda")``: each name goes where it belongs."""
+        unknown = set(given) - set(OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
+        return cls(LoadOptions(**{k: v for k, v in given.items() if OPTIONS[k].when == LOAD}),
+                   RunOptions(**{k: v for k, v in given.items() if OPTIONS[k].when == CALL}))
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Options:
+        """The options ``add_option_arguments`` added to a parser, as parsed."""
+        given = {name: getattr(args, name) for name in OPTIONS if hasattr(args, name)}
+        if getattr(args, "no_translate", False):
+            given["translation_model"] = None
+        return cls.from_kwargs(**given)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Options:
+        """``SUMMARIZER_SUMMARY_METHOD=lead``, ``SUMMARIZER_MAX_CHARS=50000``...: every option's variable."""
+        return cls.from_kwargs(**env_values(environ))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every option's value by name: the ``Pipeline`` keywords these options stand for (JSON-ready)."""
+        return {**self.load, **self.run}
+
+    def but(self, **changes: Any) -> Options:
+        """These options with ``changes`` (of either part) applied; ``None`` keeps a value."""
+        unknown = set(changes) - set(OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
+        return Options(self.load.but(**{k: v for k, v in changes.items() if OPTIONS[k].when == LOAD}),
+                       self.run.but(**{k: v for k, v in changes.items() if OPTIONS[k].when == CALL}))
+
+
+def env_values(environ: Mapping[str, str] | None = None, surface: str | None = None) -> dict[str, Any]:
+    """The options set by ``SUMMARIZER_<NAME>`` variables (of ``surface``'s options), parsed and checked;
+    a bad value is an ``OptionError`` naming the variable."""
+    environ = os.environ if environ is None else environ
+    given: dict[str, Any] = {}
+    for name, option in options_of(surface=surface).items():
+        raw = environ.get(option.env_name)
+        if raw is None or raw == "":
+            continue
+        try:
+            given[name] = option.parse(raw)
+        except (OptionError, argparse.ArgumentTypeError) as exc:
+            raise OptionError(f"${option.env_name}: {exc}") from None
+    return given
+
+
+def _help(choices: Mapping[str, str]) -> str:
+    return "; ".join(f"{name}: {text}" for name, text in choices.items() if text != name)
+
+
+def add_option_arguments(parser: argparse.ArgumentParser, surface: str = CLI, *, concerns: str | None = None,
+                         environ: Mapping[str, str] | None = None) -> argparse._ArgumentGroup:
+    """The flags of ``surface``'s options (``CLI``: ``summarizer run|batch``; ``SERVE``: ``summarizer
+    serve``, whose defaults are its ``SUMMARIZER_*`` variables). ``concerns=RUN`` leaves out the summary's
+    options (``summarizer translate``)."""
+    values = env_values(environ, surface) if surface == SERVE else {}
     group = parser.add_argument_group("models and summary")
-    group.add_argument("--summary-method", choices=list(SUMMARY_METHODS), default="abstractive",
-                       help=_help(SUMMARY_METHODS))
-    group.add_argument("--long-input", choices=list(LONG_INPUT_MODES), default="lead",
-                       help="abstractive summary of articles over 512 tokens: " + _help(LONG_INPUT_MODES))
-    group.add_argument("--summary-model", default=DEFAULT_SUMMARY_MODEL, help="hub id or local folder")
-    group.add_argument("--translation-model", default=DEFAULT_TRANSLATION_CHOICE, help=_translation_help())
-    group.add_argument("--engine", choices=list(ENGINES), default="auto", help=_help(ENGINES))
-    group.add_argument("--quantization", choices=QUANTIZATIONS, default=None,
-                       help="CTranslate2 weights/compute type (default: int8 on the CPU)")
-    group.add_argument("--device", choices=DEVICES, default="cpu")
-    group.add_argument("--vocab-restriction", choices=list(VOCAB_RESTRICTIONS), default=DEFAULT_VOCAB_RESTRICTION,
-                       help=_help(VOCAB_RESTRICTIONS))
-    group.add_argument("--checks", choices=list(CHECKS_MODES), default="on", help=_help(CHECKS_MODES))
-    if batch:
+    for name, option in options_of(surface=surface).items():
+        if concerns == RUN and option.concerns == SUMMARY:
+            continue
+        allowed = option.allowed()
+        default = values.get(name, option.default)
+        words = "; ".join(part for part in (option.help, _help(allowed) if allowed else "") if part)
+        if surface == SERVE:
+            words += f" (also ${option.env_name})"
+        kwargs: dict[str, Any] = {"default": default, "dest": name, "help": words}
+        if allowed is not None:
+            kwargs["choices"] = list(allowed)
+        elif option.type is int:
+            kwargs["type"] = option.parse
+        group.add_argument(option.flag_name, **kwargs)
+    if surface == CLI:
         group.add_argument("--no-translate", action="store_true", help="skip the English translation")
-        group.add_argument("--summary-sentences", type=int_range(1, 100), default=DEFAULT_SUMMARY_SENTENCES,
-                           help="sentences in an extractive/lead summary (1-100)")
-        group.add_argument("--beams", type=int_range(1, 64), default=DEFAULT_BEAMS,
-                           help="beam size of both models (4: their published setting; 1: greedy, fastest)")
-        group.add_argument("--max-chars", type=int_range(1, MAX_CHARS_CEILING), default=DEFAULT_MAX_CHARS,
-                           help=f"longest article accepted (default {DEFAULT_MAX_CHARS:,})")
     return group
 
 
-def pipeline_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The ``Pipeline`` keyword arguments that ``add_model_arguments`` options stand for."""
-    return Options.from_args(args).pipeline_kwargs()
+def options_markdown() -> str:
+    """The table as Markdown, for docs/options.md (``python -m summarizer.config > docs/options.md``; a
+    test keeps that file in step with the table)."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["# Options", "",
+             "Every option of the package, declared once in `summarizer/config.py` (`OPTIONS`). Made by "
+             "`python -m summarizer.config > docs/options.md`.", "",
+             "- **Set**: `load` options choose the models, once; `call` options are the defaults of each "
+             "article, and every call or request may give its own.",
+             "- **Command line**: `summarizer run`, `translate` and `batch`; **serve**: `summarizer serve`, whose "
+             "defaults are the `SUMMARIZER_<NAME>` variables; **REST**: a field of `POST /api/v1/summarize` "
+             "(and `/translate`, unless it concerns the summary); **page**: a choice on the page; every option "
+             "is also a keyword of `Pipeline(...)`, of `pipeline(text, ...)` (a `call` option) and of "
+             "`Service.load(...)`.", "",
+             "| option | set | default | values | flag | variable | REST | page |",
+             "|---|---|---|---|---|---|---|---|"]
+    for option in OPTIONS.values():
+        allowed = option.allowed()
+        values = ("; ".join(f"`{k}`: {v}" if v != k else f"`{k}`" for k, v in allowed.items()) if allowed
+                  else f"{option.type.__name__}" + (f", {option.minimum}-{option.maximum:,}"
+                                                     if option.type is int and option.maximum else ""))
+        if option.help:
+            values = f"{option.help}. {values}" if allowed else f"{option.help} ({values})"
+        shown = option.surfaces
+        lines.append("| " + " | ".join(cell(part) for part in (
+            f"`{option.name}`", option.when, f"`{option.default}`", values,
+            f"`{option.flag_name}`" if shown & {CLI, SERVE} else "",
+            f"`{option.env_name}`" if SERVE in shown else "",
+            "yes" if REST in shown and option.when == CALL else "",
+            "yes" if PAGE in shown and option.when == CALL else "")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(options_markdown(), end="")

@@ -78,6 +78,24 @@ class OptionError(SummarizerError, ValueError):
     """An option has a value outside its choices or range; the message lists what is allowed."""
 
 
+class BadChoice(OptionError):
+    """An option's value is not one of its choices: said with the option's name as each surface knows
+    it (``summary_method`` to Python and API callers, ``--summary-method`` on the command line, "summary
+    method" on the page), and the choices."""
+
+    def __init__(self, option: str, value: object, allowed: list[str]):
+        self.option, self.value, self.allowed = option, value, allowed
+        super().__init__(self.message(PYTHON))
+
+    def message(self, surface: str = PYTHON) -> str:
+        choices = ", ".join(self.allowed)
+        if surface in (PAGE, API):  # the page names what it shows; an API caller, the field it sent
+            name = self.option.replace("_", " ") if surface == PAGE else f"`{self.option}`"
+            return f"Unknown {name} {self.value!r}: choose one of {choices}."
+        name = "--" + self.option.replace("_", "-") if surface == CLI else self.option
+        return f"{name} must be one of {choices}, not {self.value!r}"
+
+
 class ModelLoadError(SummarizerError, RuntimeError):
     """A model could not be loaded; the message names the model, says why and what to do.
 

@@ -20,6 +20,7 @@ from .errors import ModelLoadError
 from .methods import get_method
 from .options import (
     BATCH_LIMITS,
+    DEFAULT_SUMMARY_METHOD,
     DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
     ENGINES,
@@ -49,7 +50,7 @@ def load_stages(
     summary_model: str | None,
     translation_model: str | None,
     *,
-    summary_method: str = "abstractive",
+    summary_method: str = DEFAULT_SUMMARY_METHOD,
     engine: str = "auto",
     device: str = "cpu",
     quantization: str | None = None,

@@ -24,6 +24,7 @@ from .engines.base import DecodeSettings
 from .errors import OptionError
 from .extractive import extractive_summary, lead_summary
 from .notices import Notice
+from .options import DEFAULT_LONG_INPUT
 
 FALLBACK = "extractive"  # what a method that needs a model falls back to when the model is missing
 
@@ -35,6 +36,11 @@ class SummaryLength:
 
     sentences: int
     max_new_tokens: int | None
+
+    def describe(self) -> str:
+        """What this length means, in each method's unit (the options' help)."""
+        tokens = f"up to {self.max_new_tokens} tokens" if self.max_new_tokens else "its published limit"
+        return f"{self.sentences} sentences picked; mT5 writes {tokens}"
 
 
 # short / standard / longer. mT5 (XL-Sum) was fine-tuned on one- or two-sentence summaries with its
@@ -52,7 +58,7 @@ class MethodContext:
     """What a method may use: the loaded abstractive model (or None) and the per-call options."""
 
     summarizer: AbstractiveSummarizer | None = None
-    long_input: str = "lead"
+    long_input: str = DEFAULT_LONG_INPUT
     summary_sentences: int = 3
     decoding: DecodeSettings | None = None  # None: the model's own
     progress: Callable[[int, int], None] | None = None

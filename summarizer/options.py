@@ -1,8 +1,7 @@
-"""The choices and defaults of every option, defined once.
+"""The values options choose among, and their defaults: named models, engines, modes, limits.
 
-The CLI, the web app and the benchmarks take their argparse choices from here (through
-``config.add_model_arguments``), the pipeline and the loader validate with the same checks. A leaf module: it imports nothing of the package
-but its errors.
+The table of options itself (which surfaces show each, when it is set) is ``summarizer.config.OPTIONS``,
+made from these. A leaf module: it imports nothing of the package but its errors.
 """
 
 from __future__ import annotations
@@ -107,8 +106,13 @@ DEFAULT_VOCAB_RESTRICTION = "on"
 VOCAB_LANGUAGES = ("ar", "en")  # what `summarizer convert --vocab-restriction` can trim to
 OUTPUT_LANGUAGE = {"summary": "ar", "translation": "en"}  # by role
 
+DEFAULT_SUMMARY_METHOD = "abstractive"
+DEFAULT_LONG_INPUT = "lead"
+DEFAULT_CHECKS = "on"
 DEFAULT_SUMMARY_SENTENCES = 3
+MAX_SUMMARY_SENTENCES = 100
 DEFAULT_BEAMS = 4
+MAX_BEAMS_CLI = 64  # the command line's limit; a server's requests have their own (service.MAX_BEAMS)
 DEFAULT_MAX_CHARS = 100_000
 MAX_CHARS_CEILING = 10_000_000  # a sane upper bound: beyond it the tokenizers' memory grows without use
 ROLES = ("summary", "translation")

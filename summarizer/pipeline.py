@@ -9,6 +9,7 @@ already built (a benchmark's timed engine, a test's tiny model).
 from __future__ import annotations
 
 import contextvars
+import functools
 import itertools
 import logging
 import time
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .abstractive import AbstractiveSummarizer
-from .checks import check_summary, check_summary_translation, check_translation
+from .checks.registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, run_checks
 from .clean import clean_article, removal_words
-from .config import RunOptions
+from .config import Options, RunOptions
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
 from .errors import API, PYTHON, Cancelled, InputError, ModelLoadError, OptionError, ProcessingError
@@ -30,21 +31,15 @@ from .loading import LoadedStages, load_stages
 from .methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
 from .notices import Notice, notice
 from .options import (
-    DEFAULT_MAX_CHARS,
     DEFAULT_SUMMARY_MODEL,
-    DEFAULT_SUMMARY_SENTENCES,
     DEFAULT_TRANSLATION_MODEL,
-    DEFAULT_VOCAB_RESTRICTION,
-    DEVICES,
     GROUP_SIZES,
-    MAX_CHARS_CEILING,
-    check_choice,
     check_int,
     choice_of,
     licence_of,
 )
 from .redact import public_model_id
-from .result import Result, SentencePair, SummaryInfo
+from .result import Result, RunInfo, SentencePair, SummaryInfo
 from .sources import overlap_sources
 from .split import split_sentences
 from .translate import Translator
@@ -96,36 +91,35 @@ class Pipeline:
         summary_model: str | None = DEFAULT_SUMMARY_MODEL,
         translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
         *,
-        summary_method: str = "abstractive",
-        long_input: str = "lead",
-        summary_sentences: int = DEFAULT_SUMMARY_SENTENCES,
-        engine: str = "auto",
-        device: str = "cpu",
-        quantization: str | None = None,
-        vocab_restriction: str = DEFAULT_VOCAB_RESTRICTION,
-        max_chars: int = DEFAULT_MAX_CHARS,
-        num_beams: int | None = None,
         translation_batch_size: int | None = None,
         summary_batch_size: int | None = None,
         summary_decoding: DecodeSettings = SUMMARY_DECODING,
         translation_decoding: DecodeSettings = TRANSLATION_DECODING,
-        checks: str = "on",
+        **options: Any,
     ):
-        settings = _Settings(RunOptions(summary_method, long_input, summary_sentences, checks=checks),
-                             max_chars)  # checked before loading
-        if num_beams is not None:
-            check_int("num_beams", num_beams, 1)
-            summary_decoding = summary_decoding.but(num_beams=num_beams)
-            translation_decoding = translation_decoding.but(num_beams=num_beams)
+        chosen = Options.from_kwargs(summary_model=summary_model, translation_model=translation_model,
+                                     **options)  # checked before anything loads
+        load, run = chosen.load, chosen.run
+        if run.num_beams is not None:  # the models' own settings, for every call
+            summary_decoding = summary_decoding.but(num_beams=run.num_beams)
+            translation_decoding = translation_decoding.but(num_beams=run.num_beams)
+            run = RunOptions(**{**run, "num_beams": None})
         stages = load_stages(
-            summary_model, translation_model, summary_method=summary_method, engine=engine, device=device,
-            quantization=quantization, vocab_restriction=vocab_restriction, summary_decoding=summary_decoding, translation_decoding=translation_decoding,
+            load.summary_model, load.translation_model, summary_method=run.summary_method, engine=load.engine,
+            device=load.device, quantization=load.quantization, vocab_restriction=load.vocab_restriction,
+            summary_decoding=summary_decoding, translation_decoding=translation_decoding,
             summary_batch_size=summary_batch_size, translation_batch_size=translation_batch_size,
         )
         if "translation" in stages.errors:
             raise stages.errors["translation"]
-        self._build(stages, settings, translation_requested=bool(translation_model))
-        self.device = device
+        self._build(stages, run, load.max_chars, translation_requested=bool(load.translation_model))
+        self.device = load.device
+
+    @classmethod
+    def from_options(cls, options: Options, **engine_settings: Any) -> Pipeline:
+        """The pipeline of one options object (a surface's, checked once): ``Pipeline(**options.to_dict())``.
+        ``engine_settings``: the batch sizes and decodings ``Pipeline`` takes beside the options."""
+        return cls(**options.to_dict(), **engine_settings)
 
     @classmethod
     def from_stages(
@@ -133,34 +127,34 @@ class Pipeline:
         summarizer: AbstractiveSummarizer | None = None,
         translator: Translator | None = None,
         *,
-        max_chars: int = DEFAULT_MAX_CHARS,
+        options: Options | None = None,
         load_errors: dict[str, ModelLoadError] | None = None,
-        device: str = "cpu",
         public_answers: bool = False,
-        **options: Any,
+        **chosen: Any,
     ) -> Pipeline:
         """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing.
 
-        ``options``: the per-article defaults, ``config.RunOptions``'s fields (summary_method, long_input,
-        summary_sentences, num_beams, checks...), each still open to a per-call override.
+        ``options`` (or keywords of the option table, ``config.OPTIONS``, over it): the per-article
+        defaults (summary_method, long_input, num_beams, checks...: each still open to a per-call
+        override), ``max_chars`` and ``device``; the options that choose models are the stages'.
         ``public_answers``: its results go to other people (a server's callers): its models are named by hub
         id or folder name, and its load errors quote no path of this machine (``redact``)."""
+        options = (options or Options()).but(**chosen)
         pipeline = cls.__new__(cls)
-        settings = _Settings(RunOptions(**options), max_chars)
         stages = LoadedStages(summarizer, translator, dict(load_errors or {}))
-        pipeline._build(stages, settings, translation_requested="translation" in stages.errors,
-                        public_answers=public_answers)
-        pipeline.device = check_choice("device", device, DEVICES)
+        pipeline._build(stages, options.run, options.load.max_chars,
+                        translation_requested="translation" in stages.errors, public_answers=public_answers)
+        pipeline.device = options.load.device
         return pipeline
 
-    def _build(self, stages: LoadedStages, settings: _Settings, *, translation_requested: bool,
+    def _build(self, stages: LoadedStages, options: RunOptions, max_chars: int, *, translation_requested: bool,
                public_answers: bool = False) -> None:
         self.public_answers = public_answers
         self.summarizer: AbstractiveSummarizer | None = stages.summarizer
         self.device = "cpu"  # what batch() sizes its groups for; Pipeline(device=...) sets it
         self.translator: Translator | None = stages.translator
-        self.options: RunOptions = settings.options  # each call may override any of them
-        self.max_chars = settings.max_chars
+        self.options: RunOptions = options  # each call may override any of them
+        self.max_chars = max_chars
         self.load_errors: dict[str, ModelLoadError] = dict(stages.errors)  # by role, for callers that explain them
         # What holds for every article of this pipeline (scope "run"): recorded once, put first in each result.
         self.load_notices: list[Notice] = []
@@ -174,15 +168,6 @@ class Pipeline:
         elif self.translator is None and not translation_requested:
             self.load_notices.append(notice("translation-off"))
         self.load_notices.extend(notice("engine-substituted", note=note) for note in stages.notes)
-
-    # The per-article options by their old names (read-only views of ``options``).
-    summary_method = property(lambda self: self.options.summary_method)
-    long_input = property(lambda self: self.options.long_input)
-    summary_sentences = property(lambda self: self.options.summary_sentences)
-
-    @property
-    def load_warnings(self) -> list[str]:
-        return [n.message() for n in self.load_notices]
 
     # -- model facts -------------------------------------------------------------------
     @property
@@ -204,6 +189,18 @@ class Pipeline:
             "translation": describe(self.translator.engine if self.translator else None),
         }
 
+    @functools.cached_property
+    def info(self) -> RunInfo:
+        """The run's facts, given once: the models by role (``models``), their licences and the load
+        notices (``load_notices``). Every result of this pipeline holds this one object as ``result.run``::
+
+            info = pipeline.info                    # models, licences, load notices: once
+            for result in pipeline.batch(texts):    # each article's own result; result.run is info
+                print(result.id, result.summary_en)
+
+        Made the first time it is read: a pipeline's stages do not change once it is built."""
+        return RunInfo(self.models, list(self.load_notices))
+
     def shown_id(self, engine: Seq2SeqEngine) -> str:
         """What this pipeline's results call ``engine``'s model: as its user gave it (a hub id, a folder as
         typed, never a path resolved from it); with ``public_answers``, what other people may read: a hub id
@@ -214,20 +211,22 @@ class Pipeline:
 
     def effective_method(self, requested: str | None = None) -> str:
         """The method that runs for ``requested``: one that needs the model falls back when it is missing."""
-        method = get_method(requested or self.summary_method)
+        method = get_method(requested or self.options.summary_method)
         return FALLBACK if method.needs_model and self.summarizer is None else method.name
 
     # -- running -----------------------------------------------------------------------
-    def __call__(self, text: str, *, progress: StageProgress | None = None, cancelled: CancelCheck | None = None,
-                 **overrides) -> Result:
+    def __call__(self, text: str, *, options: RunOptions | None = None, progress: StageProgress | None = None,
+                 cancelled: CancelCheck | None = None, **overrides) -> Result:
         """Run one article; bad input raises ``InputError`` with a message fit for the user.
 
-        ``overrides``: any ``RunOptions`` field for this call (``summary_method``, ``long_input``,
-        ``summary_sentences``, ``num_beams``, ``checks``); ``None`` keeps the pipeline's own.
+        ``options``: this call's (a surface's, checked once; ``None``: the pipeline's own), and
+        ``overrides`` over them: any per-call option of the table as a keyword (``summary_method``,
+        ``summary_length``, ``long_input``, ``num_beams``, ``checks``...); ``None`` keeps the value.
         ``cancelled``: asked before the work and after each model batch; once it is true, ``Cancelled``
         is raised there (a server's client left: its work slot is freed within one batch).
         """
-        result = next(self._run_group([(None, text)], self.options.but(**overrides), progress, cancelled))
+        options = (options if options is not None else self.options).but(**overrides)
+        result = next(self._run_group([(None, text)], options, progress, cancelled))
         if result.error:
             if isinstance(result.failure, InputError):
                 raise result.failure
@@ -236,7 +235,8 @@ class Pipeline:
             raise InputError(result.error)
         return result
 
-    def translate(self, text: str, *, progress: StageProgress | None = None, **overrides) -> Result:
+    def translate(self, text: str, *, options: RunOptions | None = None, progress: StageProgress | None = None,
+                  **overrides) -> Result:
         """Translate one article sentence by sentence, without summarising it: a ``Result`` of the
         ``none`` summary method (``summary_ar``/``summary_en`` empty, ``summary_method == "none"``), its
         ``translation`` the sentence pairs with their scores and the checks' findings.
@@ -247,7 +247,7 @@ class Pipeline:
         """
         if self.translator is None:
             raise OptionError("This pipeline has no translation model (translation_model=None): it cannot translate.")
-        return self(text, progress=progress, **{**overrides, "summary_method": NO_SUMMARY})
+        return self(text, options=options, progress=progress, **{**overrides, "summary_method": NO_SUMMARY})
 
     def batch(
         self,
@@ -258,9 +258,12 @@ class Pipeline:
         progress: bool = True,
         total: int | None = None,
         cancelled: CancelCheck | None = None,
+        options: RunOptions | None = None,
         **overrides,
     ) -> Iterator[Result]:
         """Results in input order; a failed article yields a Result with ``error`` set, never an exception.
+        Each result is the article's own; the run's facts (models, licences, load notices) are given once,
+        as ``pipeline.info``, and every result holds that same object as ``result.run``.
 
         Items are texts or dicts with ``id`` and ``text`` (anything else is a per-item error).
         Articles are processed in groups so that translation and summary batches are shared across
@@ -268,7 +271,8 @@ class Pipeline:
         one article's work (a batch job killed and resumed always makes progress). ``grow=False``
         starts at ``group_size``: for a caller that keeps the results only as a whole (a Ray shard),
         early results buy nothing and small groups cost speed. When a group fails, each of its
-        articles is run again alone: one bad article costs only itself. ``overrides``: as for a call.
+        articles is run again alone: one bad article costs only itself. ``options``, ``overrides``: as
+        for a call.
 
         If ``items`` itself raises (a generator that fails midway), the articles taken from it
         before are finished and yielded first, then its exception is raised. ``cancelled``: as for a
@@ -281,7 +285,7 @@ class Pipeline:
         """
         from tqdm.auto import tqdm
 
-        options = self.options.but(**overrides)
+        options = (options if options is not None else self.options).but(**overrides)
         group_size = check_int("group_size", group_size or GROUP_SIZES[self.device], 1)
         if total is None and hasattr(items, "__len__"):
             total = len(items)  # type: ignore[arg-type]
@@ -351,10 +355,7 @@ class Pipeline:
         return results
 
     def _new_result(self, item_id: str | None) -> Result:
-        result = Result(id=item_id, models=self.models)
-        for load_notice in self.load_notices:
-            result.add_notice(load_notice)
-        return result
+        return Result(id=item_id, run=self.info)
 
     def _failed(self, item_id: str | None, exc: Exception) -> Result:
         """The result of an article that passed the input checks but made a stage fail."""
@@ -404,7 +405,7 @@ class Pipeline:
             result = work.result
             for summary_notice in summary.notices:
                 result.add_notice(summary_notice)
-            result.summary_ar, result.summary_method = summary.text, summary.method
+            result.summary_ar = summary.text
             exact = summary.sources is not None
             sources = ([[i] for i in summary.sources] if exact
                        else overlap_sources(result.sentences, split_sentences(summary.text)))
@@ -463,7 +464,6 @@ class Pipeline:
             offset += n
             work.result.translation = [SentencePair(ar, t.text, _rounded(t.score))
                                        for ar, t in zip(work.result.sentences, mine, strict=True)]
-            work.result.translation_text = " ".join(p.en for p in work.result.translation if p.en)
             empty = [i + 1 for i, p in enumerate(work.result.translation) if not p.en.strip()]
             if empty:
                 shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
@@ -491,41 +491,40 @@ class Pipeline:
         _share_time(works, "summary_en", time.perf_counter() - started)
 
     def _check(self, works: list[_Work]) -> None:
-        """Every output held to its source (no model: milliseconds per article): each sentence's English
-        to its Arabic, the Arabic summary to the article, the English summary to the Arabic one."""
+        """Every output held to its source by every registered check of its kind (``checks.registry``; no
+        model: milliseconds per article): each sentence's English to its Arabic, the Arabic summary to
+        the article, the English summary to the Arabic one."""
         started = time.perf_counter()
         for work in works:
             result = work.result
             for pair in result.translation:
                 if pair.en.strip():
-                    pair.findings = check_translation(pair.ar, pair.en)
+                    pair.findings = run_checks(PAIR, pair.ar, pair.en)
             summary = result.summary
-            if result.summary_ar.strip() and not summary.exact:  # an extractive summary is the article's own words
-                summary.findings = check_summary(result.sentences, result.summary_ar,
-                                                 read_fraction=summary.read_fraction)
-            if result.summary_en.strip() and not summary.exact:
-                summary.english_findings = check_summary_translation(result.summary_ar, result.summary_en)
-            flagged = sum(1 for pair in result.translation if pair.findings)
-            summaries = int(bool(summary.findings or summary.english_findings))
-            if flagged or summaries:
-                parts = ([f"{flagged} {'sentence' if flagged == 1 else 'sentences'}"] if flagged else []) + \
-                        (["the summary"] if summaries else [])
-                codes = sorted({f.code for p in result.translation for f in p.findings}
-                               | {f.code for f in (*summary.findings, *summary.english_findings)})
-                result.add_notice(notice("checks-findings", count=flagged + summaries, things=" and ".join(parts),
-                                         codes=", ".join(codes)))
+            if not summary.exact:  # a summary made of the article's own sentences is their words: not held to them
+                if result.summary_ar.strip():
+                    summary.findings = run_checks(SUMMARY, result.sentences, result.summary_ar,
+                                                  read_fraction=summary.read_fraction)
+                if result.summary_en.strip():
+                    summary.english_findings = run_checks(SUMMARY_TRANSLATION, result.summary_ar, result.summary_en)
+            _note_findings(result)
             result.timings["checks"] = (time.perf_counter() - started) / len(works)
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """The pipeline's own options, checked when it is built."""
-
-    options: RunOptions
-    max_chars: int
-
-    def __post_init__(self) -> None:
-        check_int("max_chars", self.max_chars, 1, MAX_CHARS_CEILING)
+def _note_findings(result: Result) -> None:
+    """The ``checks-findings`` notice of a result with findings: how many sentences (and whether the
+    summary) are to check, and the codes found."""
+    summary = result.summary
+    flagged = sum(1 for pair in result.translation if pair.findings)
+    summaries = int(bool(summary.findings or summary.english_findings))
+    if not (flagged or summaries):
+        return
+    parts = ([f"{flagged} {'sentence' if flagged == 1 else 'sentences'}"] if flagged else []) + \
+            (["the summary"] if summaries else [])
+    codes = sorted({f.code for p in result.translation for f in p.findings}
+                   | {f.code for f in (*summary.findings, *summary.english_findings)})
+    result.add_notice(notice("checks-findings", count=flagged + summaries, things=" and ".join(parts),
+                             codes=", ".join(codes)))
 
 
 def _converted_from(engine: Seq2SeqEngine) -> str:

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from . import methods
+from .checks import Finding
 from .errors import CLI
 from .options import LOW_CONFIDENCE_SCORE
-from .result import Result
+from .result import Removal, Result, SentencePair
 from .sources import overlap_sources
 from .split import split_sentences
 
@@ -90,9 +91,9 @@ def describe_models(result: Result, separator: str = " · ") -> str:
     return separator.join(describe_model(role, models.get(role)) for role in ("summary", "translation"))
 
 
-def describe_removed(item: dict) -> str:
-    kind = item.get("kind", "?")
-    text = str(item.get("text", "")).strip().replace("\n", " ")
+def describe_removed(item: Removal) -> str:
+    kind = item.kind
+    text = item.text.strip().replace("\n", " ")
     if len(text) > 80:
         text = text[:80] + "…"
     return f"{kind}: {text}" if text else kind
@@ -124,15 +125,15 @@ def md_cell(text: str) -> str:
     return md_text(text).replace("|", "\\|").replace("\n", " ")
 
 
-def is_unsure(pair: dict) -> bool:
+def is_unsure(pair: SentencePair) -> bool:
     """Whether the model was unsure of this sentence's translation (its score under LOW_CONFIDENCE_SCORE)."""
-    score = pair.get("score")
-    return isinstance(score, (int, float)) and math.isfinite(score) and score < LOW_CONFIDENCE_SCORE and bool(pair.get("en"))
+    score = pair.score
+    return isinstance(score, (int, float)) and math.isfinite(score) and score < LOW_CONFIDENCE_SCORE and bool(pair.en)
 
 
-def score_text(pair: dict) -> str:
+def score_text(pair: SentencePair) -> str:
     """The sentence's score, two decimals (``""`` when it has none), marked ``⚠`` when unsure."""
-    score = pair.get("score")
+    score = pair.score
     if not isinstance(score, (int, float)):
         return ""
     return ("⚠ " if is_unsure(pair) else "") + f"{score:.2f}"
@@ -145,15 +146,9 @@ CONFIDENCE_NOTE = (
 )
 
 
-def findings_of(pair) -> list:
-    """A sentence pair's findings (a pair written as a plain dict may carry them as dicts)."""
-    return list(pair.get("findings") or [])
-
-
-def finding_text(finding) -> str:
+def finding_text(finding: Finding) -> str:
     """``number-mismatch: 300 in the Arabic, 30 in the English``."""
-    get = finding.get if isinstance(finding, dict) else lambda key: getattr(finding, key)
-    return f"{get('code')}: {get('message')}"
+    return f"{finding.code}: {finding.message}"
 
 
 def summary_findings(result: Result) -> list:
@@ -167,9 +162,9 @@ FINDINGS_NOTE = ("⚑ marks what the checks found against the Arabic (a number, 
 
 def translation_lines(result: Result) -> str:
     """The English translation, one line per Arabic sentence (empty when translation is off)."""
-    if not any(pair["en"] for pair in result.translation):
+    if not any(pair.en for pair in result.translation):
         return ""
-    return "\n".join(pair["en"].replace("\n", " ") for pair in result.translation)
+    return "\n".join(pair.en.replace("\n", " ") for pair in result.translation)
 
 
 # -- plain text -----------------------------------------------------------------------------
@@ -187,14 +182,13 @@ def to_text(result: Result, name: str) -> str:
         lines.append("")
     lines.append(f"Sentences ({len(result.translation)}):")
     for n, pair in enumerate(result.translation, 1):
-        lines.append(f"{n:>3}. {pair['ar']}")
-        if pair["en"]:
-            lines.append(f"     {pair['en']}" + (f"   [unsure: score {pair['score']:.2f}]" if is_unsure(pair) else ""))
-        lines += [f"     [check] {finding_text(f)}" for f in findings_of(pair)]
+        lines.append(f"{n:>3}. {pair.ar}")
+        if pair.en:
+            lines.append(f"     {pair.en}" + (f"   [unsure: score {pair.score:.2f}]" if is_unsure(pair) else ""))
+        lines += [f"     [check] {finding_text(f)}" for f in pair.findings]
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
-    lines += [f"Warning: {n.message(CLI)}" for n in result.notices] if result.notices else \
-        [f"Warning: {w}" for w in result.warnings]
+    lines += [f"Warning: {n.message(CLI)}" for n in result.notices]
     return "\n".join(lines)
 
 
@@ -232,14 +226,14 @@ def to_markdown(result: Result, surface: str = "text", *, summary_length: str | 
     if result.translation_text:
         out += ["## English translation", "", md_text(result.translation_text), ""]
     out += ["## Sentence by sentence", "", "| # | Arabic | English | score | to check |", "|---:|---|---|---:|---|"]
-    out += [f"| {n} | {md_cell(p['ar'])} | {md_cell(p['en'])} | {score_text(p)} | "
-            f"{md_cell('; '.join(finding_text(f) for f in findings_of(p)))} |"
+    out += [f"| {n} | {md_cell(p.ar)} | {md_cell(p.en)} | {score_text(p)} | "
+            f"{md_cell('; '.join(finding_text(f) for f in p.findings))} |"
             for n, p in enumerate(result.translation, 1)]
-    if any(p.get("score") is not None for p in result.translation):
+    if any(p.score is not None for p in result.translation):
         out += ["", CONFIDENCE_NOTE]
     if summary_findings(result):
         out += ["", "## The summaries: to check", ""] + [f"- {md_text(finding_text(f))}" for f in summary_findings(result)]
-    warnings = [n.message(surface) for n in result.notices] if surface != "text" and result.notices else result.warnings
+    warnings = result.warnings if surface == "text" else [n.message(surface) for n in result.notices]
     if warnings:
         out += ["", "## Warnings", ""] + [f"- {md_text(w)}" for w in warnings]
     if result.removed:
@@ -249,8 +243,10 @@ def to_markdown(result: Result, surface: str = "text", *, summary_length: str | 
 
 
 # -- HTML -----------------------------------------------------------------------------------
-def aligned_html(translation: list[dict], sources: SummarySources | None = None) -> str:
+def aligned_html(translation: list[SentencePair], sources: SummarySources | None = None) -> str:
     """Each Arabic sentence beside its English translation, Arabic right-to-left.
+
+    ``translation``: typed pairs (a saved record is read back with ``Result.from_dict`` first).
 
     Every sentence carries ``data-i`` (its number) on both sides, so that the page can light up
     a sentence's counterpart; with ``sources``, the sentences the summary draws on are marked and
@@ -261,19 +257,19 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
         return '<p class="aligned-empty">The article and its translation appear here, sentence by sentence.</p>'
     used = set(sources.used) if sources else set()
     # No English at all (no translation model): the article alone, not a column of "(no translation)".
-    translated = any(pair.get("en") for pair in translation)
+    translated = any(pair.en for pair in translation)
     rows = []
     for n, pair in enumerate(translation, 1):
         # One Tab stop for the whole table: its first cell takes focus, the arrow keys move between the
         # cells (the page's script moves the tabindex="0" along: a roving tabindex).
         stop = "0" if n == 1 else "-1"
-        english = html.escape(pair.get("en") or "") or '<span class="aligned-empty">(no translation)</span>'
+        english = html.escape(pair.en) or '<span class="aligned-empty">(no translation)</span>'
         cell = 'class="en"'
         if is_unsure(pair):
-            tip = html.escape(f"The model was unsure of this sentence: score {pair['score']:.2f}", quote=True)
+            tip = html.escape(f"The model was unsure of this sentence: score {pair.score:.2f}", quote=True)
             english = f'<span class="unsure-mark" title="{tip}">⚠</span> {english}'
             cell = f'class="en unsure" title="{tip}"'
-        checks = findings_of(pair)
+        checks = pair.findings
         if checks:
             reasons = "; ".join(finding_text(f) for f in checks)
             tip = html.escape(f"To check: {reasons}", quote=True)
@@ -289,12 +285,12 @@ def aligned_html(translation: list[dict], sources: SummarySources | None = None)
         rows.append(
             f'<tr id="sentence-{n}" class="pair{" in-summary" if marked else ""}">'
             f'<td class="num">{n}{mark}</td>'
-            f'<td class="ar" dir="rtl" lang="ar" tabindex="{stop}" data-i="{n}">{html.escape(pair.get("ar") or "")}</td>'
+            f'<td class="ar" dir="rtl" lang="ar" tabindex="{stop}" data-i="{n}">{html.escape(pair.ar)}</td>'
             f'{english_cell}</tr>'
         )
     note = (f'<p class="confidence-note">{html.escape(CONFIDENCE_NOTE)}</p>'
             if any(is_unsure(pair) for pair in translation) else "")
-    if any(findings_of(pair) for pair in translation):
+    if any(pair.findings for pair in translation):
         note += f'<p class="findings-note">{html.escape(FINDINGS_NOTE)}</p>'
     caption = ("The article, each Arabic sentence beside its English translation" if translated
                else "The article, sentence by sentence (no English translation)")

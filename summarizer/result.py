@@ -1,15 +1,19 @@
-"""What the pipeline produces for one article, as types: sentence pairs, the summary, notices.
+"""What the pipeline produces, as types, in two parts (as faster-whisper gives segments beside one
+``TranscriptionInfo``): each article's ``Result`` (sentence pairs, the summary, its notices), and the
+run's facts, ``RunInfo`` (models, licences, load notices), given once by ``Pipeline.info`` and shared by
+every result of the run (``result.run``).
 
 ``Result.to_dict()`` is the JSON record that ``run --json``, ``batch``, the page's download and the
-Ray part files write; its keys only ever grow. The typed fields (``SentencePair``, ``SummaryInfo``,
-``Notice``) are what code reads: the page and the views never re-derive from text what the
-pipeline knew (which article sentences an extractive summary is made of, which warning is which).
-
-``SentencePair`` and ``Removal`` also answer ``pair["en"]`` as the dicts they replaced did.
+Ray part files write; its keys (``RECORD_KEYS``) only ever grow, and each record still holds the run's
+facts (``models``, the run's notices and warnings) for the scripts that read one record alone. The typed
+fields (``SentencePair``, ``SummaryInfo``, ``Notice``) are what code reads: the page and the views never
+re-derive from text what the pipeline knew (which article sentences an extractive summary is made of,
+which warning is which). What is derived is a property of what it derives from, never stored twice.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 from dataclasses import dataclass, field, fields
@@ -17,13 +21,12 @@ from typing import Any
 
 from .checks import Finding
 from .clean import Removal
-from .dictlike import ReadsLikeADict
 from .errors import API, CLI, PAGE, PYTHON
 from .notices import RUN, Notice
 
 
 @dataclass
-class SentencePair(ReadsLikeADict):
+class SentencePair:
     """One article sentence and its English.
 
     ``score``: the translation model's mean log-probability per token (0 = certain; ``None``: not
@@ -60,27 +63,68 @@ class SummaryInfo:
         return sorted({i for group in self.sources for i in group})
 
 
+ModelFacts = dict[str, dict[str, str | None] | None]  # per role: id, engine, choice, licence...; None when off
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What holds for every article of one run: given once (``Pipeline.info``) and shared by each of its
+    results (``result.run``), as faster-whisper gives one ``TranscriptionInfo`` beside its segments.
+
+    ``models``: per role ("summary", "translation"), the model's ``id``, ``engine``, ``choice``,
+    ``licence`` (None: unknown here), ``vocab_restriction`` and ``target_vocabulary``; None when the role
+    is off. ``notices``: the run's own (scope "run": a model that could not be loaded, translation off,
+    an engine substituted). One object for the whole run: read it, never change it in place.
+    """
+
+    models: ModelFacts = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def licences(self) -> dict[str, str | None]:
+        """Per role, its model's licence (None: the role is off, or the licence is unknown here)."""
+        return {role: model.get("licence") if model else None for role, model in self.models.items()}
+
+    @property
+    def warnings(self) -> list[str]:
+        """The run notices' words (the Python surface's)."""
+        return [n.message() for n in self.notices]
+
+    def to_dict(self) -> dict:
+        """JSON-ready: ``models``, ``licences``, ``notices`` (as in a record) and ``warnings``."""
+        return {"models": _plain(self.models), "licences": self.licences,
+                "notices": [n.to_dict() for n in self.notices], "warnings": self.warnings}
+
+
+# The keys of a ``to_dict()`` record, in their order: they only ever grow (users' scripts read them).
+RECORD_KEYS = ("id", "sentences", "removed", "summary_ar", "summary_method", "translation", "translation_text",
+               "summary_en", "models", "timings", "warnings", "error", "summary", "error_code", "notices")
+
+
 @dataclass
 class Result:
-    """Everything the pipeline produced for one article (``to_dict`` is what the CLI writes)."""
+    """Everything the pipeline produced for one article (``to_dict`` is what the CLI writes); the run's
+    facts are ``run``, one ``RunInfo`` shared by every result of the run.
+
+    What is derived is read through a property of its source: ``summary_method`` (``summary.method``),
+    ``translation_text`` (the pairs' English), ``models`` (``run.models``), ``notices`` (the run's, then
+    ``article_notices``) and ``warnings`` (each notice's words).
+    """
 
     id: str | None = None
     sentences: list[str] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
     summary_ar: str = ""
-    summary_method: str = ""
     # one per sentence, in order (see SentencePair)
     translation: list[SentencePair] = field(default_factory=list)
-    translation_text: str = ""
     summary_en: str = ""
-    # per role ("summary", "translation"): its id, engine, choice, licence... (Pipeline.models), None when off
-    models: dict[str, dict[str, str | None] | None] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    warnings: list[str] = field(default_factory=list)  # every notice's words (run notices first)
     error: str | None = None
     summary: SummaryInfo = field(default_factory=SummaryInfo)
-    notices: list[Notice] = field(default_factory=list)  # run notices (scope "run") first, then the article's
     error_code: str | None = None
+    # The notices about this article alone (a page shows the run's once, not with every result).
+    article_notices: list[Notice] = field(default_factory=list)
+    run: RunInfo = field(default_factory=RunInfo)
     # The exception behind ``error`` (``Pipeline.__call__`` raises it, or a ProcessingError from it); not in to_dict.
     failure: BaseException | None = field(default=None, repr=False, compare=False)
 
@@ -89,19 +133,36 @@ class Result:
         return self.error is None
 
     @property
-    def article_notices(self) -> list[Notice]:
-        """The notices about this article alone (a page shows the run's once, not with every result)."""
-        return [n for n in self.notices if n.scope != RUN]
+    def summary_method(self) -> str:
+        """The method that made the summary, with its detail (``abstractive-lead``, ``lead-3``...)."""
+        return self.summary.method
+
+    @property
+    def translation_text(self) -> str:
+        """The whole English text: each sentence's English in order, joined by spaces (empty ones left out)."""
+        return " ".join(p.en for p in self.translation if p.en)
+
+    @property
+    def models(self) -> ModelFacts:
+        """The run's models (``run.models``: the same object for every result of the run)."""
+        return self.run.models
+
+    @property
+    def notices(self) -> list[Notice]:
+        """The run's notices (scope "run") first, then the article's."""
+        return [*self.run.notices, *self.article_notices]
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every notice's words (the Python surface's), in the order of ``notices``."""
+        return [n.message() for n in self.notices]
 
     def add_notice(self, notice: Notice) -> None:
-        self.notices.append(notice)
-        self.warnings.append(notice.message())
+        self.article_notices.append(notice)
 
     def to_dict(self) -> dict:
-        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("failure", "notices")}
-        out = asdict_values(out)
-        out["notices"] = [n.to_dict() for n in self.notices]
-        return out
+        """The record: every key of ``RECORD_KEYS``, JSON-ready; the run's facts written into it."""
+        return {key: _plain(getattr(self, key)) for key in RECORD_KEYS}
 
     @classmethod
     def from_dict(cls, record: dict) -> Result:
@@ -110,10 +171,26 @@ class Result:
         code calling the pipeline. Keys it does not know are ignored; a value of the wrong shape, or a
         notice or finding code that is not in its catalogue, raises ``ValueError`` naming the key.
 
-        A value must fit its field's type exactly (see ``_typed``), so that every view and writer of the
-        Result (``to_dict``, JSON, Markdown, the page's table, a Parquet row) takes it: a record from a
-        browser or a file is data, and what is made of it never fails on it."""
-        return _typed(cls, record, "record")
+        A value must fit its key's type exactly (``record_types``, see ``_typed``), so that every view
+        and writer of the Result (``to_dict``, JSON, Markdown, the page's table, a Parquet row) takes it:
+        a record from a browser or a file is data, and what is made of it never fails on it.
+
+        The record's ``models`` and its notices of scope "run" become the result's ``run``. A derived key
+        (``summary_method``, ``translation_text``, ``warnings``) is held to its shape and then read from
+        its source; a record without ``summary`` takes the summary's method from ``summary_method``."""
+        record = _expect(record, dict, "record")
+        values = {key: _typed(hint, record[key], f"record.{key}", any_string=key in _ANY_STRING)
+                  for key, hint in record_types().items() if key in record}
+        notices = values.pop("notices", [])
+        run = RunInfo(values.pop("models", {}), [n for n in notices if n.scope == RUN])
+        method = values.pop("summary_method", "")
+        values.setdefault("summary", SummaryInfo(method))
+        for derived in ("translation_text", "warnings"):
+            values.pop(derived, None)
+        try:
+            return cls(**values, article_notices=[n for n in notices if n.scope != RUN], run=run)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"record: {exc}") from None
 
 
 # The keys of a translation-only record (``summarizer translate --json``, ``POST /api/v1/translate``): the
@@ -129,12 +206,8 @@ def translation_record(result: Result) -> dict:
     return {key: record[key] for key in TRANSLATION_KEYS}
 
 
-def asdict_values(values: dict) -> dict:
-    """A dict whose values may hold dataclasses, as plain JSON-ready values."""
-    return {key: _plain(value) for key, value in values.items()}
-
-
 def _plain(value: Any) -> Any:
+    """A value that may hold dataclasses, as plain JSON-ready values (a fresh copy of every dict and list)."""
     if hasattr(value, "to_dict") and not isinstance(value, type):
         return value.to_dict()
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
@@ -172,9 +245,8 @@ def _typed(hint: Any, value: Any, where: str, *, any_string: bool = False) -> An
     if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
         value = _expect(value, dict, where)
         hints = typing.get_type_hints(hint)
-        kwargs = {f.name: _typed(hints[f.name], value[f.name], f"{where}.{f.name}",
-                                 any_string=hint is Result and f.name in _ANY_STRING)
-                  for f in fields(hint) if f.init and f.name in value and f.name != "failure"}
+        kwargs = {f.name: _typed(hints[f.name], value[f.name], f"{where}.{f.name}")
+                  for f in fields(hint) if f.init and f.name in value}
         try:
             return hint(**kwargs)
         except (TypeError, ValueError) as exc:
@@ -264,7 +336,20 @@ def _expect(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
     return value
 
 
-__all__ = ["TRANSLATION_KEYS", "Removal", "Result", "SentencePair", "SummaryInfo", "translation_record"]
+@functools.cache
+def record_types() -> dict[str, Any]:
+    """Each key of a ``to_dict()`` record (``RECORD_KEYS``, in order) and the type its value has on a
+    Result: a field's type, or a property's return type (``from_dict``, the Parquet schema and the REST
+    API's schema are derived from them). Read it, never change it: it is made once."""
+    import typing
+
+    hints = typing.get_type_hints(Result)
+    return {key: hints[key] if key in hints else typing.get_type_hints(getattr(Result, key).fget)["return"]
+            for key in RECORD_KEYS}
+
+
+__all__ = ["RECORD_KEYS", "TRANSLATION_KEYS", "Removal", "Result", "RunInfo", "SentencePair", "SummaryInfo",
+           "record_types", "translation_record"]
 
 
 # -- the Parquet form of a record, derived from the types above ---------------------------------------
@@ -314,12 +399,13 @@ def _maybe(fn: Any, value: Any) -> Any:
     return None if value is None else fn(value)
 
 
-def _record_codecs() -> dict[str, _Codec]:
-    import typing
+# The part files' columns: the record's keys, in the order Parquet part files have always had them.
+_COLUMNS = (*(key for key in RECORD_KEYS if key != "error_code"), "error_code")
 
-    hints = typing.get_type_hints(Result)
-    hints["notices"] = list  # Notice.to_dict(): code, severity, params, message
-    return {f.name: _codec(hints[f.name]) for f in fields(Result) if f.name != "failure"}
+
+def _record_codecs() -> dict[str, _Codec]:
+    hints = {**record_types(), "notices": list}  # Notice.to_dict(): code, severity, params, message
+    return {key: _codec(hints[key]) for key in _COLUMNS}
 
 
 def record_schema():

@@ -22,10 +22,10 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
-from .config import RUN_OPTION_NAMES, RunOptions
+from .config import OPTIONS, Options, RunOptions
 from .documents import FETCH_DEADLINE_S, Document, read_url
 from .errors import (
     ArticleTooLong,
@@ -253,9 +253,7 @@ class Service:
     can be loaded here; ``unavailable``: the named choices that cannot (choice -> why).
     """
 
-    pipeline: Pipeline
-    default_method: str = "abstractive"
-    default_long_input: str = "lead"
+    pipeline: Pipeline  # its options: every request's defaults (``options``)
     default_translation: str | None = None
     translations: dict[str, str] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
@@ -282,29 +280,35 @@ class Service:
         translation_model: str | None = DEFAULT_TRANSLATION_MODEL,
         *,
         allow_private_urls: bool = False,
-        **options: Any,
+        **chosen: Any,
     ) -> Service:
+        """``Service.from_options`` with the options as keywords (any of the option table,
+        ``config.OPTIONS``) beside the engine settings ``Pipeline`` takes (decodings, batch sizes)."""
+        engine_settings = {k: chosen.pop(k) for k in list(chosen) if k not in OPTIONS}
+        options = Options.from_kwargs(summary_model=summary_model, translation_model=translation_model, **chosen)
+        return cls.from_options(options, allow_private_urls=allow_private_urls, **engine_settings)
+
+    @classmethod
+    def from_options(cls, options: Options, *, allow_private_urls: bool = False, **engine_settings: Any) -> Service:
         """Load the models once. Never fails on a model: it leaves the stage out (``load_errors``).
 
-        ``options``: the per-article defaults (``config.RunOptions``'s fields: summary_method, long_input,
-        summary_sentences, checks...), ``max_chars``, and the load options, which go to ``loading.load_stages`` (``engine``,
-        ``device``, ``quantization``, ``summary_decoding``, ``translation_decoding``...). Bad values raise
-        ``OptionError``.
+        ``options``: checked already, when they were made (a bad value was an ``OptionError`` then);
+        ``options.run`` are the per-article defaults, each open to a request's own value.
+        ``engine_settings``: ``loading.load_stages``'s decodings and batch sizes.
         """
-        run_options = {k: options.pop(k) for k in RUN_OPTION_NAMES if k in options}
-        max_chars = options.pop("max_chars", DEFAULT_MAX_CHARS)  # the longest article, for every front end
-        load_options = options
-        defaults = RunOptions(**run_options)  # checked before anything loads
-        summary_method = defaults.summary_method
-        if translation_model:
-            translation_model = translation_model_id(translation_model)  # a named choice -> its hub id
-        stages = load_stages(summary_model, translation_model, summary_method=summary_method, **load_options)
+        load, run = options.load, options.run
+        translation_model = translation_model_id(load.translation_model) if load.translation_model else None
+        load_options = {"engine": load.engine, "device": load.device, "quantization": load.quantization,
+                        "vocab_restriction": load.vocab_restriction, **engine_settings}
+        stages = load_stages(load.summary_model, translation_model, summary_method=run.summary_method,
+                             **load_options)
         for error in stages.errors.values():
             log.warning("%s", error)
-        pipeline = Pipeline.from_stages(stages.summarizer, stages.translator, max_chars=max_chars,
-                                        load_errors=stages.errors, public_answers=True, **run_options)
-        service = cls(pipeline, pipeline.effective_method(summary_method), defaults.long_input,
-                      allow_private_urls=allow_private_urls, translation_requested=translation_model is not None,
+        pipeline = Pipeline.from_stages(stages.summarizer, stages.translator, options=options,
+                                        load_errors=stages.errors, public_answers=True)
+        pipeline.options = run.but(summary_method=pipeline.effective_method(run.summary_method))
+        service = cls(pipeline, allow_private_urls=allow_private_urls,
+                      translation_requested=translation_model is not None,
                       load_options={k: v for k, v in load_options.items() if k in _TRANSLATION_LOAD_OPTIONS})
         service._offer_translations(translation_model if stages.translator is not None else None)
         return service
@@ -365,9 +369,10 @@ class Service:
                     raise stages.errors["translation"]
                 base = self.pipeline
                 self._pipelines[translation] = Pipeline.from_stages(
-                    base.summarizer, stages.translator, max_chars=base.max_chars,
+                    base.summarizer, stages.translator, options=Options(run=base.options).but(
+                        max_chars=base.max_chars, device=base.device),
                     load_errors={k: v for k, v in base.load_errors.items() if k == "summary"},
-                    public_answers=True, **asdict(base.options),
+                    public_answers=True,
                 )
                 self.translations[translation] = LOADED
             return self._pipelines[translation]
@@ -379,24 +384,31 @@ class Service:
         assert self.budget is not None
         return self.budget.check(texts, num_beams)
 
-    def run(self, text: object, *, translation: str | None = None, progress: StageProgress | None = None,
-            on_load: Callable[[str], None] | None = None, cancelled: Callable[[], bool] | None = None,
-            **overrides: Any) -> Result:
-        """One article with per-call options (``summary_method``, ``long_input``, ``summary_sentences``,
-        ``num_beams``, ``checks``); bad input raises ``InputError`` (``OverBudget``...), a choice that
-        fails to load ``ModelLoadError``; ``cancelled()`` true stops the work at its next batch
-        (``Cancelled``)."""
+    @property
+    def options(self) -> RunOptions:
+        """Every request's defaults: a request's own values go over them (``options.but(...)``, checked
+        once, there)."""
+        return self.pipeline.options
+
+    @property
+    def default_method(self) -> str:
+        return self.options.summary_method
+
+    def run(self, text: object, *, options: RunOptions | None = None, translation: str | None = None,
+            progress: StageProgress | None = None, on_load: Callable[[str], None] | None = None,
+            cancelled: Callable[[], bool] | None = None) -> Result:
+        """One article with this request's ``options`` (``None``: the service's, ``options``); bad input
+        raises ``InputError`` (``OverBudget``...), a choice that fails to load ``ModelLoadError``;
+        ``cancelled()`` true stops the work at its next batch (``Cancelled``)."""
         text = text if text is not None else ""
-        self.check_budget([text], overrides.get("num_beams"))
-        overrides = {k: v for k, v in overrides.items() if v is not None}
-        overrides.setdefault("summary_method", self.default_method)
-        overrides.setdefault("long_input", self.default_long_input)
+        options = options if options is not None else self.options
+        self.check_budget([text], options.num_beams)
         pipeline = self.pipeline_for(translation, on_load)
         with self._slot():
-            return pipeline(text, progress=progress, cancelled=cancelled, **overrides)
+            return pipeline(text, options=options, progress=progress, cancelled=cancelled)
 
-    def translate(self, texts: list[str], *, translation: str | None = None,
-                  cancelled: Callable[[], bool] | None = None, **overrides: Any) -> list[Result]:
+    def translate(self, texts: list[str], *, options: RunOptions | None = None, translation: str | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> list[Result]:
         """Several texts translated without a summary, sharing model batches, in one place of the gate:
         one ``Result`` per text, in order, a failed one with ``error``/``error_code`` set (never raised).
 
@@ -404,14 +416,13 @@ class Service:
         for a translation choice that is not offered or fails to load, ``OverBudget``... for a request
         over the budget (each text counts), ``Cancelled`` once ``cancelled()`` is true (at a batch).
         """
-        self.check_budget(texts, overrides.get("num_beams"))
+        options = (options if options is not None else self.options).but(summary_method=NO_SUMMARY)
+        self.check_budget(texts, options.num_beams)
         pipeline = self.pipeline_for(translation)
         if pipeline.translator is None:
             raise OptionError("No translation model is loaded here: this server cannot translate.")
-        overrides = {k: v for k, v in overrides.items() if v is not None}
-        overrides["summary_method"] = NO_SUMMARY
         with self._slot():
-            return list(pipeline.batch(texts, progress=False, grow=False, cancelled=cancelled, **overrides))
+            return list(pipeline.batch(texts, options=options, progress=False, grow=False, cancelled=cancelled))
 
     def _slot(self):
         return self.gate.slot() if self.gate is not None else _no_gate()

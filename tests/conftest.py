@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -107,3 +108,33 @@ def local_site(tmp_path_factory):
     make_pdf(root / "scanned.pdf", [])
     with LocalSite(root) as site:
         yield site
+
+
+# -- markers a test gets from what it uses (declared in pyproject.toml) ------------------------------
+# Keyed on a fixture or a module's marker, so a new test gets them without a line of its own.
+# The fast part: pytest -m "not slow and not ray"; scripts/test.sh and CI run everything.
+RAY_FIXTURES = {"ray_tmp"}  # a real local Ray in a temp dir of the test's own
+SLOW_MARKERS = {"browser"}  # headless Chromium
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own -m deselection reads the markers
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if RAY_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.ray)
+        if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+    _gpu_only_when_asked(config, items)
+
+
+def _gpu_only_when_asked(config, items) -> None:
+    """A -m on the command line replaces addopts' ``-m 'not gpu'``: GPU tests still run only when it names gpu.
+
+    Without this, ``pytest -m "not slow and not ray"`` would select the GPU tests, which fail without a GPU.
+    """
+    if re.search(r"\bgpu\b", config.option.markexpr or ""):
+        return
+    gpu = [item for item in items if item.get_closest_marker("gpu")]
+    if gpu:
+        config.hook.pytest_deselected(items=gpu)
+        items[:] = [item for item in items if not item.get_closest_marker("gpu")]

@@ -7,7 +7,9 @@ Also run as a program (``python -m tests.ray_helpers ...``) by the tests' subpro
   from advertising, and listening on, the machine's network address), but ``ray start --address``
   refuses to join a cluster under it. The tests set it for every Ray process, and this entry point
   lifts that one refusal in ``ray start``; everything else is Ray's own code.
-* ``crash-run INPUT OUTPUT``: ``summarizer.distributed.run`` with :class:`CrashingPipeline`.
+* ``crash-run INPUT OUTPUT``: ``summarizer.batch.job.run`` with :class:`CrashingPipeline`.
+* ``setup-fail-run INPUT OUTPUT``: ``summarizer.batch.job.run`` with workers that cannot build their
+  pipeline (:func:`unloadable_pipeline`); prints the error's code and message.
 """
 
 from __future__ import annotations
@@ -182,13 +184,32 @@ class CrashingPipeline:
             yield _Result(item["id"], item["text"])
 
 
+def unloadable_pipeline():
+    """Stands in for a Pipeline whose model a worker cannot load."""
+    from summarizer.errors import ModelLoadError
+
+    raise ModelLoadError("translation", "/models/gone", "no such folder", "check-folder")
+
+
 def _crash_run(input_path: str, output: str) -> int:
-    from summarizer.distributed import run
+    from summarizer.batch.job import run
 
     summary = run(input_path, output, workers=2, shard_size=4, group_size=4, pipeline_factory=CrashingPipeline,
                   progress=False)
     print(json.dumps({"done": summary.done, "failed": summary.failed, "rescued": summary.rescued_shards}))
     return 0
+
+
+def _setup_fail_run(input_path: str, output: str) -> int:
+    from summarizer.batch.job import run
+    from summarizer.errors import WorkerSetupError
+
+    try:
+        run(input_path, output, workers=1, shard_size=4, pipeline_factory=unloadable_pipeline, progress=False)
+    except WorkerSetupError as exc:
+        print(json.dumps({"code": exc.code, "message": str(exc)}))
+        return 0
+    return 1
 
 
 def _join(argv: list[str]) -> int:
@@ -211,4 +232,6 @@ if __name__ == "__main__":
         sys.exit(_join(rest))
     if command == "crash-run":
         sys.exit(_crash_run(*rest))
+    if command == "setup-fail-run":
+        sys.exit(_setup_fail_run(*rest))
     sys.exit(f"unknown command {command!r}")

@@ -18,6 +18,9 @@ from summarizer import render
 from summarizer import web as webapp
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
 from summarizer.pipeline import Result
+from summarizer.result import SentencePair
+from summarizer.web.handlers import Outputs, status_markdown, write_exports
+from summarizer.web.page import after_summary, summary_notes
 from tests.sample_documents import as_upload
 
 FAST = {
@@ -34,7 +37,7 @@ def state(tiny_mt5, tiny_marian, tmp_path_factory) -> webapp.AppState:
 
 
 @pytest.fixture(scope="module")
-def seed_output(state, seed_texts) -> webapp.Outputs:
+def seed_output(state, seed_texts) -> Outputs:
     return webapp.summarize(state, seed_texts[1], "abstractive", "lead")
 
 
@@ -47,9 +50,9 @@ def free_port() -> int:
 @contextmanager
 def launched(state: webapp.AppState, *, concurrency: int = 1, max_queue: int = 16):
     """The real app (app.py's page) served on a free port in a background thread; yields its URL."""
-    import app
+    from summarizer.web.server import build_demo
 
-    demo = app.build_demo(state, concurrency=concurrency, max_queue=max_queue)
+    demo = build_demo(state, concurrency=concurrency, max_queue=max_queue)
     port = free_port()
     demo.launch(prevent_thread_lock=True, server_name="127.0.0.1", server_port=port, quiet=True,
                 **webapp.launch_style())
@@ -179,13 +182,13 @@ def test_exports_json_and_markdown(seed_output):
 
 
 def test_exports_do_not_overwrite_each_other(tmp_path):
-    result = Result(sentences=["أ."], summary_ar="أ.", translation=[{"ar": "أ.", "en": "A."}])
-    first, second = webapp.write_exports(result, tmp_path), webapp.write_exports(result, tmp_path)
+    result = Result(sentences=["أ."], summary_ar="أ.", translation=[SentencePair("أ.", "A.")])
+    first, second = write_exports(result, tmp_path), write_exports(result, tmp_path)
     assert first[0] != second[0] and first[1] != second[1]
 
 
 def test_aligned_view_escapes_html_and_is_rtl():
-    pairs = [{"ar": "قال <script>alert(1)</script> الوزير", "en": "He said <b>&</b> \"hi\""}, {"ar": "ثم.", "en": ""}]
+    pairs = [SentencePair("قال <script>alert(1)</script> الوزير", "He said <b>&</b> \"hi\""), SentencePair("ثم.", "")]
     view = render.aligned_html(pairs)
     assert "<script>" not in view and "&lt;script&gt;alert(1)&lt;/script&gt;" in view
     assert "<b>" not in view and "&lt;b&gt;&amp;&lt;/b&gt;" in view
@@ -208,7 +211,7 @@ def test_examples_are_the_seed_articles_labelled_by_headline_or_first_sentence_a
 
 
 def test_summary_sources_are_exact_for_extractive_and_by_overlap_for_abstractive(state, seed_texts):
-    extractive = state.pipeline(seed_texts[1], summary_method="extractive")
+    extractive = state.service.pipeline(seed_texts[1], summary_method="extractive")
     sources = render.summary_sources(extractive)
     assert sources.exact and len(sources.used) == 3
     assert " ".join(extractive.sentences[i] for i in sources.used) == extractive.summary_ar
@@ -217,7 +220,7 @@ def test_summary_sources_are_exact_for_extractive_and_by_overlap_for_abstractive
     for i in sources.used:
         assert f'href="#sentence-{i + 1}" data-i="{i + 1}"' in view
 
-    made_up = Result(sentences=extractive.sentences, summary_method="abstractive-lead",
+    made_up = Result(sentences=extractive.sentences,  # built by hand: no record of the summary's sources
                      summary_ar=f"{extractive.sentences[4]} جملة لا علاقة لها بالمقال إطلاقا.")
     overlap = render.summary_sources(made_up)
     assert not overlap.exact and [indices for _, indices in overlap.sentences] == [[4], []]
@@ -230,20 +233,20 @@ def test_startup_without_summary_model_falls_back_to_extractive(tiny_marian, tmp
     headline, _, details = notice.partition("<details>")
     assert "missing-mt5" not in headline and "hf download" not in headline  # commands are folded away
     assert "hf download" in details
-    assert state.methods == ["extractive", "lead", "none"] and state.default_method == "extractive"
+    assert state.service.methods == ["extractive", "lead", "none"] and state.service.default_method == "extractive"
     choices = {value: label for label, value in webapp.method_choices(state)}
     assert list(choices) == ["abstractive", "extractive", "lead", "none"] and "not loaded" in choices["abstractive"]
     out = webapp.summarize(state, seed_texts[0], "abstractive", "lead")  # e.g. an API call
     assert out.result["summary_method"] == "extractive-lexrank" and out.summary_ar
     assert any("Falling back to the extractive summary" in w for w in out.result["warnings"])
     assert "Falling back" not in out.status  # the notice at the top says it once, not every status
-    note, _ = webapp.summary_notes(state, out.typed, "abstractive")  # ...and beside the summary
+    note, _ = summary_notes(state, out.typed, "abstractive")  # ...and beside the summary
     assert "Extractive" in note and "mT5, which is not loaded" in note
 
 
 def test_startup_without_translation_model_still_summarises(tiny_mt5, tmp_path, seed_texts):
     state = webapp.load_app(str(tiny_mt5), str(tmp_path / "missing-marian"), **FAST)
-    assert not state.translation_available
+    assert not state.service.translation_available
     notice = webapp.notice_markdown(state)
     assert "No English translation" in notice and "missing-marian" in notice
     assert "hf download Helsinki-NLP/opus-mt-ar-en" in notice and "--translation-model" in notice
@@ -260,7 +263,7 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
     state = webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path / "exports", **FAST)
     assert list(state.translations) == ["tiny-marian", "nllb-600m"]  # a folder by its name, not its path
     assert "loaded on first use" in state.translations["nllb-600m"] and "CC-BY-NC-4.0" in state.translations["nllb-600m"]
-    assert set(state.unavailable) == {"fast", "best"}
+    assert set(state.service.unavailable) == {"fast", "best"}
     assert "Not available here: fast" in webapp.translation_info(state)
     assert webapp.translation_choices(state)[0] == (state.translations["tiny-marian"], "tiny-marian")
     calls = []
@@ -270,7 +273,7 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
     assert out.result["models"]["translation"]["choice"] == "nllb-600m"
     assert "choice `nllb-600m`" in out.status and "non-commercial" in out.status
     assert all("eng_Latn" not in p["en"] and isinstance(p["score"], float) for p in out.result["translation"])
-    assert state.pipeline_for("nllb-600m") is state.pipeline_for("nllb-600m")  # loaded once
+    assert state.service.pipeline_for("nllb-600m") is state.service.pipeline_for("nllb-600m")  # loaded once
     default = webapp.summarize(state, seed_texts[0], "lead", "lead")
     assert default.result["models"]["translation"]["id"] == "tiny-marian"
     bad = webapp.summarize(state, seed_texts[0], "lead", "lead", translation="best")  # shown beside the button
@@ -280,13 +283,13 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
 
 def test_startup_with_every_model_shows_no_notice(state):
     assert webapp.notice_markdown(state) == ""
-    assert state.methods == ["abstractive", "extractive", "lead", "none"]
+    assert state.service.methods == ["abstractive", "extractive", "lead", "none"]
 
 
 # -- around a summary: loading an article, the counter, the notes ----------------------------
 def _article_and_message(loaded: list) -> tuple:
     article, message, *results = loaded
-    assert len(results) == len(webapp.Outputs._fields)
+    assert len(results) == len(Outputs._fields)
     return article, message, results
 
 
@@ -325,7 +328,7 @@ def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_pat
 
 def test_the_page_does_not_fetch_local_addresses_unless_allowed(tiny_marian, local_site):
     closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)
-    assert not closed.allow_private_urls
+    assert not closed.service.allow_private_urls
     _, message, _ = _article_and_message(webapp.load_url(closed, local_site.url("article.html")))
     assert "local or private network" in message
 
@@ -343,13 +346,13 @@ def test_counter_and_loading_an_article_over_the_limit(state):
 
 def test_after_a_summary_the_button_returns_and_the_notes_say_what_the_summary_is(state, seed_texts):
     out = webapp.summarize(state, seed_texts[1], "extractive", None)
-    button, note_ar, note_en, json_button, md_button = webapp.after_summary(state, out.typed, "extractive")
+    button, note_ar, note_en, json_button, md_button = after_summary(state, out.typed, "extractive")
     assert button == {"value": "Summarise", "interactive": True, "__type__": "update"}
     assert note_ar["info"].startswith("Extractive (LexRank)") and "Made of article sentences" in note_ar["info"]
     assert "translations of the same sentences" in note_en["info"]
     assert json_button["interactive"] and md_button["interactive"]
     failed = webapp.summarize(state, "", "extractive", None)
-    _, note_ar, _, json_button, _ = webapp.after_summary(state, failed.typed, "extractive")
+    _, note_ar, _, json_button, _ = after_summary(state, failed.typed, "extractive")
     assert note_ar["info"] is None and not json_button["interactive"]
     assert webapp.long_input_update(state, "lead")["visible"] is False
     assert webapp.long_input_update(state, "abstractive")["visible"] is True
@@ -390,7 +393,7 @@ def test_api_bad_input_returns_a_clear_message(client):
 
 def test_api_concurrent_calls_keep_their_own_results(client, state, seed_texts):
     texts = seed_texts[:4]
-    expected = [state.pipeline(t, summary_method="extractive").sentences for t in texts]
+    expected = [state.service.pipeline(t, summary_method="extractive").sentences for t in texts]
     barrier = threading.Barrier(len(texts))
 
     def call(text: str):
@@ -440,16 +443,16 @@ def test_api_reads_a_url_and_a_file_then_summarises(client, local_site, tmp_path
 
 
 def test_options_and_bounded_queue(state):
-    import app
+    from summarizer.web.server import build_demo, parse_args
 
-    args = app.parse_args([])
+    args = parse_args([])
     assert (args.host, args.port, args.concurrency, args.max_queue, args.share) == ("127.0.0.1", 7860, 1, 16, False)
-    args = app.parse_args(["--port", "8080", "--summary-method", "lead", "--concurrency", "3", "--max-queue", "7"])
+    args = parse_args(["--port", "8080", "--summary-method", "lead", "--concurrency", "3", "--max-queue", "7"])
     assert (args.port, args.summary_method, args.concurrency, args.max_queue) == (8080, "lead", 3, 7)
-    demo = app.build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
+    demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     assert demo._queue.max_size == 7 and demo._queue.default_concurrency_limit == 3
     assert [fn.api_name for fn in demo.fns.values() if fn.api_name == "summarize"] == ["summarize"]
-    assert not app.parse_args([]).allow_private_urls  # the page does not fetch its own network by default
+    assert not parse_args([]).allow_private_urls  # the page does not fetch its own network by default
 
 
 def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
@@ -458,7 +461,7 @@ def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
     assert notice.count("HF_HUB_OFFLINE=1 is set") == 2 and notice.count("<details>") == 1
     assert "hf download csebuetnlp/mT5_multilingual_XLSum" in notice
     assert "python app.py --translation-model models/opus-mt-ar-en" in notice
-    assert state.methods == ["extractive", "lead", "none"] and not state.translation_available
+    assert state.service.methods == ["extractive", "lead", "none"] and not state.service.translation_available
 
 
 # -- the page, second pass: results belong to their text, wording, length, links ----------------
@@ -516,10 +519,10 @@ def test_errors_carry_their_own_mark_and_style(state):
 def test_extractive_on_a_server_started_without_mt5_says_so_plainly(tiny_mt5, tiny_marian, seed_texts):
     """--summary-method extractive with a loadable mT5: no "summary: none", no notice that is not there."""
     state = webapp.load_app(str(tiny_mt5), str(tiny_marian), summary_method="extractive", **FAST)
-    assert not state.notices and state.pipeline.summarizer is None
+    assert not state.notices and state.service.pipeline.summarizer is None
     out = webapp.summarize(state, seed_texts[1], "abstractive", None)
     assert "summary: none" not in out.status and "summary: no model (Extractive (LexRank)" in out.status
-    note, _ = webapp.summary_notes(state, out.typed, "abstractive")
+    note, _ = summary_notes(state, out.typed, "abstractive")
     assert "not loaded on this server" in note and "notice" not in note
 
 
@@ -537,10 +540,10 @@ def test_the_summary_length_choice(state, seed_texts, tiny_mt5):
     assert lead.result["summary_method"] == "lead-5"
     mt5 = webapp.summarize(state, seed_texts[1], "abstractive", None, summary_length="short")
     assert "mT5 writes up to 48 tokens" in mt5.status
-    context = MethodContext(state.pipeline.summarizer, summary_length="short")
+    context = MethodContext(state.service.pipeline.summarizer, summary_length="short")
     assert context.abstractive_decoding().max_new_tokens == 48
-    assert context.abstractive_decoding().num_beams == state.pipeline.summarizer.decoding.num_beams  # the rest kept
-    assert MethodContext(state.pipeline.summarizer, summary_length="standard").abstractive_decoding() is None
+    assert context.abstractive_decoding().num_beams == state.service.pipeline.summarizer.decoding.num_beams  # the rest kept
+    assert MethodContext(state.service.pipeline.summarizer, summary_length="standard").abstractive_decoding() is None
     bad = webapp.summarize(state, seed_texts[1], "extractive", None, summary_length="huge")
     assert bad.status.startswith("✘ **Error:**") and "short, standard, longer" in bad.status
     assert webapp.summarize(state, seed_texts[1], "extractive", None).result.get("summary_length") is None
@@ -554,7 +557,7 @@ def test_a_link_to_a_summary_fetches_with_the_servers_rules(state, tiny_marian, 
     link = local_site.url("article.html")
     url, article, message, *results, pending = webapp.load_link(state, SimpleNamespace(query_params={"url": link}))
     assert url == link and article.startswith("أعرب وزير الخارجية الروسي") and pending is True
-    assert message.startswith("Loaded the article at") and len(results) == len(webapp.Outputs._fields)
+    assert message.startswith("Loaded the article at") and len(results) == len(Outputs._fields)
     closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)  # private addresses refused
     refused = webapp.load_link(closed, SimpleNamespace(query_params={"url": link}))
     assert refused[-1] is False and "local or private network" in refused[2]
@@ -584,7 +587,7 @@ def test_the_models_are_warmed_up_at_start_up(tiny_marian, monkeypatch):
 
 
 def test_no_english_column_without_a_translation_model():
-    view = render.aligned_html([{"ar": "جملة أولى."}, {"ar": "جملة ثانية."}])
+    view = render.aligned_html([SentencePair("جملة أولى."), SentencePair("جملة ثانية.")])
     assert "(no translation)" not in view and 'class="en"' not in view and "no-english" in view
     assert view.count('tabindex="0"') == 1  # one Tab stop for the whole table
 
@@ -608,11 +611,11 @@ def test_a_restored_run_gets_its_downloads_notes_and_digest_back(state, seed_out
     assert json_file["interactive"] and markdown_file["interactive"]
     assert json.loads(Path(json_file["value"]).read_text(encoding="utf-8")) == record
     assert Path(markdown_file["value"]).suffix == ".md" and Path(markdown_file["value"]).is_file()
-    assert (note_ar["info"], note_en["info"]) == webapp.summary_notes(state, typed, "lead")
+    assert (note_ar["info"], note_en["info"]) == summary_notes(state, typed, "lead")
     assert typed.to_dict() == record and digest == webapp.text_digest(seed_texts[1])
     # drawn again from the record read as data, never the HTML the browser's storage held
     assert table == render.aligned_html(typed.translation, render.summary_sources(typed)) == seed_output.aligned
-    assert status == webapp.status_markdown(typed) and "Done" in status
+    assert status == status_markdown(typed) and "Done" in status
 
 
 def test_a_restored_run_renders_only_what_the_page_makes(state, seed_output, seed_texts):
@@ -622,7 +625,7 @@ def test_a_restored_run_renders_only_what_the_page_makes(state, seed_output, see
     record["sentences"][0] = record["translation"][0]["ar"] = "<script>alert(1)</script> قال الوزير."
     *_, table, status = _restored(state, record, seed_texts[1])
     assert "<img" not in table and "<script>" not in table and "&lt;img" in table and "&lt;script&gt;" in table
-    assert status == webapp.status_markdown(Result.from_dict(record))  # the page's words, not the storage's
+    assert status == status_markdown(Result.from_dict(record))  # the page's words, not the storage's
 
 
 def test_a_plain_visit_changes_nothing(state, seed_texts):
@@ -639,7 +642,7 @@ def test_a_restored_run_that_is_not_a_record_is_not_shown(state, seed_texts, rec
 
 
 def test_a_restored_run_longer_than_the_page_allows_is_not_shown(state, seed_output, seed_texts):
-    record = dict(seed_output.result, sentences=["أ" * (state.max_chars + 1)])
+    record = dict(seed_output.result, sentences=["أ" * (state.service.max_chars + 1)])
     assert _restored(state, record, seed_texts[1]) == _emptied()
 
 

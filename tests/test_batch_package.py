@@ -1,4 +1,4 @@
-"""The batch package: one reader of records for both batches, one retry policy, the old module names.
+"""The batch package: one reader of records for both batches, one retry policy, no former module names.
 
 Both batches read the same inputs (Parquet, and folders of .txt, .html, .docx, .pdf, .jsonl and
 .parquet files) into the same records, and write the same results for them.
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import distributed as dist
-from summarizer.batch import job, records, shards
+from summarizer.batch import records, shards
 from summarizer.batch.records import read_records
+from summarizer.batch.work import summarize_records
 from summarizer.cli import main as cli_main
 from summarizer.isolation import each_alone_on_failure, failure_message
 from tests.ray_helpers import ray_env, reap, short_tmpdir
@@ -142,22 +142,18 @@ def test_a_ray_worker_and_the_pipeline_say_the_same_of_a_failed_article():
         def batch(self, items, **options):
             raise TypeError("Unable to cast")
 
-    (out,) = dist.summarize_records(Raising(), [records.Record("a", "نص")])
+    (out,) = summarize_records(Raising(), [records.Record("a", "نص")])
     pipeline_failure = Pipeline.from_stages(summary_method="lead")._failed("a", TypeError("Unable to cast"))
     assert out["error"] == pipeline_failure.error
 
 
-# -- the old module names ----------------------------------------------------------------------------
-def test_the_old_names_stand_for_the_package(monkeypatch):
-    from summarizer import batchfile
-    from summarizer.batch import writer
+# -- no former module names ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["summarizer.distributed", "summarizer.batchfile"])
+def test_the_former_module_names_are_gone(name):
+    """Each name is imported from the batch module that owns it (and patched there by tests)."""
+    import importlib.util
 
-    assert dist.scan_input is shards.scan_input and dist.run is job.run and dist._Store is shards.Store
-    assert batchfile.read_records is records.read_records and batchfile.ResultWriter is writer.ResultWriter
-    monkeypatch.setattr(dist, "_run_on_ray", "patched")  # what tests do: the job sees it
-    assert job._run_on_ray == "patched"
-    monkeypatch.undo()
-    assert callable(job._run_on_ray)
+    assert importlib.util.find_spec(name) is None
 
 
 @pytest.mark.parametrize("module", ["summarizer.batch.records", "summarizer.batch.writer", "summarizer.batch.shards"])

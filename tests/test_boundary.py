@@ -23,6 +23,8 @@ from summarizer import web as webapp
 from summarizer.documents import MAX_DOCUMENT_BYTES
 from tests.test_app import FAST
 
+pytestmark = pytest.mark.slow  # a live server called as an attacker would, stalled bodies waited out to their deadlines
+
 ARTICLE = "قال وزير الخارجية إن المحادثات ستستأنف الأسبوع المقبل في العاصمة."
 JSON = {"content-type": "application/json"}
 PUBLIC = "news.example"  # the public name of the module's server

@@ -20,6 +20,8 @@ from summarizer.errors import ModelLoadError
 from tests.conftest import SEEDS
 from tests.test_cli import run_cli
 
+pytestmark = pytest.mark.slow  # broken model folders through every engine and the command line
+
 ENGINES = ("ctranslate2", "transformers")
 
 

@@ -22,6 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from summarizer import web as webapp
+from summarizer.web.page import BUSY_LABEL, UPLOAD_TYPES
 from tests.sample_documents import ARTICLE_LINES, make_docx
 from tests.test_app import FAST, launched
 
@@ -99,7 +100,7 @@ class Gate:
 def app(tiny_mt5, tiny_marian, tmp_path_factory):
     state = webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path_factory.mktemp("exports"),
                             allow_private_urls=True, **FAST)  # the test pages are served on 127.0.0.1
-    gate = state.pipeline = Gate(state.pipeline)
+    gate = state.service.pipeline = Gate(state.service.pipeline)
     with launched(state) as url:
         yield SimpleNamespace(url=url, gate=gate, state=state)
 
@@ -255,7 +256,7 @@ def test_a_result_at_each_size(browser, app, size):
         with app.gate.closed():  # while the article is worked on: a busy button, progress beside it
             page.click("#summarize")
             page.wait_for_function("() => document.querySelector('#summarize').disabled")
-            assert page.inner_text("#summarize").strip() == webapp.BUSY_LABEL
+            assert page.inner_text("#summarize").strip() == BUSY_LABEL
             page.locator("#status .progress-text, #status .eta-bar, #status .progress-level").first.wait_for()
             assert _in_viewport(page, "#status")
         page.wait_for_selector("#aligned table.aligned td.ar")
@@ -539,7 +540,7 @@ def test_stale_messages_go_when_the_input_changes(browser, app, tmp_path):
         page.set_input_files("#url-row input[type=file]", str(binary))  # refused in the page's words,
         page.wait_for_selector("#input-status :text('program.exe')")  # where "Loaded ..." was
         assert "Loaded" not in page.inner_text("#input-status") and page.locator(".toast-body").count() == 0
-        assert page.get_attribute("#url-row input[type=file]", "accept") == ",".join(webapp.UPLOAD_TYPES)
+        assert page.get_attribute("#url-row input[type=file]", "accept") == ",".join(UPLOAD_TYPES)
 
         _load_example(page, 1)
         page.get_by_label("Extractive (LexRank): picks the key sentences").check()

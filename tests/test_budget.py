@@ -66,17 +66,17 @@ def http(url):
 @pytest.fixture
 def held(state):  # noqa: F811
     """The service's pipeline, counting the runs that start (released at once: nothing waits)."""
-    held = Held(state.pipeline)
+    held = Held(state.service.pipeline)
     held.release.set()
-    state.pipeline = held
+    state.service.pipeline = held
     yield held
-    state.pipeline = held._pipeline
+    state.service.pipeline = held._pipeline
 
 
 @pytest.fixture
 def batches(state, monkeypatch):  # noqa: F811
     """The translator's calls, counted (one per group of lines: a model batch each, here)."""
-    translator = state.pipeline.translator
+    translator = state.service.pipeline.translator
     real = translator.translate_scored
     calls: list[int] = []
 
@@ -114,9 +114,9 @@ def test_cost_is_characters_plus_a_sentences_overhead_times_beams():
 
 
 def test_the_service_budget_follows_its_max_chars(state):  # noqa: F811
-    assert state.service.budget.max_chars == state.max_chars
-    assert state.service.budget.max_cost == DEFAULT_BEAMS * (state.max_chars + SENTENCE_OVERHEAD_CHARS
-                                                             * (state.max_chars // MIN_MEAN_SENTENCE_CHARS))
+    assert state.service.budget.max_chars == state.service.max_chars
+    assert state.service.budget.max_cost == DEFAULT_BEAMS * (state.service.max_chars + SENTENCE_OVERHEAD_CHARS
+                                                             * (state.service.max_chars // MIN_MEAN_SENTENCE_CHARS))
 
 
 # -- every surface refuses before any work ---------------------------------------------------------
@@ -143,7 +143,7 @@ def test_libretranslate_counts_each_line_as_a_text(url, held, batches):
 
 
 def test_the_page_checks_the_budget_before_loading_or_running(state, held, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(state.service, "budget", Budget(max_chars=state.max_chars, max_cost=100))
+    monkeypatch.setattr(state.service, "budget", Budget(max_chars=state.service.max_chars, max_cost=100))
     asked = []
     real = state.service.pipeline_for
     monkeypatch.setattr(state.service, "pipeline_for", lambda *a, **k: asked.append(a) or real(*a, **k))
@@ -158,14 +158,14 @@ def test_the_page_checks_the_budget_before_loading_or_running(state, held, monke
 def test_a_cancelled_batch_stops_at_the_next_batch(state, batches):  # noqa: F811
     lines = [LINE] * 40  # 5 groups of 8 on the CPU
     with pytest.raises(Cancelled) as stopped:
-        list(state.pipeline.batch(lines, grow=False, progress=False, summary_method="none",
+        list(state.service.pipeline.batch(lines, grow=False, progress=False, summary_method="none",
                                   cancelled=lambda: len(batches) >= 1))
     assert stopped.value.code == "cancelled" and batches == [8]
     batches.clear()
     with pytest.raises(Cancelled):
-        state.pipeline(ARTICLE, summary_method="lead", cancelled=lambda: True)
+        state.service.pipeline(ARTICLE, summary_method="lead", cancelled=lambda: True)
     assert batches == []  # cancelled before its first batch: no model work
-    assert len(list(state.pipeline.batch(lines[:8], progress=False, summary_method="none",
+    assert len(list(state.service.pipeline.batch(lines[:8], progress=False, summary_method="none",
                                          cancelled=lambda: False))) == 8
 
 
@@ -189,7 +189,7 @@ def test_libretranslate_work_stops_when_its_client_leaves(url, state, batches, m
         return real_translate(texts, **kwargs)
 
     monkeypatch.setattr(state.service, "translate", translate)
-    translator = state.pipeline.translator
+    translator = state.service.pipeline.translator
     counted = translator.translate_scored
     started = threading.Event()
 

@@ -27,6 +27,8 @@ from summarizer.documents import Document, read_file, read_url
 from summarizer.errors import InputError
 from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, PAGES, make_docx, make_pdf, pdf_file
 
+pytestmark = pytest.mark.slow  # parser bombs read in worker processes
+
 COSTLY = "document-too-costly"
 RSS_MARGIN = 64 * 2**20  # the reading process holds the file and one copy of it on its way to a worker
 LIGHT = ["--summary-method", "lead", "--no-translate"]

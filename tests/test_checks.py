@@ -8,16 +8,12 @@ import sys
 
 import pytest
 
-from summarizer.checks import (
-    CATALOGUE,
-    Finding,
-    check_pairs,
-    check_summary,
-    check_summary_translation,
-    check_translation,
-)
+from summarizer.checks.findings import Finding
 from summarizer.checks.numbers_ar import extract_arabic
 from summarizer.checks.numbers_en import extract_english
+from summarizer.checks.registry import CATALOGUE
+from summarizer.checks.summary import check_summary, check_summary_translation
+from summarizer.checks.translation import check_pairs, check_translation
 from tests.conftest import ROOT
 
 

@@ -12,10 +12,12 @@ import json
 import pytest
 
 from summarizer import Pipeline
-from summarizer.distributed import decode_parquet, encode_parquet
+from summarizer.batch.codecs import decode_parquet, encode_parquet
 from summarizer.render import to_markdown, to_text
 from tests.conftest import SEEDS
 from tests.test_cli import run_cli
+
+pytestmark = pytest.mark.slow  # every surface end to end: run --json, the readable run, batch, Markdown, Parquet
 
 ARTICLE = SEEDS[1].read_text(encoding="utf-8")
 

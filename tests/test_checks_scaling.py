@@ -22,6 +22,8 @@ from summarizer.checks.quantity import Quantity, same_value
 from summarizer.split import split_sentences
 from tests.conftest import NO_DATA, SEEDS, SHARED_DATA
 
+pytestmark = pytest.mark.slow  # thousands of generated quantities, the shared data and the all-pairs reference
+
 # ---------------------------------------------------------------- the reference: every pair compared
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # the command line in subprocesses, each loading the models
+
 ROOT = Path(__file__).resolve().parents[1]
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[1]
 

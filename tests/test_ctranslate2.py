@@ -25,6 +25,8 @@ from summarizer.engines.transformers_engine import TransformersEngine
 from summarizer.errors import ConversionError, ModelLoadError
 from tests.conftest import ROOT, SEEDS
 
+pytestmark = pytest.mark.slow  # converts models and decodes with both engines side by side
+
 GREEDY = DecodeSettings(num_beams=1, max_new_tokens=40)
 BEAM = DecodeSettings(num_beams=4, max_new_tokens=30, length_penalty=0.6, no_repeat_ngram_size=2)
 
@@ -475,7 +477,7 @@ def test_vocab_restriction_off_is_exactly_the_unrestricted_engine(tiny_marian, t
 
 
 def test_pipeline_records_the_restriction(tiny_marian, tiny_mt5, tmp_path, monkeypatch):
-    from summarizer.config import add_model_arguments, pipeline_kwargs
+    from summarizer.config import Options, add_option_arguments
     from summarizer.errors import OptionError
     from summarizer.pipeline import Pipeline
 
@@ -494,9 +496,9 @@ def test_pipeline_records_the_restriction(tiny_marian, tiny_mt5, tmp_path, monke
     import argparse
 
     parser = argparse.ArgumentParser()
-    add_model_arguments(parser)
-    assert pipeline_kwargs(parser.parse_args([]))["vocab_restriction"] == "on"
-    assert pipeline_kwargs(parser.parse_args(["--vocab-restriction", "off"]))["vocab_restriction"] == "off"
+    add_option_arguments(parser)
+    assert Options.from_args(parser.parse_args([])).load.vocab_restriction == "on"
+    assert Options.from_args(parser.parse_args(["--vocab-restriction", "off"])).load.vocab_restriction == "off"
 
 
 def test_allowed_pieces_by_language():

@@ -16,6 +16,8 @@ import pytest
 from eval import benchmark as bench
 from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
+pytestmark = pytest.mark.slow  # the benchmark command lines end to end on the tiny models
+
 NTREX = SHARED_DATA / "ntrex128" / "dev.jsonl"
 FLORES = SHARED_DATA / "flores200" / "devtest.jsonl"
 ANT = SHARED_DATA / "ant-headlines" / "dev.jsonl"

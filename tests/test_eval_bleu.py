@@ -11,6 +11,8 @@ import pytest
 from eval.bleu import main, read_lines, score_corpus
 from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
+pytestmark = pytest.mark.slow  # reproduces the published BLEU of whole test sets
+
 FLORES = SHARED_DATA / "flores101-systems" / "devtest"
 needs_flores = pytest.mark.skipif(not FLORES.exists(), reason=NO_DATA)
 

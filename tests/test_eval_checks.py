@@ -10,6 +10,8 @@ import pytest
 from eval.checks import Pair, bootstrap_difference, inject, main
 from tests.conftest import NO_DATA, SHARED_DATA
 
+pytestmark = pytest.mark.slow  # eval.checks' report on a slice of the shared data
+
 needs_data = pytest.mark.skipif(
     not (SHARED_DATA / "flores101-systems" / "devtest").exists()
     or not (SHARED_DATA / "ntrex128" / "dev.jsonl").exists()

@@ -21,6 +21,8 @@ from summarizer.rouge import (
 )
 from tests.conftest import NO_DATA, ROOT, SHARED_DATA
 
+pytestmark = pytest.mark.slow  # ROUGE over the shared data and eval.rouge's command line in subprocesses
+
 ANT = SHARED_DATA / "ant-headlines" / "dev.jsonl"
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 

@@ -15,6 +15,8 @@ from eval.speed import VARIANTS, expected_output_tokens, output_token_counts
 from summarizer.engines.base import DecodeSettings
 from tests.conftest import ROOT, SEEDS
 
+pytestmark = pytest.mark.slow  # the speed benchmark end to end, its runs in subprocesses
+
 
 def test_benchmark_runs_end_to_end_on_tiny_models(tmp_path):
     out = tmp_path / "report"

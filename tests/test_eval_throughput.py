@@ -8,6 +8,8 @@ import pytest
 
 from eval import throughput
 
+pytestmark = pytest.mark.slow  # eval.throughput end to end on both engines
+
 
 def test_throughput_runs_both_engines_and_reports_the_device(tmp_path, capsys):
     out = tmp_path / "report"

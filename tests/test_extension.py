@@ -12,7 +12,7 @@ import argparse
 import pytest
 
 from summarizer import Pipeline, methods
-from summarizer.config import add_model_arguments
+from summarizer.config import add_option_arguments
 from summarizer.methods import MethodSummary, register_method
 from tests.conftest import SEEDS
 
@@ -40,7 +40,7 @@ def test_the_pipeline_runs_a_registered_method(toy_method, tiny_marian_eos):
 
 def test_the_command_line_offers_a_registered_method(toy_method):
     parser = argparse.ArgumentParser()
-    add_model_arguments(parser)
+    add_option_arguments(parser)
     assert parser.parse_args(["--summary-method", toy_method]).summary_method == toy_method
     assert "last: the last sentence" in " ".join(parser.format_help().split())
 

@@ -291,20 +291,20 @@ def test_pipeline_end_to_end(folders, seed_texts, name, engine):
     pipeline = Pipeline(None, str(folders[f"{name}/hf"]), summary_method="lead", engine=engine,
                         translation_decoding=GREEDY, vocab_restriction="off")
     result = pipeline(seed_texts[0])
-    assert result.ok and [p["ar"] for p in result.translation] == result.sentences
-    assert all(p["en"] and NLLB_TARGET not in p["en"] for p in result.translation)
-    assert all(isinstance(p["score"], float) and math.isfinite(p["score"]) for p in result.translation)
+    assert result.ok and [p.ar for p in result.translation] == result.sentences
+    assert all(p.en and NLLB_TARGET not in p.en for p in result.translation)
+    assert all(isinstance(p.score, float) and math.isfinite(p.score) for p in result.translation)
     assert result.models["translation"]["engine"] == engine
     assert json.loads(json.dumps(result.to_dict(), ensure_ascii=False)) == result.to_dict()
     batched = list(pipeline.batch(seed_texts[:3], group_size=3, progress=False))
-    assert [p["en"] for p in batched[0].translation] == [p["en"] for p in result.translation]
-    assert [p["score"] for p in batched[0].translation] == pytest.approx(
-        [p["score"] for p in result.translation], abs=1e-3)
+    assert [p.en for p in batched[0].translation] == [p.en for p in result.translation]
+    assert [p.score for p in batched[0].translation] == pytest.approx(
+        [p.score for p in result.translation], abs=1e-3)
     # Restricted (the default): the target language is still forced (its code is kept), never shown.
     restricted = Pipeline(None, str(folders[f"{name}/hf"]), summary_method="lead", engine=engine,
                           translation_decoding=GREEDY)(seed_texts[0])
-    assert [p["ar"] for p in restricted.translation] == restricted.sentences
-    assert not any(NLLB_TARGET in p["en"] for p in restricted.translation)
+    assert [p.ar for p in restricted.translation] == restricted.sentences
+    assert not any(NLLB_TARGET in p.en for p in restricted.translation)
 
 
 # -- named choices, licences -------------------------------------------------------------------
@@ -328,7 +328,7 @@ def test_a_named_choice_loads_its_hub_model_and_says_its_licence(folders, fake_h
     assert result.models["translation"] == {
         "id": "facebook/nllb-200-distilled-600M", "engine": "ctranslate2", "choice": "nllb-600m",
         "licence": "CC-BY-NC-4.0", "vocab_restriction": "off", "target_vocabulary": "whole vocabulary"}
-    assert all(p["en"] and NLLB_TARGET not in p["en"] for p in result.translation)
+    assert all(p.en and NLLB_TARGET not in p.en for p in result.translation)
 
 
 def test_cli_takes_a_named_choice_and_rejects_a_bad_one(folders, fake_hub, tmp_path, capsys):
@@ -361,18 +361,18 @@ def test_summary_model_licence_is_named():
 def test_views_show_scores_and_mark_the_least_sure():
     from summarizer import render
     from summarizer.pipeline import Result
+    from summarizer.result import RunInfo, SentencePair
 
-    pairs = [{"ar": "أ.", "en": "Sure.", "score": -0.2}, {"ar": "ب.", "en": "Unsure.", "score": -2.5},
-             {"ar": "ج.", "en": "", "score": None}]
+    pairs = [SentencePair("أ.", "Sure.", -0.2), SentencePair("ب.", "Unsure.", -2.5), SentencePair("ج.", "", None)]
     assert [render.is_unsure(p) for p in pairs] == [False, True, False]
     view = render.aligned_html(pairs)
     assert view.count("<tr") == 4 and view.count('class="en unsure"') == 1 and "-2.50" in view
     assert f"{LOW_CONFIDENCE_SCORE:g}" in view  # the threshold is explained under the table
     assert 'class="en unsure"' not in render.aligned_html(pairs[:1])
     result = Result(sentences=["أ.", "ب.", "ج."], summary_ar="أ.", translation=pairs,
-                    models={"summary": None, "translation": {"id": "Helsinki-NLP/opus-mt-tc-big-ar-en",
-                                                             "engine": "ctranslate2", "choice": "best",
-                                                             "licence": "CC-BY-4.0"}})
+                    run=RunInfo({"summary": None, "translation": {"id": "Helsinki-NLP/opus-mt-tc-big-ar-en",
+                                                                  "engine": "ctranslate2", "choice": "best",
+                                                                  "licence": "CC-BY-4.0"}}))
     md = render.to_markdown(result)
     assert "| # | Arabic | English | score |" in md and "| 2 | ب. | Unsure. | ⚠ -2.50 |" in md
     assert "| 1 | أ. | Sure. | -0.20 |" in md and "choice `best`, licence CC-BY-4.0" in md

@@ -21,10 +21,13 @@ import pytest
 
 from summarizer import web as webapp
 from summarizer.errors import InputError
+from summarizer.web.handlers import error_markdown
 from summarizer.web.server import build_app, build_demo, running
 from summarizer.web.uploads import NOT_AN_UPLOAD, upload_folder, uploaded_file
 from tests.sample_documents import ARTICLE_LINES, make_docx
 from tests.test_app import FAST
+
+pytestmark = pytest.mark.slow  # a live server walked with every hostile path, and one ended by SIGTERM
 
 SECRET = f"SENTINEL-{uuid.uuid4().hex}"
 
@@ -162,7 +165,7 @@ def test_page_handlers_refuse_server_paths(tiny_marian, hostile_paths, tmp_path)
                             export_dir=tmp_path, **FAST)
     for path in hostile_paths:
         article, message, *_ = webapp.load_upload(state, path)
-        assert message == webapp.error_markdown(NOT_AN_UPLOAD), path
+        assert message == error_markdown(NOT_AN_UPLOAD), path
         assert "root:x" not in json.dumps(article)
 
 

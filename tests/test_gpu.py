@@ -57,7 +57,7 @@ def test_pipeline_on_cuda(tiny_mt5, tiny_marian, seed_texts):
                     summary_decoding=GREEDY, translation_decoding=GREEDY)
     result = pipe(seed_texts[1])
     assert result.ok and result.summary_ar and result.summary_en
-    assert [p["ar"] for p in result.translation] == result.sentences
+    assert [p.ar for p in result.translation] == result.sentences
     assert pipe.translator.engine.device == "cuda"
 
 
@@ -78,14 +78,14 @@ def test_ctranslate2_on_cuda_runs_or_fails_clearly_at_load(tiny_marian, seed_tex
         ctranslate2_works = False
     else:
         result = pipe(seed_texts[1])
-        assert [p["ar"] for p in result.translation] == result.sentences
+        assert [p.ar for p in result.translation] == result.sentences
         ctranslate2_works = True
 
     # engine="auto" (the default) uses PyTorch's CUDA where CTranslate2's cannot, and says so
     clear_cache()
     pipe = Pipeline(None, str(tiny_marian), device="cuda", summary_method="lead", translation_decoding=GREEDY)
     result = pipe(seed_texts[1])
-    assert [p["ar"] for p in result.translation] == result.sentences
+    assert [p.ar for p in result.translation] == result.sentences
     expected = "ctranslate2" if ctranslate2_works else "transformers"
     assert result.models["translation"]["engine"] == expected
     assert ctranslate2_works or any("runs this model on the GPU instead" in w for w in result.warnings)

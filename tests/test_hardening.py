@@ -21,13 +21,15 @@ import hypothesis.strategies as st
 import pytest
 
 from summarizer import InputError, Pipeline, ProcessingError
-from summarizer.batchfile import read_records
+from summarizer.batch.records import read_records
 from summarizer.cli import main as cli_main
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from summarizer.engines.loader import load_engine
 from summarizer.errors import OptionError
 from summarizer.translate import Translator
 from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.slow  # property-based runs through every surface and a batch killed many times
 
 GREEDY = {"num_beams": 1}
 SEED_TEXT = SEEDS[1].read_text(encoding="utf-8")
@@ -109,7 +111,7 @@ def test_batch_cli_writes_every_record_for_any_input(tmp_path_factory, tiny_mt5,
 
 def test_lone_surrogate_is_replaced_and_reported(fast_pipeline):
     result = fast_pipeline(SEED_TEXT[:300] + "\udc80" + SEED_TEXT[300:600])
-    assert any("lone surrogate" in r["text"] for r in result.removed)
+    assert any("lone surrogate" in r.text for r in result.removed)
     assert any("invalid" in w for w in result.warnings)
     assert "\ufffd" in " ".join(result.sentences)
 
@@ -157,7 +159,7 @@ def test_a_record_that_makes_the_model_fail_costs_only_itself(tiny_marian_eos):
     assert [r.id for r in results] == [str(i) for i in range(5)]
     assert [r.error is None for r in results] == [True, True, False, True, True]
     assert "RuntimeError" in results[2].error and "could not be processed" in results[2].error
-    assert results[0].translation and all(p["en"] is not None for p in results[0].translation)
+    assert results[0].translation and all(p.en is not None for p in results[0].translation)
     with pytest.raises(ProcessingError, match="RuntimeError") as raised:  # the API: an InputError subclass
         pipeline(items[2]["text"])
     assert isinstance(raised.value, InputError) and isinstance(raised.value.__cause__, RuntimeError)
@@ -283,7 +285,7 @@ def test_python_options_say_their_choices_without_a_tuple_repr(fast_pipeline):
         fast_pipeline(SEED_TEXT, long_input="middle")
     with pytest.raises(OptionError, match=r"^long_input must be one of lead, chunked, not 'middle'$"):
         Pipeline(None, None, summary_method="lead", long_input="middle")
-    with pytest.raises(OptionError, match="summary_sentences must be at least 1"):
+    with pytest.raises(OptionError, match="summary_sentences must be between 1 and 100"):
         Pipeline(None, None, summary_method="lead", summary_sentences=0)
 
 
@@ -314,17 +316,17 @@ def test_encodings_are_told_apart(tmp_path, data, says):
 
 def test_no_translate_is_not_called_a_missing_model(tiny_marian_eos):
     pipeline = Pipeline(None, None, summary_method="lead")
-    (warning,) = pipeline.load_warnings
+    (warning,) = [n.message() for n in pipeline.load_notices]
     assert "as asked" in warning and "no translation model" not in warning
 
 
 # -- 7. the disk -------------------------------------------------------------------------------
 def test_page_exports_do_not_pile_up(tmp_path):
     from summarizer.pipeline import Result
-    from summarizer.web import write_exports
-    from summarizer.web.handlers import EXPORT_KEEP_FILES
+    from summarizer.result import SentencePair
+    from summarizer.web.handlers import EXPORT_KEEP_FILES, write_exports
 
-    result = Result(sentences=["x"], summary_ar="x", translation=[{"ar": "x", "en": "y"}])
+    result = Result(sentences=["x"], summary_ar="x", translation=[SentencePair("x", "y")])
     for _ in range(40):
         write_exports(result, tmp_path)
     assert len(list(tmp_path.iterdir())) <= EXPORT_KEEP_FILES + 2
@@ -336,12 +338,12 @@ def test_page_exports_do_not_pile_up(tmp_path):
 
 
 def test_gradio_cache_is_cleaned(tiny_marian_eos, tmp_path):
-    import app
     from summarizer import web
+    from summarizer.web.server import DELETE_CACHE, build_demo
 
     state = web.load_app(None, str(tiny_marian_eos), summary_method="lead", export_dir=tmp_path)
-    demo = app.build_demo(state)
-    assert demo.delete_cache == app.DELETE_CACHE and all(0 < s <= 86400 for s in app.DELETE_CACHE)
+    demo = build_demo(state)
+    assert demo.delete_cache == DELETE_CACHE and all(0 < s <= 86400 for s in DELETE_CACHE)
 
 
 def test_staging_folders_of_killed_conversions_are_removed(tiny_marian, tmp_path):

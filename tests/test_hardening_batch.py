@@ -18,9 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import Pipeline, batchfile
-from summarizer import distributed as dist
-from summarizer.batchfile import ResultWriter
+from summarizer import Pipeline
+from summarizer.batch import job
+from summarizer.batch.codecs import encode_jsonl
+from summarizer.batch.shards import Manifest, Shard, read_shard, scan_input
+from summarizer.batch.storage import Store
+from summarizer.batch.writer import ResultWriter
 from summarizer.cli import main as cli_main
 from summarizer.errors import InputError, OutputBusy, OutputError
 from summarizer.outputs import JobLock, lock_path
@@ -90,7 +93,7 @@ def test_the_ray_batch_locks_its_output_folder_before_reading_anything(tmp_path,
     write_jobs(jobs, ["a"])
     holder = lock_holder(out)
     with pytest.raises(OutputBusy, match=f"pid {holder.pid}"):
-        dist.run(str(jobs), str(out), resume=True, pipeline_factory=Pipeline)
+        job.run(str(jobs), str(out), resume=True, pipeline_factory=Pipeline)
     assert not out.exists()
 
 
@@ -159,22 +162,22 @@ def test_the_ray_output_folder_is_never_the_input_folder(tmp_path):
     folder.mkdir()
     write_jobs(folder / "jobs.jsonl", ["a"])
     with pytest.raises(OutputError, match="is the input folder itself"):
-        dist.run(str(folder), str(folder), resume=True, pipeline_factory=Pipeline)
+        job.run(str(folder), str(folder), resume=True, pipeline_factory=Pipeline)
 
 
 # -- 9. merge and --resume check the part files ----------------------------------------------------
-def _ray_output(tmp_path: Path) -> tuple[Path, list[dist.Shard]]:
+def _ray_output(tmp_path: Path) -> tuple[Path, list[Shard]]:
     """An OUTPUT folder as `batch --ray` leaves it: a manifest and two part files."""
     jobs, out = tmp_path / "jobs.jsonl", tmp_path / "out"
     write_jobs(jobs, ["a", "b", "c", "d"])
-    shards = list(dist.scan_input(str(jobs), 2))
+    shards = list(scan_input(str(jobs), 2))
     out.mkdir()
-    store = dist._Store(str(out))
-    dist.Manifest(input=str(jobs), output_format="jsonl", shard_size=2,
-                  shards=[[s.index, s.key, len(s.ids)] for s in shards]).write(store)
+    store = Store(str(out))
+    Manifest(input=str(jobs), output_format="jsonl", shard_size=2,
+             shards=[[s.index, s.key, len(s.ids)] for s in shards]).write(store)
     for shard in shards:
         records = [{"id": i, "error": None, "summary_ar": "ملخص"} for i in shard.ids]
-        store.write_atomic(str(out / shard.part_name()), dist.encode_jsonl(records))
+        store.write_atomic(str(out / shard.part_name()), encode_jsonl(records))
     return out, shards
 
 
@@ -207,10 +210,10 @@ def test_resume_redoes_a_damaged_shard(tmp_path, monkeypatch):
     def fake_ray(todo, summary, **kwargs):  # what Ray would be given to do
         redone.extend(s.index for s in todo)
 
-    monkeypatch.setattr(dist, "_run_on_ray", fake_ray)
+    monkeypatch.setattr(job, "_run_on_ray", fake_ray)
     notes = []
-    summary = dist.run(str(tmp_path / "jobs.jsonl"), str(out), resume=True, shard_size=2, log=notes.append,
-                       pipeline_factory=Pipeline, progress=False)
+    summary = job.run(str(tmp_path / "jobs.jsonl"), str(out), resume=True, shard_size=2, log=notes.append,
+                      pipeline_factory=Pipeline, progress=False)
     assert redone == [0] and summary.skipped == 2 and not part.exists()
     assert any(part.name in note and "done again" in note for note in notes)
 
@@ -240,12 +243,12 @@ def test_a_full_disk_says_what_was_kept_and_resume_goes_on(tmp_path, capsys, mon
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr(batchfile.os, "fsync", full_disk)
+    monkeypatch.setattr(os, "fsync", full_disk)
     assert cli_main(["batch", str(jobs), str(out), *LIGHT]) == 2
     line = one_line(capsys.readouterr().err)
     assert "the disk is full" in line and "2 record(s) are safely in" in line and "--resume" in line
     assert written_ids(out) == ids[:2]  # whole lines only: the torn one was cut off
-    monkeypatch.setattr(batchfile.os, "fsync", real_fsync)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     assert cli_main(["batch", str(jobs), str(out), "--resume", *LIGHT]) == 0
     assert sorted(written_ids(out)) == ids
 
@@ -277,7 +280,7 @@ def test_a_fifo_is_read_as_a_stream(tmp_path):
         feeder.join(timeout=30)
     assert written_ids(out) == ["a", "b", "c"]
     with pytest.raises(InputError, match="not a regular file or folder"):  # Ray reads INPUT more than once
-        list(dist.scan_input(str(fifo), 2))
+        list(scan_input(str(fifo), 2))
 
 
 def test_a_folder_input_says_what_it_skipped(tmp_path, capsys):
@@ -345,7 +348,9 @@ def test_fallback_ids_of_the_python_batch_never_collide():
 
 
 def test_the_dead_helpers_are_gone():
-    assert not hasattr(batchfile, "done_ids") and not hasattr(ResultWriter, "write_all")
+    from summarizer.batch import records, writer
+
+    assert not any(hasattr(m, "done_ids") for m in (records, writer)) and not hasattr(ResultWriter, "write_all")
 
 
 def test_lock_is_reentrant_for_nobody(tmp_path):
@@ -441,13 +446,13 @@ def test_a_damaged_parquet_input_is_one_line_naming_it(tmp_path, capsys, damage,
 def test_a_ray_worker_that_cannot_read_its_shard_writes_nothing_and_names_the_file(tmp_path, damage):
     path, out = tmp_path / "in.parquet", tmp_path / "out"
     damaged_parquet(path, damage)
-    shards = list(dist.scan_input(str(path), 10))  # the ids are sound: the plan is made
+    shards = list(scan_input(str(path), 10))  # the ids are sound: the plan is made
     assert shards[0].ids == ["a", "b"]
     with pytest.raises(InputError, match="row group 1 cannot be read"):
-        dist.read_shard(shards[0])
-    worker = dist.ShardWorker.__new__(dist.ShardWorker)  # as Ray Data calls it, without Ray
+        read_shard(shards[0])
+    worker = job.ShardWorker.__new__(job.ShardWorker)  # as Ray Data calls it, without Ray
     worker.job, worker.node = {"output": str(out), "output_format": "jsonl", "group_size": 8}, "node"
-    worker.output, worker.encode, worker.pipeline = dist._Store(str(out)), dist.encode_jsonl, None
+    worker.output, worker.encode, worker.pipeline = Store(str(out)), encode_jsonl, None
     out.mkdir()
     (stats,) = [json.loads(line) for line in worker({"shard": [shards[0].to_json()]})["stats"]]
     assert str(path) in stats["changed"] and "row group 1 cannot be read" in stats["changed"]
@@ -500,7 +505,7 @@ def test_links_to_folders_are_skipped_and_links_to_files_elsewhere_are_read(tmp_
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "skipped 2 entries" in warnings[0] and "2 folder" in warnings[0]
     assert written_ids(out) == ["good", "outside"]
-    assert [i for shard in dist.scan_input(str(folder), 10) for i in shard.ids] == ["good", "outside"]
+    assert [i for shard in scan_input(str(folder), 10) for i in shard.ids] == ["good", "outside"]
 
 
 def test_a_fifo_in_a_folder_input_is_skipped_unopened_and_named_as_such(tmp_path, capsys):
@@ -512,7 +517,7 @@ def test_a_fifo_in_a_folder_input_is_skipped_unopened_and_named_as_such(tmp_path
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "skipped 1 entry" in warnings[0] and "1 FIFO" in warnings[0], warnings
     assert written_ids(tmp_path / "out.jsonl") == ["good"]
-    assert [i for shard in dist.scan_input(str(folder), 10) for i in shard.ids] == ["good"]
+    assert [i for shard in scan_input(str(folder), 10) for i in shard.ids] == ["good"]
     os.unlink(folder / "good.txt")
     assert cli_main(["batch", str(folder), str(tmp_path / "out2.jsonl"), *LIGHT]) == 2
     assert "no files to read" in one_line(capsys.readouterr().err)
@@ -532,14 +537,14 @@ def test_a_file_that_cannot_be_opened_in_a_folder_input(tmp_path, capsys, monkey
     folder.mkdir()
     (folder / "a.txt").write_text(SHORT_ARABIC, encoding="utf-8")
     _unreadable(folder / name)
-    real_open = dist._Store.open
+    real_open = Store.open
 
     def denied(self, path):
         if str(path).endswith(name):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
         return real_open(self, path)
 
-    monkeypatch.setattr(dist._Store, "open", denied)
+    monkeypatch.setattr(Store, "open", denied)
     _assert_unreadable_is_refused(folder, folder / name, tmp_path, capsys, "Permission denied")
 
 
@@ -561,14 +566,14 @@ def _assert_unreadable_is_refused(folder: Path, bad: Path, tmp_path: Path, capsy
         assert cli_main(["batch", str(folder), str(out), *LIGHT]) == 1
         errors = {r["id"]: r.get("error") for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
         assert errors["a"] is None and str(bad) in errors["b"] and reason in errors["b"]
-        records = [r for shard in dist.scan_input(str(folder), 10) for r in dist.read_shard(shard)]
+        records = [r for shard in scan_input(str(folder), 10) for r in read_shard(shard)]
         assert records[0].error is None and str(bad) in records[1].error and reason in records[1].error
         return
     assert cli_main(["batch", str(folder), str(out), *LIGHT]) == 2
     line = one_line(capsys.readouterr().err)
     assert str(bad) in line and reason in line, line
     with pytest.raises(InputError, match=reason):
-        list(dist.scan_input(str(folder), 10))
+        list(scan_input(str(folder), 10))
 
 
 @pytest.mark.parametrize("ray", [False, True], ids=["one-machine", "ray"])

@@ -29,6 +29,8 @@ from summarizer.errors import InputError
 from tests.sample_documents import ARTICLE_LINES, make_docx
 from tests.test_app import FAST, free_port, launched
 
+pytestmark = pytest.mark.slow  # live servers, slow peers cut at their deadlines, a killed app
+
 ROOT = Path(__file__).resolve().parents[1]
 PUBLIC = "93.184.215.14"  # a global address: the simulated public site
 
@@ -249,12 +251,12 @@ def test_a_server_sending_a_byte_at_a_time_is_cut_at_the_deadline(path):
 
 
 def test_one_slow_fetch_does_not_hold_the_next_users_fetch(client, state, local_site):
-    import app
+    from summarizer.web.server import FETCH_CONCURRENCY, build_demo
 
-    demo = app.build_demo(state)
+    demo = build_demo(state)
     fetching = [fn for fn in demo.fns.values() if fn.api_name == "read_url" or "load_url" in repr(fn.fn)]
     assert len(fetching) == 3 and {fn.concurrency_id for fn in fetching} == {"fetch"}  # the button, Enter, the API
-    assert all(fn.concurrency_limit == app.FETCH_CONCURRENCY > 1 for fn in fetching)
+    assert all(fn.concurrency_limit == FETCH_CONCURRENCY > 1 for fn in fetching)
 
     STOP_SLOW.clear()
     with serving(_Slow) as (_, port), ThreadPoolExecutor(2) as pool:
@@ -326,7 +328,7 @@ def test_any_parser_error_in_a_docx_is_one_clear_message(tmp_path, monkeypatch):
 # -- 16. the page: a bounded cache, no folder left behind, its own error for a bad choice ------
 @pytest.mark.parametrize(("method", "long_input", "translation", "says"), [
     ("summarize-it", "lead", None, "Unknown summary method 'summarize-it'"),
-    ("extractive", "everything", None, "Unknown long-input mode 'everything'"),
+    ("extractive", "everything", None, "Unknown long input 'everything'"),
     ("extractive", "lead", "no-such-model", "Unknown translation model 'no-such-model'"),
 ])
 def test_api_choices_the_page_does_not_offer_get_the_error_status(client, seed_texts, method, long_input,
@@ -343,9 +345,9 @@ def test_the_offered_choices_still_work_through_the_api(client, seed_texts):
 
 
 def test_gradio_cache_keeps_minutes_not_hours():
-    import app
+    from summarizer.web.server import DELETE_CACHE
 
-    frequency, age = app.DELETE_CACHE
+    frequency, age = DELETE_CACHE
     assert frequency <= 60 and age <= 600
 
 
@@ -388,9 +390,9 @@ def test_a_killed_app_leaves_no_export_folder(tiny_mt5, tiny_marian, tmp_path):
 
 
 def test_choices_given_by_the_page_are_unchanged_in_the_browser(state):
-    import app
+    from summarizer.web.server import build_demo
 
-    config = app.build_demo(state).get_config_file()
+    config = build_demo(state).get_config_file()
     types = {c["props"].get("label"): c["type"] for c in config["components"] if "label" in c.get("props", {})}
     assert types["Summary"] == types["Long articles"] == "radio" and types["Translation model"] == "dropdown"
     from gradio.components.state import default_delete_callback
@@ -419,12 +421,14 @@ def test_markdown_export_has_no_live_link_image_or_markup():
     import html
     import re
 
+    from summarizer.notices import notice
     from summarizer.pipeline import Result
     from summarizer.render import md_text, to_markdown
+    from summarizer.result import RunInfo, SentencePair
 
     text = " ".join(HOSTILE)
-    result = Result(sentences=[text], summary_ar=text, summary_en=text, translation=[{"ar": text, "en": text}],
-                    warnings=[text])
+    result = Result(sentences=[text], summary_ar=text, summary_en=text, translation=[SentencePair(text, text)],
+                    run=RunInfo(notices=[notice("engine-substituted", note=text)]))  # a warning of these words
     markdown = to_markdown(result)
     page = _rendered(markdown)
     assert "<a " not in page and "<img" not in page and "<https" not in page

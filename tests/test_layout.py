@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import ROOT, SEEDS
 
+pytestmark = pytest.mark.slow  # builds and installs a wheel
+
 
 def test_layers_hold_per_import_linter():
     """pyproject's [tool.importlinter] contracts: app/CLI > pipeline > stages > engines > errors/options."""

@@ -29,6 +29,8 @@ from summarizer.service import Service
 from tests.test_app import FAST
 from tests.test_rest import ARTICLE, api_server
 
+pytestmark = pytest.mark.slow  # live servers and command-line runs, each searched for the server's paths
+
 HUB_ID = "Helsinki-NLP/opus-mt-ar-en"
 # What an OSError raised deep in a library may say: a path of the serving machine.
 SECRET = "/srv/secret-home/.cache/summarizer/ct2/opus-int8/model.bin"
@@ -148,7 +150,7 @@ def test_the_page_its_api_and_its_downloads_name_no_server_path(url, models):
 
 
 def test_the_default_translation_keeps_working_under_its_public_name(state, url):
-    name = state.default_translation
+    name = state.service.default_translation
     assert "/" not in name
     with httpx.Client(base_url=url, timeout=120) as http:
         answer = http.post("api/v1/translate", json={"text": ARTICLE, "translation": name})
@@ -207,8 +209,8 @@ def test_an_oserror_is_told_without_the_path_it_names(state, monkeypatch):
     def fails(*args, **kwargs):
         raise FileNotFoundError(2, "No such file or directory", SECRET)
 
-    monkeypatch.setattr(state.pipeline, "_summarize_and_translate", fails)  # inside an article's work
-    (result,) = state.pipeline.batch([ARTICLE], progress=False)
+    monkeypatch.setattr(state.service.pipeline, "_summarize_and_translate", fails)  # inside an article's work
+    (result,) = state.service.pipeline.batch([ARTICLE], progress=False)
     assert "FileNotFoundError" in result.error and "model.bin" in result.error and "/srv/" not in result.error
     monkeypatch.setattr(state.service, "run", fails)  # outside it: the page's generic message
     out = webapp.summarize(state, ARTICLE, "lead", "lead")

@@ -24,8 +24,8 @@ def test_result_has_every_field(pipeline, seed_texts):
     assert isinstance(result, Result) and result.ok
     assert result.sentences and result.summary_ar and result.summary_en and result.translation_text
     assert result.summary_method == "abstractive-lead"
-    assert [p["ar"] for p in result.translation] == result.sentences
-    assert all(p["en"] for p in result.translation)
+    assert [p.ar for p in result.translation] == result.sentences
+    assert all(p.en for p in result.translation)
     assert result.models["summary"]["engine"] == "ctranslate2"  # the default engine
     assert set(result.timings) == {"clean", "split", "summarize", "translate", "summary_en", "checks"}  # checks: on by default
     assert all(t >= 0 for t in result.timings.values())
@@ -45,7 +45,7 @@ def test_cleaning_is_reported(pipeline, seed_texts):
 def test_extractive_methods_reuse_aligned_translation(pipeline, seed_texts, method, expected):
     result = pipeline(seed_texts[0], summary_method=method)
     assert result.summary_method == expected
-    by_sentence = {p["ar"]: p["en"] for p in result.translation}
+    by_sentence = {p.ar: p.en for p in result.translation}
     picked = [s for s in result.sentences if s in result.summary_ar]
     assert result.summary_en == " ".join(by_sentence[s] for s in picked)
 
@@ -57,10 +57,10 @@ def test_batch_equals_one_by_one_and_keeps_order(pipeline, seed_texts):
     for result, text in zip(batched, seed_texts, strict=True):
         single = pipeline(text)
         assert result.sentences == single.sentences
-        assert [(p["ar"], p["en"]) for p in result.translation] == [(p["ar"], p["en"]) for p in single.translation]
+        assert [(p.ar, p.en) for p in result.translation] == [(p.ar, p.en) for p in single.translation]
         # scores: equal but for float noise (a batch pads its inputs)
-        assert [p["score"] for p in result.translation] == pytest.approx([p["score"] for p in single.translation],
-                                                                         abs=1e-3)
+        assert [p.score for p in result.translation] == pytest.approx([p.score for p in single.translation],
+                                                                  abs=1e-3)
         assert result.summary_ar == single.summary_ar and result.summary_en == single.summary_en
 
 
@@ -101,14 +101,14 @@ def test_html_is_stripped_and_text_kept(pipeline):
     result = pipeline(html, summary_method="lead")
     assert not any("<" in s for s in result.sentences)
     assert "قال لافروف إن المحادثات مستمرة." in result.sentences
-    assert any(r["kind"] == "html" for r in result.removed)
+    assert any(r.kind == "html" for r in result.removed)
 
 
 def test_long_sentence_without_punctuation_is_translated_whole(pipeline):
     sentence = " ".join(["المبعوث الأممي يصل إلى موسكو لإجراء مباحثات حول سبل استئناف وقف إطلاق النار"] * 60)
     sentence = sentence[:5000]
     result = pipeline(sentence, summary_method="lead")
-    assert len(result.translation) == 1 and result.translation[0]["en"]
+    assert len(result.translation) == 1 and result.translation[0].en
 
 
 def test_summary_model_that_cannot_load_falls_back_with_a_warning(tmp_path, tiny_marian, seed_texts):
@@ -139,14 +139,14 @@ def test_empty_model_outputs_are_never_shown_silently(mute_models, tiny_marian, 
     assert pipe.summarizer.summarize([result.sentences])[0].text == ""  # the model really says nothing
     assert result.summary_method == "extractive-lexrank" and result.summary_ar
     assert any("empty summary" in w for w in result.warnings)
-    by_sentence = {p["ar"]: p["en"] for p in result.translation}
+    by_sentence = {p.ar: p.en for p in result.translation}
     assert result.summary_en == " ".join(by_sentence[s] for s in result.sentences if s in result.summary_ar)
 
     pipe = Pipeline(None, str(mute_marian), engine=engine, summary_method="lead",
                     translation_decoding=FAST_TRANSLATION)
     result = pipe(seed_texts[1])
-    assert [p["ar"] for p in result.translation] == result.sentences
-    assert all(p["en"] == "" for p in result.translation)
+    assert [p.ar for p in result.translation] == result.sentences
+    assert all(p.en == "" for p in result.translation)
     n = len(result.sentences)
     assert any(f"nothing for {n} of {n} sentences" in w for w in result.warnings), result.warnings
 
@@ -155,7 +155,7 @@ def test_no_translation_model(tiny_mt5, seed_texts):
     pipe = Pipeline(str(tiny_mt5), None, summary_decoding=FAST_SUMMARY)
     result = pipe(seed_texts[1])
     assert result.summary_ar and not result.summary_en
-    assert all(p["en"] == "" for p in result.translation)
+    assert all(p.en == "" for p in result.translation)
     assert any("Translation is off" in w for w in result.warnings)
 
 

@@ -1,4 +1,4 @@
-"""`summarizer batch --ray` (summarizer/distributed.py): exactly once across kills, reruns and nodes.
+"""`summarizer batch --ray` (summarizer/batch/job.py): exactly once across kills, reruns and nodes.
 
 The fast tests check the parts without Ray (shards, reading, per-record errors, part files, merge).
 The Ray tests run real local Rays on 127.0.0.1 with 2 CPUs and the tiny models, each Ray in a temp
@@ -17,8 +17,13 @@ from pathlib import Path
 import psutil
 import pytest
 
-from summarizer import distributed as dist
-from summarizer.batchfile import read_records
+from summarizer.batch import job
+from summarizer.batch.codecs import decode_jsonl, decode_parquet, encode_jsonl, encode_parquet
+from summarizer.batch.records import Record, read_records
+from summarizer.batch.shards import Manifest, OutputReport, Shard, read_output, read_shard, scan_input
+from summarizer.batch.storage import Store
+from summarizer.batch.work import summarize_records
+from summarizer.errors import InputError, RayUnavailable, WorkerSetupError
 from tests.ray_helpers import (
     LOOPBACK,
     actor_processes,
@@ -31,6 +36,7 @@ from tests.ray_helpers import (
     ray_env,
     reap,
     short_tmpdir,
+    unloadable_pipeline,
     wait_for,
 )
 
@@ -87,18 +93,18 @@ def cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.C
 def test_shards_are_named_by_their_ids_and_appending_keeps_the_names(tmp_path):
     jobs = tmp_path / "jobs.jsonl"
     ids = write_jobs(jobs, 8)
-    first = list(dist.scan_input(str(jobs), 3))
+    first = list(scan_input(str(jobs), 3))
     assert [s.ids for s in first] == [ids[0:3], ids[3:6], ids[6:9], ids[9:]]
-    assert [s.part_name() for s in first] == [s.part_name() for s in dist.scan_input(str(jobs), 3)]
+    assert [s.part_name() for s in first] == [s.part_name() for s in scan_input(str(jobs), 3)]
     with jobs.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps({"id": "late", "text": TEXTS[0]}, ensure_ascii=False) + "\n")
-    again = list(dist.scan_input(str(jobs), 3))
+    again = list(scan_input(str(jobs), 3))
     assert [s.part_name() for s in again[:3]] == [s.part_name() for s in first[:3]]
     assert again[3].ids == [*first[3].ids, "late"] and again[3].part_name() != first[3].part_name()
 
 
 def test_shards_read_what_the_one_machine_batch_reads(tmp_path):
-    """Same ids, texts and messages as batchfile.read_records: JSONL with a BOM, blank, broken, non-UTF-8
+    """Same ids, texts and messages as records.read_records: JSONL with a BOM, blank, broken, non-UTF-8
     and id-less lines; a folder of .txt files with one in latin-1."""
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_bytes(
@@ -113,7 +119,7 @@ def test_shards_read_what_the_one_machine_batch_reads(tmp_path):
     for source in (jobs, folder):
         expected = [(r.id, r.text, r.error) for r in read_records(source)]
         for shard_size in (1, 2, 100):
-            got = [(r.id, r.text, r.error) for s in dist.scan_input(str(source), shard_size) for r in dist.read_shard(s)]
+            got = [(r.id, r.text, r.error) for s in scan_input(str(source), shard_size) for r in read_shard(s)]
             assert got == expected, (source, shard_size)
 
 
@@ -121,7 +127,7 @@ def test_a_repeated_id_is_an_error_of_its_own_and_the_first_one_wins(tmp_path):
     jobs = tmp_path / "jobs.jsonl"
     jobs.write_text("".join(json.dumps({"id": i, "text": "نص."}) + "\n" for i in ("a", "b", "a", "c", "a")),
                     encoding="utf-8")
-    records = [r for s in dist.scan_input(str(jobs), 2) for r in dist.read_shard(s)]
+    records = [r for s in scan_input(str(jobs), 2) for r in read_shard(s)]
     assert [r.id for r in records] == ["a", "b", "a", "c", "a"]
     assert [r.error is None for r in records] == [True, True, False, True, False]
     assert "line 1" in records[2].error and "Duplicate id 'a'" in records[4].error
@@ -139,15 +145,15 @@ def test_a_folder_of_jsonl_txt_and_parquet_files(tmp_path):
     table = pa.table({"id": [7, None, 9], "text": ["نص.", "نص.", None]})
     pq.write_table(table, folder / "d.parquet", row_group_size=2)
     (folder / "notes.md").write_text("ignored")
-    shards = list(dist.scan_input(str(folder), 10))
+    shards = list(scan_input(str(folder), 10))
     assert [s.kind for s in shards] == ["jsonl", "txt", "parquet", "parquet"]  # never across files or row groups
-    records = [r for s in shards for r in dist.read_shard(s)]
+    records = [r for s in shards for r in read_shard(s)]
     assert [r.id for r in records] == ["j1", "a.jsonl:line-2", "b", "c", "7", "d.parquet:row-2", "9"]
     assert [r.error is None for r in records] == [True, False, True, True, True, True, False]
     assert "d.parquet, row 3: no 'text' string" in records[-1].error
     pq.write_table(pa.table({"body": ["x"]}), tmp_path / "no-text.parquet")
-    with pytest.raises(dist.InputError, match="no 'text' column"):
-        list(dist.scan_input(str(tmp_path / "no-text.parquet"), 10))
+    with pytest.raises(InputError, match="no 'text' column"):
+        list(scan_input(str(tmp_path / "no-text.parquet"), 10))
 
 
 class _Stub:
@@ -169,10 +175,10 @@ def test_a_shard_whose_input_changed_is_not_written(tmp_path):
     for it and reports it; the other shards are written."""
     jobs, out = tmp_path / "jobs.jsonl", tmp_path / "out"
     write_jobs(jobs, 4)
-    shards = list(dist.scan_input(str(jobs), 3))
-    worker = dist.ShardWorker.__new__(dist.ShardWorker)
+    shards = list(scan_input(str(jobs), 3))
+    worker = job.ShardWorker.__new__(job.ShardWorker)
     worker.job, worker.node = {"output": str(out), "output_format": "jsonl", "group_size": 8}, "node"
-    worker.output, worker.encode, worker.pipeline = dist._Store(str(out)), dist.encode_jsonl, _Stub()
+    worker.output, worker.encode, worker.pipeline = Store(str(out)), encode_jsonl, _Stub()
     out.mkdir()
     text = jobs.read_text(encoding="utf-8")
     jobs.write_text(text.replace('"doc-00"', '"doc-XX"'), encoding="utf-8")  # same length: same byte ranges
@@ -183,9 +189,9 @@ def test_a_shard_whose_input_changed_is_not_written(tmp_path):
 
 
 def test_a_record_that_raises_costs_no_other_record():
-    records = [dist.Record("a", "نص أ"), dist.Record("b", error="not valid JSON"), dist.Record("c", "RAISE"),
-               dist.Record("d", "نص د"), dist.Record("e", "نص هـ")]
-    out = dist.summarize_records(_Stub(), records, group_size=2)
+    records = [Record("a", "نص أ"), Record("b", error="not valid JSON"), Record("c", "RAISE"),
+               Record("d", "نص د"), Record("e", "نص هـ")]
+    out = summarize_records(_Stub(), records, group_size=2)
     assert [r["id"] for r in out] == ["a", "b", "c", "d", "e"]
     assert [r["error"] is None for r in out] == [True, False, False, True, True]
     assert out[1] == {"id": "b", "error": "not valid JSON"}
@@ -205,8 +211,8 @@ def test_a_shard_runs_in_full_groups_of_the_devices_size():
             calls.append(options)
             return super().batch(items, **options)
 
-    records = [dist.Record(f"r{i}", "نص") for i in range(10)]
-    out = dist.summarize_records(Recording(), records)
+    records = [Record(f"r{i}", "نص") for i in range(10)]
+    out = summarize_records(Recording(), records)
     assert [r["id"] for r in out] == [f"r{i}" for i in range(10)]
     assert [(c["group_size"], c["grow"]) for c in calls] == [(8, False), (8, False)]
 
@@ -218,29 +224,29 @@ def test_part_files_keep_every_record_jsonl_with_a_lone_surrogate_and_parquet(se
     full = pipeline(seed_texts[0]).to_dict()
     failed = next(pipeline.batch([{"id": "x", "text": "English only."}], progress=False)).to_dict()
     records = [full, failed, {"id": "bad", "error": "not valid JSON"}, {"id": "s\udc80", "error": "odd \udc80"}]
-    data = dist.encode_jsonl(records)
+    data = encode_jsonl(records)
     data.decode("utf-8")  # valid UTF-8 however odd the text
-    assert dist.decode_jsonl(data) == records
-    parquet = dist.decode_parquet(dist.encode_parquet(records[:3]))
+    assert decode_jsonl(data) == records
+    parquet = decode_parquet(encode_parquet(records[:3]))
     assert parquet == records[:3]
 
 
 def test_merge_follows_the_manifest_each_id_once_in_input_order(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    store = dist._Store(str(out))
-    shards = [dist.Shard(index=i, kind="jsonl", source="", path="", shown="", ids=ids)
+    store = Store(str(out))
+    shards = [Shard(index=i, kind="jsonl", source="", path="", shown="", ids=ids)
               for i, ids in enumerate([["a", "b"], ["c"], ["d", "a"]])]
-    dist.Manifest(input="x", output_format="jsonl", shard_size=2,
-                  shards=[[s.index, s.key, len(s.ids)] for s in shards]).write(store)
-    store.write_atomic(str(out / shards[2].part_name()), dist.encode_jsonl([{"id": "d", "error": None},
-                                                                           {"id": "a", "error": "Duplicate id"}]))
-    store.write_atomic(str(out / shards[0].part_name()), dist.encode_jsonl([{"id": "a", "error": None},
-                                                                           {"id": "b", "error": "empty"}]))
+    Manifest(input="x", output_format="jsonl", shard_size=2,
+             shards=[[s.index, s.key, len(s.ids)] for s in shards]).write(store)
+    store.write_atomic(str(out / shards[2].part_name()), encode_jsonl([{"id": "d", "error": None},
+                                                                      {"id": "a", "error": "Duplicate id"}]))
+    store.write_atomic(str(out / shards[0].part_name()), encode_jsonl([{"id": "a", "error": None},
+                                                                      {"id": "b", "error": "empty"}]))
     (out / "part-00000001-0000000000000000.jsonl").write_text('{"id": "stale"}\n')  # an older input's
     (out / ".part-00000001-x.jsonl.1234.tmp").write_text('{"id": "torn')  # a write killed midway
-    report = dist.OutputReport()
-    assert [r["id"] for r in dist.read_output(str(out), report)] == ["a", "b", "d"]
+    report = OutputReport()
+    assert [r["id"] for r in read_output(str(out), report)] == ["a", "b", "d"]
     assert (report.records, report.failed, report.missing_shards, report.missing_records, report.repeated) == (3, 1, 1, 1, 1)
     done = cli("merge", str(out), str(tmp_path / "all.jsonl"))
     assert done.returncode == 1 and "1 shard(s), 1 records, are not done yet" in done.stderr
@@ -249,7 +255,7 @@ def test_merge_follows_the_manifest_each_id_once_in_input_order(tmp_path):
 
 def test_the_arrow_filesystem_path_writes_atomically(tmp_path):
     """URIs go through pyarrow.fs (s3://, gs://...); file:// runs the same code on the local disk."""
-    store = dist._Store(f"file://{tmp_path}/out")
+    store = Store(f"file://{tmp_path}/out")
     assert not store.local and store.kind(store.root) == "missing" and store.list(store.root) == []
     store.makedirs(store.root)
     store.write_atomic(store.join("part-1.jsonl"), b'{"id": "a"}\n')
@@ -295,34 +301,97 @@ def test_gpus_per_worker_runs_the_workers_models_on_the_gpu(monkeypatch, capsys)
 
     def fake_run(input, output, **options):
         seen.update(options["pipeline"])
-        return dist.RunSummary()
+        return job.RunSummary()
 
-    monkeypatch.setattr(dist, "run", fake_run)
+    monkeypatch.setattr(job, "run", fake_run)
     assert main(["batch", "in.jsonl", "out", "--ray", "--gpus-per-worker", "0.5"]) == 0
     assert seen["device"] == "cuda" and "on the GPU" in capsys.readouterr().err
     assert main(["batch", "in.jsonl", "out", "--ray"]) == 0
     assert seen["device"] == "cpu"
 
 
-def test_a_worker_that_cannot_start_is_named_in_one_line():
-    """On a cluster, Ray hands the driver the worker's traceback as text: its last message is the reason."""
-    text = ("The actor died because of an error raised in its creation task ...\nTraceback (most recent call last):\n"
-            "  File \"distributed.py\", line 728, in __init__\n"
-            "summarizer.errors.WorkerSetupError: Could not load the translation model 'm': gone.\n")
-    try:
-        try:
-            raise dist.WorkerSetupError("inner")
-        except dist.WorkerSetupError as inner:
-            raise RuntimeError(text) from inner
-    except RuntimeError as wrapped:
-        assert dist._setup_failure(wrapped) == "Could not load the translation model 'm': gone."
-    assert dist._setup_failure(RuntimeError("an error of another kind")) is None
+UNLOADABLE = {"code": "model-load", "message": "Could not load the translation model '/models/gone': no such folder."}
+
+
+def test_a_worker_that_cannot_build_its_pipeline_answers_every_row_with_the_coded_failure(tmp_path):
+    """The failure reaches the driver as data (a row of the worker's answer), not as a traceback's text."""
+    jobs, out = tmp_path / "jobs.jsonl", tmp_path / "out"
+    write_jobs(jobs, 2)
+    (shard,) = scan_input(str(jobs), 10)
+    worker = job.ShardWorker({"output": str(out), "output_format": "jsonl", "group_size": 8,
+                              "pipeline_factory": unloadable_pipeline})  # as Ray Data builds it, without Ray
+    (stats,) = [json.loads(t) for t in worker({"shard": [shard.to_json()]})["stats"]]
+    record = json.dumps({"shard": shard.to_json(), "position": 0})
+    (answer,) = [json.loads(t) for t in worker({"record": [record]})["out"]]
+    for failure in (stats["setup_failed"], answer["setup_failed"]):
+        assert failure["code"] == UNLOADABLE["code"] and failure["message"].startswith(UNLOADABLE["message"])
+    assert not out.exists()
+
+
+class FakeRay:
+    """What ``_through_workers`` asks of Ray: Ray Data's pool, whose answers are ``answers``."""
+
+    def __init__(self, answers: list[str]):
+        import ray.data
+
+        self.answers, self.map_batches_kwargs = answers, {}
+        context = type("Context", (), {"max_errored_blocks": 0})()
+        self.data = type("Data", (), {"ActorPoolStrategy": ray.data.ActorPoolStrategy,
+                                      "DataContext": type("DC", (), {"get_current": staticmethod(lambda: context)}),
+                                      "from_items": self.from_items})()
+
+    def from_items(self, rows, override_num_blocks):
+        return self
+
+    def map_batches(self, fn, **kwargs):
+        self.map_batches_kwargs = kwargs
+        return self
+
+    def iter_rows(self):
+        return iter([{"stats": answer} for answer in self.answers])
+
+
+def test_the_driver_stops_on_a_workers_setup_failure_with_its_code(monkeypatch):
+    monkeypatch.setattr(job, "_start_attempts", lambda ray, limit: "ledger", raising=False)
+    answers = [json.dumps({"index": 0, "done": 1}), json.dumps({"index": 1, "setup_failed": UNLOADABLE})]
+    rows = job._through_workers(FakeRay(answers), [{"shard": "0"}, {"shard": "1"}], {}, workers=2, cpus=1, gpus=0,
+                                retries=2)
+    assert next(rows) == {"index": 0, "done": 1}
+    with pytest.raises(WorkerSetupError) as raised:
+        next(rows)
+    assert raised.value.code == "model-load"
+    assert str(raised.value) == f"the workers could not start: {UNLOADABLE['message']}"
+
+
+def test_the_worker_pool_is_set_with_named_parameters_of_ray_data_only(monkeypatch):
+    """Ray 2.64 removes ``**ray_remote_args`` (max_restarts, max_task_retries): none is passed, and no
+    parameter Ray Data calls deprecated; the attempts are counted by an actor given to every worker."""
+    import inspect
+
+    import ray.data
+
+    monkeypatch.setattr(job, "_start_attempts", lambda ray, limit: ("ledger", limit), raising=False)
+    fake = FakeRay([])
+    assert list(job._through_workers(fake, [{"shard": "0"}], {"output": "x"}, workers=2, cpus=1, gpus=0,
+                                     retries=2)) == []
+    named = {name for name, p in inspect.signature(ray.data.Dataset.map_batches).parameters.items()
+             if p.kind is not inspect.Parameter.VAR_KEYWORD} - {"concurrency", "ray_remote_args_fn"}
+    assert set(fake.map_batches_kwargs) <= named, set(fake.map_batches_kwargs) - named
+    compute = fake.map_batches_kwargs["compute"]
+    assert isinstance(compute, ray.data.ActorPoolStrategy) and compute.max_tasks_in_flight_per_actor == 1
+    assert fake.map_batches_kwargs["fn_constructor_kwargs"] == {"job": {"output": "x"}, "attempts": ("ledger", 3)}
+
+
+def test_a_row_is_given_up_past_its_attempts():
+    attempts = job._Attempts(3)
+    assert [attempts.begin("shard-1") for _ in range(4)] == [True, True, True, False]
+    assert attempts.begin("shard-2")
 
 
 def test_without_ray_installed_the_message_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` raises ImportError
-    with pytest.raises(dist.RayUnavailable, match=r"arabic-news-summarizer\[ray\]"):
-        dist._import_ray()
+    with pytest.raises(RayUnavailable, match=r"arabic-news-summarizer\[ray\]"):
+        job._import_ray()
 
 
 def test_the_one_machine_batch_never_imports_ray(tmp_path):
@@ -385,7 +454,7 @@ def test_ray_batch_gives_the_one_machine_records(jobs, models, one_machine, ray_
     assert [r["id"] for r in records] == jobs[1]  # each id once, in input order
     assert comparable_records(records) == one_machine
     assert merge.returncode == 1 and "18 records (2 failed)" in merge.stderr
-    (log,) = dist.read_run_logs(str(out))  # every shard done by a worker's shard pass, none rescued
+    (log,) = job.read_run_logs(str(out))  # every shard done by a worker's shard pass, none rescued
     assert log["rescued_shards"] == 0 and sum(log["nodes"].values()) == log["shards"]
 
 
@@ -442,7 +511,7 @@ def test_worker_killed_mid_run_the_job_finishes_every_id_once(jobs, models, one_
     records, _ = merged(out, tmp_path)
     assert [r["id"] for r in records] == jobs[1]
     assert comparable_records(records) == one_machine
-    (log,) = dist.read_run_logs(str(out))
+    (log,) = job.read_run_logs(str(out))
     assert log["done"] == len(jobs[1]) and log["rescued_shards"] == 0
     restarted = {pid for _, pid, _ in log["worker_pids"]} - before
     assert restarted, "no restarted worker process took over the killed one's shards"
@@ -463,6 +532,18 @@ def test_a_record_that_kills_its_worker_every_time_is_an_error_alone(ray_tmp, tm
     errors = {r["id"]: r["error"] for r in records if r["error"]}
     assert set(errors) == {"r1", "r6"}
     assert "worker process died on this article" in errors["r1"] and "TypeError" in errors["r6"]
+
+
+def test_a_worker_that_cannot_start_stops_the_job_in_one_line(ray_tmp, tmp_path):
+    """On Ray: the workers' setup failure reaches the driver with its code and message."""
+    jobs = tmp_path / "jobs.jsonl"
+    write_jobs(jobs, 2)
+    done = subprocess.run([sys.executable, "-m", "tests.ray_helpers", "setup-fail-run", str(jobs), str(tmp_path / "o")],
+                          capture_output=True, text=True, timeout=300, env=ray_env(ray_tmp), cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    failure = json.loads(done.stdout.splitlines()[-1])
+    assert failure["code"] == "model-load"
+    assert failure["message"].startswith(f"the workers could not start: {UNLOADABLE['message']}")
 
 
 def test_two_nodes_on_one_machine_share_the_work(jobs, models, one_machine, ray_tmp, tmp_path):
@@ -490,9 +571,9 @@ def test_two_nodes_on_one_machine_share_the_work(jobs, models, one_machine, ray_
     assert done.returncode == 1, done.stderr
     listening = listening_addresses(processes_of(ray_tmp))
     assert listening and listening <= LOOPBACK, f"the test cluster must listen on 127.0.0.1 only, not {listening}"
-    (log,) = dist.read_run_logs(out)
+    (log,) = job.read_run_logs(out)
     assert len(log["nodes"]) == 2 and sum(log["nodes"].values()) == 9
-    records = list(dist.read_output(out))
+    records = list(read_output(out))
     assert [r["id"] for r in records] == jobs[1]
     for record in records:  # messages name the input as the user did
         if record["error"]:

@@ -105,7 +105,7 @@ def test_translate_answers_sentence_pairs_with_scores_and_findings_without_a_sum
     assert r.status_code == 200, r.text
     record = r.json()
     assert "summary_ar" not in record and "summary_en" not in record
-    full = state.service.run(ARTICLE, summary_method="lead")
+    full = state.service.run(ARTICLE, options=state.service.options.but(summary_method="lead"))
     assert [p["ar"] for p in record["translation"]] == full.sentences == record["sentences"]
     assert [p["en"] for p in record["translation"]] == [p.en for p in full.translation]
     for pair in record["translation"]:
@@ -118,11 +118,11 @@ def test_models_lists_what_is_loaded_the_choices_and_licences(http, state):
     r = http.get("api/v1/models")
     assert r.status_code == 200
     info = r.json()
-    assert info["models"]["translation"]["id"] == state.pipeline.models["translation"]["id"]
+    assert info["models"]["translation"]["id"] == state.service.pipeline.models["translation"]["id"]
     methods = {m["name"]: m for m in info["summary_methods"]}
     assert set(methods) >= {"abstractive", "extractive", "lead", "none"}
     assert methods["none"]["writes_summary"] is False and methods["abstractive"]["available"] is True
-    assert info["max_chars"] == state.max_chars and info["default_summary_method"] == "abstractive"
+    assert info["max_chars"] == state.service.max_chars and info["default_summary_method"] == "abstractive"
     for choice in info["translations"]:
         assert {"name", "status", "model", "licence"} <= set(choice)
 
@@ -213,7 +213,7 @@ def test_a_url_is_read_with_the_pages_private_address_policy(http, state, local_
     state.service.allow_private_urls = False
     try:
         with pytest.raises(InputError) as refused:
-            state.read_url(page_url)
+            state.service.read_url(page_url)
         r = http.post("api/v1/summarize", json={"url": page_url})
         assert r.status_code == 422 and r.json()["error"] == refused.value.message(PAGE)
     finally:
@@ -256,10 +256,10 @@ def test_keys_come_from_the_option_and_the_environment():
 def test_40_concurrent_clients_are_bounded_and_the_page_shares_the_gate(state, seed_texts):
     """1 article in work, 4 waiting: the 35 others are refused at once with 429 and Retry-After, the
     server keeps answering while its queue is full, and the page's runs wait for the same slot."""
-    held = Held(state.pipeline)
+    held = Held(state.service.pipeline)
     with api_server(state, concurrency=1, max_queue=4) as url:
         gate = state.service.gate
-        state.pipeline = held
+        state.service.pipeline = held
         try:
             with ThreadPoolExecutor(40) as pool, httpx.Client(base_url=url, timeout=120) as http:
                 def call(i: int) -> httpx.Response:
@@ -285,7 +285,7 @@ def test_40_concurrent_clients_are_bounded_and_the_page_shares_the_gate(state, s
                 assert page.result(timeout=120).result["summary_method"] == "extractive-lexrank"
         finally:
             held.release.set()
-            state.pipeline = held._pipeline
+            state.service.pipeline = held._pipeline
     statuses = sorted(r.status_code for r in answers)
     assert statuses == [200] * 5 + [429] * 35
     for r in answers:

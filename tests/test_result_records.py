@@ -15,7 +15,7 @@ import hypothesis.strategies as st
 import pytest
 
 from summarizer import Pipeline
-from summarizer.batch.codecs import encode_parquet
+from summarizer.batch.codecs import decode_parquet, encode_parquet
 from summarizer.batch.writer import json_line
 from summarizer.checks import Finding
 from summarizer.clean import Removal
@@ -209,3 +209,11 @@ def _get(record, at: tuple):
     for key in at:
         record = record[key]
     return record
+
+
+def test_a_record_with_a_lone_surrogate_and_timings_writes_to_parquet():
+    """A file name that is not UTF-8 gives its id a lone surrogate: the Parquet writer scrubs it, and its
+    map columns (timings) keep their (key, value) pairs while it does (they used to become lists)."""
+    record = Result(id="\ud800", sentences=["أ."], summary_ar="أ.", timings={"clean": 0.1}).to_dict()
+    (back,) = decode_parquet(encode_parquet([record]))
+    assert back["timings"] == {"clean": 0.1} and back["id"] == "\\ud800"

@@ -27,6 +27,8 @@ import tomllib
 from tests.conftest import ROOT, SEEDS
 from tests.test_app import free_port
 
+pytestmark = pytest.mark.slow  # live servers from a built wheel and from fresh virtual environments
+
 README = ROOT / "README.md"
 
 
@@ -93,8 +95,8 @@ def test_serve_has_the_options_of_app_py():
         return {s for action in parser._actions for s in action.option_strings} - {"-h", "--help"}
 
     page = argparse.ArgumentParser()
-    server.add_server_arguments(page)  # what app.py parses (app.parse_args is the server's)
-    assert app.parse_args is server.parse_args and app.main is server.main
+    server.add_server_arguments(page)  # what app.py parses (app.main is the server's)
+    assert app.main is server.main
     serve = build_parser()._subparsers._group_actions[0].choices["serve"]
     assert options(serve) == options(page)
     assert {"--api-key", "--no-api", "--concurrency", "--max-queue", "--share", "--summary-method"} <= options(page)
@@ -127,7 +129,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_summarizer_serve_from_the_installed_wheel(wheel, tmp_path, tiny_marian):
     """The page and the APIs from a wheel in a venv of its own, run elsewhere than the checkout: the
     example articles come from the package data; a translation-only server starts offline."""
-    from summarizer.web import example_label
+    from summarizer.web.examples import example_label
 
     venv = fresh_venv(tmp_path)
     done = pip(venv, "--no-deps", str(wheel))

@@ -14,8 +14,11 @@ from summarizer.cli import main as cli_main
 from summarizer.errors import InputError, OptionError
 from summarizer.methods import METHODS
 from summarizer.result import TRANSLATION_KEYS
+from summarizer.web.page import summary_notes
 from tests.test_app import FAST
 from tests.test_cli import SEED, run_cli
+
+pytestmark = pytest.mark.slow  # translation without a summary through every surface, the command line included
 
 ARTICLE = "قال الوزير إن المحادثات ستستأنف الأسبوع المقبل. وأضاف أن الوفد وصل إلى العاصمة مساء أمس."
 
@@ -91,11 +94,11 @@ def test_batch_no_summary_is_summary_method_none(tiny_marian, tmp_path, capsys):
 
 def test_the_page_offers_translation_only_and_loads_no_summary_model(tiny_marian, seed_texts):
     state = webapp.load_app("no-such-org/no-such-mt5", str(tiny_marian), summary_method="none", **FAST)
-    assert state.pipeline.summarizer is None and state.notices == []  # no "extractive only" notice
+    assert state.service.pipeline.summarizer is None and state.notices == []  # no "extractive only" notice
     assert ("No summary: translation only", "none") in webapp.method_choices(state)
     assert list(METHODS)[-1] == "none"  # last in the selector
     out = webapp.summarize(state, seed_texts[0], "none", None)
     assert out.status.startswith("✔ **Done**") and out.summary_ar == out.summary_en == ""
     assert out.result["summary_method"] == "none" and all(p["en"] for p in out.result["translation"])
-    note_ar, note_en = webapp.summary_notes(state, out.typed, "none")
+    note_ar, note_en = summary_notes(state, out.typed, "none")
     assert note_ar == "No summary: translation only" and "not loaded" not in note_en

@@ -12,7 +12,7 @@ from .writer import json_line
 
 
 def encode_jsonl(records: Iterable[dict]) -> bytes:
-    """JSON lines, UTF-8, as the one-machine batch writes them (``batchfile.json_line``)."""
+    """JSON lines, UTF-8, as the one-machine batch writes them (``writer.json_line``)."""
     return "".join(json_line(record) + "\n" for record in records).encode("utf-8")
 
 
@@ -41,7 +41,9 @@ def _scrub(value):
         return value.encode("utf-8", "backslashreplace").decode("utf-8")
     if isinstance(value, dict):
         return {k: _scrub(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple):  # a map column's (key, value) pairs stay pairs
+        return tuple(_scrub(v) for v in value)
+    if isinstance(value, list):
         return [_scrub(v) for v in value]
     return value
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..config import pipeline_kwargs
+from ..config import Options
 from ..errors import InputError
 from ..options import int_range
 from . import job
@@ -48,7 +48,7 @@ def cmd_batch_ray(args: argparse.Namespace) -> int:
     if getattr(args, "overwrite", False):
         raise InputError(f"{args.output}: --overwrite is for the one-machine batch: with --ray, name a new folder "
                          "(or remove this one) to start again, or add --resume to go on with it.")
-    pipeline = pipeline_kwargs(args)
+    pipeline = Options.from_args(args).to_dict()  # JSON: the manifest's record, each worker's Pipeline(**)
     if args.gpus_per_worker and pipeline.get("device") == "cpu":  # GPUs asked for: use them
         pipeline["device"] = "cuda"
         print(f"--gpus-per-worker {args.gpus_per_worker:g}: the workers run the models on the GPU "

@@ -11,9 +11,11 @@ all.
   ``--resume`` skips the shards whose part file exists (and is what the manifest says).
 * A record that fails is written with an ``error`` field, as in the one-machine batch; work that
   raises inside a group is retried record by record (``summarizer.isolation``). A record that kills
-  its worker process (a crash, not an exception) makes Ray retry its shard a few times; a shard
-  still missing after the pass is redone one record per task, and a record that kills every
-  attempt is written as an error.
+  its worker process (a crash, not an exception) makes Ray restart the worker and retry its shard,
+  ``1 + TASK_RETRIES`` times in all (counted by a small actor, ``_Attempts``); a shard given up is
+  redone one record per task, and a record that kills every attempt is written as an error.
+* A worker that cannot build its pipeline (a model it cannot load) answers every row with that
+  failure's code and message: the driver stops the job on the first such row, in one line.
 
 Ray is imported inside the functions that need it, and only there.
 """
@@ -26,7 +28,6 @@ import os
 import sys
 import time
 import uuid
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -108,40 +109,53 @@ class ShardWorker:
 
     Called with a batch of shard descriptors (``{"shard": [json]}``): writes each shard's part file
     and returns a line of counts per shard. With ``{"record": [json]}`` (the per-record pass) it
-    returns the records' outputs instead of writing anything.
+    returns the records' outputs instead of writing anything. Every line is a JSON object; one
+    with ``setup_failed`` says the pipeline could not be built, one with ``gave_up`` that the row
+    had no attempt left (its earlier ones killed their workers).
     """
 
-    def __init__(self, job: dict):
+    setup_failed: dict | None = None  # {"code", "message"} of the SummarizerError building the pipeline raised
+    attempts = None  # the pass's _Attempts actor; None (called without Ray): every row is tried
+
+    def __init__(self, job: dict, attempts=None):
         self.job = job
+        self.attempts = attempts
         self.output = Store(job["output"])
         self.encode = CODECS[job["output_format"]][0]
-        factory = job.get("pipeline_factory")
-        with _threads_for_loading(job.get("cpus_per_worker") or 0):
-            try:
-                if factory is not None:
-                    self.pipeline = factory()
-                else:
-                    from ..pipeline import Pipeline
-
-                    self.pipeline = Pipeline(**_pipeline_options(job))
-            except SummarizerError as exc:
-                raise WorkerSetupError(str(exc)) from None
+        try:
+            self.pipeline = _build_pipeline(job)
+        except SummarizerError as exc:  # said in every row this worker answers: the driver stops the job
+            self.setup_failed = {"code": exc.code, "message": str(exc)}
+            return
         import ray
 
         self.node = ray.get_runtime_context().get_node_id()
 
     def __call__(self, batch: dict) -> dict:
         if "record" in batch:
-            return {"out": [self._one_record(item) for item in batch["record"]]}
+            return {"out": [json.dumps(self._one_record(json.loads(text)), ensure_ascii=True)
+                            for text in batch["record"]]}
         return {"stats": [json.dumps(self._shard(Shard.from_json(text))) for text in batch["shard"]]}
 
+    def _may_try(self, key: str) -> bool:
+        """Whether the row ``key`` has an attempt left: Ray retries a call whose worker died without limit."""
+        if self.attempts is None:
+            return True
+        import ray
+
+        return ray.get(self.attempts.begin.remote(key))
+
     def _shard(self, shard: Shard) -> dict:
+        if self.setup_failed is not None:
+            return {"index": shard.index, "setup_failed": self.setup_failed}
         started = time.perf_counter()
         part = self.output.join(shard.part_name(self.job["output_format"]))
         stats = {"index": shard.index, "node": self.node, "pid": os.getpid(), "reused": False}
         if self.output.kind(part) == "file":  # a retry after the part was written: nothing to redo
             records = CODECS[self.job["output_format"]][1](self.output.read(part))
             stats["reused"] = True
+        elif not self._may_try(str(shard.index)):
+            return {**stats, "gave_up": True}
         else:
             try:
                 inputs = read_shard(shard)
@@ -154,15 +168,48 @@ class ShardWorker:
                      seconds=time.perf_counter() - started)
         return stats
 
-    def _one_record(self, text: str) -> str:
-        item = json.loads(text)
+    def _one_record(self, item: dict) -> dict:
         shard = Shard.from_json(item["shard"])
+        where = {"index": shard.index, "position": item["position"]}
+        if self.setup_failed is not None:
+            return {**where, "setup_failed": self.setup_failed}
+        if not self._may_try(f"{shard.index}:{item['position']}"):
+            return {**where, "gave_up": True}
         try:
             record = read_shard(shard)[item["position"]]
         except InputError as exc:  # as in _shard
-            return json.dumps({"index": shard.index, "position": item["position"], "changed": str(exc)})
+            return {**where, "changed": str(exc)}
         (out,) = summarize_records(self.pipeline, [record], group_size=1)
-        return json.dumps({"index": shard.index, "position": item["position"], "record": out}, ensure_ascii=True)
+        return {**where, "record": out}
+
+
+def _build_pipeline(job: dict):
+    """The worker's pipeline: the job's factory's, or a ``Pipeline`` of the job's options."""
+    factory = job.get("pipeline_factory")
+    with _threads_for_loading(job.get("cpus_per_worker") or 0):
+        if factory is not None:
+            return factory()
+        from ..pipeline import Pipeline
+
+        return Pipeline(**_pipeline_options(job))
+
+
+class _Attempts:
+    """How many times each row of a pass was begun, kept by one small actor that the workers ask.
+
+    Ray Data restarts a worker that dies and retries its call without limit (its defaults: no
+    argument that is not deprecated sets them), so a shard that kills every worker would be tried
+    forever. Past ``limit`` attempts a worker gives the row up, and the driver redoes it in smaller
+    pieces or writes the error. One actor holds the counts: the workers are separate processes.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.begun: dict[str, int] = {}
+
+    def begin(self, key: str) -> bool:
+        self.begun[key] = self.begun.get(key, 0) + 1
+        return self.begun[key] <= self.limit
 
 
 @contextlib.contextmanager
@@ -289,65 +336,106 @@ def run(
 
 def _run_job(input: str, output: str, store: Store, *, resume, address, workers, cpus_per_worker, gpus_per_worker,
              shard_size, group_size, output_format, pipeline, pipeline_factory, progress, log) -> RunSummary:
+    """The job in its steps: plan the shards, keep those already done, run the others on Ray, log the run."""
     existing = set(store.list(store.root))
-    ours = {n for n in existing if n.startswith(PART_PREFIX) or n == MANIFEST}
-    if ours and not resume:
+    _refuse_a_job_without_resume(existing, output, resume)
+    summary = RunSummary()
+    shards, manifest = _plan(input, shard_size, output_format, pipeline, log)
+    if resume:
+        _note_changed_options(store, manifest, log)
+    todo = _shards_to_do(store, shards, manifest.part_names(), existing, summary, CODECS[output_format][1], log)
+    _report_what_is_kept(summary, len(shards) - len(todo), output, resume, log)
+    if todo and address is None and pipeline_factory is None:
+        _check_translation_model(pipeline or {})
+    store.makedirs(store.root)
+    manifest.write(store)
+    if todo:
+        _run_on_ray(todo, summary, input=input, output=output, address=address, workers=workers,
+                    cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, group_size=group_size,
+                    output_format=output_format, pipeline=pipeline, pipeline_factory=pipeline_factory,
+                    progress=progress, log=log)
+        _remove_torn_writes(store)
+    _write_run_log(store, summary)
+    _refuse_changed_shards(summary)
+    return summary
+
+
+def _refuse_a_job_without_resume(existing: set[str], output: str, resume: bool) -> None:
+    """OUTPUT already holds a job's files: going on with them must be asked for (``--resume``)."""
+    if not resume and any(n.startswith(PART_PREFIX) or n == MANIFEST for n in existing):
         raise InputError(f"{output}: already holds part files of a job: add --resume to go on with it, "
                          "or name a new folder.")
-    summary = RunSummary()
+
+
+def _plan(input: str, shard_size: int, output_format: str, pipeline: dict | None,
+          log: Callable[[str], None]) -> tuple[list[Shard], Manifest]:
+    """INPUT's shards and the manifest that records them (and what a folder input skips, in a warning)."""
     shards = list(scan_input(input, shard_size))
     skipped = skipped_in_folder(input)
     if skipped:
         log(f"warning: {skipped}")
     manifest = Manifest(input=input, output_format=output_format, shard_size=shard_size,
                         shards=[[s.index, s.key, len(s.ids)] for s in shards], options=dict(pipeline or {}))
-    previous = Manifest.read(store) if resume else None
+    return shards, manifest
+
+
+def _note_changed_options(store: Store, manifest: Manifest, log: Callable[[str], None]) -> None:
+    """A resumed job whose model options changed: the shards already done keep their results (said once)."""
+    previous = Manifest.read(store)
     if previous is not None and previous.options != manifest.options:
         log(f"resume: the model options differ from the earlier run's ({previous.options}); "
             "the shards already done keep their results.")
-    names = manifest.part_names()
-    summary.records, summary.shards = sum(len(s.ids) for s in shards), len(shards)
-    summary.stale_parts = len({n for n in existing if n.startswith(PART_PREFIX)} - set(names))
-    decode = CODECS[output_format][1]
-    done, todo, done_records = [], [], []
+
+
+def _shards_to_do(store: Store, shards: list[Shard], names: list[str], existing: set[str], summary: RunSummary,
+                  decode: Callable[[bytes], list[dict]], log: Callable[[str], None]) -> list[Shard]:
+    """The shards without a sound part file; ``summary`` counts the records and those already done.
+
+    A part file that was edited, cut or injected is removed: its shard is done again, from INPUT.
+    """
+    done, todo = [], []
     for shard, name in zip(shards, names, strict=True):
         if name not in existing:
             todo.append(shard)
             continue
         records, damage = read_part(store, name, decode, shard.key, len(shard.ids))
-        if damage is not None:  # edited, cut or injected: its shard is done again, from INPUT
-            log(f"resume: {damage}: its shard is done again.")
-            store.remove(store.join(name))
-            todo.append(shard)
+        if damage is None:
+            done.append((shard, records))
             continue
-        done.append(shard)
-        done_records.append(records)
-    summary.skipped = sum(len(s.ids) for s in done)
+        log(f"resume: {damage}: its shard is done again.")
+        store.remove(store.join(name))
+        todo.append(shard)
+    summary.records, summary.shards = sum(len(s.ids) for s in shards), len(shards)
+    summary.stale_parts = len({n for n in existing if n.startswith(PART_PREFIX)} - set(names))
+    summary.skipped = sum(len(shard.ids) for shard, _ in done)
+    summary.skipped_failed = sum(sum(r.get("error") is not None for r in records) for _, records in done)
+    return todo
+
+
+def _report_what_is_kept(summary: RunSummary, done: int, output: str, resume: bool,
+                         log: Callable[[str], None]) -> None:
+    """Say how much of OUTPUT a resumed job keeps (``done`` shards), and the part files no shard names."""
     if resume and done:
-        log(f"resume: {summary.skipped} of {summary.records} records ({len(done)} of {len(shards)} shards) "
+        log(f"resume: {summary.skipped} of {summary.records} records ({done} of {summary.shards} shards) "
             f"already in {output}")
     if summary.stale_parts:
         log(f"note: {summary.stale_parts} part file(s) in {output} are not from this input's shards "
             "(an earlier version of it?): left in place, never read by `summarizer merge`.")
-    if todo and address is None and pipeline_factory is None:
-        _check_translation_model(pipeline or {})
-    store.makedirs(store.root)
-    manifest.write(store)
-    summary.skipped_failed = sum(sum(r.get("error") is not None for r in records) for records in done_records)
-    if todo:
-        _run_on_ray(todo, summary, input=input, output=output, address=address, workers=workers,
-                    cpus_per_worker=cpus_per_worker, gpus_per_worker=gpus_per_worker, group_size=group_size,
-                    output_format=output_format, pipeline=pipeline, pipeline_factory=pipeline_factory,
-                    progress=progress, log=log)
-        for name in store.list(store.root):  # what writes killed midway left (a live one's rename would fail)
-            if name.startswith("." + PART_PREFIX) and name.endswith(".tmp"):
-                store.remove(store.join(name))
-    _write_run_log(store, summary)
+
+
+def _remove_torn_writes(store: Store) -> None:
+    """What writes killed midway left (a live one's rename would fail: none is running now)."""
+    for name in store.list(store.root):
+        if name.startswith("." + PART_PREFIX) and name.endswith(".tmp"):
+            store.remove(store.join(name))
+
+
+def _refuse_changed_shards(summary: RunSummary) -> None:
+    """Shards whose input changed (or could not be read) while the job ran: the job fails, naming them."""
     if summary.changed:
-        raise InputError(summary.changed[0].rstrip(".") + (f" (and {len(summary.changed) - 1} more shard(s))"
-                         if len(summary.changed) > 1 else "")
+        more = f" (and {len(summary.changed) - 1} more shard(s))" if len(summary.changed) > 1 else ""
+        raise InputError(summary.changed[0].rstrip(".") + more
                          + ": the shards done are kept; run the batch again with --resume.")
-    return summary
 
 
 def _check_translation_model(options: dict) -> None:
@@ -371,36 +459,13 @@ def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: s
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = progress
         ctx.print_on_execution_start = progress
-        resources = ray.cluster_resources()
-        fits = int(resources.get("GPU", 0) / gpus_per_worker if gpus_per_worker else
-                   resources.get("CPU", 1) / cpus_per_worker)
-        if workers is None:
-            workers = max(1, fits)
-        elif workers > fits:
-            log(f"note: the cluster has room for {fits} of the {workers} workers now "
-                f"({resources.get('CPU', 0):g} CPUs, {resources.get('GPU', 0):g} GPUs): the others start when "
-                "nodes join (an autoscaling cluster adds them)")
-        workers = min(workers, len(todo))
-        summary.workers = workers
+        workers = _pool_size(ray, workers, cpus_per_worker, gpus_per_worker, log)
+        summary.workers = workers = min(workers, len(todo))
         job = {"output": absolute(output), "output_format": output_format, "group_size": group_size,
                "pipeline": pipeline or {}, "pipeline_factory": pipeline_factory, "cpus_per_worker": cpus_per_worker}
         pool = {"workers": workers, "cpus": cpus_per_worker, "gpus": gpus_per_worker}
-        finished: set[int] = set()
-        pids: dict[tuple[str, int], int] = {}
-        for row in _through_workers(ray, [{"shard": s.to_json()} for s in todo], job, retries=TASK_RETRIES, **pool):
-            stats = json.loads(row["stats"])
-            if stats["index"] in finished:
-                continue
-            finished.add(stats["index"])
-            if "changed" in stats:
-                summary.changed.append(stats["changed"])
-                continue
-            summary.done += stats["done"]
-            summary.failed += stats["failed"]
-            summary.nodes[stats["node"]] = summary.nodes.get(stats["node"], 0) + 1
-            pids[(stats["node"], stats["pid"])] = pids.get((stats["node"], stats["pid"]), 0) + 1
-        summary.worker_pids = sorted([node, pid, n] for (node, pid), n in pids.items())  # > workers: restarts
-        missing = [s for s in todo if s.index not in finished]  # failed as a whole: every attempt's worker died
+        finished = _shard_pass(ray, todo, summary, job, pool)
+        missing = [s for s in todo if s.index not in finished]  # given up: every attempt's worker died
         if missing:
             log(f"{len(missing)} shard(s) failed as a whole (a worker died on them {1 + TASK_RETRIES} times): "
                 "redoing them one record per task")
@@ -412,56 +477,79 @@ def _run_on_ray(todo: list[Shard], summary: RunSummary, *, input: str, output: s
             ray.shutdown()
 
 
+def _pool_size(ray, workers: int | None, cpus: int, gpus: float, log: Callable[[str], None]) -> int:
+    """The workers asked for, or as many as the cluster has room for; a note when it has room for fewer."""
+    resources = ray.cluster_resources()
+    fits = int(resources.get("GPU", 0) / gpus if gpus else resources.get("CPU", 1) / cpus)
+    if workers is None:
+        return max(1, fits)
+    if workers > fits:
+        log(f"note: the cluster has room for {fits} of the {workers} workers now "
+            f"({resources.get('CPU', 0):g} CPUs, {resources.get('GPU', 0):g} GPUs): the others start when "
+            "nodes join (an autoscaling cluster adds them)")
+    return workers
+
+
+def _shard_pass(ray, todo: list[Shard], summary: RunSummary, job: dict, pool: dict) -> set[int]:
+    """The shards of ``todo`` through the pool, counted in ``summary``; the indexes of those answered
+    (a shard given up, or whose answer never came, is not among them)."""
+    finished: set[int] = set()
+    pids: dict[tuple[str, int], int] = {}
+    for stats in _through_workers(ray, [{"shard": s.to_json()} for s in todo], job, retries=TASK_RETRIES, **pool):
+        if stats["index"] in finished or stats.get("gave_up"):
+            continue
+        finished.add(stats["index"])
+        if "changed" in stats:
+            summary.changed.append(stats["changed"])
+            continue
+        summary.done += stats["done"]
+        summary.failed += stats["failed"]
+        summary.nodes[stats["node"]] = summary.nodes.get(stats["node"], 0) + 1
+        pids[(stats["node"], stats["pid"])] = pids.get((stats["node"], stats["pid"]), 0) + 1
+    summary.worker_pids = sorted([node, pid, n] for (node, pid), n in pids.items())  # > workers: restarts
+    return finished
+
+
 def _through_workers(ray, rows: list[dict], job: dict, *, workers: int, cpus: int, gpus: float, retries: int,
                      blocks: int = 1000) -> Iterator[dict]:
-    """``rows`` through a fixed pool of ShardWorker actors, one row per call; their outputs as they come.
+    """``rows`` through a fixed pool of ShardWorker actors, one row per call; their answers as they come.
 
-    A worker that dies is restarted (models loaded again) and its calls are retried ``retries`` times;
-    a row that still fails is dropped (``max_errored_blocks``: the caller sees it missing).
+    Ray Data restarts a worker that dies (models loaded again) and retries its call; past
+    ``1 + retries`` attempts the row is answered ``gave_up`` (``_Attempts``). A row whose call raises
+    is dropped (``max_errored_blocks``: the caller sees it missing). The first answer of a worker that
+    could not build its pipeline stops the job with a ``WorkerSetupError`` of that failure's code.
+    Only ``map_batches``' named parameters are used: no ``**ray_remote_args``.
     """
     ray.data.DataContext.get_current().max_errored_blocks = -1
-    dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), blocks))
-    with warnings.catch_warnings():
-        # Ray 2.60 names no parameter for an actor's restarts and retries: they go in **ray_remote_args,
-        # deprecated from 2.60 and removed in 2.64 (the ray extra stays below it).
-        warnings.filterwarnings("ignore", message=".*ray_remote_args.*deprecated")
-        dataset = dataset.map_batches(
-            ShardWorker, fn_constructor_kwargs={"job": job}, batch_size=1, batch_format="numpy",
-            # One shard at a time per actor: a shard is minutes of work, and a second one queued
-            # behind it would wait there while another actor idles (and be redone if this one dies).
-            compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows))), max_tasks_in_flight_per_actor=1),
-            num_cpus=cpus, num_gpus=gpus or None, max_restarts=-1, max_task_retries=retries,
-        )
-    try:
-        yield from dataset.iter_rows()
-    except Exception as exc:
-        reason = _setup_failure(exc)
-        if reason is None:
-            raise
-        raise WorkerSetupError(f"the workers could not start: {reason}") from None
+    attempts = _start_attempts(ray, 1 + retries)
+    dataset = ray.data.from_items(rows, override_num_blocks=min(len(rows), blocks)).map_batches(
+        ShardWorker, fn_constructor_kwargs={"job": job, "attempts": attempts}, batch_size=1, batch_format="numpy",
+        # One row at a time per actor: a shard is minutes of work, and a second one queued behind it
+        # would wait there while another actor idles (and be redone if this one dies).
+        compute=ray.data.ActorPoolStrategy(size=max(1, min(workers, len(rows))), max_tasks_in_flight_per_actor=1),
+        num_cpus=cpus, num_gpus=gpus or None,
+    )
+    for row in dataset.iter_rows():
+        (text,) = row.values()
+        answer = json.loads(text)
+        if "setup_failed" in answer:
+            raise _setup_error(answer["setup_failed"])
+        yield answer
 
 
-def _setup_failure(exc: BaseException) -> str | None:
-    """The message of the WorkerSetupError that ``exc`` reports, if it does.
+def _start_attempts(ray, limit: int):
+    """A pass's ``_Attempts`` actor, on the driver's node: it outlives any worker's death."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-    Ray hands the driver an ActorDiedError whose text holds the worker's traceback (not the exception
-    object): the message is the text after the exception's qualified name.
-    """
-    marker = f"{WorkerSetupError.__module__}.{WorkerSetupError.__name__}: "
-    seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, WorkerSetupError):
-            return str(current)
-        text = str(current)
-        if marker in text:
-            return text.rsplit(marker, 1)[1].strip().splitlines()[0]
-        stack += [getattr(current, "cause", None), current.__cause__, current.__context__]
-    return None
+    here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=False)
+    return ray.remote(_Attempts).options(num_cpus=0, scheduling_strategy=here).remote(limit)
+
+
+def _setup_error(failure: dict) -> WorkerSetupError:
+    """The driver's error for a worker's setup failure: its message, and its code (``model-load``...)."""
+    error = WorkerSetupError(f"the workers could not start: {failure['message']}")
+    error.code = failure["code"]
+    return error
 
 
 def _rescue(ray, shards: list[Shard], summary: RunSummary, job: dict, pool: dict) -> None:
@@ -471,11 +559,10 @@ def _rescue(ray, shards: list[Shard], summary: RunSummary, job: dict, pool: dict
     items = [{"record": json.dumps({"shard": s.to_json(), "position": p})} for s in shards for p in range(len(s.ids))]
     outputs: dict[tuple[int, int], dict] = {}
     changed: dict[int, str] = {}
-    for row in _through_workers(ray, items, job, retries=RECORD_RETRIES, blocks=len(items), **pool):
-        item = json.loads(row["out"])
+    for item in _through_workers(ray, items, job, retries=RECORD_RETRIES, blocks=len(items), **pool):
         if "changed" in item:
             changed[item["index"]] = item["changed"]
-        else:
+        elif "record" in item:  # not given up
             outputs[(item["index"], item["position"])] = item["record"]
     summary.changed += sorted(set(changed.values()))
     encode = CODECS[job["output_format"]][0]

@@ -200,62 +200,105 @@ def _is_number(token: _Token) -> bool:
     return token.kind == "digits" or (token.kind == "word" and token.cls in _NUMBER_CLASSES)
 
 
-def _evaluate(run: list[_Token], readings: frozenset[float] | None = None) -> tuple[float | None, bool, str]:
+@dataclass
+class _Sum:
+    """A run of number tokens added up left to right (:func:`_evaluate`)."""
+
+    total: float = 0.0  # the scaled part: ثلاثة ملايين once ملايين is read
+    current: float | None = None  # the part under the next scale, None before any
+    last_scale: float = 1.0  # what a fraction after a scale is a fraction of (مليون ونصف)
+    hard: bool = False
+    kind: str = "number"
+    vague: bool = False  # a bare plural (آلاف: "thousands") states no number
+
+
+def _add_digits(s: _Sum, run: list[_Token], index: int) -> None:
+    s.current = (s.current or 0.0) + run[index].value
+    s.hard = True
+
+
+def _add_word(s: _Sum, run: list[_Token], index: int) -> None:
+    s.current = (s.current or 0.0) + run[index].value
+    if run[index].cls == "ordinal":
+        s.kind = "ordinal"
+
+
+def _add_hundred_base(s: _Sum, run: list[_Token], index: int) -> None:
+    prev = run[index - 1] if index else None
+    if s.current and s.current < 10 and prev is not None and prev.cls == "unit" and not run[index].wa:
+        s.current *= 100  # ثلاث مئة
+    else:
+        s.current = (s.current or 0.0) + 100
+
+
+def _add_fraction(s: _Sum, run: list[_Token], index: int) -> None:
+    token = run[index]
+    if s.current is not None and token.wa and not s.total:
+        s.current += token.value  # العاشرة والنصف: 10.5
+    elif s.total and token.wa and s.current is None:
+        s.total += token.value * s.last_scale  # مليون ونصف
+        s.kind = "number"
+    else:
+        s.current = (s.current or 0.0) + token.value
+        if index == 0:
+            s.kind = "fraction"
+
+
+def _add_scale(s: _Sum, run: list[_Token], index: int) -> None:
+    v = run[index].value
+    if s.current is None:
+        s.total += v
+    else:
+        s.hard = s.hard or s.current >= 2 or s.kind == "fraction"
+        s.total += s.current * v
+        s.kind = "number"
+    s.current, s.last_scale = None, v
+
+
+def _add_plural(s: _Sum, run: list[_Token], index: int) -> None:
+    v = run[index].value
+    if s.current is None:
+        s.vague = True  # آلاف alone: "thousands"
+        return
+    s.hard = True
+    s.total += s.current * v
+    s.current, s.last_scale = None, v
+
+
+def _add_dual(s: _Sum, run: list[_Token], index: int) -> None:
+    v = run[index].value
+    s.total += v if s.current is None else s.current * v / 2  # ألفين alone: 2,000; after a number, its scale
+    s.current, s.last_scale = None, v / 2
+
+
+_ADD_TOKEN = {  # a token's class ("digits" for digits) -> how it changes the sum
+    "digits": _add_digits, "unit": _add_word, "ten": _add_word, "hundred": _add_word, "ordinal": _add_word,
+    "multiple": _add_word, "hundred-base": _add_hundred_base, "fraction": _add_fraction, "scale": _add_scale,
+    "plural": _add_plural, "dual": _add_dual,
+}
+
+
+def _evaluate(run: list[_Token]) -> tuple[float | None, bool, str]:
     """The value of a run of number tokens, whether it is hard, and its kind."""
-    total, current, last_scale = 0.0, None, 1.0
-    hard, kind, seen_value = False, "number", False
+    s = _Sum()
     for index, token in enumerate(run):
-        v = token.value
-        if token.kind == "digits":
-            current = (current or 0.0) + v
-            hard = True
-        elif token.cls in ("unit", "ten", "hundred", "ordinal", "multiple"):
-            current = (current or 0.0) + v
-            if token.cls == "ordinal":
-                kind = "ordinal"
-        elif token.cls == "hundred-base":
-            prev = run[index - 1] if index else None
-            if current and current < 10 and prev is not None and prev.cls == "unit" and not token.wa:
-                current *= 100  # ثلاث مئة
-            else:
-                current = (current or 0.0) + 100
-        elif token.cls == "fraction":
-            if current is not None and token.wa and not total:
-                current += v  # العاشرة والنصف: 10.5
-            elif total and token.wa and current is None:
-                total += v * last_scale  # مليون ونصف
-                kind = "number"
-            else:
-                current = (current or 0.0) + v
-                kind = "fraction" if not seen_value else kind
-        elif token.cls == "scale":
-            if current is None:
-                total += v
-            else:
-                hard = hard or current >= 2 or kind == "fraction"
-                total += current * v
-                kind = "number"
-            current, last_scale = None, v
-        elif token.cls == "plural":
-            if current is None:
-                return None, False, kind  # آلاف alone: "thousands"
-            hard = True
-            total += current * v
-            current, last_scale = None, v
-        elif token.cls == "dual":
-            total += (current or 1.0) * v if current is None else current * v / 2
-            current, last_scale = None, v / 2
-        seen_value = True
-    value = total + (current or 0.0)
-    # Word numbers are hard when explicit enough that a translation keeps them: 11 and above
-    # (عشرين, خمسة وعشرون, مائة), compound ordinals (الحادي والعشرين), any scale (ألف عام, ألفين).
-    # Others stay soft: small numbers and ordinals, and ستون, which is also the name Stone.
+        add = _ADD_TOKEN.get("digits" if token.kind == "digits" else token.cls)
+        if add is not None:
+            add(s, run, index)
+        if s.vague:
+            return None, False, s.kind
+    value = s.total + (s.current or 0.0)
+    return value, s.hard or _explicit(run, value, s.kind), s.kind
+
+
+def _explicit(run: list[_Token], value: float, kind: str) -> bool:
+    """Whether a word number is explicit enough that a translation keeps it: 11 and above
+    (عشرين, خمسة وعشرون, مائة), compound ordinals (الحادي والعشرين), any scale (ألف عام, ألفين).
+    Others stay soft: small numbers and ordinals, and ستون, which is also the name Stone."""
     name_like = len(run) == 1 and run[0].norm in _NAME_LIKE
     if value >= 11 and kind in ("number", "ordinal") and not name_like and (kind == "number" or len(run) >= 2):
-        hard = True
-    if any(t.cls in ("scale", "dual") for t in run):
-        hard = True
-    return value, hard, kind
+        return True
+    return any(t.cls in ("scale", "dual") for t in run)
 
 
 def extract_arabic(text: str) -> list[Quantity]:
@@ -350,66 +393,87 @@ def _word_forms(norm: str) -> set[str]:
     return {norm} | {norm[len(p) :] for p in _clitic_prefixes(norm) if p}
 
 
-def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Quantity | None:
-    # "50 بالمئة" must not read مئة as a hundred: a run ending in a percent word drops it.
-    if len(run) > 1 and normalize_arabic(run[-1].text) in _PERCENT_WORDS:
-        run = run[:-1]
-        j -= 1
-    digit_tokens = [t for t in run if t.kind == "digits"]
-    readings_sets: list[frozenset[float]] = []
-    time_values: frozenset[float] | None = None
-    if (
-        len(digit_tokens) == 1
-        and len(run) == 1
-        and _CLOCK_DOT_RE.fullmatch(run[0].text)
-        and j < len(tokens)
-        and tokens[j].kind == "word"
-        and normalize_arabic(tokens[j].text) in _MERIDIEM_WORDS
-    ):
-        run[0].text = run[0].text.replace(".", ":")  # 7.55 صباحًا is a clock time
-    if len(digit_tokens) == 1:
-        d = digit_tokens[0]
-        if ":" in d.text:
-            hours, minutes = d.text.split(":")
-            h_value, _ = digit_readings(hours)
-            time_values = time_readings(h_value, float(minutes))
-            d.value = h_value
-            readings_sets = [frozenset({h_value})]
-        else:
-            d.value, alternatives = digit_readings(d.text)
-            readings_sets = [alternatives]
-    else:
+def _word_at(tokens: list[_Token], j: int, words: frozenset[str]) -> bool:
+    """Whether the token at ``j`` is a word of ``words`` (in normalised spelling)."""
+    return j < len(tokens) and tokens[j].kind == "word" and normalize_arabic(tokens[j].text) in words
+
+
+def _digit_values(digit_tokens: list[_Token]) -> tuple[frozenset[float] | None, frozenset[float] | None]:
+    """Give each digit token its value; for a run with one, its alternative readings and a clock time's.
+
+    ``1.500`` reads 1.5 or 1,500 (:func:`.quantity.digit_readings`), and ``10:30`` counts as its hour.
+    """
+    if len(digit_tokens) != 1:
         for d in digit_tokens:
             d.value, _ = digit_readings(d.text.split(":")[0])
+        return None, None
+    d = digit_tokens[0]
+    if ":" not in d.text:
+        d.value, alternatives = digit_readings(d.text)
+        return alternatives, None
+    hours, minutes = d.text.split(":")
+    d.value, _ = digit_readings(hours)
+    return frozenset({d.value}), time_readings(d.value, float(minutes))
+
+
+def _alternative_values(run: list[_Token], digit: _Token, alternatives: frozenset[float]) -> set[float]:
+    """The run's value with each reading of its one digit token in turn (1.500 مليون: 1.5 or 1,500 million)."""
     values: set[float] = set()
+    for alternative in alternatives:
+        saved, digit.value = digit.value, alternative
+        value, _, _ = _evaluate(run)
+        digit.value = saved
+        if value is not None:
+            values.add(value)
+    return values
+
+
+def _marked_after(tokens: list[_Token], j: int, digits: bool, primary: float, values: set[float], kind: str) -> str:
+    """The kind a mark after a run gives it: a percent (``%``, ``بالمئة``, ``في المائة``), or a Hijri year
+    (``1440 هـ``: its Gregorian years join ``values``); ``kind`` unchanged without one."""
+    if _percent_at(tokens, j)[0]:
+        return "percent"
+    if digits and _word_at(tokens, j, _HIJRI_MARKS):
+        values |= hijri_readings(primary)
+        return "year-hijri"
+    return kind
+
+
+def _after_century(tokens: list[_Token], start: int) -> bool:
+    """Whether a century word (``القرن``) comes right before the run starting at ``start``."""
+    before = [t for t in tokens[max(0, start - 3) : start] if t.kind == "word"]
+    return bool(before) and before[-1].norm in _CENTURY_WORDS
+
+
+def _quantity(text: str, run: list[_Token], tokens: list[_Token], j: int) -> Quantity | None:
+    """The quantity a run of number tokens states, read with the words around it (``tokens[j]`` follows)."""
+    if len(run) > 1 and normalize_arabic(run[-1].text) in _PERCENT_WORDS:
+        run, j = run[:-1], j - 1  # "50 بالمئة" must not read مئة as a hundred
+    digit_tokens = [t for t in run if t.kind == "digits"]
+    if len(run) == 1 and digit_tokens and _CLOCK_DOT_RE.fullmatch(run[0].text) and _word_at(tokens, j, _MERIDIEM_WORDS):
+        run[0].text = run[0].text.replace(".", ":")  # 7.55 صباحًا is a clock time
+    alternatives, time_values = _digit_values(digit_tokens)
     primary, hard, kind = _evaluate(run)
     if primary is None:
         return None
-    values.add(primary)
-    if readings_sets:
-        d = digit_tokens[0]
-        for alternative in readings_sets[0]:
-            saved, d.value = d.value, alternative
-            value, _, _ = _evaluate(run)
-            d.value = saved
-            if value is not None:
-                values.add(value)
+    values = {primary}
+    if alternatives is not None:
+        values |= _alternative_values(run, digit_tokens[0], alternatives)
     if time_values is not None and len(run) == 1:
-        values = set(time_values)  # 11:35 is not 11
-        kind = "time"
-    is_percent, _ = _percent_at(tokens, j)
-    if is_percent:
-        kind = "percent"
-    elif digit_tokens and j < len(tokens) and tokens[j].kind == "word" and normalize_arabic(tokens[j].text) in _HIJRI_MARKS:
-        values |= hijri_readings(primary)
-        kind = "year-hijri"
+        values, kind = set(time_values), "time"  # 11:35 is not 11
+    kind = _marked_after(tokens, j, bool(digit_tokens), primary, values, kind)
     if kind == "ordinal" and _month_follows(tokens, j):
         hard = True  # الخامس من آب: a date, August 5
-    before = [t for t in tokens[max(0, j - len(run) - 3) : j - len(run)] if t.kind == "word"]
-    if before and before[-1].norm in _CENTURY_WORDS and _decade_before(tokens, j - len(run)):
-        hard = False  # خمسينيات القرن التاسع عشر: the decade (the 1850s) carries the value
-    if before and before[-1].norm in _CENTURY_WORDS and not digit_tokens and 1 <= primary <= 30:
-        values.add((primary - 1) * 100)  # القرن التاسع عشر: the 1800s
-    start = run[0].start
-    end = run[-1].start + len(run[-1].text)
-    return Quantity(primary, frozenset(values), run[0].text if len(run) == 1 else text[start:end], hard, kind, start)
+    start = j - len(run)
+    if _after_century(tokens, start):
+        hard = hard and not _decade_before(tokens, start)  # خمسينيات القرن التاسع عشر: the decade (1850s) says it
+        if not digit_tokens and 1 <= primary <= 30:
+            values.add((primary - 1) * 100)  # القرن التاسع عشر: the 1800s
+    return Quantity(primary, frozenset(values), _run_text(text, run), hard, kind, run[0].start)
+
+
+def _run_text(text: str, run: list[_Token]) -> str:
+    """The run as written (one token's text as rewritten: 7:55 for 7.55 before صباحًا)."""
+    if len(run) == 1:
+        return run[0].text
+    return text[run[0].start : run[-1].start + len(run[-1].text)]

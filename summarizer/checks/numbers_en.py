@@ -13,6 +13,7 @@ number words, ordinals and fractions soft (see :class:`.quantity.Quantity` and :
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .quantity import DIGITS_RE, Quantity, digit_readings, expand_all, hijri_readings, time_readings
 
@@ -197,86 +198,151 @@ def _digit_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quan
     return Quantity(value, readings, text[start:end], True, kind, start), j
 
 
+# How one word acts on a run of number words being read (:func:`_word_quantity`).
+_SKIP = "skip"  # read, adds nothing ("a" in "a million", "and" in "two hundred and five")
+_TAKE = "take"  # read, part of the number
+_LAST = "last"  # read, and the number ends with it (an ordinal)
+_STOP = "stop"  # not read: the number ended before it
+
+
+@dataclass
+class _WordRun:
+    """A run of number words read left to right: the value so far and what the words said of it."""
+
+    total: float = 0.0  # the scaled part: "two hundred thousand" once "thousand" is read
+    current: float | None = None  # the part under the next scale, None before any number word
+    hard: bool = False
+    kind: str = "number"
+    multiplier_article: bool = False  # "a million": the article stands for one
+    counted: bool = False  # a count noun ("a dozen") is never hard
+
+    @property
+    def empty(self) -> bool:
+        return self.current is None and not self.total
+
+
+def _next_word_value(items: list[re.Match[str]], j: int) -> tuple[str, float] | None:
+    nxt = items[j + 1]
+    return _word_value(nxt.group()) if nxt.lastgroup == "word" else None
+
+
+def _article_multiplies(items: list[re.Match[str]], j: int) -> bool:
+    """An article before a scale, "hundred", a fraction or "dozen" counts one: a million, a half, a dozen."""
+    nxt = _next_word_value(items, j)
+    if nxt and nxt[0] in ("scale", "hundred", "fraction"):
+        return True
+    return items[j].group().lower() == "a" and items[j + 1].group().lower() == "dozen"
+
+
+def _and_joins(run: _WordRun, items: list[re.Match[str]], j: int) -> bool:
+    """Whether "and" joins a unit or a ten to hundreds or a scale: two hundred and five, a thousand and one."""
+    nxt = _next_word_value(items, j)
+    return bool(nxt and nxt[0] in ("unit", "ten") and (run.current is None or run.current >= 100 or run.total))
+
+
+def _add_unit(run: _WordRun, cls: str, value: float) -> str:
+    current = run.current
+    if cls == "unit" and current is not None and current % 100 != 0 and 1 <= current < 20:
+        return _STOP  # "five six": two numbers
+    run.current = (current or 0.0) + value
+    return _TAKE
+
+
+def _add_hundred(run: _WordRun, cls: str, value: float) -> str:
+    run.current = (run.current or 1.0) * 100
+    return _TAKE
+
+
+def _add_scale(run: _WordRun, cls: str, value: float) -> str:
+    if run.current is None:
+        if not run.multiplier_article:
+            return _STOP  # "million" alone is no number here ("a million" is)
+        run.current = 1.0
+    run.hard = run.hard or run.current >= 2 or run.kind == "fraction"
+    run.total += run.current * value
+    run.current = None
+    return _TAKE
+
+
+def _add_ordinal(run: _WordRun, cls: str, value: float) -> str:
+    run.current = (run.current or 0.0) + value
+    run.kind = "ordinal"
+    return _LAST
+
+
+def _add_fraction(run: _WordRun, cls: str, value: float) -> str:
+    current = run.current
+    if current not in (None, 0.0) and value < 1:
+        run.current = current * value if current < 10 else current + value
+    else:
+        run.current = value
+    run.kind = "fraction"
+    return _TAKE
+
+
+_ADD_WORD = {  # a number word's class -> how it changes the run
+    "unit": _add_unit, "ten": _add_unit, "hundred": _add_hundred, "scale": _add_scale,
+    "ordinal": _add_ordinal, "fraction": _add_fraction,
+}
+
+
+def _read_word(run: _WordRun, items: list[re.Match[str]], j: int) -> str | Quantity:
+    """What the word at ``j`` does to ``run`` (one of the constants above), or a decade it alone states."""
+    word = items[j].group()
+    low = word.lower()
+    if low in ("a", "an"):
+        if not (run.empty and j + 1 < len(items) and _article_multiplies(items, j)):
+            return _STOP
+        run.multiplier_article = True
+        return _SKIP
+    if low == "and":
+        return _SKIP if not run.empty and j + 1 < len(items) and _and_joins(run, items, j) else _STOP
+    parsed = _compound(word) if "-" in word else _word_value(word)
+    if parsed is None:
+        return _STOP
+    cls, value = parsed
+    run.counted = run.counted or low in _COUNT_NOUNS
+    if cls == "decade":  # the sixties; "twenty sixties" is no number
+        if not run.empty:
+            return _STOP
+        return Quantity(1900.0 + value, frozenset({1900.0 + value}), word, True, "decade", items[j].start())
+    return _ADD_WORD[cls](run, cls, value)
+
+
 def _word_quantity(text: str, items: list[re.Match[str]], i: int) -> tuple[Quantity | None, int]:
     """A run of number words (with "and" and "a" inside it): two hundred and fifty thousand."""
-    total, current = 0.0, None
-    hard, kind = False, "number"
-    start = items[i].start()
-    end = start
+    run = _WordRun()
+    start = end = items[i].start()
     j = i
-    multiplier_article = False
-    counted = False  # a count noun ("a dozen") is never hard
-    while j < len(items):
-        m = items[j]
-        if m.lastgroup != "word":
+    while j < len(items) and items[j].lastgroup == "word":
+        step = _read_word(run, items, j)
+        if isinstance(step, Quantity):
+            return step, j + 1
+        if step == _STOP:
             break
-        word = m.group()
-        low = word.lower()
-        if low in ("a", "an") and current is None and total == 0 and j + 1 < len(items):
-            nxt = _word_value(items[j + 1].group()) if items[j + 1].lastgroup == "word" else None
-            if (nxt and nxt[0] in ("scale", "hundred", "fraction")) or (low == "a" and items[j + 1].group().lower() == "dozen"):
-                multiplier_article = True
-                j += 1
-                continue
-            break
-        if low == "and" and (current is not None or total) and j + 1 < len(items):
-            nxt = _word_value(items[j + 1].group()) if items[j + 1].lastgroup == "word" else None
-            if nxt and nxt[0] in ("unit", "ten") and (current is None or current >= 100 or total):
-                j += 1
-                continue
-            break
-        parsed = _compound(word) if "-" in word else _word_value(word)
-        if parsed is None:
-            break
-        cls, value = parsed
-        counted = counted or low in _COUNT_NOUNS
-        if cls == "decade":
-            if current is not None or total:
-                break
-            q = Quantity(1900.0 + value, frozenset({1900.0 + value}), word, True, "decade", m.start())
-            return q, j + 1
-        if cls in ("unit", "ten"):
-            if current is not None and current % 100 != 0 and current >= 1 and cls == "unit" and current < 20:
-                break  # "five six": two numbers
-            current = (current or 0.0) + value
-        elif cls == "hundred":
-            current = (current or 1.0) * 100
-        elif cls == "scale":
-            if current is None:
-                if not multiplier_article:
-                    break  # "million" alone is no number here ("a million" is)
-                current = 1.0
-            hard = hard or current >= 2 or kind == "fraction"
-            total += current * value
-            current = None
-        elif cls == "ordinal":
-            current = (current or 0.0) + value if cls != "hundred" else value
-            kind = "ordinal"
-            end = m.end()
-            j += 1
-            break
-        elif cls == "fraction":
-            if current not in (None, 0.0) and value < 1:
-                current = current * value if current < 10 else current + value
-            else:
-                current = value
-            kind = "fraction"
-            if low == "third" and not multiplier_article:
-                kind = "ordinal"
-        end = m.end()
         j += 1
-    if end == start and j == i:
-        return None, i + 1
+        if step != _SKIP:
+            end = items[j - 1].end()
+        if step == _LAST:
+            break
     if end == start:
-        return None, j if j > i else i + 1
-    value = total + (current or 0.0)
+        return None, max(j, i + 1)  # only articles and "and": no number
+    return _finish_words(text, items, i, j, run, end), j
+
+
+def _finish_words(text: str, items: list[re.Match[str]], i: int, j: int, run: _WordRun, end: int) -> Quantity:
+    """The quantity of the number words ``items[i:j]`` (ending at ``end``) once read into ``run``."""
+    start = items[i].start()
+    value = run.total + (run.current or 0.0)
     values = {value}
     words_used = sum(1 for k in range(i, j) if items[k].lastgroup == "word" and _word_value(items[k].group().split("-")[0]))
     explicit = words_used >= 2 or "-" in text[start:end] or 11 <= value <= 19
-    if (value >= 11 and kind == "number" and explicit and not counted) or total:
+    hard = run.hard
+    if (value >= 11 and run.kind == "number" and explicit and not run.counted) or run.total:
         hard = True  # "twenty-five", "a thousand years": explicit enough to be kept (see numbers_ar)
+    kind = run.kind
     if kind == "ordinal" and items[j - 1].group().lower() == "third":
         values.add(1 / 3)
     if _percent_follows(text, end):
         kind = "percent"
-    return Quantity(value, frozenset(values), text[start:end], hard, kind, start), j
+    return Quantity(value, frozenset(values), text[start:end], hard, kind, start)

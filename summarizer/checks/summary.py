@@ -18,6 +18,9 @@ of :mod:`.numbers_ar`. :func:`check_summary` reports:
   150): below 50 words an abstractive summary compresses little more than the lead sentence does,
   and the model writes up to 84 tokens, as long as the article itself; the lead sentence is the
   safer summary there.
+
+Both are registered (:mod:`.registry`): ``summary`` (the summary against the article) and
+``summary-translation`` (the English summary against the Arabic, with the translation check's codes).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from .findings import Finding
 from .markup import clean_markup
 from .number_check import compare_numbers
 from .numbers_ar import extract_arabic
+from .registry import CHECKS, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .translation import check_translation
 from .value_index import ValueIndex
 
@@ -104,6 +108,13 @@ def support(sentence: str, article_terms: set[str]) -> tuple[int, int]:
     return sum(1 for t in terms if t in article_terms), len(terms)
 
 
+@register_check("summary", looks_at=SUMMARY, reuses=("number-unsupported",), codes={
+    "summary-unsupported": FindingCode(
+        "error", "Almost none of the content words of a summary sentence appear in the article."),
+    "summary-new-name": FindingCode("warning", "The summary uses words (often names) that the article never uses."),
+    "summary-coverage": FindingCode("info", "The summary model read only the beginning of the article."),
+    "short-article": FindingCode("warning", "The article is too short for an abstractive summary to be reliable."),
+})
 def check_summary(
     article_sentences: Sequence[str], summary: str, *, read_fraction: float | None = None
 ) -> list[Finding]:
@@ -172,6 +183,7 @@ def check_summary(
     return findings
 
 
+@register_check("summary-translation", looks_at=SUMMARY_TRANSLATION, reuses=CHECKS["translation"].codes)
 def check_summary_translation(arabic_summary: str, english_summary: str) -> list[Finding]:
     """Findings on the English summary as the translation of the Arabic summary (numbers both
     ways, loops, untranslated words, length): :func:`.translation.check_translation` on the pair."""

@@ -8,7 +8,8 @@
 * Arabic script in the English: ``copy-through`` when the English is the source copied (most of
   its words are the source's), ``untranslated`` when only some Arabic words are left.
 
-A loop or copy-through makes the length check redundant, so it is reported only without them.
+A loop or copy-through makes the length check redundant, so it is reported only without them. It is
+registered (:mod:`.registry`) as the check ``translation`` of each sentence pair, with these codes.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .markup import clean_markup
 from .number_check import compare_numbers
 from .numbers_ar import extract_arabic
 from .numbers_en import extract_english
+from .registry import PAIR, FindingCode, register_check
 from .repetition import find_loop
 
 _ARABIC_WORD_RE = re.compile(rf"[{ARABIC_LETTER}\u0640\u064B-\u065F\u0670]{{2,}}")
@@ -56,6 +58,18 @@ def _script_findings(arabic: str, english: str) -> list[Finding]:
     ]
 
 
+@register_check("translation", looks_at=PAIR, codes={
+    "number-mismatch": FindingCode(
+        "error", "A number, date or percentage in the source is missing from the output or stated differently."),
+    "number-unsupported": FindingCode(
+        "error", "The output states a number, date or percentage that the source never states."),
+    "repetition-loop": FindingCode("warning", "The output repeats the same words over and over (a decoding loop)."),
+    "length-ratio": FindingCode(
+        "warning", "The output is far longer or shorter than human translations of a source this long."),
+    "untranslated": FindingCode(
+        "warning", "The output contains Arabic script: part of the sentence was not translated."),
+    "copy-through": FindingCode("error", "The output is the source copied through, not a translation."),
+})
 def check_translation(arabic: str, english: str) -> list[Finding]:
     """Findings on ``english`` as a translation of the Arabic sentence ``arabic`` (any text pair).
 

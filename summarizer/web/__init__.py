@@ -1,4 +1,5 @@
-"""The web page's logic, as plain functions; ``app.py`` (at the top of the checkout) lays out the page.
+"""The web page's logic, as plain functions; ``server`` lays out the page (``app.py`` at the top of a
+checkout starts it).
 
 - ``state``: ``load_app`` loads the models once with the same policy as ``Pipeline`` (a model that
   cannot be loaded leaves its stage out and a plain notice for the page, never a crash), and lists
@@ -12,30 +13,20 @@
   the upload folder's size cap.
 - ``examples``: the seed articles, shipped inside the package, labelled by headline and source.
 - ``style.css``, ``page.js``: the page's look and its behaviour in the browser (``launch_style``).
+
+The names below are those ``server`` reads through the package; everything else is read from the module
+that owns it (``summarizer.web.handlers.write_exports``...).
 """
 
-from .examples import example_label, examples
-from .handlers import (
-    Outputs,
-    error_markdown,
-    error_outputs,
-    stage_progress,
-    status_markdown,
-    summarize,
-    text_digest,
-    write_exports,
-)
+from .examples import examples
+from .handlers import summarize, text_digest
 from .page import (
-    BUSY_LABEL,
     LENGTH_INFO,
     MARK_STALE_JS,
     RUN_LABEL,
     SUMMARY_AR_LABEL,
-    UPLOAD_TYPES,
-    after_summary,
     busy,
     clear_all,
-    cleared,
     counter_html,
     counter_js,
     length_choices,
@@ -44,19 +35,17 @@ from .page import (
     load_upload,
     load_url,
     long_input_update,
+    more_page_options,
     on_page_load_js,
     ready,
     restore_run,
     settle,
-    summary_notes,
 )
 from .state import (
     AppState,
-    Notice,
     load_app,
     long_input_choices,
     method_choices,
-    model_name,
     models_markdown,
     notice_markdown,
     translation_choices,
@@ -65,24 +54,15 @@ from .state import (
 from .style import launch_style
 
 __all__ = [
-    "BUSY_LABEL",
     "LENGTH_INFO",
     "MARK_STALE_JS",
     "RUN_LABEL",
     "SUMMARY_AR_LABEL",
-    "UPLOAD_TYPES",
     "AppState",
-    "Notice",
-    "Outputs",
-    "after_summary",
     "busy",
     "clear_all",
-    "cleared",
     "counter_html",
     "counter_js",
-    "error_markdown",
-    "error_outputs",
-    "example_label",
     "examples",
     "launch_style",
     "length_choices",
@@ -94,19 +74,15 @@ __all__ = [
     "long_input_choices",
     "long_input_update",
     "method_choices",
-    "model_name",
     "models_markdown",
+    "more_page_options",
     "notice_markdown",
     "on_page_load_js",
     "ready",
     "restore_run",
     "settle",
-    "stage_progress",
-    "status_markdown",
     "summarize",
-    "summary_notes",
     "text_digest",
     "translation_choices",
     "translation_info",
-    "write_exports",
 ]

@@ -32,7 +32,7 @@ def url_reader(state: AppState):
             # Addresses only: a path on this server is refused like any other non-address (no file
             # is read, and the message does not depend on whether it exists). Files come by upload.
             # The caller's address counts against one client's share of the fetch queue.
-            return _as_dict(state.read_url(url, client_of(request)))
+            return _as_dict(state.service.read_url(url, client=client_of(request)))
         except InputError as exc:
             return {"error": str(exc)}
 

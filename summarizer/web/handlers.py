@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import PAGE, InputError, ModelLoadError
-from ..methods import SUMMARY_LENGTHS, SUMMARY_METHODS, method_of
-from ..options import LONG_INPUT_MODES
+from ..config import OPTIONS
+from ..errors import PAGE, InputError, ModelLoadError, OptionError
+from ..methods import SUMMARY_LENGTHS, method_of
 from ..pipeline import STAGES, Result, StageProgress
 from ..redact import without_paths
 from ..render import (
@@ -78,24 +78,21 @@ def summarize(
     progress: Callable[..., Any] | None = None,
     translation: str | None = None,
     summary_length: str | None = None,
+    more: dict[str, Any] | None = None,
 ) -> Outputs:
     """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
 
     ``progress`` is a ``gr.Progress()`` (or any ``fn(fraction, desc=...)``). ``translation``: one of
     ``state.translations`` (None: the model loaded at start-up); another one is loaded on first use.
     ``summary_length``: short / standard / longer (None: the server's sentence count and mT5's limit).
+    ``more``: the other run options the page shows (``more_page_options``), by name.
     """
     started = time.perf_counter()
-    method = summary_method or state.default_method
-    long_input = long_input or state.default_long_input
-    summary_length = summary_length or None
     try:
-        if method not in SUMMARY_METHODS:
-            raise InputError(f"Unknown summary method {method!r}: choose one of {', '.join(SUMMARY_METHODS)}.")
-        if long_input not in LONG_INPUT_MODES:
-            raise InputError(f"Unknown long-input mode {long_input!r}: choose one of {', '.join(LONG_INPUT_MODES)}.")
-        if summary_length is not None and summary_length not in SUMMARY_LENGTHS:
-            raise InputError(f"Unknown summary length {summary_length!r}: choose one of {', '.join(SUMMARY_LENGTHS)}.")
+        # the page's choices over the server's defaults, checked once (an API call may send any value)
+        options = state.service.options.but(summary_method=summary_method or None, long_input=long_input or None,
+                                            summary_length=summary_length or None,
+                                            **{name: value for name, value in (more or {}).items() if name in OPTIONS})
         state.service.check_budget([text])  # the same budget as the APIs', before any model loads or runs
         hook = stage_progress(progress) if progress is not None else None
 
@@ -106,9 +103,8 @@ def summarize(
         state.service.pipeline_for(translation, on_load)  # a choice's model loads first, then the stages run
         if hook is not None:
             hook("clean", 0, 1)
-        result = state.service.run(text, translation=translation, progress=hook, on_load=on_load,
-                                   summary_method=method, long_input=long_input, summary_length=summary_length)
-    except InputError as exc:
+        result = state.service.run(text, options=options, translation=translation, progress=hook, on_load=on_load)
+    except (InputError, OptionError) as exc:
         return error_outputs(exc.message(PAGE))  # the page's words (no option names)
     except ModelLoadError as exc:
         log.warning("%s", exc)
@@ -118,7 +114,7 @@ def summarize(
         return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: "
                              f"{without_paths(str(exc))}).")  # its callers are not this server's user: no path
     total = time.perf_counter() - started
-    length = length_words(summary_length, result.summary_method)
+    length = length_words(options.summary_length, result.summary_method)
     json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length or None)
     if progress is not None:
         progress(1.0, desc="Done")

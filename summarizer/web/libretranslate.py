@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -30,6 +29,8 @@ from fastapi.responses import JSONResponse
 
 from ..arabic import arabic_share
 from ..errors import ArticleTooLong, InputError, ServerBusy, SummarizerError
+from ..html import Piece
+from ..html import pieces as html_pieces
 from ..inputs import check_arabic
 from .httpapi import (
     ApiConfig,
@@ -46,7 +47,7 @@ LANGUAGES = [{"code": "ar", "name": "Arabic", "targets": ["en"]}, {"code": "en",
 MAX_TEXTS = 128  # texts in one request's q list (LibreTranslate's --batch-limit)
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]")
-_SKIPPED_TAGS = ("script", "style", "code", "pre")
+_SKIPPED_TAGS = ("code", "pre")  # texts not translated (a script's or a style's content is never a text)
 
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -74,55 +75,31 @@ def detect(text: str) -> list[dict[str, Any]]:
 
 
 # -- the texts to translate in a q, and putting their translations back ------------------------------
-class _Pieces(HTMLParser):
-    """An HTML fragment cut into markup (kept as written) and texts (translated when Arabic)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[tuple[bool, str]] = []  # (is text, piece)
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        self._skipping += tag in _SKIPPED_TAGS
-        self.pieces.append((False, self.get_starttag_text() or ""))
-
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        self.pieces.append((False, self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self._skipping -= tag in _SKIPPED_TAGS and self._skipping > 0
-        self.pieces.append((False, f"</{tag}>"))
-
-    def handle_data(self, data: str) -> None:
-        self.pieces.append((not self._skipping, data))
-
-    def handle_comment(self, data: str) -> None:
-        self.pieces.append((False, f"<!--{data}-->"))
-
-    def handle_decl(self, decl: str) -> None:
-        self.pieces.append((False, f"<!{decl}>"))
-
-
 def _pieces(text: str, fmt: str) -> list[tuple[bool, str]]:
-    """(translatable, piece): the lines of a text (their line breaks kept as pieces), or an HTML fragment's parts."""
+    """(translatable, piece): the lines of a text (their line breaks kept as pieces), or an HTML fragment's
+    texts (decoded: translatable when Arabic and outside ``<code>``/``<pre>``) and the rest, as written."""
     if fmt == "html":
-        parser = _Pieces()
-        parser.feed(text)
-        parser.close()
-        return [(is_text and arabic_share(piece) > 0, piece) for is_text, piece in parser.pieces]
+        return [_html_piece(piece) for piece in html_pieces(text, skip=_SKIPPED_TAGS)]
     return [(arabic_share(line) > 0, line) for line in re.split(r"(\r?\n)", text)]
+
+
+def _html_piece(piece: Piece) -> tuple[bool, str]:
+    """An Arabic text to translate (decoded), or a piece to write back as it is (markup, escaped text)."""
+    if piece.kind == "text" and not piece.skipped and arabic_share(piece.text) > 0:
+        return True, piece.text
+    return False, piece.written
 
 
 def _joined(pieces: list[tuple[bool, str]], english: dict[int, str], fmt: str) -> str:
     out = []
-    for i, (_, piece) in enumerate(pieces):
+    for i, (translatable, piece) in enumerate(pieces):
         if i in english:
             lead = piece[: len(piece) - len(piece.lstrip())]  # the spaces around a text between tags stay
             trail = piece[len(piece.rstrip()):]
             done = english[i]
             out.append(lead + (html.escape(done, quote=False) if fmt == "html" else done) + trail)
-        else:
-            out.append(html.escape(piece, quote=False) if fmt == "html" and not piece.startswith("<") else piece)
+        else:  # an HTML text left untranslated is written as HTML again; the rest is written already
+            out.append(html.escape(piece, quote=False) if fmt == "html" and translatable else piece)
     return "".join(out)
 
 
@@ -178,55 +155,78 @@ def build_router(config: ApiConfig) -> APIRouter:
         with `detectedLanguage` for `source=auto`."""
         try:
             data = await params(request)
-            texts = texts_of(data.get("q"))
-            source, target = data.get("source"), data.get("target")
-            fmt = data.get("format") or "text"
-            for name, value in (("source", source), ("target", target)):
-                if not value:
-                    raise ApiError(400, "bad-request", f"Invalid request: missing {name} parameter")
-            if source not in SOURCES:
-                raise ApiError(400, "bad-language", f"{source} is not supported: this server translates Arabic (ar) "
-                                                    "into English (en)")
-            if target not in TARGETS:
-                raise ApiError(400, "bad-language", f"{target} is not supported: this server translates Arabic (ar) "
-                                                    "into English (en) only")
-            if fmt not in ("text", "html"):
-                raise ApiError(400, "bad-request", f"{fmt} format is not supported")
+            texts, source, fmt = _checked(data, texts_of(data.get("q")))
             require_translation(service)
             pieces = [_pieces(t, fmt) for t in texts]
             detected = [detect("".join(piece for is_text, piece in ps if is_text or fmt == "text"))[0]
                         for ps in pieces]
             if source == "auto":
-                other = next((d["language"] for d in detected if d["language"] != "ar"), None)
-                if other is not None:
-                    raise ApiError(400, "bad-language", f"{other} is not supported: this server translates Arabic "
-                                                        "(ar) into English (en)")
+                _refuse_another_language(detected)
             wanted = [(n, i, piece) for n, ps in enumerate(pieces) for i, (ok, piece) in enumerate(ps) if ok]
             if not wanted:  # nothing Arabic to translate: say why, in the page's words
                 check_arabic(" ".join(texts))
             lines = [piece for _, _, piece in wanted]
             service.check_budget(lines)  # every line is a text: 1,000 lines cost 1,000 texts' work
             results = await config.work(service.translate, lines, request=request)
-            english: list[dict[int, str]] = [{} for _ in texts]
-            for (n, i, _), result in zip(wanted, results, strict=True):
-                if result.ok:
-                    english[n][i] = result.translation_text
-                elif not isinstance(result.failure, InputError):  # a model failed, not a line's content
-                    raise_failure(result)
+            english = _english_by_piece(len(texts), wanted, results)
         except SummarizerError as exc:  # InputError and the API's own refusals
             return _error_of(exc)
         except Exception as exc:
             return _error(500, f"Cannot translate text: {message_of(exc)}")
         translated = [_joined(ps, en, fmt) for ps, en in zip(pieces, english, strict=True)]
-        answer: dict[str, Any] = {"translatedText": translated if isinstance(data.get("q"), list) else translated[0]}
-        if source == "auto":
-            found = [{"confidence": d["confidence"], "language": "ar"} for d in detected]
-            answer["detectedLanguage"] = found if isinstance(data.get("q"), list) else found[0]
-        if _alternatives(data):
-            answer["alternatives"] = [[] for _ in texts] if isinstance(data.get("q"), list) else []
-        return JSONResponse(answer)
+        return JSONResponse(_answer(data, translated, detected, source))
 
     return router
+
+
+def _checked(data: dict[str, Any], texts: list[str]) -> tuple[list[str], str, str]:
+    """(texts, source, format) of a request, or the ``ApiError`` LibreTranslate gives for it."""
+    source, target = data.get("source"), data.get("target")
+    fmt = data.get("format") or "text"
+    for name, value in (("source", source), ("target", target)):
+        if not value:
+            raise ApiError(400, "bad-request", f"Invalid request: missing {name} parameter")
+    if source not in SOURCES:
+        raise ApiError(400, "bad-language", f"{source} is not supported: this server translates Arabic (ar) "
+                                            "into English (en)")
+    if target not in TARGETS:
+        raise ApiError(400, "bad-language", f"{target} is not supported: this server translates Arabic (ar) "
+                                            "into English (en) only")
+    if fmt not in ("text", "html"):
+        raise ApiError(400, "bad-request", f"{fmt} format is not supported")
+    return texts, source, fmt
+
+
+def _refuse_another_language(detected: list[dict[str, Any]]) -> None:
+    """``source=auto``: a text in another language than Arabic is refused, naming it."""
+    other = next((d["language"] for d in detected if d["language"] != "ar"), None)
+    if other is not None:
+        raise ApiError(400, "bad-language", f"{other} is not supported: this server translates Arabic "
+                                            "(ar) into English (en)")
+
+
+def _english_by_piece(count: int, wanted: list[tuple[int, int, str]], results: list) -> list[dict[int, str]]:
+    """Per text, its translated pieces by position; a piece whose content could not be translated is left
+    as it was, a model's failure is raised."""
+    english: list[dict[int, str]] = [{} for _ in range(count)]
+    for (n, i, _), result in zip(wanted, results, strict=True):
+        if result.ok:
+            english[n][i] = result.translation_text
+        elif not isinstance(result.failure, InputError):  # a model failed, not a line's content
+            raise_failure(result)
+    return english
+
+
+def _answer(data: dict[str, Any], translated: list[str], detected: list[dict[str, Any]], source: str) -> dict:
+    """LibreTranslate's answer: a list for a list of texts, else one; the detected language for ``auto``."""
+    many = isinstance(data.get("q"), list)
+    answer: dict[str, Any] = {"translatedText": translated if many else translated[0]}
+    if source == "auto":
+        found = [{"confidence": d["confidence"], "language": "ar"} for d in detected]
+        answer["detectedLanguage"] = found if many else found[0]
+    if _alternatives(data):
+        answer["alternatives"] = [[] for _ in translated] if many else []
+    return answer
 
 
 def _alternatives(data: dict[str, Any]) -> bool:

@@ -15,7 +15,7 @@ import argparse
 import os
 from collections.abc import Mapping
 
-from ..config import add_model_arguments
+from ..config import SERVE, add_option_arguments
 from ..options import int_range
 
 API_KEYS_ENV = "SUMMARIZER_API_KEYS"
@@ -35,7 +35,7 @@ def add_server_arguments(parser: argparse.ArgumentParser, environ: Mapping[str, 
     parser.add_argument("--port", type=int_range(1, 65535),
                         default=int_range(1, 65535)(environ.get("GRADIO_SERVER_PORT") or str(DEFAULT_PORT)),
                         help=f"default: $GRADIO_SERVER_PORT or {DEFAULT_PORT}")
-    add_model_arguments(parser, batch=False)
+    add_option_arguments(parser, SERVE, environ=environ)  # the option table's, $SUMMARIZER_<NAME> their defaults
     parser.add_argument("--concurrency", type=int_range(1, 64), default=1,
                         help="articles processed at the same time, by the page and the API together "
                              "(1 suits a CPU; others wait in the queue)")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..arabic import arabic_share
+from ..config import CALL, PAGE, Option, options_of
 from ..documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..errors import InputError
 from ..methods import get_method, method_of
@@ -39,6 +40,16 @@ SUMMARY_AR_LABEL = "Arabic summary · الملخص"
 
 
 LENGTH_INFO = "Extractive and lead: 2, 3 or 5 sentences; mT5: up to 48, 84 (its published limit) or 120 tokens"
+
+
+# The run options the page lays out itself; any other the option table shows on the page gets a choice
+# of its own (more_page_options).
+LAID_OUT = ("summary_method", "summary_length", "long_input")
+
+
+def more_page_options() -> list[Option]:
+    """The option table's run options shown on the page that it does not lay out itself, in table order."""
+    return [option for name, option in options_of(CALL, PAGE).items() if name not in LAID_OUT]
 
 
 def length_choices() -> list[tuple[str, str]]:
@@ -86,9 +97,9 @@ def _loaded(state: AppState, text: str, what: str) -> list[Any]:
     if not text.strip():
         return _not_loaded(f"Nothing was loaded: {what} holds no text.")
     note = f"Loaded {what} ({len(text):,} characters). Press **{RUN_LABEL}**."
-    if len(text) > state.max_chars:
+    if len(text) > state.service.max_chars:
         note = (f"Loaded {what}, but it has {len(text):,} characters, over this page's limit of "
-                f"{state.max_chars:,}: shorten it before pressing **{RUN_LABEL}**.")
+                f"{state.service.max_chars:,}: shorten it before pressing **{RUN_LABEL}**.")
     return [text, note, *cleared()]
 
 
@@ -139,7 +150,7 @@ def load_url(state: AppState, url: str | None, request: Any = None) -> list[Any]
         # over plain http, where https fails with a cryptic TLS error.
         url = ("http://" if _HOST_WITH_PORT.match(url) else "https://") + url
     try:
-        document = state.read_url(url, client_of(request))
+        document = state.service.read_url(url, client=client_of(request))
     except InputError as exc:
         return _not_loaded(str(exc))
     return _loaded(state, document.text, _describe(document))
@@ -198,8 +209,8 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
     made_by = method_of(result.summary_method)
     if made_by is not None and not made_by.writes_summary:  # translation only, as asked
         return method, "No summary was asked for: the translation is below, sentence by sentence."
-    asked = get_method(requested or state.default_method)
-    if asked.needs_model and state.pipeline.summarizer is None:
+    asked = get_method(requested or state.service.default_method)
+    if asked.needs_model and state.service.pipeline.summarizer is None:
         where = ("(see the notice at the top)" if "summary" in state.service.load_errors
                  else "on this server")
         method += f" instead of {asked.model_label or asked.name}, which is not loaded {where}"
@@ -230,7 +241,7 @@ def long_input_update(state: AppState, method: str | None) -> Any:
     """The long-article choice only matters to mT5: shown only when the abstractive summary is chosen."""
     import gradio as gr
 
-    return gr.update(visible=method == "abstractive" and state.pipeline.summarizer is not None)
+    return gr.update(visible=method == "abstractive" and state.service.pipeline.summarizer is not None)
 
 
 # -- a result belongs to the text on screen ---------------------------------------------------
@@ -307,7 +318,7 @@ def _could_be_made_here(state: AppState, result: Result) -> bool:
     """A finished run of a text this page accepts, its parts in step (one pair per sentence, sources
     among the sentences): a record edited in the browser is not dressed up as a result."""
     n = len(result.sentences)
-    return (result.ok and 0 < sum(map(len, result.sentences)) <= state.max_chars
+    return (result.ok and 0 < sum(map(len, result.sentences)) <= state.service.max_chars
             and len(result.translation) in (0, n)
             and all(0 <= i < n for group in result.summary.sources for i in group))
 
@@ -330,7 +341,7 @@ def link_url(request: Any) -> str:
 def load_link(state: AppState, request: Any) -> list[Any]:
     """On opening ``/?url=…``: (web address box, article, message, *cleared results, summarise next?).
 
-    The address is fetched with the server's policy (``AppState.read_url``: http(s) only, no private
+    The address is fetched with the server's policy (``Service.read_url``: http(s) only, no private
     networks unless the server allows them), as if typed into the box and fetched. Without the
     parameter nothing changes.
     """

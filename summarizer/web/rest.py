@@ -19,12 +19,13 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .. import __version__
+from ..config import CALL, REST, SUMMARY, Option, options_of
 from ..errors import API
 from ..methods import METHODS
-from ..options import DEFAULT_BEAMS, TRANSLATION_MODELS
+from ..options import TRANSLATION_MODELS
 from ..result import translation_record
 from ..service import MAX_BEAMS
 from .httpapi import (
@@ -38,6 +39,7 @@ from .httpapi import (
     require_translation,
     status_of,
 )
+from .schemas import HealthAnswer, ModelsAnswer, SummarizeAnswer, TranslateAnswer, ok
 
 PREFIX = "/api/v1"
 
@@ -51,24 +53,49 @@ class _Request(BaseModel):
     id: str | None = Field(None, description="Copied into the answer's `id`.")
     translation: str | None = Field(None, description="A translation choice of GET /api/v1/models (default: the "
                                                       "one loaded at start-up; another is loaded on first use).")
-    num_beams: int | None = Field(None, ge=1, description=f"Beam size of the models (default {DEFAULT_BEAMS}, at most "
-                                                          f"{MAX_BEAMS}: each beam multiplies the request's cost).")
-    checks: Literal["on", "off"] | None = Field(None, description="`on` (default): check every output against "
-                                                                  "its source; `off`.")
+
+    def options(self) -> dict[str, Any]:
+        """The run options this request sets (the others: the server's defaults)."""
+        return {name: getattr(self, name) for name in options_of(CALL, REST) if name in type(self).model_fields}
 
 
-class SummarizeRequest(_Request):
-    """One article and the options of this run (any option left out: the server's default)."""
+def _option_field(option: Option) -> tuple[Any, Any]:
+    """A request field for a run option of the table: its choices and range in the schema (so ``/docs``
+    shows them), the server's default when left out. Fixed choices are checked here (``bad-field``); a
+    registry's names (the summary methods) by the table when the request runs (``bad-option``)."""
+    allowed = option.allowed()
+    words = option.help or ""
+    extra: dict[str, Any] = {}
+    annotation: Any = option.type
+    if allowed is not None:
+        words = "; ".join(w for w in (words, "; ".join(f"`{k}`: {v}" for k, v in allowed.items())) if w)
+        if callable(option.choices):
+            extra["json_schema_extra"] = {"enum": list(allowed)}
+        else:
+            annotation = Literal[tuple(allowed)]
+    if option.name == "num_beams":  # beyond MAX_BEAMS the budget refuses it, in its own words
+        words += f" At most {MAX_BEAMS} here: each beam multiplies the request's cost."
+        extra["ge"] = 1
+    elif option.type is int:
+        extra.update(ge=option.minimum, le=option.maximum)
+    default = "" if option.default is None else f" Default: the server's (`{option.default}` unless it says otherwise)."
+    return (annotation | None, Field(None, description=(words + default).strip(), **extra))
 
-    summary_method: str | None = Field(None, description="A summary method of GET /api/v1/models.")
-    long_input: Literal["lead", "chunked"] | None = Field(None, description="How mT5 reads an article over "
-                                                                            "512 tokens.")
-    summary_sentences: int | None = Field(None, ge=1, le=100, description="Sentences of an extractive or lead "
-                                                                          "summary.")
+
+def _request_model(name: str, doc: str, *, summary: bool) -> type[_Request]:
+    """A request model with the option table's run options shown on the REST API (``summary=False``:
+    without the summary's, for ``/translate``)."""
+    fields = {option.name: _option_field(option) for option in options_of(CALL, REST).values()
+              if summary or option.concerns != SUMMARY}
+    return create_model(name, __base__=_Request, __doc__=doc, **fields)
 
 
-class TranslateRequest(_Request):
-    """One article to translate sentence by sentence, without a summary."""
+def request_models() -> tuple[type[_Request], type[_Request]]:
+    """(summarize, translate) request models, made from the option table as it is now."""
+    return (_request_model("SummarizeRequest", "One article and the options of this run (any option left out: "
+                                               "the server's default).", summary=True),
+            _request_model("TranslateRequest", "One article to translate sentence by sentence, without a summary.",
+                           summary=False))
 
 
 class ErrorAnswer(BaseModel):
@@ -121,6 +148,7 @@ def build_router(config: ApiConfig) -> APIRouter:
     """The ``/api/v1`` routes over ``config.service``."""
     router = APIRouter(prefix=PREFIX, tags=["REST API"])
     service = config.service
+    SummarizeRequest, TranslateRequest = request_models()
 
     def check_key(request: Request) -> None:
         auth = request.headers.get("authorization", "")
@@ -143,24 +171,24 @@ def build_router(config: ApiConfig) -> APIRouter:
         service.check_budget([text], body.num_beams)
         return body, text
 
-    @router.post("/summarize", openapi_extra=_body_schema(SummarizeRequest), responses=ERRORS,
+    @router.post("/summarize", openapi_extra=_body_schema(SummarizeRequest),
+                 responses={**ok(SummarizeAnswer, "The article's record"), **ERRORS},
                  summary="Summarise and translate one article")
     async def summarize(request: Request) -> JSONResponse:
         """The same record as `summarizer run --json`: sentences, Arabic and English summaries, the
         sentence-by-sentence translation with scores and the checks' findings, models, timings, notices."""
         try:
             body, text = await article(request, SummarizeRequest)
-            result = await config.work(
-                service.run, text, translation=body.translation, summary_method=body.summary_method,
-                long_input=body.long_input, summary_sentences=body.summary_sentences, num_beams=body.num_beams,
-                checks=body.checks, request=request,
-            )
+            options = service.options.but(**body.options())  # checked once (OptionError: 422 bad-option)
+            result = await config.work(service.run, text, options=options, translation=body.translation,
+                                       request=request)
         except Exception as exc:
             return error_response(exc)
         result.id = body.id
         return JSONResponse(result.to_dict())
 
-    @router.post("/translate", openapi_extra=_body_schema(TranslateRequest), responses=ERRORS,
+    @router.post("/translate", openapi_extra=_body_schema(TranslateRequest),
+                 responses={**ok(TranslateAnswer, "The article's sentence pairs"), **ERRORS},
                  summary="Translate one article, sentence by sentence")
     async def translate(request: Request) -> JSONResponse:
         """No summary: the article's sentences (`translation`: `ar`, `en`, `score`, `findings` each), the
@@ -168,15 +196,17 @@ def build_router(config: ApiConfig) -> APIRouter:
         try:
             body, text = await article(request, TranslateRequest)
             require_translation(service)
-            (result,) = await config.work(service.translate, [text], translation=body.translation,
-                                          num_beams=body.num_beams, checks=body.checks, request=request)
+            options = service.options.but(**body.options())
+            (result,) = await config.work(service.translate, [text], options=options,
+                                          translation=body.translation, request=request)
             raise_failure(result)
         except Exception as exc:
             return error_response(exc)
         result.id = body.id
         return JSONResponse(translation_record(result))
 
-    @router.get("/models", responses={401: ERRORS[401]}, summary="The models loaded and the choices offered")
+    @router.get("/models", responses={**ok(ModelsAnswer, "What this server runs"), 401: ERRORS[401]},
+                summary="The models loaded and the choices offered")
     async def models(request: Request) -> JSONResponse:
         """What this server runs: the loaded models (id, engine, licence), the summary methods and
         translation choices it offers, the ones it cannot offer and why, its size limit and the budget
@@ -201,7 +231,8 @@ def build_router(config: ApiConfig) -> APIRouter:
             "limits": service.budget.limits() if service.budget else None,
         })
 
-    @router.get("/health", summary="Whether the server is up, and its queues")
+    @router.get("/health", response_model=None, responses=ok(HealthAnswer, "The server is up"),
+                summary="Whether the server is up, and its queues")
     async def health() -> dict[str, Any]:
         """Always 200 while the server runs (no key needed): which stages can run, the work gate's load and
         the fetch queue's (`fetch_queue`: `working`, `waiting`, `admitted`, `concurrency`, `max_queue`,

@@ -28,13 +28,15 @@ import gradio as gr
 
 from .. import __version__, render
 from .. import web as webapp
+from ..config import Options
 from ..documents import MAX_DOCUMENT_BYTES
-from ..service import WorkGate
+from ..service import Service, WorkGate
 from .api import file_reader, url_reader
 from .boundary import Policy, policy_of
 from .boundary import install as install_boundary
 from .components import handler_checks
 from .options import add_server_arguments, api_keys
+from .state import app_for
 from .uploads import cache_sweeper, guard_uploads, own_upload_folder
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
                     html_attributes=gr.InputHTMLAttributes(lang="ar"),
                 )
-                gr.HTML(webapp.counter_html(0, state.max_chars), elem_id="char-count", js_on_load=None)
+                gr.HTML(webapp.counter_html(0, state.service.max_chars), elem_id="char-count", js_on_load=None)
                 input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
                 # The button right under the article (on a phone too), the status under it.
                 with gr.Row(elem_id="run-row"):
@@ -104,21 +106,28 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 )
             with gr.Column(scale=2, min_width=280, elem_id="options"):
                 gr.HTML('<h2 class="section">Options</h2>', js_on_load=None)
-                method = gr.Radio(webapp.method_choices(state), value=state.default_method, label="Summary",
+                method = gr.Radio(webapp.method_choices(state), value=state.service.default_method, label="Summary",
                                   elem_id="method")
-                length = gr.Radio(webapp.length_choices(), value="standard", label="Summary length",
+                length = gr.Radio(webapp.length_choices(), value=state.service.options.summary_length or "standard",
+                                  label="Summary length",
                                   info=webapp.LENGTH_INFO, elem_id="summary-length")
                 long_input = gr.Radio(
-                    webapp.long_input_choices(), value=state.default_long_input, label="Long articles",
+                    webapp.long_input_choices(), value=state.service.options.long_input, label="Long articles",
                     info="mT5 reads about 512 tokens (300-400 words) at a time", elem_id="long-input",
-                    visible=state.pipeline.summarizer is not None and state.default_method == "abstractive",
+                    visible=state.service.pipeline.summarizer is not None and state.service.default_method == "abstractive",
                 )
                 translation_model = gr.Dropdown(
-                    webapp.translation_choices(state), value=state.default_translation, label="Translation model",
+                    webapp.translation_choices(state), value=state.service.default_translation, label="Translation model",
                     info=webapp.translation_info(state), visible=len(state.translations) > 1,
                     elem_id="translation-model",
                 )
-                for choice in (method, long_input, translation_model, length):
+                # Any other run option the table shows on the page: a choice of its own, its help as labels.
+                more = [gr.Radio([(f"{value}: {words}" if words != value else value, value)
+                                  for value, words in (option.allowed() or {}).items()],
+                                 value=state.service.options[option.name], label=option.page_label,
+                                 info=option.help or None, elem_id=f"option-{option.name}")
+                        for option in webapp.more_page_options()]
+                for choice in (method, long_input, translation_model, length, *more):
                     # A value the page does not offer (an API call) reaches the handler, which says so
                     # in the page's error status rather than in Gradio's words.
                     handler_checks(choice)
@@ -147,7 +156,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 translation = gr.Textbox(
                     label="English translation (one line per Arabic sentence)", lines=10, max_lines=20,
                     buttons=["copy"], interactive=False, elem_id="translation",
-                    placeholder=None if state.translation_available else "No translation model: see the notice above.",
+                    placeholder=None if state.service.translation_available else "No translation model: see the notice above.",
                 )
             with gr.Accordion("Full result (JSON)", open=False):
                 result = gr.JSON(label="Result", elem_id="result-json")
@@ -158,16 +167,19 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         loaded = [article, input_status, *outputs]
         settled = [run, summary_ar, summary_en, json_file, markdown_file, translation, aligned, status, result, typed]
 
-        def on_summarize(text, summary_method, long_input, translation_model=None, summary_length=None,
+        more_names = [option.name for option in webapp.more_page_options()]
+
+        def on_summarize(text, summary_method, long_input, translation_model=None, summary_length=None, *more_values,
                          progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
             translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded.
             summary_length: short, standard (default) or longer."""
             out = webapp.summarize(state, text, summary_method, long_input, progress=progress,
-                                   translation=translation_model, summary_length=summary_length)
+                                   translation=translation_model, summary_length=summary_length,
+                                   more=dict(zip(more_names, more_values, strict=False)))
             return (*out, webapp.text_digest(text) if out.typed is not None else None)
 
-        run_inputs = [article, method, long_input, translation_model, length]
+        run_inputs = [article, method, long_input, translation_model, length, *more]
         # The button says it is busy, the progress shows under it, then the notes beside the summary;
         # a result reaches the page only under the text it was made from (settle).
         started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
@@ -199,7 +211,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                     [article, url, input_status, *outputs, run, made_from], queue=False, cancels=[done],
                     api_visibility="private")
         # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
-        article.change(None, [article], None, js=webapp.counter_js(state.max_chars), queue=False)
+        article.change(None, [article], None, js=webapp.counter_js(state.service.max_chars), queue=False)
         method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
                       api_visibility="private")
         for choice in (method, length, long_input, translation_model):  # the results no longer match them
@@ -217,17 +229,18 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                             api_visibility="private", show_progress_on=[input_status], **FETCH)
 
         def on_link(pending, text, summary_method, long_input, translation_model=None, summary_length=None,
-                    progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+                    *more_values, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             if not pending:
                 return [gr.skip() for _ in range(len(outputs) + 1)]
-            return on_summarize(text, summary_method, long_input, translation_model, summary_length, progress)
+            return on_summarize(text, summary_method, long_input, translation_model, summary_length, *more_values,
+                                progress=progress)
 
         linked = opened.then(webapp.busy, None, [run], queue=False, api_visibility="private").then(
             on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
             show_progress_on=[status])
         linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
                     api_visibility="private")
-        demo.load(None, None, None, js=webapp.on_page_load_js(state.max_chars))
+        demo.load(None, None, None, js=webapp.on_page_load_js(state.service.max_chars))
         # Gradio's "Runs -> Load run" puts back values only: the downloads and the notes come back here,
         # and what shows as HTML or Markdown is drawn again from the record (restore_run).
         demo.load(partial(webapp.restore_run, state), [result, method, article],
@@ -332,12 +345,8 @@ def serve(args: argparse.Namespace) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     uploads = own_upload_folder()  # before the page is built: Gradio reads it when it makes its blocks
-    state = webapp.load_app(
-        args.summary_model, args.translation_model, summary_method=args.summary_method,
-        long_input=args.long_input, engine=args.engine, device=args.device, quantization=args.quantization,
-        allow_private_urls=args.allow_private_urls,
-        vocab_restriction=args.vocab_restriction, checks=args.checks,
-    )
+    service = Service.from_options(Options.from_args(args), allow_private_urls=args.allow_private_urls)
+    state = app_for(service)
     demo = build_demo(state, concurrency=args.concurrency, max_queue=args.max_queue)
     keys = api_keys(args)
     app = build_app(state, demo, concurrency=args.concurrency, max_queue=args.max_queue, keys=keys,

@@ -10,11 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..documents import Document
 from ..errors import ModelLoadError
 from ..methods import METHODS
 from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, LONG_INPUT_MODES, TRANSLATION_MODELS
-from ..pipeline import Pipeline
 from ..redact import public_model_id, without_paths
 from ..render import choice_and_licence, md_text
 from ..service import Service
@@ -50,51 +48,18 @@ class Notice:
 class AppState:
     """The page's side of a ``Service``: the notices it shows and where downloads are written.
 
-    Everything about models, choices and fetching is the service's (``state.service``); the attributes
-    below read it, so that the page's handlers (and the tests) need not know where it lives.
+    Everything about models, choices and fetching is the service's: the page reads it there
+    (``state.service.pipeline``, ``state.service.read_url``...), one owner for each.
     """
 
     service: Service
     notices: list[Notice] = field(default_factory=list)
     export_dir: Path = field(default_factory=lambda: _scratch_dir())
 
-    # -- the service, read through ------------------------------------------------------------
-    @property
-    def pipeline(self) -> Pipeline:
-        return self.service.pipeline
-
-    @pipeline.setter
-    def pipeline(self, pipeline: Pipeline) -> None:  # a test's gate around the pipeline
-        self.service.pipeline = pipeline
-
-    default_method = property(lambda self: self.service.default_method)
-    default_long_input = property(lambda self: self.service.default_long_input)
-    default_translation = property(lambda self: self.service.default_translation)
-    unavailable = property(lambda self: self.service.unavailable)
-    load_options = property(lambda self: self.service.load_options)
-    allow_private_urls = property(lambda self: self.service.allow_private_urls)
-    max_chars = property(lambda self: self.service.max_chars)
-    methods = property(lambda self: self.service.methods)
-    translation_available = property(lambda self: self.service.translation_available)
-
-    @property
-    def fetch_deadline(self) -> float:
-        return self.service.fetch_deadline
-
-    @fetch_deadline.setter
-    def fetch_deadline(self, seconds: float) -> None:
-        self.service.fetch_deadline = seconds
-
     @property
     def translations(self) -> dict[str, str]:
         """The translation choices the page offers: value -> label."""
         return {value: translation_label(value, status) for value, status in self.service.translations.items()}
-
-    def pipeline_for(self, translation: str | None) -> Pipeline:
-        return self.service.pipeline_for(translation)
-
-    def read_url(self, url: object, client: str | None = None) -> Document:
-        return self.service.read_url(url, client=client)
 
     def close(self) -> None:
         """Remove the export folder when this app made it (a folder given by ``export_dir`` stays)."""
@@ -128,7 +93,11 @@ def load_app(
     allow_private_urls, checks, and the load options: engine, device, quantization, decodings...).
     ``warm``: run one tiny article through the pipeline before the page is served (``warm_up``).
     """
-    service = Service.load(summary_model, translation_model, **options)
+    return app_for(Service.load(summary_model, translation_model, **options), export_dir=export_dir, warm=warm)
+
+
+def app_for(service: Service, *, export_dir: str | Path | None = None, warm: bool = True) -> AppState:
+    """The page's state over a loaded ``service`` (``summarizer serve``: ``Service.from_options``)."""
     if warm:
         warm_up(service)
     if export_dir is not None:
@@ -190,8 +159,8 @@ def translation_info(state: AppState) -> str:
     """One line under the selector, in the page's words: what a choice costs, and which choices this
     server cannot load (why is for whoever runs it: in its log and in docs/models.md, not on the page)."""
     text = "Another model takes a few seconds to minutes to load the first time it is chosen."
-    if state.unavailable:
-        text += f" Not available here: {', '.join(state.unavailable)} (not downloaded to this server)."
+    if state.service.unavailable:
+        text += f" Not available here: {', '.join(state.service.unavailable)} (not downloaded to this server)."
     return text
 
 
@@ -228,7 +197,7 @@ def method_choices(state: AppState) -> list[tuple[str, str]]:
     says what is used instead.
     """
     return [
-        (m.label if name in state.methods else f"{m.label.partition(':')[0]}: not loaded on this server, extractive used", name)
+        (m.label if name in state.service.methods else f"{m.label.partition(':')[0]}: not loaded on this server, extractive used", name)
         for name, m in METHODS.items()
     ]
 
@@ -239,7 +208,7 @@ def long_input_choices() -> list[tuple[str, str]]:
 
 def models_markdown(state: AppState) -> str:
     """One line under the title: which models this app runs, by name (a local folder by its own name)."""
-    models = state.pipeline.models
+    models = state.service.pipeline.models
     return f"Models: {model_name('summary', models.get('summary'))} · {model_name('translation', models.get('translation'))}"
 
 
