@@ -47,16 +47,16 @@ from eval.bleu import BleuResult, score_corpus
 from eval.data import ANT_DEV, NTREX_DEV, add_data_root_option, data_path
 from eval.report import bar_chart, cli_error, markdown_table, write_report
 from eval.split import build_article, dataset_name, score_document
-from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
-from summarizer.errors import ModelLoadError
-from summarizer.options import (
+from summarizer.choices import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_TRANSLATION_MODEL,
     DEVICES,
     ENGINES,
     LONG_INPUT_MODES,
 )
-from summarizer.split import split_sentences
+from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
+from summarizer.errors import ModelLoadError
+from summarizer.stages.split import split_sentences
 
 if TYPE_CHECKING:
     from summarizer.pipeline import Pipeline

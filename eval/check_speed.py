@@ -35,7 +35,7 @@ from pathlib import Path
 
 from eval.report import markdown_table, write_report
 from summarizer.checks import check_summary, check_translation
-from summarizer.options import int_range
+from summarizer.choices import int_range
 
 REPORT_NAME = "check_speed"
 DEFAULT_SIZES = (1000, 2000, 4000, 8000)

@@ -46,7 +46,7 @@ from eval.report import bar_chart, environment, markdown_table, write_report
 from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
 from summarizer.checks import length as length_band
 from summarizer.checks import summary as summary_checks
-from summarizer.split import split_sentences
+from summarizer.stages.split import split_sentences
 
 DEFAULT_OUT = Path("reports") / "checks"
 REPORT_NAME = "checks"

@@ -66,11 +66,11 @@ def _best(fn, *args, reps: int = 1, **kwargs) -> float:
 
 
 def run(which: list[str], cache: Path) -> dict:
-    from summarizer.abstractive import AbstractiveSummarizer
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
     from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
-    from summarizer.split import split_sentences
-    from summarizer.translate import Translator
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.split import split_sentences
+    from summarizer.stages.translate import Translator
 
     ct2 = cache.expanduser() / "ct2"
 
@@ -199,10 +199,10 @@ def run(which: list[str], cache: Path) -> dict:
 def backend_child(cache: Path, articles: int, vocabularies: list[str]) -> dict:
     """In a process whose CTranslate2 environment is already set: the summary and the article's
     translation, restricted (variant 5) and whole vocabulary (variant 4), one article at a time."""
-    from summarizer.abstractive import AbstractiveSummarizer
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
     from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
-    from summarizer.translate import Translator
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.translate import Translator
 
     ct2 = cache.expanduser() / "ct2"
     summary_settings = SUMMARY_DECODING.but(min_new_tokens=84, max_new_tokens=84)

@@ -46,7 +46,7 @@ Writes ``speed.json`` (every figure, settings, library versions, machine), ``spe
 notes) and charts ``speed.png`` (speed-ups over the naive baseline) and
 ``speed-seconds.png`` (seconds per article). ``--tiny`` uses the tiny test models of eval/models.py (CI, seconds).
 
-``--choices fast best nllb-600m`` measures the named translation choices instead (summarizer/options.py:
+``--choices fast best nllb-600m`` measures the named translation choices instead (summarizer/choices.py:
 Opus-MT ar-en, Opus-MT tc-big ar-en, NLLB-200 distilled 600M): shape-true stand-ins of each (eval/standins.py),
 exported to CTranslate2 int8 (the default engine), the pipeline's translation of each seed article
 (clean, split, every sentence translated with 4 beams and the same forced N_t; no summary model:
@@ -268,10 +268,10 @@ def folder_megabytes(folder: Path) -> float:
 
 def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, base: str | None = None,
                  label: str | None = None) -> Variant:
-    from summarizer.abstractive import AbstractiveSummarizer
     from summarizer.engines.loader import load_engine
     from summarizer.pipeline import Pipeline
-    from summarizer.translate import Translator
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.translate import Translator
 
     base = base or name
     engine, quantization = ENGINE_OF[base]
@@ -295,8 +295,8 @@ def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, 
 
 # -- runs ----------------------------------------------------------------------------------
 def article_sentences(text: str) -> list[str]:
-    from summarizer.clean import clean_article
-    from summarizer.split import split_sentences
+    from summarizer.stages.clean import clean_article
+    from summarizer.stages.split import split_sentences
 
     return split_sentences(clean_article(text).text)
 
@@ -314,8 +314,8 @@ def seed_articles(count: int, limit_sentences: int | None = None) -> list[str]:
 
 def run_naive(variant: Variant, text: str, decoding: dict) -> dict:
     """What a first script does: summary in one call, then each sentence in its own call."""
-    from summarizer.abstractive import AbstractiveSummarizer
-    from summarizer.split import split_sentences
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.split import split_sentences
 
     started = time.perf_counter()
     sentences = article_sentences(text)
@@ -906,11 +906,11 @@ def prepare_choice_models(choices: list[str], cache: Path, tiny: bool, log, data
 
 def run_choices(args) -> dict:
     """Seconds per seed article for each named translation choice (stand-ins, CTranslate2 int8)."""
+    from summarizer.choices import TRANSLATION_MODELS
     from summarizer.engines.base import TRANSLATION_DECODING
     from summarizer.engines.loader import clear_cache, load_engine
-    from summarizer.options import TRANSLATION_MODELS
     from summarizer.pipeline import Pipeline
-    from summarizer.translate import Translator
+    from summarizer.stages.translate import Translator
 
     def log(message: str) -> None:
         print(f"[speed {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)

@@ -40,7 +40,7 @@ import numpy as np
 
 from eval.data import FLORES200_DEVTEST, NTREX_DEV, add_data_root_option, data_path
 from eval.report import bar_chart, environment, markdown_table, write_report
-from summarizer.split import split_sentences
+from summarizer.stages.split import split_sentences
 
 DEFAULT_DATA = (NTREX_DEV, FLORES200_DEVTEST)  # relative to the data root (eval.data.data_root)
 DEFAULT_GLUED = (0.0, 0.3)

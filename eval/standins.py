@@ -273,7 +273,7 @@ def build_nllb_standin(
     )
 
 
-# translation choice (summarizer.options.TRANSLATION_MODELS) -> (cache folder, builder)
+# translation choice (summarizer.choices.TRANSLATION_MODELS) -> (cache folder, builder)
 CHOICE_STANDINS = {"fast": ("marian", build_marian_standin), "best": ("tc-big", build_tc_big_standin),
                    "nllb-600m": ("nllb", build_nllb_standin)}
 

@@ -27,7 +27,7 @@ from eval.data import add_data_root_option
 from eval.report import markdown_table, write_report
 from eval.speed import SEEDS, prepare_models
 from eval.standins import DEFAULT_CACHE
-from summarizer.options import DEVICES, GPU_COMPUTE_TYPES, GROUP_SIZES, int_range
+from summarizer.choices import DEVICES, GPU_COMPUTE_TYPES, GROUP_SIZES, int_range
 
 REPORT_NAME = "throughput"
 ENGINES = ("transformers", "ctranslate2")
@@ -48,12 +48,12 @@ def device_facts(device: str) -> dict:
 
 def build_pipeline(engine: str, models: dict, device: str, decoding: dict):
     """The pipeline a user gets on ``device`` with ``engine``, over the stand-ins (or tiny models)."""
-    from summarizer.abstractive import AbstractiveSummarizer
+    from summarizer.choices import BATCH_LIMITS
     from summarizer.engines.loader import load_engine
     from summarizer.engines.transformers_engine import TransformersEngine
-    from summarizer.options import BATCH_LIMITS
     from summarizer.pipeline import Pipeline
-    from summarizer.translate import Translator
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.translate import Translator
 
     engines = {}
     for role, kind in (("summary", "mt5"), ("translation", "marian")):

@@ -1,6 +1,6 @@
 """Arabic news: clean, split into sentences, summarise, translate to English sentence by sentence.
 
-Names are imported lazily, so ``import summarizer.split`` (or the eval scripts) does not pay
+Names are imported lazily, so ``import summarizer.stages.split`` (or the eval scripts) does not pay
 for the model stack.
 """
 
@@ -8,13 +8,13 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 _EXPORTS = {
-    "CleanedArticle": "clean",
-    "clean_article": "clean",
-    "split_sentences": "split",
+    "CleanedArticle": "stages.clean",
+    "clean_article": "stages.clean",
+    "split_sentences": "stages.split",
     "Pipeline": "pipeline",
     "Result": "result",
     "RunInfo": "result",
-    "Options": "config",
+    "Options": "options",
     "load_stages": "loading",
     "InputError": "errors",
     "ModelLoadError": "errors",

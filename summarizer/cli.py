@@ -9,10 +9,10 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .config import Options, add_option_arguments
+from .choices import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
 from .errors import CLI, InputError, ModelLoadError, OptionError, OutputError, SummarizerError
-from .inputs import decode_utf8, read_text_file
-from .options import DEFAULT_EXPORT_QUANTIZATION, EXPORT_QUANTIZATIONS, VOCAB_LANGUAGES, int_range
+from .inputs.text import decode_utf8, read_text_file
+from .options import Options, add_option_arguments
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
@@ -22,7 +22,7 @@ def _read_source(name: str) -> str:
     """The text of FILE, or of standard input for ``-``; errors name the source."""
     if name == "-":
         return decode_utf8(sys.stdin.buffer.read(), "standard input")
-    from .documents import is_document_path, is_url, read_document
+    from .inputs.documents import is_document_path, is_url, read_document
 
     if is_url(name) or is_document_path(name):  # a web address, a saved web page, .docx or .pdf
         return read_document(name).text
@@ -50,8 +50,8 @@ def build_pipeline(args: argparse.Namespace):
 
 
 def cmd_split(args: argparse.Namespace) -> int:
-    from .clean import clean_article, replace_lone_surrogates
-    from .split import split_sentences
+    from .stages.clean import clean_article, replace_lone_surrogates
+    from .stages.split import split_sentences
 
     if not _stdout_takes_arabic():
         raise OutputError(_encoding_hint() + ".")
@@ -68,8 +68,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_translate(args: argparse.Namespace) -> int:
     """Each article translated sentence by sentence, without a summary (no summary model is loaded)."""
-    from .methods import NO_SUMMARY
     from .result import translation_record
+    from .stages.methods import NO_SUMMARY
 
     if args.no_translate:
         raise OptionError("summarizer translate needs a translation model: drop --no-translate.")
@@ -118,9 +118,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         from .batch.commands import cmd_batch_ray
 
         return cmd_batch_ray(args)
+    from .batch.outputs import JobLock, check_output_file
     from .batch.records import read_records, skipped_in_folder
     from .batch.writer import read_output
-    from .outputs import JobLock, check_output_file
 
     # OUTPUT first (before INPUT is read, standard input included, and long before the models load).
     check_output_file(args.output, input=args.input, resume=args.resume, overwrite=args.overwrite)
@@ -213,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.set_defaults(func=cmd_batch)
     add_merge_command(sub)
 
-    from .web.options import add_server_arguments  # argparse only: Gradio is imported when serving
+    from .web.flags import add_server_arguments  # argparse only: Gradio is imported when serving
 
     serve = sub.add_parser("serve", help="serve the web page, the REST API and the LibreTranslate routes",
                            description="The web page (http://127.0.0.1:7860 by default), the REST API "

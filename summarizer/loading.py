@@ -11,14 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .abstractive import AbstractiveSummarizer
-from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
-from .engines.export import cached_export
-from .engines.loader import load_engine, resolve_engine
-from .engines.source import ModelSource
-from .errors import ModelLoadError
-from .methods import get_method
-from .options import (
+from .choices import (
     BATCH_LIMITS,
     DEFAULT_SUMMARY_METHOD,
     DEFAULT_VOCAB_RESTRICTION,
@@ -28,7 +21,14 @@ from .options import (
     check_choice,
     translation_model_id,
 )
-from .translate import Translator
+from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
+from .engines.export import cached_export
+from .engines.loader import load_engine, resolve_engine
+from .engines.locate import ModelSource
+from .errors import ModelLoadError
+from .stages.abstractive import AbstractiveSummarizer
+from .stages.methods import get_method
+from .stages.translate import Translator
 
 
 @dataclass
@@ -61,7 +61,7 @@ def load_stages(
     translation_batch_size: int | None = None,
     beside_summary: bool = False,
 ) -> LoadedStages:
-    """Load what is asked for: the summary model only for a method that needs it (``summarizer.methods``).
+    """Load what is asked for: the summary model only for a method that needs it (``summarizer.stages.methods``).
 
     When both models are loaded (or ``beside_summary``: a translation model for a pipeline that
     already has its summary model), CTranslate2 models on the CPU get half the cores each, and the

@@ -1,185 +1,389 @@
-"""The values options choose among, and their defaults: named models, engines, modes, limits.
+"""One table of options: each option is declared once, in ``OPTIONS``, and every surface is made from it.
 
-The table of options itself (which surfaces show each, when it is set) is ``summarizer.config.OPTIONS``,
-made from these. A leaf module: it imports nothing of the package but its errors.
+An ``Option`` says its name, type, default, choices (each with what it does), range, whether it is fixed
+when the models load (``LOAD``) or may change with every call (``CALL``), and which surfaces show it.
+From the table come: the command-line flags (``add_option_arguments``), the ``SUMMARIZER_<NAME>``
+variables that ``summarizer serve`` reads as its defaults (as LibreTranslate's ``LT_*``), the REST
+request models (``summarizer.web.rest``), the page's choices (``summarizer.web.page``) and the keywords
+of ``Pipeline`` and of its calls. The values travel as one object, ``Options`` (its ``load`` and ``run``
+parts), checked once, when it is made.
+
+A new option is one ``declare_option(Option(...))`` (or one entry of ``OPTIONS`` below); its value is
+then read where it is used, as ``options.run.<name>`` or ``options.load.<name>``.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, ClassVar
 
-from .errors import DEFAULT_MODELS, OptionError
+from .choices import (
+    CHECKS_MODES,
+    DEFAULT_CHECKS,
+    DEFAULT_LONG_INPUT,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_SUMMARY_METHOD,
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_SUMMARY_SENTENCES,
+    DEFAULT_TRANSLATION_CHOICE,
+    DEFAULT_VOCAB_RESTRICTION,
+    DEVICES,
+    ENGINES,
+    LONG_INPUT_MODES,
+    MAX_BEAMS_CLI,
+    MAX_CHARS_CEILING,
+    MAX_SUMMARY_SENTENCES,
+    QUANTIZATIONS,
+    TRANSLATION_MODELS,
+    VOCAB_RESTRICTIONS,
+    check_int,
+    int_range,
+)
+from .errors import BadChoice, OptionError
+from .stages.methods import SUMMARY_LENGTHS, SUMMARY_METHODS
+
+# When an option's value is set: once, when the models load, or with every call (the pipeline's value
+# is then the default of its calls).
+LOAD, CALL = "load", "call"
+# The surfaces an option can show on (the Python keywords show every option): the commands that run
+# articles (``run``, ``translate``, ``batch``), ``summarizer serve`` with its ``SUMMARIZER_*`` variables,
+# the REST API's requests and the page.
+CLI, SERVE, REST, PAGE = "cli", "serve", "rest", "page"
+EVERYWHERE = frozenset({CLI, SERVE, REST, PAGE})
+# What an option concerns: the summary (not offered where only a translation is made: ``summarizer
+# translate``, ``POST /api/v1/translate``) or the whole run.
+SUMMARY, RUN = "summary", "run"
+ENV_PREFIX = "SUMMARIZER_"
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    """A model users can pick by name: its hub id, what it is, its licence (SPDX id) and its quality
-    (FLORES-101 devtest ar->en BLEU; docs/models.md has the whole table and where each figure comes from)."""
+class Option:
+    """One option, as every surface shows it.
 
-    model: str
-    label: str
-    licence: str
-    bleu: str = ""
+    ``choices``: value -> what it does (a mapping, or a function giving one when a registry fills it:
+    the summary methods); ``None``: any value of ``type`` within ``minimum``..``maximum``. A default of
+    ``None`` (or ``nullable``) lets ``None`` stand for "not set" (each model's own beams...).
+    """
 
+    name: str
+    default: Any
+    help: str
+    type: type = str
+    choices: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    when: str = CALL
+    surfaces: frozenset[str] = EVERYWHERE
+    concerns: str = RUN
+    nullable: bool = False
+    flag: str | None = None  # the command line's name, when not --<name-with-dashes>
+    label: str = ""  # the page's name for it (default: its name in words)
 
-DEFAULT_SUMMARY_MODEL = DEFAULT_MODELS["summary"]
-# --translation-model NAME: the named choices (any hub id or folder works too). Their shapes and figures:
-# ../shared/reference/models.md and docs/models.md.
-TRANSLATION_MODELS: dict[str, ModelChoice] = {
-    "fast": ModelChoice("Helsinki-NLP/opus-mt-ar-en", "Opus-MT ar-en (77M parameters; the default)", "Apache-2.0",
-                        "33.9 BLEU, FLORES-101"),
-    "best": ModelChoice("Helsinki-NLP/opus-mt-tc-big-ar-en", "Opus-MT tc-big ar-en (241M parameters; best quality)",
-                        "CC-BY-4.0", "42.6 BLEU, FLORES-101"),
-    "nllb-600m": ModelChoice("facebook/nllb-200-distilled-600M",
-                             "NLLB-200 distilled 600M (615M parameters; non-commercial use only)", "CC-BY-NC-4.0",
-                             "36.5 BLEU, FLORES-101"),
-}
-DEFAULT_TRANSLATION_CHOICE = "fast"
-DEFAULT_TRANSLATION_MODEL = TRANSLATION_MODELS[DEFAULT_TRANSLATION_CHOICE].model
-# Licences of the models this project names (SPDX ids); any other model: see its own card.
-MODEL_LICENCES: dict[str, str] = {
-    DEFAULT_SUMMARY_MODEL: "CC-BY-NC-SA-4.0",  # the checkpoint and its XL-Sum training data: non-commercial
-    **{choice.model: choice.licence for choice in TRANSLATION_MODELS.values()},
-}
-# A translated sentence whose score (mean log-probability per token) is below this is marked as one the
-# model was unsure of: its chosen tokens had a probability of e^-1 = 37% or less on average (docs/models.md).
-LOW_CONFIDENCE_SCORE = -1.0
+    @property
+    def page_label(self) -> str:
+        return self.label or self.name.replace("_", " ").capitalize()
 
-# value -> what it does (the CLI's help, the page's labels). The summary methods are a registry of
-# their own (summarizer/methods.py), with their functions.
-LONG_INPUT_MODES: dict[str, str] = {
-    "lead": "the first 512 tokens, cut on a sentence boundary (as mT5 was trained)",
-    "chunked": "summarise 512-token chunks, then their summaries (reads all of the article)",
-}
-ENGINES: dict[str, str] = {
-    "auto": "CTranslate2, converting a Hugging Face model once into the cache (int8 unless --quantization "
-            "says otherwise); PyTorch on a GPU that CTranslate2 cannot use",
-    "transformers": "PyTorch, the reference implementation",
-    "ctranslate2": "CTranslate2 only (an error if it cannot run)",
-}
-DEVICES = ("cpu", "cuda")
-# CTranslate2 compute types; the first six are also the weight types `summarizer convert` writes.
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")
-EXPORT_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float16", "bfloat16", "float32")
-DEFAULT_EXPORT_QUANTIZATION = "int8"
-# On a GPU, by role: half-precision activations suit tensor cores; mT5 overflows float16 (NaNs,
-# a known mT5 trait), so the summary model runs in bfloat16. On the CPU: the export's int8.
-# A GPU's compute type for a model whose family says none (summarizer.engines.family: each family
-# carries its own; these are the default models' families', mT5 and Opus-MT).
-GPU_COMPUTE_TYPES = {"summary": "bfloat16", "translation": "int8_float16"}
+    @property
+    def flag_name(self) -> str:
+        return self.flag or "--" + self.name.replace("_", "-")
 
+    @property
+    def env_name(self) -> str:
+        return ENV_PREFIX + self.name.upper()
 
-def default_quantization(role: str, device: str, quantization: str | None,
-                         family_compute_type: str | None = None) -> str | None:
-    """The compute type a model runs with when none is asked for (``None``: the export's own): on a
-    GPU, its family's (``family_compute_type``), else the role's."""
-    if quantization is not None or device != "cuda":
-        return quantization
-    return family_compute_type or GPU_COMPUTE_TYPES.get(role)
+    def allowed(self) -> dict[str, str] | None:
+        """The choices with what each does (``None``: a free value)."""
+        if self.choices is None:
+            return None
+        return dict(self.choices() if callable(self.choices) else self.choices)
 
-# Batches by device and role: (texts per batch, padded input tokens per batch or None). On the CPU,
-# small fixed batches (eval.speed measured no gain beyond them on 2 cores); on a GPU, batches cut by
-# tokens and large enough to keep it busy (the summary's 512-token inputs times 4 beams dominate).
-BATCH_LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
-    "cpu": {"summary": (8, None), "translation": (16, None)},
-    "cuda": {"summary": (64, 16_384), "translation": (512, 16_384)},
-}
-# Articles that share model batches in Pipeline.batch (the CLI's --group-size), by device.
-GROUP_SIZES = {"cpu": 8, "cuda": 64}
-
-CHECKS_MODES: dict[str, str] = {
-    "on": "check every translated sentence and the summaries against their source (numbers, loops, "
-          "untranslated text, unsupported summary sentences; no model, milliseconds)",
-    "off": "no checks",
-}
-VOCAB_RESTRICTIONS: dict[str, str] = {
-    "on": "CTranslate2 decoders keep only the pieces of their output language (Arabic summary, English "
-          "translation): faster and smaller, input tokenized as before",
-    "off": "the whole vocabulary",
-}
-DEFAULT_VOCAB_RESTRICTION = "on"
-VOCAB_LANGUAGES = ("ar", "en")  # what `summarizer convert --vocab-restriction` can trim to
-OUTPUT_LANGUAGE = {"summary": "ar", "translation": "en"}  # by role
-
-DEFAULT_SUMMARY_METHOD = "abstractive"
-DEFAULT_LONG_INPUT = "lead"
-DEFAULT_CHECKS = "on"
-DEFAULT_SUMMARY_SENTENCES = 3
-MAX_SUMMARY_SENTENCES = 100
-DEFAULT_BEAMS = 4
-MAX_BEAMS_CLI = 64  # the command line's limit; a server's requests have their own (service.MAX_BEAMS)
-DEFAULT_MAX_CHARS = 100_000
-MAX_CHARS_CEILING = 10_000_000  # a sane upper bound: beyond it the tokenizers' memory grows without use
-ROLES = ("summary", "translation")
-
-
-def check_choice(name: str, value: Any, choices: Sequence[str] | dict) -> str:
-    """``value`` if it is one of ``choices``; else an OptionError that lists them."""
-    allowed = list(choices)
-    if value not in allowed:
-        raise OptionError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
-    return value
-
-
-def check_int(name: str, value: Any, minimum: int, maximum: int | None = None) -> int:
-    """``value`` if it is an int within [minimum, maximum]; else an OptionError saying the range."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise OptionError(f"{name} must be a whole number, not {value!r}")
-    problem = range_problem(value, minimum, maximum)
-    if problem:
-        raise OptionError(f"{name} {problem}")
-    return value
-
-
-def range_problem(value: int, minimum: int, maximum: int | None = None) -> str | None:
-    """``must be between 1 and 64, not 0`` when ``value`` is out of range, else None."""
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum:,} and {maximum:,}" if maximum is not None else f"at least {minimum:,}"
-        return f"must be {bound}, not {value:,}"
-    return None
-
-
-def int_range(minimum: int, maximum: int | None = None):
-    """An argparse ``type`` that accepts whole numbers in a range, with a one-line message otherwise."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text.replace("_", "").replace(",", ""))
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        problem = range_problem(value, minimum, maximum)
-        if problem:
-            raise argparse.ArgumentTypeError(problem)
+    def check(self, value: Any) -> Any:
+        """``value`` if this option takes it, else an ``OptionError`` that says what it takes."""
+        if value is None and (self.nullable or self.default is None):
+            return None
+        allowed = self.allowed()
+        if allowed is not None:
+            if not isinstance(value, str) or value not in allowed:
+                raise BadChoice(self.name, value, list(allowed))
+            return value
+        if self.type is int:
+            return check_int(self.name, value, self.minimum if self.minimum is not None else 1, self.maximum)
+        if not isinstance(value, self.type):
+            raise OptionError(f"{self.name} must be {self.type.__name__}, not {value!r}")
         return value
 
-    parse.__name__ = "number"  # argparse names the type in its messages
-    return parse
+    def parse(self, text: str) -> Any:
+        """A value from text (a flag's argument, an environment variable), checked."""
+        if self.type is int:
+            return int_range(self.minimum if self.minimum is not None else 1, self.maximum)(text)
+        return self.check(text)
 
 
-def translation_model_id(value: str) -> str:
-    """The hub id of a named choice (``fast``, ``best``, ``nllb-600m``); a hub id (``owner/name``) or a
-    folder is returned as given. Anything else raises ``OptionError`` listing the valid names."""
-    name = str(value)
-    if name in TRANSLATION_MODELS:
-        return TRANSLATION_MODELS[name].model
-    if "/" in name or os.sep in name or name.startswith((".", "~")) or Path(name).expanduser().exists():
-        return name
-    raise OptionError(
-        f"translation model must be one of {', '.join(TRANSLATION_MODELS)}, a hub id (owner/name) or an "
-        f"existing folder, not {name!r}"
-    )
+def _summary_methods() -> dict[str, str]:
+    return dict(SUMMARY_METHODS)
 
 
-def choice_of(model_id: str | None) -> str | None:
-    """The named choice whose hub id is ``model_id``, if any."""
-    return next((name for name, choice in TRANSLATION_MODELS.items() if choice.model == model_id), None)
+def _summary_lengths() -> dict[str, str]:
+    return {name: length.describe() for name, length in SUMMARY_LENGTHS.items()}
 
 
-def licence_of(model_id: str | None) -> str | None:
-    """The licence of a model this project names (``None``: unknown here, see the model's card)."""
-    return MODEL_LICENCES.get(model_id) if model_id else None
+def _translation_help() -> str:
+    names = "; ".join(f"{name}: {c.model} ({c.licence}, {c.bleu})" for name, c in TRANSLATION_MODELS.items())
+    return f"a named choice ({names}), or any hub id or local folder (default {DEFAULT_TRANSLATION_CHOICE})"
+
+
+_DECLARED: dict[str, Option] = {}
+
+
+def declare_option(option: Option) -> Option:
+    """Add ``option`` to the table (a name declared twice is an error)."""
+    if option.name in _DECLARED:
+        raise ValueError(f"option {option.name!r} is declared twice")
+    option.check(option.default)
+    _DECLARED[option.name] = option
+    return option
+
+
+@contextmanager
+def declared(option: Option) -> Iterator[Option]:
+    """``option`` in the table for the ``with`` block only (a test's toy option, a plug-in's trial)."""
+    declare_option(option)
+    try:
+        yield option
+    finally:
+        del _DECLARED[option.name]
+
+
+OPTIONS: Mapping[str, Option] = MappingProxyType(_DECLARED)  # the table, read-only
+
+for _option in (
+    # -- which models load, and how: fixed for a pipeline's life ---------------------------------------
+    Option("summary_model", DEFAULT_SUMMARY_MODEL, "hub id or local folder", when=LOAD,
+           surfaces=frozenset({CLI, SERVE}), nullable=True, concerns=SUMMARY),
+    Option("translation_model", DEFAULT_TRANSLATION_CHOICE, _translation_help(), when=LOAD,
+           surfaces=frozenset({CLI, SERVE}), nullable=True),
+    Option("engine", "auto", "", choices=ENGINES, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    Option("quantization", None, "CTranslate2 weights/compute type (default: int8 on the CPU)",
+           choices={name: name for name in QUANTIZATIONS}, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    Option("device", "cpu", "", choices={name: name for name in DEVICES}, when=LOAD,
+           surfaces=frozenset({CLI, SERVE})),
+    Option("vocab_restriction", DEFAULT_VOCAB_RESTRICTION, "", choices=VOCAB_RESTRICTIONS, when=LOAD,
+           surfaces=frozenset({CLI, SERVE})),
+    Option("max_chars", DEFAULT_MAX_CHARS, f"longest article accepted (default {DEFAULT_MAX_CHARS:,})", type=int,
+           minimum=1, maximum=MAX_CHARS_CEILING, when=LOAD, surfaces=frozenset({CLI, SERVE})),
+    # -- how one article is treated: the pipeline's default, open to each call -------------------------
+    Option("summary_method", DEFAULT_SUMMARY_METHOD, "", choices=_summary_methods, concerns=SUMMARY),
+    Option("summary_length", None, "the summary's length (default: --summary-sentences and mT5's own limit)",
+           choices=_summary_lengths, concerns=SUMMARY),
+    Option("long_input", DEFAULT_LONG_INPUT, "abstractive summary of articles over 512 tokens",
+           choices=LONG_INPUT_MODES, concerns=SUMMARY),
+    Option("summary_sentences", DEFAULT_SUMMARY_SENTENCES,
+           f"sentences in an extractive/lead summary (1-{MAX_SUMMARY_SENTENCES})", type=int, minimum=1,
+           maximum=MAX_SUMMARY_SENTENCES, concerns=SUMMARY, surfaces=frozenset({CLI, REST})),
+    Option("num_beams", None, "beam size of both models (default: their published 4; 1: greedy, fastest)",
+           type=int, minimum=1, maximum=MAX_BEAMS_CLI, surfaces=frozenset({CLI, REST}), flag="--beams"),
+    Option("checks", DEFAULT_CHECKS, "", choices=CHECKS_MODES, surfaces=frozenset({CLI, SERVE, REST})),
+):
+    declare_option(_option)
+
+
+def options_of(when: str | None = None, surface: str | None = None) -> dict[str, Option]:
+    """The table's options set at ``when`` (``LOAD``/``CALL``), shown on ``surface``, in table order."""
+    return {name: o for name, o in OPTIONS.items()
+            if (when is None or o.when == when) and (surface is None or surface in o.surfaces)}
+
+
+class OptionValues(Mapping[str, Any]):
+    """The values of the options set at one time (``when``), each checked against the table when made;
+    read as attributes (``run.summary_method``) or as a mapping. Immutable: ``but`` makes a changed copy."""
+
+    when: ClassVar[str]
+    __slots__ = ("_values",)
+
+    def __init__(self, **given: Any):
+        table = options_of(self.when)
+        unknown = set(given) - set(table)
+        if unknown:
+            raise TypeError(f"unknown {self.when} options: {', '.join(sorted(unknown))}; "
+                            f"known: {', '.join(table)}")
+        values = {name: option.check(given.get(name, option.default)) for name, option in table.items()}
+        object.__setattr__(self, "_values", MappingProxyType(values))
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: use .but({name}=...)")
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._values.items()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self._values.items())})"
+
+    def but(self, **changes: Any) -> OptionValues:
+        """These values with ``changes`` applied; a change of ``None`` keeps the current value."""
+        return type(self)(**{**self._values, **{k: v for k, v in changes.items() if v is not None}})
+
+    def __reduce__(self):  # pickled by value (a Ray worker builds its pipeline from them)
+        return (_values_of, (type(self), dict(self._values)))
+
+
+def _values_of(kind: type[OptionValues], values: dict[str, Any]) -> OptionValues:
+    return kind(**values)
+
+
+class RunOptions(OptionValues):
+    """How one article is treated (``summary_method``, ``long_input``, ``num_beams``...: ``options_of(CALL)``)."""
+
+    when = CALL
+
+
+class LoadOptions(OptionValues):
+    """Which models load, and how (``summary_model``, ``engine``, ``max_chars``...: ``options_of(LOAD)``)."""
+
+    when = LOAD
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option's value: what loads (``load``) and how each article is treated (``run``)."""
+
+    load: LoadOptions = field(default_factory=LoadOptions)
+    run: RunOptions = field(default_factory=RunOptions)
+
+    @classmethod
+    def from_kwargs(cls, **given: Any) -> Options:
+        """``Options.from_kwargs(summary_method="lead", device="cuda")``: each name goes where it belongs."""
+        unknown = set(given) - set(OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
+        return cls(LoadOptions(**{k: v for k, v in given.items() if OPTIONS[k].when == LOAD}),
+                   RunOptions(**{k: v for k, v in given.items() if OPTIONS[k].when == CALL}))
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Options:
+        """The options ``add_option_arguments`` added to a parser, as parsed."""
+        given = {name: getattr(args, name) for name in OPTIONS if hasattr(args, name)}
+        if getattr(args, "no_translate", False):
+            given["translation_model"] = None
+        return cls.from_kwargs(**given)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Options:
+        """``SUMMARIZER_SUMMARY_METHOD=lead``, ``SUMMARIZER_MAX_CHARS=50000``...: every option's variable."""
+        return cls.from_kwargs(**env_values(environ))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every option's value by name: the ``Pipeline`` keywords these options stand for (JSON-ready)."""
+        return {**self.load, **self.run}
+
+    def but(self, **changes: Any) -> Options:
+        """These options with ``changes`` (of either part) applied; ``None`` keeps a value."""
+        unknown = set(changes) - set(OPTIONS)
+        if unknown:
+            raise TypeError(f"unknown options: {', '.join(sorted(unknown))}")
+        return Options(self.load.but(**{k: v for k, v in changes.items() if OPTIONS[k].when == LOAD}),
+                       self.run.but(**{k: v for k, v in changes.items() if OPTIONS[k].when == CALL}))
+
+
+def env_values(environ: Mapping[str, str] | None = None, surface: str | None = None) -> dict[str, Any]:
+    """The options set by ``SUMMARIZER_<NAME>`` variables (of ``surface``'s options), parsed and checked;
+    a bad value is an ``OptionError`` naming the variable."""
+    environ = os.environ if environ is None else environ
+    given: dict[str, Any] = {}
+    for name, option in options_of(surface=surface).items():
+        raw = environ.get(option.env_name)
+        if raw is None or raw == "":
+            continue
+        try:
+            given[name] = option.parse(raw)
+        except (OptionError, argparse.ArgumentTypeError) as exc:
+            raise OptionError(f"${option.env_name}: {exc}") from None
+    return given
+
+
+def _help(choices: Mapping[str, str]) -> str:
+    return "; ".join(f"{name}: {text}" for name, text in choices.items() if text != name)
+
+
+def add_option_arguments(parser: argparse.ArgumentParser, surface: str = CLI, *, concerns: str | None = None,
+                         environ: Mapping[str, str] | None = None) -> argparse._ArgumentGroup:
+    """The flags of ``surface``'s options (``CLI``: ``summarizer run|batch``; ``SERVE``: ``summarizer
+    serve``, whose defaults are its ``SUMMARIZER_*`` variables). ``concerns=RUN`` leaves out the summary's
+    options (``summarizer translate``)."""
+    values = env_values(environ, surface) if surface == SERVE else {}
+    group = parser.add_argument_group("models and summary")
+    for name, option in options_of(surface=surface).items():
+        if concerns == RUN and option.concerns == SUMMARY:
+            continue
+        allowed = option.allowed()
+        default = values.get(name, option.default)
+        words = "; ".join(part for part in (option.help, _help(allowed) if allowed else "") if part)
+        if surface == SERVE:
+            words += f" (also ${option.env_name})"
+        kwargs: dict[str, Any] = {"default": default, "dest": name, "help": words}
+        if allowed is not None:
+            kwargs["choices"] = list(allowed)
+        elif option.type is int:
+            kwargs["type"] = option.parse
+        group.add_argument(option.flag_name, **kwargs)
+    if surface == CLI:
+        group.add_argument("--no-translate", action="store_true", help="skip the English translation")
+    return group
+
+
+def options_markdown() -> str:
+    """The table as Markdown, for docs/options.md (``python -m summarizer.options > docs/options.md``; a
+    test keeps that file in step with the table)."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["# Options", "",
+             "Every option of the package, declared once in `summarizer/options.py` (`OPTIONS`). Made by "
+             "`python -m summarizer.options > docs/options.md`.", "",
+             "- **Set**: `load` options choose the models, once; `call` options are the defaults of each "
+             "article, and every call or request may give its own.",
+             "- **Command line**: `summarizer run`, `translate` and `batch`; **serve**: `summarizer serve`, whose "
+             "defaults are the `SUMMARIZER_<NAME>` variables; **REST**: a field of `POST /api/v1/summarize` "
+             "(and `/translate`, unless it concerns the summary); **page**: a choice on the page; every option "
+             "is also a keyword of `Pipeline(...)`, of `pipeline(text, ...)` (a `call` option) and of "
+             "`Service.load(...)`.", "",
+             "| option | set | default | values | flag | variable | REST | page |",
+             "|---|---|---|---|---|---|---|---|"]
+    for option in OPTIONS.values():
+        allowed = option.allowed()
+        values = ("; ".join(f"`{k}`: {v}" if v != k else f"`{k}`" for k, v in allowed.items()) if allowed
+                  else f"{option.type.__name__}" + (f", {option.minimum}-{option.maximum:,}"
+                                                     if option.type is int and option.maximum else ""))
+        if option.help:
+            values = f"{option.help}. {values}" if allowed else f"{option.help} ({values})"
+        shown = option.surfaces
+        lines.append("| " + " | ".join(cell(part) for part in (
+            f"`{option.name}`", option.when, f"`{option.default}`", values,
+            f"`{option.flag_name}`" if shown & {CLI, SERVE} else "",
+            f"`{option.env_name}`" if SERVE in shown else "",
+            "yes" if REST in shown and option.when == CALL else "",
+            "yes" if PAGE in shown and option.when == CALL else "")) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(options_markdown(), end="")

@@ -18,19 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .abstractive import AbstractiveSummarizer
 from .checks.registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, run_checks
-from .clean import clean_article, removal_words
-from .config import Options, RunOptions
-from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
-from .engines.vocabulary import describe as describe_vocabulary
-from .errors import API, PYTHON, Cancelled, InputError, ModelLoadError, OptionError, ProcessingError
-from .inputs import check_arabic, check_text
-from .isolation import each_alone_on_failure, failure_message
-from .loading import LoadedStages, load_stages
-from .methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
-from .notices import Notice, notice
-from .options import (
+from .choices import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_TRANSLATION_MODEL,
     GROUP_SIZES,
@@ -38,11 +27,22 @@ from .options import (
     choice_of,
     licence_of,
 )
+from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
+from .engines.vocabulary import describe as describe_vocabulary
+from .errors import API, PYTHON, Cancelled, InputError, ModelLoadError, OptionError, ProcessingError
+from .inputs.text import check_arabic, check_text
+from .isolation import each_alone_on_failure, failure_message
+from .loading import LoadedStages, load_stages
+from .notices import Notice, notice
+from .options import Options, RunOptions
 from .redact import public_model_id
 from .result import Result, RunInfo, SentencePair, SummaryInfo
-from .sources import overlap_sources
-from .split import split_sentences
-from .translate import Translator
+from .stages.abstractive import AbstractiveSummarizer
+from .stages.clean import clean_article, removal_words
+from .stages.methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
+from .stages.split import split_sentences
+from .stages.summary_sources import overlap_sources
+from .stages.translate import Translator
 
 STAGES = ("clean", "split", "summarize", "translate", "summary_en")
 
@@ -134,7 +134,7 @@ class Pipeline:
     ) -> Pipeline:
         """A pipeline over stages that are already built; ``load_errors`` says why a stage is missing.
 
-        ``options`` (or keywords of the option table, ``config.OPTIONS``, over it): the per-article
+        ``options`` (or keywords of the option table, ``options.OPTIONS``, over it): the per-article
         defaults (summary_method, long_input, num_beams, checks...: each still open to a per-call
         override), ``max_chars`` and ``device``; the options that choose models are the stages'.
         ``public_answers``: its results go to other people (a server's callers): its models are named by hub

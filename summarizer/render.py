@@ -12,13 +12,13 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from . import methods
 from .checks import Finding
+from .choices import LOW_CONFIDENCE_SCORE
 from .errors import CLI
-from .options import LOW_CONFIDENCE_SCORE
 from .result import Removal, Result, SentencePair
-from .sources import overlap_sources
-from .split import split_sentences
+from .stages import methods
+from .stages.split import split_sentences
+from .stages.summary_sources import overlap_sources
 
 STAGE_LABELS = {
     "clean": "Cleaning",

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from .checks import Finding
-from .clean import Removal
 from .errors import API, CLI, PAGE, PYTHON
 from .notices import RUN, Notice
+from .stages.clean import Removal
 
 
 @dataclass

@@ -25,8 +25,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import OPTIONS, Options, RunOptions
-from .documents import FETCH_DEADLINE_S, Document, read_url
+from .choices import (
+    DEFAULT_BEAMS,
+    DEFAULT_MAX_CHARS,
+    DEFAULT_SUMMARY_MODEL,
+    DEFAULT_TRANSLATION_MODEL,
+    TRANSLATION_MODELS,
+    choice_of,
+    translation_model_id,
+)
 from .errors import (
     ArticleTooLong,
     FetchBusy,
@@ -37,21 +44,14 @@ from .errors import (
     ServerBusy,
     TooManyBeams,
 )
+from .inputs.documents import FETCH_DEADLINE_S, Document, read_url
 from .loading import load_stages, why_not_loadable
-from .methods import METHODS, NO_SUMMARY
-from .options import (
-    DEFAULT_BEAMS,
-    DEFAULT_MAX_CHARS,
-    DEFAULT_SUMMARY_MODEL,
-    DEFAULT_TRANSLATION_MODEL,
-    TRANSLATION_MODELS,
-    choice_of,
-    translation_model_id,
-)
+from .options import OPTIONS, Options, RunOptions
 from .pipeline import Pipeline, StageProgress
 from .redact import public_model_id
 from .result import Result
-from .split import split_sentences
+from .stages.methods import METHODS, NO_SUMMARY
+from .stages.split import split_sentences
 
 log = logging.getLogger(__name__)
 LOADED, ON_FIRST_USE = "loaded", "loaded on first use"
@@ -283,7 +283,7 @@ class Service:
         **chosen: Any,
     ) -> Service:
         """``Service.from_options`` with the options as keywords (any of the option table,
-        ``config.OPTIONS``) beside the engine settings ``Pipeline`` takes (decodings, batch sizes)."""
+        ``options.OPTIONS``) beside the engine settings ``Pipeline`` takes (decodings, batch sizes)."""
         engine_settings = {k: chosen.pop(k) for k in list(chosen) if k not in OPTIONS}
         options = Options.from_kwargs(summary_model=summary_model, translation_model=translation_model, **chosen)
         return cls.from_options(options, allow_private_urls=allow_private_urls, **engine_settings)

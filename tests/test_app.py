@@ -527,7 +527,7 @@ def test_extractive_on_a_server_started_without_mt5_says_so_plainly(tiny_mt5, ti
 
 
 def test_the_summary_length_choice(state, seed_texts, tiny_mt5):
-    from summarizer.methods import SUMMARY_LENGTHS, MethodContext
+    from summarizer.stages.methods import SUMMARY_LENGTHS, MethodContext
 
     for length, sentences in (("short", 2), ("standard", 3), ("longer", 5)):
         out = webapp.summarize(state, seed_texts[1], "extractive", None, summary_length=length)

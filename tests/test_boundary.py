@@ -20,7 +20,7 @@ import pytest
 from libretranslatepy import LibreTranslateAPI
 
 from summarizer import web as webapp
-from summarizer.documents import MAX_DOCUMENT_BYTES
+from summarizer.inputs.documents import MAX_DOCUMENT_BYTES
 from tests.test_app import FAST
 
 pytestmark = pytest.mark.slow  # a live server called as an attacker would, stalled bodies waited out to their deadlines
@@ -418,7 +418,7 @@ def test_the_options_and_their_environment():
     import argparse
 
     from summarizer.web.boundary import policy_of
-    from summarizer.web.options import add_server_arguments
+    from summarizer.web.flags import add_server_arguments
 
     def policy(argv, environ=None):
         parser = argparse.ArgumentParser()

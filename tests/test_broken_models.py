@@ -15,7 +15,7 @@ import pytest
 from summarizer import Pipeline
 from summarizer.engines import loader
 from summarizer.engines.loader import clear_cache, load_engine
-from summarizer.engines.source import folder_problem
+from summarizer.engines.locate import folder_problem
 from summarizer.errors import ModelLoadError
 from tests.conftest import SEEDS
 from tests.test_cli import run_cli

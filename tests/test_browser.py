@@ -659,7 +659,7 @@ def test_one_tab_stop_for_the_table_and_real_radio_groups(browser, app):
         assert page.locator('#aligned td[tabindex="0"]').count() == 1  # the stop moved with the focus
 
         names = page.evaluate("() => [...document.querySelectorAll('#method input[type=radio]')].map(e => e.name)")
-        from summarizer.methods import METHODS
+        from summarizer.stages.methods import METHODS
 
         assert len(names) == len(METHODS) and len(set(names)) == 1, names  # one group, every method in it
         page.get_by_label("Abstractive (mT5): writes its own summary").check()

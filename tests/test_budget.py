@@ -23,7 +23,7 @@ import pytest
 
 from summarizer import service as service_module
 from summarizer import web as webapp
-from summarizer.documents import Document
+from summarizer.choices import DEFAULT_BEAMS, DEFAULT_MAX_CHARS
 from summarizer.errors import (
     PAGE,
     ArticleTooLong,
@@ -34,7 +34,7 @@ from summarizer.errors import (
     ServerBusy,
     TooManyBeams,
 )
-from summarizer.options import DEFAULT_BEAMS, DEFAULT_MAX_CHARS
+from summarizer.inputs.documents import Document
 from summarizer.service import MAX_BEAMS, MIN_MEAN_SENTENCE_CHARS, SENTENCE_OVERHEAD_CHARS, Budget, FetchQueue
 from tests.test_rest import ARTICLE, Held, api_server, state  # noqa: F401  (the module's state fixture)
 

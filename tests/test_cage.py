@@ -1,4 +1,4 @@
-"""Documents are parsed in the cage (summarizer/cage.py): a file built to exhaust a parser, in any part of
+"""Documents are parsed in the cage (summarizer/inputs/cage.py): a file built to exhaust a parser, in any part of
 any format, ends as one InputError coded "document-too-costly" naming it, through every surface that
 reads documents, and the reading process's memory is what it was; good documents read exactly as in
 the reading process, by a warm worker that is reused and replaced when it dies.
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import cage, documents
-from summarizer.documents import Document, read_file, read_url
 from summarizer.errors import InputError
+from summarizer.inputs import cage, documents
+from summarizer.inputs.documents import Document, read_file, read_url
 from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, PAGES, make_docx, make_pdf, pdf_file
 
 pytestmark = pytest.mark.slow  # parser bombs read in worker processes

@@ -19,7 +19,7 @@ from eval.check_speed import clauses, numbers_pair
 from summarizer.checks import check_summary, check_translation, number_check
 from summarizer.checks import summary as summary_checks
 from summarizer.checks.quantity import Quantity, same_value
-from summarizer.split import split_sentences
+from summarizer.stages.split import split_sentences
 from tests.conftest import NO_DATA, SEEDS, SHARED_DATA
 
 pytestmark = pytest.mark.slow  # thousands of generated quantities, the shared data and the all-pairs reference

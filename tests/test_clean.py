@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from summarizer.clean import CleanedArticle, Removal, clean_article
+from summarizer.stages.clean import CleanedArticle, Removal, clean_article
 
 
 def _lines(text: str) -> list[str]:

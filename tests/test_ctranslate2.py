@@ -20,7 +20,7 @@ from summarizer.engines import export, loader
 from summarizer.engines.base import DecodeSettings
 from summarizer.engines.ctranslate2_engine import CTranslate2Engine, load_tokenizer
 from summarizer.engines.export import EXPORT_INFO, _scales_decoder_output, convert_model, export_cache_dir
-from summarizer.engines.source import is_ctranslate2_folder
+from summarizer.engines.locate import is_ctranslate2_folder
 from summarizer.engines.transformers_engine import TransformersEngine
 from summarizer.errors import ConversionError, ModelLoadError
 from tests.conftest import ROOT, SEEDS
@@ -477,8 +477,8 @@ def test_vocab_restriction_off_is_exactly_the_unrestricted_engine(tiny_marian, t
 
 
 def test_pipeline_records_the_restriction(tiny_marian, tiny_mt5, tmp_path, monkeypatch):
-    from summarizer.config import Options, add_option_arguments
     from summarizer.errors import OptionError
+    from summarizer.options import Options, add_option_arguments
     from summarizer.pipeline import Pipeline
 
     monkeypatch.setenv("SUMMARIZER_CACHE", str(tmp_path / "cache"))

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
+from summarizer.choices import GPU_COMPUTE_TYPES, default_quantization
 from summarizer.engines import cuda_libs, loader
 from summarizer.errors import GpuUnusable
-from summarizer.options import GPU_COMPUTE_TYPES, default_quantization
 
 
 @pytest.fixture
@@ -81,8 +81,8 @@ def test_batches_are_cut_by_count_and_by_padded_tokens():
 
 
 def test_device_sets_the_batch_limits(tiny_marian):
+    from summarizer.choices import BATCH_LIMITS, GROUP_SIZES
     from summarizer.loading import load_stages
-    from summarizer.options import BATCH_LIMITS, GROUP_SIZES
 
     stages = load_stages(None, str(tiny_marian), summary_method="lead")
     assert (stages.translator.batch_size, stages.translator.max_batch_tokens) == BATCH_LIMITS["cpu"]["translation"]
@@ -93,7 +93,7 @@ def test_device_sets_the_batch_limits(tiny_marian):
 def test_token_batches_translate_as_one_by_one(tiny_marian, seed_texts):
     from summarizer import split_sentences
     from summarizer.engines.base import DecodeSettings
-    from summarizer.translate import Translator
+    from summarizer.stages.translate import Translator
 
     engine = loader.load_engine(str(tiny_marian), role="translation", quantization="float32")
     greedy = DecodeSettings(num_beams=1, max_new_tokens=12)

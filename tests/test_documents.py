@@ -1,4 +1,4 @@
-"""Articles from web addresses, saved pages, Word and PDF files (summarizer.documents), and the CLI's
+"""Articles from web addresses, saved pages, Word and PDF files (summarizer.inputs.documents), and the CLI's
 ``summarizer run URL|FILE``. Every web page comes from a local server on 127.0.0.1 (tests/sample_documents.py).
 """
 
@@ -10,8 +10,8 @@ import shutil
 import pytest
 
 from summarizer import cli
-from summarizer.documents import is_document_path, is_url, read_document, read_file
 from summarizer.errors import InputError
+from summarizer.inputs.documents import is_document_path, is_url, read_document, read_file
 from tests.sample_documents import ARTICLE_LINES, ARTICLE_TITLE, PAGES, make_docx, make_pdf
 from tests.test_app import free_port
 
@@ -106,7 +106,7 @@ def test_bad_files_say_what_is_wrong(tmp_path, name, content, expected):
 
 
 def test_a_docx_that_unpacks_to_something_huge_is_refused(tmp_path, monkeypatch):
-    import summarizer.documents as documents
+    import summarizer.inputs.documents as documents
 
     path = make_docx(tmp_path / "bomb.docx", ARTICLE_LINES)
     monkeypatch.setattr(documents, "READ_IN_CAGE", False)  # the limit set here: a worker of the cage keeps its own

@@ -11,9 +11,10 @@ import argparse
 
 import pytest
 
-from summarizer import Pipeline, methods
-from summarizer.config import add_option_arguments
-from summarizer.methods import MethodSummary, register_method
+from summarizer import Pipeline
+from summarizer.options import add_option_arguments
+from summarizer.stages import methods
+from summarizer.stages.methods import MethodSummary, register_method
 from tests.conftest import SEEDS
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from summarizer import Pipeline
+from summarizer.choices import LOW_CONFIDENCE_SCORE, TRANSLATION_MODELS, translation_model_id
 from summarizer.engines import loader
 from summarizer.engines.base import DecodeSettings
 from summarizer.engines.ctranslate2_engine import CTranslate2Engine
@@ -24,8 +25,7 @@ from summarizer.engines.export import convert_model
 from summarizer.engines.family import NLLB_SOURCE, NLLB_TARGET, family_of
 from summarizer.engines.transformers_engine import TransformersEngine
 from summarizer.errors import OptionError
-from summarizer.options import LOW_CONFIDENCE_SCORE, TRANSLATION_MODELS, translation_model_id
-from summarizer.translate import Translator
+from summarizer.stages.translate import Translator
 from tests.conftest import SEEDS
 
 GREEDY = DecodeSettings(num_beams=1, max_new_tokens=16)
@@ -351,7 +351,7 @@ def test_cli_takes_a_named_choice_and_rejects_a_bad_one(folders, fake_hub, tmp_p
 
 
 def test_summary_model_licence_is_named():
-    from summarizer.options import DEFAULT_SUMMARY_MODEL, licence_of
+    from summarizer.choices import DEFAULT_SUMMARY_MODEL, licence_of
 
     assert licence_of(DEFAULT_SUMMARY_MODEL) == "CC-BY-NC-SA-4.0"
     assert licence_of("someone/unknown") is None

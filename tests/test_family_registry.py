@@ -8,11 +8,11 @@ import json
 
 import pytest
 
+from summarizer.choices import default_quantization
 from summarizer.engines import family as families
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
 from summarizer.engines.decoding import DecodeSettings
-from summarizer.engines.source import ModelSource
-from summarizer.options import default_quantization
+from summarizer.engines.locate import ModelSource
 
 
 @pytest.fixture

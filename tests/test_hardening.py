@@ -26,7 +26,7 @@ from summarizer.cli import main as cli_main
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings
 from summarizer.engines.loader import load_engine
 from summarizer.errors import OptionError
-from summarizer.translate import Translator
+from summarizer.stages.translate import Translator
 from tests.conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow  # property-based runs through every surface and a batch killed many times
@@ -305,7 +305,7 @@ def test_a_file_error_names_the_file_once(tmp_path, capsys):
     ("قال الوزير إن المحادثات".encode("cp1256"), "Windows-1256"),
 ])
 def test_encodings_are_told_apart(tmp_path, data, says):
-    from summarizer.inputs import read_text_file
+    from summarizer.inputs.text import read_text_file
 
     path = tmp_path / "f.txt"
     path.write_bytes(data)

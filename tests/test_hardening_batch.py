@@ -21,12 +21,12 @@ import pytest
 from summarizer import Pipeline
 from summarizer.batch import job
 from summarizer.batch.codecs import encode_jsonl
+from summarizer.batch.outputs import JobLock, lock_path
 from summarizer.batch.shards import Manifest, Shard, read_shard, scan_input
 from summarizer.batch.storage import Store
 from summarizer.batch.writer import ResultWriter
 from summarizer.cli import main as cli_main
 from summarizer.errors import InputError, OutputBusy, OutputError
-from summarizer.outputs import JobLock, lock_path
 from tests.conftest import ROOT, SEEDS
 from tests.test_cli import run_cli
 
@@ -58,7 +58,7 @@ def lock_holder():
     procs = []
 
     def hold(output: Path) -> subprocess.Popen:
-        code = ("import sys, time; from summarizer.outputs import JobLock; JobLock(sys.argv[1]).acquire(); "
+        code = ("import sys, time; from summarizer.batch.outputs import JobLock; JobLock(sys.argv[1]).acquire(); "
                 "print('held', flush=True); time.sleep(120)")
         proc = subprocess.Popen([sys.executable, "-c", code, str(output)], env=ENV, cwd=ROOT,
                                 stdout=subprocess.PIPE, text=True)

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from summarizer import web as webapp
-from summarizer.documents import read_file, read_url
 from summarizer.errors import InputError
+from summarizer.inputs.documents import read_file, read_url
 from tests.sample_documents import ARTICLE_LINES, make_docx
 from tests.test_app import FAST, free_port, launched
 
@@ -284,7 +284,7 @@ def _docx_with_empty_paragraphs(path: Path, count: int) -> Path:
 
 
 def test_a_docx_bomb_under_the_unpacked_limit_is_refused_before_it_is_parsed(tmp_path, monkeypatch):
-    import summarizer.documents as documents
+    import summarizer.inputs.documents as documents
 
     bomb = _docx_with_empty_paragraphs(tmp_path / "bomb.docx", 20_000)  # 120 KB of <w:p/> in 3 KB
     monkeypatch.setattr(documents, "READ_IN_CAGE", False)  # the limits set here: a worker of the cage keeps its own
@@ -303,7 +303,7 @@ def test_a_docx_bomb_under_the_unpacked_limit_is_refused_before_it_is_parsed(tmp
 
 
 def test_the_real_limits_keep_a_docx_small_in_memory():
-    import summarizer.documents as documents
+    import summarizer.inputs.documents as documents
 
     assert documents.MAX_DOCX_XML_BYTES <= 20 * 2**20 and documents.MAX_DOCX_ELEMENTS <= 200_000
 
@@ -311,7 +311,7 @@ def test_the_real_limits_keep_a_docx_small_in_memory():
 def test_any_parser_error_in_a_docx_is_one_clear_message(tmp_path, monkeypatch):
     import lxml.etree
 
-    import summarizer.documents as documents
+    import summarizer.inputs.documents as documents
 
     path = make_docx(tmp_path / "odd.docx", ARTICLE_LINES)
 
@@ -440,7 +440,7 @@ def test_markdown_export_has_no_live_link_image_or_markup():
 
 
 def test_entities_for_markup_never_become_a_tag_in_the_result(state, seed_texts):
-    from summarizer.clean import clean_article
+    from summarizer.stages.clean import clean_article
 
     for written in ("&#60;img src=x onerror=alert(1)&#62;", "&lt;script&gt;alert(1)&lt;/script&gt;",
                     "&#x3C;svg onload=alert(1)>", "<p>&lt;img src=x onerror=alert(1)&gt;</p>"):
@@ -466,7 +466,7 @@ def _reported_characters(removed) -> int:
 
 @pytest.mark.parametrize("tag", ["script", "style", "noscript", "template"])
 def test_an_unclosed_script_or_style_is_not_a_block(tag):
-    from summarizer.clean import clean_article
+    from summarizer.stages.clean import clean_article
 
     before = "مقال عن صفحات الويب: يكتب المطور الوسم "
     after = (" في رأس الصفحة، ثم يضيف الفقرات والعناوين والصور. ويشرح المقال بعد ذلك كيف تقرأ المتصفحات هذا "
@@ -477,7 +477,7 @@ def test_an_unclosed_script_or_style_is_not_a_block(tag):
 
 
 def test_the_html_report_adds_up_to_what_disappeared():
-    from summarizer.clean import clean_article
+    from summarizer.stages.clean import clean_article
 
     cases = [
         "أ<b>ب</b>ج<script>x = 1;</script>د<style>هـ<i>و</i>ز<script>ح",
@@ -509,7 +509,7 @@ def test_ipv6_forms_that_carry_a_private_ipv4_address_are_refused(address):
 def test_public_addresses_stay_public():
     import ipaddress
 
-    from summarizer.fetch import is_public
+    from summarizer.inputs.fetch import is_public
 
     for address in ["93.184.215.14", "2606:4700::1111", "64:ff9b::5db8:d70e", "2002:5db8:d70e::"]:
         assert is_public(ipaddress.ip_address(address)), address

@@ -1,4 +1,4 @@
-"""summarizer.html: the one HTML reader (lxml) behind cleaning, the checks and LibreTranslate's format=html.
+"""summarizer.html_reader: the one HTML reader (lxml) behind cleaning, the checks and LibreTranslate's format=html.
 
 Hostile HTML first (unclosed tags, comments, CDATA, script/style content, entities, deep nesting, a
 megabyte page), then the fragment's pieces that LibreTranslate translates and writes back, then the
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.html import Markup, Piece, Text, decode_entities, looks_like_html, pieces, to_text
+from summarizer.html_reader import Markup, Piece, Text, decode_entities, looks_like_html, pieces, to_text
 
 PACKAGE = Path(__file__).resolve().parent.parent / "summarizer"
 
@@ -194,17 +194,17 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_one_html_reader_in_the_package():
-    """Only summarizer/html.py reads HTML; cleaning, the checks and LibreTranslate's routes use it."""
+    """Only summarizer/html_reader.py reads HTML; cleaning, the checks and LibreTranslate's routes use it."""
     for path in PACKAGE.rglob("*.py"):
         assert "html.parser" not in _imports(path), path
-    assert "summarizer.html" in _imports(PACKAGE / "clean.py")
-    assert "..html" in _imports(PACKAGE / "checks" / "markup.py")
-    assert "..html" in _imports(PACKAGE / "web" / "libretranslate.py")
-    assert not {name for name in _imports(PACKAGE / "html.py") if name.startswith(("summarizer", "."))}
+    assert "..html_reader" in _imports(PACKAGE / "stages" / "clean.py")
+    assert "..html_reader" in _imports(PACKAGE / "checks" / "markup.py")
+    assert "..html_reader" in _imports(PACKAGE / "web" / "libretranslate.py")
+    assert not {name for name in _imports(PACKAGE / "html_reader.py") if name.startswith(("summarizer", "."))}
 
 
 def test_cleaning_never_keeps_a_comment_or_a_cut_off_tag_as_text():
-    from summarizer.clean import clean_article
+    from summarizer.stages.clean import clean_article
 
     for raw in ("<p>قال الوزير</p><!-- إعلان لم يغلق", "<p>قال<!-->الوزير</p>", "<p>قال الوزير</p> <a href=\"x"):
         article = clean_article(raw)
@@ -233,7 +233,7 @@ def test_libretranslate_writes_a_scripts_content_back_unescaped():
 def test_a_chain_of_unclosed_scripts_is_read_in_a_few_parses(monkeypatch):
     """After an unclosed ``<script>`` no ``</script>`` follows, so every later one is unclosed too: the
     rest is read once, not once per ``<script>`` (which made 100,000 characters of them quadratic)."""
-    import summarizer.html as module
+    import summarizer.html_reader as module
 
     parses = []
     monkeypatch.setattr(module, "_parse", lambda *args, parse=module._parse: parses.append(1) or parse(*args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.engines.loader import clear_cache, load_engine
-from summarizer.engines.source import is_ctranslate2_folder
+from summarizer.engines.locate import is_ctranslate2_folder
 from summarizer.errors import ModelLoadError
 
 
@@ -53,7 +53,7 @@ def test_hub_id_offline_not_cached_fails_fast_and_says_why(monkeypatch, tmp_path
 def test_hub_id_without_network_fails_fast(monkeypatch, tmp_path):
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
-    monkeypatch.setattr("summarizer.engines.source.hub_reachable", lambda timeout=3.0: False)
+    monkeypatch.setattr("summarizer.engines.locate.hub_reachable", lambda timeout=3.0: False)
     with pytest.raises(ModelLoadError, match="cannot be reached"):
         load_engine("csebuetnlp/mT5_multilingual_XLSum", role="summary")
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from summarizer import render
-from summarizer.clean import Removal
 from summarizer.pipeline import Pipeline
 from summarizer.result import Result, SentencePair
+from summarizer.stages.clean import Removal
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The option table: an option declared once (``config.OPTIONS``) is found on every surface — the command
+"""The option table: an option declared once (``options.OPTIONS``) is found on every surface — the command
 line, ``summarizer serve`` and its ``SUMMARIZER_*`` variables, the REST requests (with their schema in
 ``/openapi.json``), the page, and the ``Pipeline`` keywords — and checked once, in one place."""
 
@@ -10,7 +10,8 @@ import httpx
 import pytest
 
 from summarizer import web as webapp
-from summarizer.config import (
+from summarizer.errors import OptionError
+from summarizer.options import (
     CALL,
     EVERYWHERE,
     OPTIONS,
@@ -21,7 +22,6 @@ from summarizer.config import (
     declare_option,
     declared,
 )
-from summarizer.errors import OptionError
 from summarizer.pipeline import Pipeline
 from tests.test_app import FAST
 from tests.test_rest import ARTICLE, api_server
@@ -168,10 +168,10 @@ def test_each_default_is_the_tables():
 
 
 def test_the_options_reference_is_made_from_the_table():
-    """docs/options.md is the table as Markdown (``python -m summarizer.config > docs/options.md``)."""
+    """docs/options.md is the table as Markdown (``python -m summarizer.options > docs/options.md``)."""
     from pathlib import Path
 
-    from summarizer.config import options_markdown
+    from summarizer.options import options_markdown
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "options.md"
     assert docs.read_text(encoding="utf-8") == options_markdown()

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from summarizer import documents
 from summarizer.batch import shards
 from summarizer.cli import main as cli_main
-from summarizer.documents import Document, register_reader
+from summarizer.inputs import documents
+from summarizer.inputs.documents import Document, register_reader
 
 ARTICLE = ("قال الوزير إن المحادثات ستستأنف الأسبوع المقبل في العاصمة بعد توقف دام شهرين. "
            "وأضاف أن الوفد وصل إلى المدينة صباح اليوم.")

@@ -245,7 +245,7 @@ def test_api_keys_when_set(state, monkeypatch):
 
 
 def test_keys_come_from_the_option_and_the_environment():
-    from summarizer.web.options import api_keys
+    from summarizer.web.flags import api_keys
     from summarizer.web.server import parse_args
 
     args = parse_args(["--api-key", "a", "--api-key", "b"])

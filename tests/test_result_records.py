@@ -18,10 +18,10 @@ from summarizer import Pipeline
 from summarizer.batch.codecs import decode_parquet, encode_parquet
 from summarizer.batch.writer import json_line
 from summarizer.checks import Finding
-from summarizer.clean import Removal
 from summarizer.notices import Notice
 from summarizer.render import aligned_html, summary_sources, to_markdown, to_text
 from summarizer.result import Result, SentencePair, SummaryInfo, from_row, to_row
+from summarizer.stages.clean import Removal
 from tests.conftest import SEEDS
 
 ARTICLE = SEEDS[1].read_text(encoding="utf-8")

@@ -105,7 +105,7 @@ def test_serve_has_the_options_of_app_py():
 def test_host_and_port_follow_gradios_environment_as_on_a_space():
     import argparse
 
-    from summarizer.web.options import add_server_arguments
+    from summarizer.web.flags import add_server_arguments
 
     parser = argparse.ArgumentParser()
     add_server_arguments(parser, {"GRADIO_SERVER_NAME": "0.0.0.0", "GRADIO_SERVER_PORT": "7861"})

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from summarizer.clean import clean_article
-from summarizer.split import sentence_spans, split_sentences
+from summarizer.stages.clean import clean_article
+from summarizer.stages.split import sentence_spans, split_sentences
 
 
 def _squash(text: str) -> str:

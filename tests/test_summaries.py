@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.abstractive import AbstractiveSummarizer
 from summarizer.engines.base import SUMMARY_DECODING
 from summarizer.engines.transformers_engine import TransformersEngine
-from summarizer.extractive import content_terms, extractive_summary, lead_prior, lead_summary, rank_sentences
-from summarizer.split import split_sentences
+from summarizer.stages.abstractive import AbstractiveSummarizer
+from summarizer.stages.extractive import (
+    content_terms,
+    extractive_summary,
+    lead_prior,
+    lead_summary,
+    rank_sentences,
+)
+from summarizer.stages.split import split_sentences
 
 FAST = SUMMARY_DECODING.but(num_beams=2, max_new_tokens=16)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.errors import CLI, PAGE, PYTHON, ArticleTooLong, ModelLoadError
-from summarizer.inputs import check_text
+from summarizer.inputs.text import check_text
 from summarizer.notices import CATALOGUE, Notice, notice
 
 

@@ -7,7 +7,7 @@ import pytest
 from summarizer.engines.base import DecodeSettings
 from summarizer.engines.batching import pack
 from summarizer.engines.transformers_engine import TransformersEngine
-from summarizer.translate import Translator
+from summarizer.stages.translate import Translator
 
 GREEDY = DecodeSettings(num_beams=1, max_new_tokens=12)
 

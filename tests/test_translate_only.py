@@ -12,8 +12,8 @@ from summarizer import Pipeline
 from summarizer import web as webapp
 from summarizer.cli import main as cli_main
 from summarizer.errors import InputError, OptionError
-from summarizer.methods import METHODS
 from summarizer.result import TRANSLATION_KEYS
+from summarizer.stages.methods import METHODS
 from summarizer.web.page import summary_notes
 from tests.test_app import FAST
 from tests.test_cli import SEED, run_cli

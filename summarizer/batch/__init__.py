@@ -2,7 +2,7 @@
 (``--ray``), over one reader of records and one writer of results.
 
 * ``records``: INPUT's records (JSONL, Parquet, standard input, a folder of those and of documents
-  read by ``summarizer.documents``' readers), with unique ids: what both batches read.
+  read by ``summarizer.inputs.documents``' readers), with unique ids: what both batches read.
 * ``writer``: the one-machine OUTPUT (JSON lines, durable as each is written, resumable).
 * ``storage``: local paths and pyarrow filesystems (s3://, gs://) behind a few operations.
 * ``shards``: the Ray job's plan (shards of INPUT), its manifest, part files and their merge.

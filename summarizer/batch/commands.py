@@ -6,9 +6,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..config import Options
+from ..choices import int_range
 from ..errors import InputError
-from ..options import int_range
+from ..options import Options
 from . import job
 from .shards import DEFAULT_SHARD_SIZE, OUTPUT_FORMATS, merge
 

@@ -39,8 +39,8 @@ from ..errors import (
     SummarizerError,
     WorkerSetupError,
 )
-from ..outputs import JobLock, check_output_folder
 from .codecs import CODECS
+from .outputs import JobLock, check_output_folder
 from .records import skipped_in_folder
 from .shards import (
     DEFAULT_SHARD_SIZE,
@@ -441,8 +441,8 @@ def _refuse_changed_shards(summary: RunSummary) -> None:
 def _check_translation_model(options: dict) -> None:
     """On this machine, the workers' disk is ours: a translation model they could not load (which
     Pipeline refuses to run without) fails here in one line, before Ray starts."""
-    from ..engines.source import ModelSource
-    from ..options import DEFAULT_TRANSLATION_MODEL
+    from ..choices import DEFAULT_TRANSLATION_MODEL
+    from ..engines.locate import ModelSource
 
     model = options.get("translation_model", DEFAULT_TRANSLATION_MODEL)
     if model:

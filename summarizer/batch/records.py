@@ -2,7 +2,7 @@
 
 INPUT is a JSONL file (``{"id", "text"}`` a line), a Parquet file (columns ``id`` and ``text``),
 standard input (``-``) or a FIFO (JSONL, read once), or a folder of such files and of documents:
-every file a registered reader reads (``summarizer.documents.READERS``: ``.txt``, ``.html``,
+every file a registered reader reads (``summarizer.inputs.documents.READERS``: ``.txt``, ``.html``,
 ``.docx``, ``.pdf``...) is one record whose id is its name without the suffix. A folder's files are
 read in name order; names starting with ``.`` or ``_`` are not inputs.
 
@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..documents import MAX_DOCUMENT_BYTES, document_suffixes, read_bytes, reader_for
 from ..errors import InputError
-from ..inputs import decode_utf8
+from ..inputs.documents import MAX_DOCUMENT_BYTES, document_suffixes, read_bytes, reader_for
+from ..inputs.text import decode_utf8
 from .storage import Store
 
 STDIN = "-"

@@ -3,8 +3,8 @@ its record (``summarizer.isolation``, the retry policy ``Pipeline.batch`` follow
 
 from __future__ import annotations
 
+from ..choices import GROUP_SIZES
 from ..isolation import each_alone_on_failure, failure_message
-from ..options import GROUP_SIZES
 from .records import Record
 
 

@@ -4,7 +4,7 @@ Machine translation services return HTML-escaped text (``don&#39;t``, ``&quot;``
 articles keep stray tags. Both are read as the text they stand for before any check runs:
 entities are unescaped (``&#39;`` -> ``'``; otherwise the 39 in ``&#39;`` is a number the source
 never states) and tags (``<b>``, ``</span>``, ``<br/>``), comments and closed script/style blocks are
-removed, read by ``summarizer.html``. The text shown to a reader is never changed; evidence quotes the
+removed, read by ``summarizer.html_reader``. The text shown to a reader is never changed; evidence quotes the
 cleaned text.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from ..html import to_text
+from ..html_reader import to_text
 
 _SPACE_RE = re.compile(r"\s+")
 

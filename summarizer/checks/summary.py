@@ -1,7 +1,7 @@
 """Checks of a summary against its article, and of the English summary against the Arabic one.
 
 No model: the words compared are the normalised, ISRI-stemmed content words of
-:func:`summarizer.extractive.content_terms` (the extractive summariser's own), the numbers those
+:func:`summarizer.stages.extractive.content_terms` (the extractive summariser's own), the numbers those
 of :mod:`.numbers_ar`. :func:`check_summary` reports:
 
 * ``summary-unsupported``: a summary sentence fewer than :data:`MIN_SUPPORT` of whose content words
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from summarizer.arabic import normalize_arabic, words
-from summarizer.split import split_sentences
+from summarizer.stages.split import split_sentences
 
 from .findings import Finding
 from .markup import clean_markup
@@ -52,9 +52,9 @@ _CALENDAR = frozenset(
 
 
 def _extractive():
-    """summarizer.extractive, imported on first use: it loads numpy and nltk (0.7 s), which
+    """summarizer.stages.extractive, imported on first use: it loads numpy and nltk (0.7 s), which
     ``check_translation`` never needs."""
-    from summarizer import extractive
+    from summarizer.stages import extractive
 
     return extractive
 

@@ -27,10 +27,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from ..choices import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS, VOCAB_LANGUAGES
 from ..errors import ConversionError, ModelLoadError, SummarizerError
-from ..options import DEFAULT_EXPORT_QUANTIZATION, QUANTIZATIONS, VOCAB_LANGUAGES
 from .family import is_t5_type
-from .source import ModelSource, is_ctranslate2_folder
+from .locate import ModelSource, is_ctranslate2_folder
 
 EXPORT_INFO = "summarizer_export.json"
 # Files copied from a local Hugging Face folder when present (never config.json: CTranslate2

@@ -14,8 +14,7 @@ from __future__ import annotations
 import importlib.util
 import threading
 
-from ..errors import GpuUnusable, ModelLoadError, OptionError, SummarizerError
-from ..options import (
+from ..choices import (
     DEFAULT_VOCAB_RESTRICTION,
     DEVICES,
     ENGINES,
@@ -26,10 +25,11 @@ from ..options import (
     check_choice,
     default_quantization,
 )
+from ..errors import GpuUnusable, ModelLoadError, OptionError, SummarizerError
 from .base import Seq2SeqEngine
 from .export import cached_export, ensure_export, first_line
 from .family import gpu_compute_type
-from .source import ModelSource
+from .locate import ModelSource
 
 _CACHE: dict[tuple, Seq2SeqEngine] = {}
 _LOCK = threading.Lock()

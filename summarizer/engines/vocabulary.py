@@ -34,7 +34,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 
-from ..options import VOCAB_LANGUAGES
+from ..choices import VOCAB_LANGUAGES
 
 SPIECE_UNDERLINE = "▁"  # sentencepiece's word-start marker
 SHORT_LATIN = 3  # Latin letters allowed in one piece of an Arabic summary

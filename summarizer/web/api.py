@@ -12,8 +12,8 @@ from typing import Any
 import gradio as gr
 from gradio.data_classes import FileData
 
-from ..documents import Document, read_file
 from ..errors import InputError
+from ..inputs.documents import Document, read_file
 from .page import client_of
 from .state import AppState
 from .uploads import uploaded_file

@@ -45,9 +45,9 @@ from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..documents import MAX_DOCUMENT_BYTES
+from ..inputs.documents import MAX_DOCUMENT_BYTES
+from .flags import CORS_ENV, DEFAULT_BODY_TIMEOUT_S, PUBLIC_HOSTS_ENV, SHARE_HOSTS, SPACE_HOST_ENV
 from .httpapi import BODY_BYTES_PER_CHAR, BODY_SLACK_BYTES, ApiError, parse_form, parse_json
-from .options import CORS_ENV, DEFAULT_BODY_TIMEOUT_S, PUBLIC_HOSTS_ENV, SHARE_HOSTS, SPACE_HOST_ENV
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InputError
-from ..inputs import read_text_file
-from ..split import split_sentences
+from ..inputs.text import read_text_file
+from ..stages.split import split_sentences
 
 LABEL_MAX_CHARS = 60  # Gradio cuts an example's label after 60 characters, whatever it says
 HEADLINE_MAX_WORDS = 14

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..config import OPTIONS
 from ..errors import PAGE, InputError, ModelLoadError, OptionError
-from ..methods import SUMMARY_LENGTHS, method_of
+from ..options import OPTIONS
 from ..pipeline import STAGES, Result, StageProgress
 from ..redact import without_paths
 from ..render import (
@@ -28,6 +27,7 @@ from ..render import (
     to_markdown,
     translation_lines,
 )
+from ..stages.methods import SUMMARY_LENGTHS, method_of
 from .state import AppState, model_name
 
 log = logging.getLogger(__name__)

@@ -29,9 +29,9 @@ from fastapi.responses import JSONResponse
 
 from ..arabic import arabic_share
 from ..errors import ArticleTooLong, InputError, ServerBusy, SummarizerError
-from ..html import Piece
-from ..html import pieces as html_pieces
-from ..inputs import check_arabic
+from ..html_reader import Piece
+from ..html_reader import pieces as html_pieces
+from ..inputs.text import check_arabic
 from .httpapi import (
     ApiConfig,
     ApiError,

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..arabic import arabic_share
-from ..config import CALL, PAGE, Option, options_of
-from ..documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..errors import InputError
-from ..methods import get_method, method_of
+from ..inputs.documents import DOCUMENT_SUFFIXES, Document, read_file
+from ..options import CALL, PAGE, Option, options_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
+from ..stages.methods import get_method, method_of
 from .examples import examples
 from .handlers import (
     LENGTH_LABELS,

@@ -22,12 +22,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from .. import __version__
-from ..config import CALL, REST, SUMMARY, Option, options_of
+from ..choices import TRANSLATION_MODELS
 from ..errors import API
-from ..methods import METHODS
-from ..options import TRANSLATION_MODELS
+from ..options import CALL, REST, SUMMARY, Option, options_of
 from ..result import translation_record
 from ..service import MAX_BEAMS
+from ..stages.methods import METHODS
 from .httpapi import (
     ApiConfig,
     ApiError,

@@ -28,14 +28,14 @@ import gradio as gr
 
 from .. import __version__, render
 from .. import web as webapp
-from ..config import Options
-from ..documents import MAX_DOCUMENT_BYTES
+from ..inputs.documents import MAX_DOCUMENT_BYTES
+from ..options import Options
 from ..service import Service, WorkGate
 from .api import file_reader, url_reader
 from .boundary import Policy, policy_of
 from .boundary import install as install_boundary
 from .components import handler_checks
-from .options import add_server_arguments, api_keys
+from .flags import add_server_arguments, api_keys
 from .state import app_for
 from .uploads import cache_sweeper, guard_uploads, own_upload_folder
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..choices import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, LONG_INPUT_MODES, TRANSLATION_MODELS
 from ..errors import ModelLoadError
-from ..methods import METHODS
-from ..options import DEFAULT_SUMMARY_MODEL, DEFAULT_TRANSLATION_MODEL, LONG_INPUT_MODES, TRANSLATION_MODELS
 from ..redact import public_model_id, without_paths
 from ..render import choice_and_licence, md_text
 from ..service import Service
+from ..stages.methods import METHODS
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ SUMMARY_ADVICE = (
 
 
 @dataclass
-class Notice:
+class PageNotice:
     """One thing the page cannot do: a line for everyone, and the details for whoever runs the app."""
 
     headline: str  # Markdown, one short sentence: what is missing and what the page does instead
@@ -53,7 +53,7 @@ class AppState:
     """
 
     service: Service
-    notices: list[Notice] = field(default_factory=list)
+    notices: list[PageNotice] = field(default_factory=list)
     export_dir: Path = field(default_factory=lambda: _scratch_dir())
 
     @property
@@ -125,7 +125,7 @@ def warm_up(service: Service) -> float:
     return took
 
 
-def page_notices(service: Service) -> list[Notice]:
+def page_notices(service: Service) -> list[PageNotice]:
     """One notice per model the page runs without, in the page's words, with what to do about it."""
     headlines = {
         "summary": ("**Extractive summaries only:** the mT5 summary model could not be loaded, so the page picks "
@@ -133,11 +133,11 @@ def page_notices(service: Service) -> list[Notice]:
         "translation": ("**No English translation:** the translation model could not be loaded, so the page shows "
                         "the Arabic summary only.", TRANSLATION_ADVICE),
     }
-    notices = [Notice(headline, f"{_load_problem(error)} {_advice(error, how_to_get_it)}")
+    notices = [PageNotice(headline, f"{_load_problem(error)} {_advice(error, how_to_get_it)}")
                for role, (headline, how_to_get_it) in headlines.items()
                if (error := service.load_errors.get(role)) is not None]
     if not service.translation_requested:
-        notices.append(Notice("**No English translation:** no translation model was given, so the page shows the "
+        notices.append(PageNotice("**No English translation:** no translation model was given, so the page shows the "
                               "Arabic summary only.", TRANSLATION_ADVICE))
     return notices
 

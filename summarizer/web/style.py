@@ -18,7 +18,7 @@ def js() -> str:
     """Run once when the page loads: languages, live regions, sentence highlighting, stale results."""
     import json
 
-    from ..documents import DOCUMENT_SUFFIXES
+    from ..inputs.documents import DOCUMENT_SUFFIXES
 
     text = resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
     from .page import OVER_LIMIT

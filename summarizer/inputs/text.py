@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .arabic import arabic_share
-from .errors import ArticleTooLong, InputError
-from .options import DEFAULT_MAX_CHARS
+from ..arabic import arabic_share
+from ..choices import DEFAULT_MAX_CHARS
+from ..errors import ArticleTooLong, InputError
 
 MIN_ARABIC_SHARE = 0.5
 

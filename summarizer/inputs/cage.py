@@ -23,7 +23,7 @@ deadline and cap on the answer's size. Where there is no ``resource`` module (Wi
 kernel does not hold to the limit (macOS ignores the address-space limit), only the deadline and
 the answer's size are enforced.
 
-A leaf module: it knows nothing of documents (``summarizer.documents`` says what runs in it).
+A leaf module: it knows nothing of documents (``summarizer.inputs.documents`` says what runs in it).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from .errors import InputError
+from ..errors import InputError
 
 try:
     import resource

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 from nltk.stem.isri import ISRIStemmer
 
-from .arabic import normalize_arabic, words
+from ..arabic import normalize_arabic, words
 
 # Function words that carry no topic: prepositions, conjunctions, pronouns, reporting verbs.
 STOPWORDS = frozenset(normalize_arabic(w) for w in """

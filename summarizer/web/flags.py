@@ -15,8 +15,8 @@ import argparse
 import os
 from collections.abc import Mapping
 
-from ..config import SERVE, add_option_arguments
-from ..options import int_range
+from ..choices import int_range
+from ..options import SERVE, add_option_arguments
 
 API_KEYS_ENV = "SUMMARIZER_API_KEYS"
 PUBLIC_HOSTS_ENV, CORS_ENV = "SUMMARIZER_PUBLIC_HOSTS", "SUMMARIZER_CORS"

@@ -10,7 +10,7 @@ well-kept libraries, never by hand-written parsers: trafilatura finds the articl
 Every failure is an ``InputError`` whose message says what is wrong in words a user understands:
 an address that cannot be reached, a page with no article, a scanned PDF with no text, a file
 that is too big, or too costly to parse: every reader but the plain-text one parses in a worker
-process with limits of its own (``summarizer.cage``), so that no file costs the reading process
+process with limits of its own (``summarizer.inputs.cage``), so that no file costs the reading process
 its memory. A web address on a private or local network is refused unless the caller allows
 it (the web app serves other people, so it does not fetch its own network for them; the command
 line runs for its user and does).
@@ -27,10 +27,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import InputError
 from .cage import Cage, target_of
-from .errors import InputError
 from .fetch import check_address, fetch, reason
-from .inputs import decode_utf8
+from .text import decode_utf8
 
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024  # a news page or a report; a bigger file is not one article
 FETCH_TIMEOUT_S = 20.0  # per network operation
@@ -40,7 +40,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_ARTICLE_CHARS = 150  # less than a two-sentence news brief is not an article
 MIN_LONGEST_PARAGRAPH_WORDS = 8  # a list of headlines or menu items has no sentence this long
-# Every reader but the plain-text one parses in the cage (summarizer/cage.py): a file made to exhaust a
+# Every reader but the plain-text one parses in the cage (summarizer/inputs/cage.py): a file made to exhaust a
 # parser (in any part of a Word file, in any stream of a PDF, anywhere in a page) costs a worker process
 # its memory and time, within limits, and ends as an InputError coded "document-too-costly"; the reading
 # process keeps its memory. Off only for a test that replaces a reader's insides, which a worker never sees.
@@ -217,7 +217,7 @@ def read_bytes(data: bytes, name: str, reader: Reader | None = None) -> Document
 
 # A deliberate cache: warm worker processes with the readers' libraries imported, reused document after
 # document (starting one costs more than reading a page).
-_CAGE = Cage(preload=("summarizer.documents", "trafilatura", "trafilatura.utils", "docx", "pypdf"))
+_CAGE = Cage(preload=("summarizer.inputs.documents", "trafilatura", "trafilatura.utils", "docx", "pypdf"))
 
 
 def _parse(read: Callable[..., Document | str], name: str, args: tuple, kwargs: dict | None = None

@@ -24,7 +24,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_REDIRECTS = 10  # as urllib
 REDIRECT_CODES = (301, 302, 303, 307, 308)

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
-from .engines.batching import BatchedStage, generate_batched, longest_fitting_prefix, pack
-from .notices import Notice, notice
-from .options import DEFAULT_LONG_INPUT, LONG_INPUT_MODES, check_choice
+from ..choices import DEFAULT_LONG_INPUT, LONG_INPUT_MODES, check_choice
+from ..engines.base import SUMMARY_DECODING, DecodeSettings, Seq2SeqEngine
+from ..engines.batching import BatchedStage, generate_batched, longest_fitting_prefix, pack
+from ..notices import Notice, notice
 
 
 @dataclass

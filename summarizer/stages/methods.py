@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from ..choices import DEFAULT_LONG_INPUT
+from ..engines.base import DecodeSettings
+from ..errors import OptionError
+from ..notices import Notice
 from .abstractive import AbstractiveSummarizer
-from .engines.base import DecodeSettings
-from .errors import OptionError
 from .extractive import extractive_summary, lead_summary
-from .notices import Notice
-from .options import DEFAULT_LONG_INPUT
 
 FALLBACK = "extractive"  # what a method that needs a model falls back to when the model is missing
 

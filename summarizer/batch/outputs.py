@@ -19,7 +19,7 @@ import os
 import time
 from pathlib import Path
 
-from .errors import OutputBusy, OutputError
+from ..errors import OutputBusy, OutputError
 
 try:  # POSIX; on Windows there is no flock and jobs are not locked
     import fcntl

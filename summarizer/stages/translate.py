@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .engines.base import TRANSLATION_DECODING, DecodeSettings, Hypothesis, Seq2SeqEngine
-from .engines.batching import (
+from ..engines.base import TRANSLATION_DECODING, DecodeSettings, Hypothesis, Seq2SeqEngine
+from ..engines.batching import (
     SAFETY_TOKENS,
     BatchedStage,
     ProgressHook,

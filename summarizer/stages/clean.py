@@ -6,7 +6,7 @@ the site's section/related-news links at the end. Each would end up in the summa
 as if it were news. Cleaning removes them and *reports* every removal (kind, exact text, input line)
 so that a user can see what the summary was not based on.
 
-HTML (read by ``summarizer.html``): tags, comments and closed ``<script>``/``<style>``/``<noscript>``/
+HTML (read by ``summarizer.html_reader``): tags, comments and closed ``<script>``/``<style>``/``<noscript>``/
 ``<template>`` blocks go; an opening ``<script>`` or ``<style>`` that is never closed is not a block (an
 article about HTML may write one), so the text after it stays. The report counts each kind and the
 characters they took, from the source, so that they add up to what disappeared. Entities are decoded
@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from summarizer.arabic import normalize_arabic
-from summarizer.html import Markup, decode_entities, looks_like_html, to_text
+
+from ..html_reader import Markup, decode_entities, looks_like_html, to_text
 
 # ---------------------------------------------------------------------------------------------
 # Results
