@@ -179,7 +179,7 @@ for _option in (
     # -- how one article is treated: the pipeline's default, open to each call -------------------------
     Option("summary_method", DEFAULT_SUMMARY_METHOD, "", choices=_summary_methods, concerns=SUMMARY),
     Option("summary_length", None, "the summary's length (default: --summary-sentences and mT5's own limit)",
-           choices=_summary_lengths, concerns=SUMMARY),
+           choices=_summary_lengths(), concerns=SUMMARY),
     Option("long_input", DEFAULT_LONG_INPUT, "abstractive summary of articles over 512 tokens",
            choices=LONG_INPUT_MODES, concerns=SUMMARY),
     Option("summary_sentences", DEFAULT_SUMMARY_SENTENCES,
