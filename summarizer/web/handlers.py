@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import PAGE, InputError, ModelLoadError, OptionError
-from ..options import OPTIONS
 from ..pipeline import STAGES, Result, StageProgress
 from ..redact import without_paths
 from ..render import (
@@ -92,7 +91,7 @@ def summarize(
         # the page's choices over the server's defaults, checked once (an API call may send any value)
         options = state.service.options.but(summary_method=summary_method or None, long_input=long_input or None,
                                             summary_length=summary_length or None,
-                                            **{name: value for name, value in (more or {}).items() if name in OPTIONS})
+                                            **(more or {}))  # names: the page's own (more_page_options)
         state.service.check_budget([text])  # the same budget as the APIs', before any model loads or runs
         hook = stage_progress(progress) if progress is not None else None
 
