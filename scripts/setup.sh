@@ -30,10 +30,12 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 
-if [[ ",$extras," == *",dev,"* ]] && ! command -v chromium >/dev/null 2>&1; then
-  echo "setup: installing Debian's chromium for the browser test"
+# The tests' real components: Chromium (browser tests), LibreOffice and poppler (the documents the
+# project writes are opened by LibreOffice and rendered to PNG by pdftoppm).
+if [[ ",$extras," == *",dev,"* ]] && ! { command -v chromium && command -v soffice && command -v pdftoppm; } >/dev/null 2>&1; then
+  echo "setup: installing Debian's chromium, libreoffice-writer-nogui and poppler-utils for the tests"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium libreoffice-writer-nogui poppler-utils >/dev/null
 fi
