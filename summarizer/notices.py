@@ -119,5 +119,5 @@ register_notice("translation-empty", WARNING, ARTICLE,
                 "The translation model returned nothing for {count} of {total} sentences (sentence {shown}): their "
                 "English is empty.")
 register_notice("checks-findings", WARNING, ARTICLE,
-                "To check: {things} ({codes}).",
+                "To check: {things}; each comes with its reason in words.",
                 "To check: {things}, marked ⚑ below.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .checks import Finding
@@ -146,9 +147,20 @@ CONFIDENCE_NOTE = (
 )
 
 
+# Said under a sentence the model was unsure of (is_unsure), beside its ⚠ mark.
+UNSURE_TEXT = "Low confidence: the model was unsure of this sentence; read it against the Arabic"
+
+
 def finding_text(finding: Finding) -> str:
-    """``number-mismatch: 300 in the Arabic, 30 in the English``."""
-    return f"{finding.code}: {finding.message}"
+    """What a reader is told: the finding's message, a plain sentence ("The Arabic says 300; the
+    English says 30."). The code is for programs: it stays in the JSON, never in what a reader sees."""
+    return finding.message
+
+
+def reasons_text(findings: Iterable[Finding]) -> str:
+    """Several findings as one text: their sentences one after the other (each ends with its own
+    full stop, so nothing is joined with ".;")."""
+    return " ".join(finding_text(f) for f in findings)
 
 
 def summary_findings(result: Result) -> list:
@@ -227,7 +239,7 @@ def to_markdown(result: Result, surface: str = "text", *, summary_length: str | 
         out += ["## English translation", "", md_text(result.translation_text), ""]
     out += ["## Sentence by sentence", "", "| # | Arabic | English | score | to check |", "|---:|---|---|---:|---|"]
     out += [f"| {n} | {md_cell(p.ar)} | {md_cell(p.en)} | {score_text(p)} | "
-            f"{md_cell('; '.join(finding_text(f) for f in p.findings))} |"
+            f"{md_cell(reasons_text(p.findings))} |"
             for n, p in enumerate(result.translation, 1)]
     if any(p.score is not None for p in result.translation):
         out += ["", CONFIDENCE_NOTE]
@@ -267,11 +279,13 @@ def aligned_html(translation: list[SentencePair], sources: SummarySources | None
         cell = 'class="en"'
         if is_unsure(pair):
             tip = html.escape(f"The model was unsure of this sentence: score {pair.score:.2f}", quote=True)
-            english = f'<span class="unsure-mark" title="{tip}">⚠</span> {english}'
+            # In words under the sentence too, not only in a tooltip that a phone cannot show.
+            english = (f'<span class="unsure-mark" title="{tip}" aria-hidden="true">⚠</span> {english}'
+                       f'<span class="unsure-text">{UNSURE_TEXT} (score {pair.score:.2f}).</span>')
             cell = f'class="en unsure" title="{tip}"'
         checks = pair.findings
         if checks:
-            reasons = "; ".join(finding_text(f) for f in checks)
+            reasons = reasons_text(checks)
             tip = html.escape(f"To check: {reasons}", quote=True)
             # Not colour alone, not hover alone: a mark with its reason as text, focusable, announced
             # (reached with the arrow keys inside the table, as its cell is).

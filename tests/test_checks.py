@@ -197,7 +197,7 @@ def test_english_ranges_times_and_groups():
 def test_number_mismatch_message():
     found = check_translation("قتل 300 شخص في الهجوم على القرية", "30 people were killed in the attack on the village")
     assert [f.code for f in found] == ["number-mismatch"]
-    assert found[0].message == "300 in the Arabic, 30 in the English."
+    assert found[0].message == "The Arabic says 300; the English says 30."
     assert found[0].evidence["source"]["value"] == 300 and found[0].evidence["output"]["value"] == 30
 
 

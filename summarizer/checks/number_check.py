@@ -8,11 +8,15 @@ words, ordinals, fractions, bare scales) only count as counterparts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .findings import Finding
 from .quantity import Quantity, format_value
 from .value_index import GrowingValueIndex, ValueIndex
+
+# A number written in Western digits, with its grouping and decimal marks: shown as written.
+_LATIN_NUMBER = re.compile(r"[0-9][0-9,.]*")
 
 
 def _unmatched(side: Sequence[Quantity], stated: ValueIndex) -> list[Quantity]:
@@ -28,12 +32,21 @@ def _unmatched(side: Sequence[Quantity], stated: ValueIndex) -> list[Quantity]:
 
 
 def _shown(quantity: Quantity) -> str:
+    """The quantity as a reader finds it in the text: as written when written in digits ("172.50"),
+    else its value with the words or digits that state it ("300 (ثلاثمائة)")."""
     value = format_value(quantity.value)
     if quantity.kind == "percent":
         return f"{value}%"
     if quantity.kind == "decade":
         return f"the {value}s"
-    return value if quantity.text.replace(",", "") == value.replace(",", "") else f"{value} ({quantity.text})"
+    if _LATIN_NUMBER.fullmatch(quantity.text):
+        return quantity.text
+    return f"{value} ({quantity.text})"
+
+
+def _saying(name: str) -> str:
+    """``"the Arabic"`` -> ``"The Arabic says"``: the start of a reader's sentence."""
+    return f"{name[:1].upper()}{name[1:]} says"
 
 
 def compare_numbers(
@@ -48,8 +61,8 @@ def compare_numbers(
     """Findings for the hard quantities of one side missing on the other.
 
     A source quantity missing from the output and an output quantity missing from the source, in
-    the same order, are most likely one changed value: they make one ``number-mismatch`` ("300 in
-    the Arabic, 30 in the English"). A source quantity left over is a ``number-mismatch`` (dropped),
+    the same order, are most likely one changed value: they make one ``number-mismatch`` ("The Arabic
+    says 300; the English says 30."). A source quantity left over is a ``number-mismatch`` (dropped),
     an output one a ``number-unsupported`` (added). With ``both_ways=False`` only the output is held
     to the source (a summary need not repeat every number of its article). ``source_index`` is
     ``ValueIndex(source)`` when the caller holds one source to many outputs (an article to each
@@ -57,12 +70,13 @@ def compare_numbers(
     """
     missing = _unmatched(source, ValueIndex(output)) if both_ways else []
     added = _unmatched(output, source_index if source_index is not None else ValueIndex(source))
+    source_says, output_says = _saying(source_name), _saying(output_name)
     findings: list[Finding] = []
     for was, now in zip(missing, added, strict=False):
         findings.append(
             Finding(
                 "number-mismatch",
-                f"{_shown(was)} in {source_name}, {_shown(now)} in {output_name}.",
+                f"{source_says} {_shown(was)}; {output_name} says {_shown(now)}.",
                 evidence={"source": was.to_dict(), "output": now.to_dict()},
             )
         )
@@ -71,7 +85,7 @@ def compare_numbers(
         findings.append(
             Finding(
                 "number-mismatch",
-                f"{_shown(was)} in {source_name} is not in {output_name}.",
+                f"{source_says} {_shown(was)}; {output_name} does not.",
                 evidence={"source": was.to_dict(), "output": None},
             )
         )
@@ -79,7 +93,7 @@ def compare_numbers(
         findings.append(
             Finding(
                 "number-unsupported",
-                f"{_shown(now)} in {output_name} is not in {source_name}.",
+                f"{output_says} {_shown(now)}; {source_name} does not.",
                 evidence={"source": None, "output": now.to_dict()},
             )
         )

@@ -52,7 +52,7 @@ def _script_findings(arabic: str, english: str) -> list[Finding]:
     return [
         Finding(
             "untranslated",
-            f"{len(left)} Arabic word{'s' if len(left) > 1 else ''} left untranslated: {shown}.",
+            f"The English leaves {len(left)} Arabic word{'s' if len(left) > 1 else ''} untranslated ({shown}).",
             evidence={"words": left, "arabic_share": round(share, 3)},
         )
     ]

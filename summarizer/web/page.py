@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..inputs.documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..options import CALL, PAGE, Option, options_of
 from ..pipeline import Result
-from ..render import aligned_html, describe_method, finding_text, md_text, summary_sources
+from ..render import aligned_html, describe_method, md_text, reasons_text, summary_sources
 from ..stages.methods import get_method, method_of
 from .examples import examples
 from .handlers import (
@@ -217,7 +217,7 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
     elif any(n.code == "summary-empty" for n in result.notices):
         method += " (the summary model returned an empty summary)"
     if result.summary.findings:
-        method += " ⚑ To check: " + "; ".join(finding_text(f) for f in result.summary.findings) + "."
+        method += " ⚑ To check: " + reasons_text(result.summary.findings)
     sources = summary_sources(result)
     numbers = ", ".join(str(i + 1) for i in sources.used)
     if numbers:
@@ -228,7 +228,7 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
     if not result.summary_en:
         english = "No English: the translation model is not loaded."
     elif result.summary.english_findings:
-        english += " ⚑ To check: " + "; ".join(finding_text(f) for f in result.summary.english_findings) + "."
+        english += " ⚑ To check: " + reasons_text(result.summary.english_findings)
     return method, english
 
 
