@@ -100,7 +100,7 @@ register_notice("translation-off", INFO, RUN,
                 "Translation is off (as asked: --no-translate): only the Arabic summary is made.")
 register_notice("engine-substituted", INFO, RUN, "{note}")
 register_notice("cleaning-removed", INFO, ARTICLE, "Cleaning removed {count} item(s): {kinds}.",
-                "Cleaning removed {count} {items} that are not part of the article: {what}.")
+                "Cleaning removed {count} {items} not part of the article: {what}.")
 register_notice("summary-empty", WARNING, ARTICLE,
                 "The summary model returned an empty summary: the extractive summary is shown instead.")
 register_notice("summary-read-lead", INFO, ARTICLE,

@@ -398,7 +398,9 @@ class Pipeline:
         if empty and method.name != FALLBACK:  # a model that emits only special tokens: never an empty summary
             fallback = get_method(FALLBACK).summarize([documents[i] for i in empty], context)
             for i, replacement in zip(empty, fallback, strict=True):
-                replacement.notices = [*summaries[i].notices, notice("summary-empty")]
+                # The discarded summary's notices (how much of the article it read) describe a summary
+                # that is not shown: only the replacement's own are kept, so the notes never disagree.
+                replacement.notices = [*replacement.notices, notice("summary-empty")]
                 summaries[i] = replacement
         model = self.shown_id(self.summarizer.engine) if method.needs_model and self.summarizer else None
         for work, summary in zip(works, summaries, strict=True):

@@ -242,3 +242,23 @@ def test_progress_hook_beside_the_summary_sees_the_callers_context(pipeline, see
     seen = {}
     pipeline(seed_texts[1], progress=lambda stage, done, total: seen.setdefault(stage, marker.get()))
     assert seen["translate"] == "caller" and seen["summarize"] == "caller"
+
+
+def test_the_notes_of_an_empty_summary_never_describe_the_summary_that_was_dropped(mute_models, seed_texts):
+    """A model summary that came back empty is replaced by the extractive one: what the model read (the
+    first N of M sentences) is not said beside a summary that did not come from it."""
+    mute_mt5, _ = mute_models
+    pipe = Pipeline(str(mute_mt5), None, summary_decoding=FAST_SUMMARY)
+    result = pipe("\n\n".join(seed_texts * 3))  # longer than the model reads: it reads the lead
+    codes = [n.code for n in result.notices]
+    assert "summary-empty" in codes and result.summary_method == "extractive-lexrank"
+    assert "summary-read-lead" not in codes
+
+
+def test_what_cleaning_removed_reads_right_for_one_item_and_for_several():
+    from summarizer.errors import PAGE
+    from summarizer.notices import notice
+
+    one = notice("cleaning-removed", count=1, kinds="html", items="item", what="HTML markup").message(PAGE)
+    two = notice("cleaning-removed", count=2, kinds="html", items="items", what="HTML markup").message(PAGE)
+    assert one.startswith("Cleaning removed 1 item not part") and two.startswith("Cleaning removed 2 items not part")
