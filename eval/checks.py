@@ -45,6 +45,8 @@ from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, NTREX_DEV, data_root
 from eval.report import bar_chart, environment, markdown_table, write_report
 from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
 from summarizer.checks import length as length_band
+from summarizer.checks import names as name_check
+from summarizer.checks import negation as negation_check
 from summarizer.checks import summary as summary_checks
 from summarizer.stages.split import split_sentences
 
@@ -418,6 +420,350 @@ def _insert_words(article: dict, other: dict, rng: random.Random) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- negation
+
+NEGATION_INJECTIONS = ("negation-removed", "negation-added")
+_EN_NEGATOR_RE = re.compile(r"\b(?:not|never)\s+|(?<=[A-Za-z])n['\u2019]t\b|\bcannot\b", re.IGNORECASE)
+_EN_NT_STEM = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
+_EN_AUXILIARY_RE = re.compile(
+    r"\b(?:is|are|was|were|will|would|can|could|has|have|had|should|may|might|must|does|did|do)\b(?=\s+[a-z])"
+)
+_BAD_INPUTS = {
+    "100,000 digits": ("٣" * 50_000 + "7" * 50_000, "0123456789" * 10_000),
+    "لا x 20,000": ("لا " * 20_000, "no " * 20_000),
+    "mixed scripts": ("لم S&P500 لا-not " * 6_000, "n't لا not-لم 5G " * 6_000),
+}
+
+
+def _negation_flag(arabic: str, english: str) -> bool:
+    return bool(negation_check.check_negation(arabic, english))
+
+
+def remove_negation(english: str, rng: random.Random) -> str | None:
+    """The English with one of its "not", "never", "n't" or "cannot" taken out, as an MT system drops it
+    ("did not agree" -> "did agree", "won't" -> "will"); None without one."""
+    spots = list(_EN_NEGATOR_RE.finditer(english))
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    if m.group().lower() == "cannot":
+        return english[: m.start()] + m.group()[:3] + english[m.end() :]
+    if m.group()[0] == "n" and m.group()[1] in "'\u2019":  # the n't of isn't, won't
+        word_start = max(english.rfind(" ", 0, m.start()) + 1, 0)
+        stem = english[word_start : m.start()]
+        stem = _EN_NT_STEM.get(stem.lower(), stem)
+        return english[:word_start] + stem + english[m.end() :]
+    return english[: m.start()] + english[m.end() :]
+
+
+def add_negation(english: str, rng: random.Random) -> str | None:
+    """The English of a sentence with no negation with "not" put after one of its auxiliaries ("was
+    signed" -> "was not signed"); None when it is negated already or has no auxiliary."""
+    if negation_check.english_polarity(english).any:
+        return None
+    spots = list(_EN_AUXILIARY_RE.finditer(english))
+    if not spots:
+        return None
+    m = rng.choice(spots)
+    return english[: m.end()] + " not" + english[m.end() :]
+
+
+def negation_recall(pairs: Sequence[Pair], seed: int) -> dict:
+    """Recall of the negation check on negation removed from, or added to, human English."""
+    out = {}
+    for kind, make in (("negation-removed", remove_negation), ("negation-added", add_negation)):
+        rng = random.Random(f"{seed}:{kind}")
+        made = caught = 0
+        misses = []
+        for pair in pairs:
+            faulty = make(clean_markup(pair.english), rng)
+            if faulty is None:
+                continue
+            made += 1
+            hit = _negation_flag(pair.arabic, faulty)
+            caught += hit
+            if not hit and len(misses) < 10:
+                misses.append({"dataset": pair.dataset, "index": pair.index, "arabic": pair.arabic, "english": faulty})
+        out[kind] = {"injected": made, "caught": caught, "recall": caught / made if made else None, "misses": misses}
+    return out
+
+
+def negation_false_alarms(pairs: Sequence[Pair]) -> dict:
+    """Human pairs the negation check flags (each a false alarm), listed with the reason."""
+    listed = []
+    for pair in pairs:
+        for f in negation_check.check_negation(pair.arabic, pair.english):
+            listed.append({"index": pair.index, **f.to_dict(), "arabic": pair.arabic, "english": pair.english})
+    n = len(pairs)
+    flagged = len({f["index"] for f in listed})
+    return {"sentences": n, "flagged": flagged, "rate": flagged / n if n else 0.0, "findings": listed}
+
+
+def negation_systems(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int) -> dict:
+    """Per system: sentences the negation check flags and the chrF of flagged against unflagged ones."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    folder = root / FLORES101_SYSTEMS
+    source, reference = _lines(folder / "source.ar"), _lines(folder / "reference.en")
+    if limit:
+        source, reference = source[:limit], reference[:limit]
+    out = {}
+    for k, name in enumerate(names):
+        hyps = _lines(folder / f"{name}.en")[: len(source)]
+        flags = np.array([_negation_flag(ar, hyp) for ar, hyp in zip(source, hyps, strict=True)])
+        scores = np.array([chrf.sentence_score(clean_markup(h), [r]).score for h, r in zip(hyps, reference, strict=True)])
+        diff, low, high = bootstrap_difference(flags, scores, resamples, seed + k)
+        out[name] = {
+            "sentences": len(scores), "flagged": int(flags.sum()),
+            "chrf_flagged": float(scores[flags].mean()) if flags.any() else None,
+            "chrf_unflagged": float(scores[~flags].mean()) if (~flags).any() else None,
+            "chrf_difference": diff, "ci_low": low, "ci_high": high,
+        }
+    out_worse = sum(1 for s in out.values() if s["chrf_flagged"] is not None and s["chrf_difference"] > 0)
+    return {"systems": out, "flagged_worse": out_worse}
+
+
+def negation_bad_inputs() -> dict:
+    """Seconds the negation check takes on long, strange pairs (best of 3; measured, never asserted)."""
+    out = {}
+    for name, (arabic, english) in _BAD_INPUTS.items():
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            negation_check.check_negation(arabic, english)
+            best = min(best, time.perf_counter() - started)
+        out[name] = {"chars": len(arabic) + len(english), "seconds": round(best, 4)}
+    return out
+
+
+def negation_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limit: int | None, resamples: int,
+                    seed: int) -> dict:
+    """The negation check's section: false alarms, recall on injected errors, real systems, bad input."""
+    return {
+        "false_alarms": {"flores101-devtest": negation_false_alarms(flores), "ntrex128-dev": negation_false_alarms(ntrex)},
+        "recall": negation_recall([*flores, *ntrex], seed),
+        "real_systems": negation_systems(root, system_names(root), limit, resamples, seed),
+        "bad_inputs": negation_bad_inputs(),
+    }
+
+
+def negation_markdown(section: dict) -> str:
+    """The negation check's part of the Markdown report."""
+    fa = [[name, r["sentences"], f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
+    rec = [[k, v["injected"], v["caught"], _pct(v["recall"])] for k, v in section["recall"].items()]
+    systems = [[name, s["flagged"], f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
+                f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
+                f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]"]
+               for name, s in section["real_systems"]["systems"].items()]
+    bad = [[name, v["chars"], f"{v['seconds']:.4f}"] for name, v in section["bad_inputs"].items()]
+    listed = [f"- {name} #{f['index']}: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}"
+              for name, r in section["false_alarms"].items() for f in r["findings"]]
+    return "\n\n".join([
+        "## Negation check (`negation-mismatch`)",
+        markdown_table(["data", "sentences", "flagged (false alarms)"], fa),
+        markdown_table(["injected error", "injected", "caught", "recall"], rec),
+        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
+        f"{len(section['real_systems']['systems'])} systems.",
+        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
+        markdown_table(["bad input", "characters", "seconds"], bad),
+        "### Every negation false alarm on the human translations",
+        "\n".join(listed) or "none",
+    ])
+
+
+def negation_summary_lines(section: dict) -> list[str]:
+    """The negation check's headline figures, one a line."""
+    lines = [f"negation false alarms {name}: {r['flagged']}/{r['sentences']} ({_pct(r['rate'])})"
+             for name, r in section["false_alarms"].items()]
+    lines += [f"negation recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
+              for k, v in section["recall"].items()]
+    systems = section["real_systems"]
+    lines += [f"negation system {name}: flagged {s['flagged']}, chrF flagged {s['chrf_flagged'] or 0:.2f} unflagged "
+              f"{s['chrf_unflagged'] or 0:.2f}, difference {s['chrf_difference']:+.2f} [{s['ci_low']:+.2f}, "
+              f"{s['ci_high']:+.2f}]" for name, s in systems["systems"].items()]
+    lines.append(f"negation: flagged worse on {systems['flagged_worse']} of {len(systems['systems'])} systems")
+    lines += [f"negation bad input {name}: {v['chars']} characters, {v['seconds']:.4f} s"
+              for name, v in section["bad_inputs"].items()]
+    return lines
+
+
+# ---------------------------------------------------------------- names
+
+NAME_CODES = frozenset({"name-unsupported", "name-missing"})
+# Which finding counts as catching each injected name error (a finding the pair did not have before).
+NAME_INJECTIONS: dict[str, str] = {"name-swapped": "name-unsupported", "name-dropped": "name-missing"}
+
+
+def _name_codes(arabic: str, english: str) -> set[str]:
+    return {f.code for f in name_check.check_names(arabic, english)}
+
+
+def _matched_names(pair: Pair) -> list[str]:
+    """The English names of a pair (runs of capitalised words) that its Arabic renders, the ones an
+    injected error can swap or drop."""
+    side = name_check.ArabicSide.read(clean_markup(pair.arabic))
+    return [n.text for n in name_check.english_names(clean_markup(pair.english))
+            if n.strong and any(side.renders(w) for w in n.strong)]
+
+
+def name_pool(pairs: Sequence[Pair]) -> list[str]:
+    """Every name of one word that the corpus' English uses, the pool a swapped name is drawn from."""
+    return sorted({w for p in pairs for n in name_check.english_names(clean_markup(p.english)) for w in n.strong
+                   if not name_check.word_rows(w)})
+
+
+def inject_name(pair: Pair, kind: str, rng: random.Random, pool: Sequence[str]) -> str | None:
+    """The English of ``pair`` with one of its rendered names swapped for another name of the corpus
+    (``name-swapped``) or dropped (``name-dropped``); None when it has no rendered name."""
+    english = clean_markup(pair.english)
+    names = _matched_names(pair)
+    if not names:
+        return None
+    name = rng.choice(names)
+    if kind == "name-swapped":
+        replacement = rng.choice([w for w in pool if w not in name.split()] or [""])
+        faulty = english.replace(name, replacement, 1)
+    else:
+        faulty = re.sub(r"\s{2,}", " ", english.replace(name, "", 1)).strip()
+    return faulty if faulty != english else None
+
+
+def name_recall(pairs: Sequence[Pair], seed: int) -> dict:
+    """Recall per injected name error: the share of faulty Englishes with the counted finding that the
+    pair's own English did not have, with up to 5 misses listed."""
+    pool = name_pool(pairs)
+    out = {}
+    for kind, code in NAME_INJECTIONS.items():
+        rng = random.Random(f"{seed}:{kind}")
+        made = caught = 0
+        misses = []
+        for pair in pairs:
+            faulty = inject_name(pair, kind, rng, pool)
+            if faulty is None:
+                continue
+            made += 1
+            hit = code in _name_codes(pair.arabic, faulty) and code not in _name_codes(pair.arabic, pair.english)
+            caught += hit
+            if not hit and len(misses) < 5:
+                misses.append({"dataset": pair.dataset, "index": pair.index, "english": faulty})
+        out[kind] = {"injected": made, "caught": caught, "recall": caught / made if made else None,
+                     "counted_code": code, "misses": misses}
+    return out
+
+
+def name_false_alarms(pairs: Sequence[Pair]) -> dict:
+    """The name check's findings on human pairs (every one a false alarm), per code, each listed."""
+    per_code: Counter[str] = Counter()
+    flagged = 0
+    listed = []
+    for pair in pairs:
+        findings = name_check.check_names(pair.arabic, pair.english)
+        per_code.update({f.code for f in findings})
+        flagged += bool(findings)
+        listed += [{"index": pair.index, **f.to_dict(), "arabic": pair.arabic, "english": pair.english}
+                   for f in findings]
+    n = len(pairs)
+    return {"sentences": n, "flagged": flagged, "rate": flagged / n if n else 0.0,
+            "per_code": {code: per_code.get(code, 0) for code in sorted(NAME_CODES)},
+            "rate_per_code": {code: per_code.get(code, 0) / n if n else 0.0 for code in sorted(NAME_CODES)},
+            "findings": listed}
+
+
+def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int) -> dict:
+    """Per system: sentences with a name finding, and their mean chrF against the others'."""
+    from sacrebleu.metrics import CHRF
+
+    chrf = CHRF()
+    folder = root / FLORES101_SYSTEMS
+    source, reference = _lines(folder / "source.ar"), _lines(folder / "reference.en")
+    if limit:
+        source, reference = source[:limit], reference[:limit]
+    out = {}
+    for k, name in enumerate(names):
+        hyps = _lines(folder / f"{name}.en")[: len(source)]
+        flags = np.array([bool(_name_codes(ar, hyp)) for ar, hyp in zip(source, hyps, strict=True)])
+        scores = np.array([chrf.sentence_score(clean_markup(h), [r]).score for h, r in zip(hyps, reference, strict=True)])
+        diff, low, high = bootstrap_difference(flags, scores, resamples, seed + k)
+        out[name] = {"sentences": len(scores), "flagged": int(flags.sum()),
+                     "chrf_flagged": float(scores[flags].mean()) if flags.any() else None,
+                     "chrf_unflagged": float(scores[~flags].mean()) if (~flags).any() else None,
+                     "chrf_difference": diff, "ci_low": low, "ci_high": high}
+    worse = sum(1 for s in out.values() if s["chrf_flagged"] is not None and s["chrf_unflagged"] is not None
+                and s["chrf_flagged"] < s["chrf_unflagged"])
+    return {"systems": out, "flagged_worse": worse}
+
+
+def name_bad_inputs() -> dict:
+    """Seconds the name check takes on pathological pairs of about 100,000 characters a side."""
+    capitals = " ".join(f"Name{i % 97}x Capital" for i in range(10_000))
+    cases = {
+        "capitalised words": (capitals, capitals),
+        "one Arabic word repeated": ("لافروف " * 15_000, capitals),
+        "one huge Arabic word": ("ولافروفكيريموسكوواشنطن" * 5_000, capitals),
+        "mixed scripts": (" ".join(f"Kerry لافروف {i} ج" for i in range(6_000)),) * 2,
+    }
+    out = {}
+    for label, (arabic, english) in cases.items():
+        started = time.perf_counter()
+        name_check.check_names(arabic, english)
+        out[label] = {"chars": len(arabic) + len(english), "seconds": round(time.perf_counter() - started, 4)}
+    return out
+
+
+def names_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limit: int | None, resamples: int,
+                 seed: int) -> dict:
+    """The name check's section: false alarms, recall on injected errors, real systems, bad input."""
+    return {
+        "false_alarms": {"flores101-devtest": name_false_alarms(flores), "ntrex128-dev": name_false_alarms(ntrex)},
+        "recall": name_recall([*flores, *ntrex], seed),
+        "real_systems": name_systems(root, system_names(root), limit, resamples, seed),
+        "bad_inputs": name_bad_inputs(),
+    }
+
+
+def names_markdown(section: dict) -> str:
+    """The name check's part of the Markdown report."""
+    fa = [[name, r["sentences"], *(f"{r['per_code'][c]} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES)),
+           f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
+    rec = [[k, v["injected"], v["caught"], _pct(v["recall"]), v["counted_code"]] for k, v in section["recall"].items()]
+    systems = [[name, s["flagged"], f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
+                f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
+                f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]"]
+               for name, s in section["real_systems"]["systems"].items()]
+    bad = [[name, v["chars"], f"{v['seconds']:.4f}"] for name, v in section["bad_inputs"].items()]
+    listed = [f"- {name} #{f['index']} `{f['code']}`: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}"
+              for name, r in section["false_alarms"].items() for f in r["findings"]]
+    return "\n\n".join([
+        "## Name check (`name-unsupported`, `name-missing`)",
+        markdown_table(["data", "sentences", *sorted(NAME_CODES), "either"], fa),
+        markdown_table(["injected error", "injected", "caught", "recall", "counted as caught by"], rec),
+        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
+        f"{len(section['real_systems']['systems'])} systems.",
+        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
+        markdown_table(["bad input", "characters", "seconds"], bad),
+        "### Every name false alarm on the human translations",
+        "\n".join(listed) or "none",
+    ])
+
+
+def names_summary_lines(section: dict) -> list[str]:
+    """The name check's headline figures, one a line."""
+    lines = [f"names false alarms {name}: " + ", ".join(
+        f"{c} {r['per_code'][c]}/{r['sentences']} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES))
+        for name, r in section["false_alarms"].items()]
+    lines += [f"names recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
+              for k, v in section["recall"].items()]
+    lines += [f"names system {name}: flagged {s['flagged']}/{s['sentences']}, chrF flagged "
+              f"{s['chrf_flagged'] or 0:.2f} unflagged {s['chrf_unflagged'] or 0:.2f}, difference "
+              f"{s['chrf_difference']:+.2f} [{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]"
+              for name, s in section["real_systems"]["systems"].items()]
+    lines.append(f"names: flagged worse on {section['real_systems']['flagged_worse']} of "
+                 f"{len(section['real_systems']['systems'])} systems; bad inputs "
+                 + ", ".join(f"{k} {v['seconds']:.3f} s" for k, v in section["bad_inputs"].items()))
+    return lines
+
+
 # ---------------------------------------------------------------- report
 
 
@@ -456,6 +802,8 @@ def run_all(root: Path, limit: int | None = None, seed: int = 0, resamples: int 
         "real_systems": system_report(root, system_names(root), limit, resamples, seed),
         "summaries": summary_report(ant_articles(root, limit), seed),
     }
+    payload["negation"] = negation_report(flores, ntrex, root, limit, resamples, seed)
+    payload["names"] = names_report(flores, ntrex, root, limit, resamples, seed)
     payload["seconds"] = round(time.perf_counter() - started, 1)
     return payload
 
@@ -524,6 +872,8 @@ def markdown(payload: dict, chart_names: Sequence[str]) -> str:
         "## Every summary finding on the editors' headlines",
         "\n".join(sum_listed) or "none",
     ]
+    parts += [negation_markdown(payload["negation"])] if "negation" in payload else []
+    parts += [names_markdown(payload["names"])] if "names" in payload else []
     return "\n\n".join(parts)
 
 
@@ -602,6 +952,8 @@ def summary_lines(payload: dict) -> list[str]:
     summ = payload["summaries"]
     lines.append(f"summaries: {summ['any_flagged']}/{summ['articles']} headlines flagged ({_pct(summ['any_rate'])}); "
                  + ", ".join(f"recall {k} {_pct(v['recall'])}" for k, v in summ["recall"].items()))
+    lines += negation_summary_lines(payload["negation"]) if "negation" in payload else []
+    lines += names_summary_lines(payload["names"]) if "names" in payload else []
     return lines
 
 

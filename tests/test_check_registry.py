@@ -35,7 +35,8 @@ ARTICLE = SEEDS[1].read_text(encoding="utf-8")
 TOY = "toy-seen"
 BUILT_IN_CODES = [
     "number-mismatch", "number-unsupported", "repetition-loop", "length-ratio", "untranslated", "copy-through",
-    "summary-unsupported", "summary-new-name", "summary-coverage", "short-article",
+    "summary-unsupported", "summary-new-name", "summary-coverage", "short-article", "negation-mismatch",
+    "name-unsupported", "name-missing",
 ]
 
 
@@ -147,7 +148,9 @@ def test_unregistering_takes_the_codes_out_of_the_catalogue(toy_check):
 
 def test_the_built_in_checks_and_what_they_look_at():
     assert {name: check.looks_at for name, check in CHECKS.items()} == {
-        "translation": PAIR, "summary": SUMMARY, "summary-translation": SUMMARY_TRANSLATION}
+        "translation": PAIR, "summary": SUMMARY, "summary-translation": SUMMARY_TRANSLATION,
+        "negation": PAIR, "summary-negation": SUMMARY_TRANSLATION,
+        "names": PAIR, "names-summary-translation": SUMMARY_TRANSLATION, "names-summary": SUMMARY}
     assert list(CATALOGUE) == BUILT_IN_CODES
     assert CHECKS["summary"].codes == ("summary-unsupported", "summary-new-name", "summary-coverage",
                                        "short-article", "number-unsupported")

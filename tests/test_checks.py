@@ -191,6 +191,64 @@ def test_english_ranges_times_and_groups():
     assert extract_english("hundreds of people and thousands") == []
 
 
+# ---------------------------------------------------------------- numbers inside Latin names
+
+
+@pytest.mark.parametrize(
+    ("text", "name_number"),
+    [
+        ("The S&P 500 rose", 500), ("an Airbus A320 landed", 320), ("two F-16 jets", 16), ("COVID-19 cases", 19),
+        ("the G20 summit", 20), ("a Boeing 737 crashed", 737), ("flight MH17", 17), ("on Windows 11", 11),
+        ("a PS5 console", 5), ("the new iPhone 15", 15), ("5G networks", 5), ("a Mi-8 helicopter", 8),
+        ("Nord Stream 2", 2), ("a Boeing 737-800", 800),
+    ],
+)
+def test_english_numbers_inside_latin_names_are_not_quantities(text, name_number):
+    assert name_number not in hard_values(extract_english(text)), text
+    assert name_number in values(extract_english(text))  # still a counterpart of the same number on the other side
+
+
+@pytest.mark.parametrize(
+    ("text", "name_number"),
+    [
+        ("ارتفع مؤشر S&P 500 أمس", 500), ("مقاتلتان إف-16", 16), ("إصابات كوفيد-19 في البلاد", 19),
+        ("طائرة بوينغ 737 سقطت", 737), ("منظومة إس-400 الروسية", 400), ("شبكات 5G الجديدة", 5),
+    ],
+)
+def test_arabic_numbers_inside_latin_names_are_not_quantities(text, name_number):
+    assert name_number not in hard_values(extract_arabic(text)), text
+
+
+def test_a_code_the_arabic_copies_in_latin_letters_must_match():
+    """The Arabic writes HER2 or A320 as the English does: a changed or dropped code is a finding."""
+    assert "number-mismatch" in codes(check_translation("بروتين يسمى HER2 في الخلايا", "a protein called HER8 in cells"))
+    assert "number-mismatch" in codes(check_translation("هبطت طائرة A320 بسلام", "An Airbus landed safely"))
+    assert not codes(check_translation("هبطت طائرة A320 بسلام", "An A320 plane landed safely"))
+
+
+@pytest.mark.parametrize(
+    ("english", "expected"),
+    [
+        ("500 people were killed", 500), ("It costs $172.50 now", 172.5), ("in mid-2019", 2019),
+        ("on March 5", 5), ("Article 5 of the treaty", 5), ("a 5km run", 5), ("Resolution 2254", 2254),
+    ],
+)
+def test_quantities_next_to_latin_words_stay_quantities(english, expected):
+    assert expected in hard_values(extract_english(english))
+
+
+def test_a_name_with_a_number_is_no_number_mismatch():
+    """An article with "S&P 500" and "172.50": the index's 500 is a name, the price is a quantity."""
+    arabic = "ارتفع مؤشر S&P 500 بنسبة 2 بالمئة ليغلق عند 172.50 نقطة"
+    for english in ("The S&P rose 2 percent to close at 172.50 points",
+                    "The Standard & Poor's index rose 2 percent to close at 172.50 points"):
+        assert not codes(check_translation(arabic, english)) & {"number-mismatch", "number-unsupported"}
+    assert not codes(check_translation("ارتفع مؤشر ستاندرد آند بورز إلى 172.50 نقطة",
+                                       "The S&P 500 rose to 172.50 points"))
+    changed = check_translation(arabic, "The S&P 500 rose 2 percent to close at 127.50 points")
+    assert [f.code for f in changed] == ["number-mismatch"] and "172.50" in json.dumps(changed[0].to_dict())
+
+
 # ---------------------------------------------------------------- translation checks
 
 
@@ -331,7 +389,8 @@ def test_finding_catalogue_and_to_dict():
     assert finding.at(3).sentence == 3
     assert set(CATALOGUE) == {
         "number-mismatch", "number-unsupported", "repetition-loop", "length-ratio", "untranslated", "copy-through",
-        "summary-unsupported", "summary-new-name", "summary-coverage", "short-article",
+        "summary-unsupported", "summary-new-name", "summary-coverage", "short-article", "negation-mismatch",
+        "name-unsupported", "name-missing",
     }
     with pytest.raises(ValueError, match="unknown finding code"):
         Finding("no-such-code", "x")

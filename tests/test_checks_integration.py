@@ -56,10 +56,11 @@ def test_checks_off_for_the_pipeline_and_per_call(pipe, tiny_marian_eos):
 
 def test_readable_and_markdown_views_show_the_findings(pipe):
     result = pipe(ARTICLE)
-    code = sorted(_codes(result))[0]
-    assert f"[check] {code}:" in to_text(result, "a")
+    finding = next(f for pair in result.translation for f in pair.findings)
+    assert f"[check] {finding.message}" in to_text(result, "a")  # the reader's words, not the code
     markdown = to_markdown(result)
-    assert "| to check |" in markdown and f"{code}:" in markdown
+    assert "| to check |" in markdown and finding.message.replace("|", "\\|") in markdown
+    assert f"{finding.code}:" not in to_text(result, "a") + markdown
 
 
 def test_an_extractive_summary_is_not_checked_against_itself(pipe):

@@ -72,3 +72,29 @@ def test_bootstrap_difference():
     scores = np.where(flagged, 40.0, 60.0) + np.linspace(0, 1, 100)
     diff, low, high = bootstrap_difference(flagged, scores, 200, 0)
     assert low <= diff <= high and 19 < diff < 21
+
+
+def test_negation_injections_look_like_mt_errors():
+    import random
+
+    from eval.checks import add_negation, remove_negation
+
+    rng = random.Random(0)
+    assert remove_negation("The minister did not agree.", rng) == "The minister did agree."
+    assert remove_negation("He won't come.", rng) == "He will come."
+    assert remove_negation("They cannot vote.", rng) == "They can vote."
+    assert remove_negation("The deal was signed.", rng) is None
+    assert add_negation("The deal was signed.", rng) == "The deal was not signed."
+    assert add_negation("The deal was not signed.", rng) is None  # negated already
+
+
+@needs_data
+def test_negation_section_on_a_slice(tmp_path):
+    from eval.checks import flores_pairs, negation_report, ntrex_pairs
+
+    flores, (ntrex, _) = flores_pairs(SHARED_DATA, 30), ntrex_pairs(SHARED_DATA, 3)
+    section = negation_report(flores, ntrex, SHARED_DATA, 30, 20, 0)
+    assert section["false_alarms"]["flores101-devtest"]["sentences"] == 30
+    assert set(section["recall"]) == {"negation-removed", "negation-added"}
+    assert len(section["real_systems"]["systems"]) == 7
+    assert set(section["bad_inputs"]) == {"100,000 digits", "لا x 20,000", "mixed scripts"}

@@ -16,6 +16,9 @@ from .registry import CATALOGUE, SEVERITIES
 from .summary import check_summary, check_summary_translation
 from .translation import check_pairs, check_translation
 
+from . import negation  # noqa: F401  # isort: skip  (after them: the catalogue lists their codes first)
+from . import names  # noqa: F401  # isort: skip  (registers the name checks)
+
 __all__ = [
     "CATALOGUE",
     "SEVERITIES",

@@ -21,6 +21,10 @@ translators write "the two sides" for ``الطرفين``, "one of" for ``أحد`
 and a finding on those would be noise. Word numbers of 11 and more, any scale word (``ألف عام``) and
 decades are hard: a translation states them.
 Bare plurals (``آلاف``, ``ملايين``, ``مئات``: "thousands") are vague and read as no number.
+A number that is part of a name is soft too: after a name in Latin letters (``مؤشر S&P 500``,
+``شبكات 5G``: :func:`.numbers_en.name_number_starts`) or in Arabic letters (``كوفيد-19``, ``إف-16``,
+``إس-400``, ``بوينغ 737``). A code glued to Latin letters (``A320``, ``HER2``) stays hard: the English
+copies it as written.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 
 from summarizer.arabic import ARABIC_LETTER, normalize_arabic
 
+from .numbers_en import name_number_starts, soften_names
 from .quantity import DIGITS_RE, Quantity, digit_readings, expand_all, hijri_readings, time_readings
 
 # The Arabic comma between digits separates thousands or decimals as "," does (30،000, 15،00).
@@ -114,6 +119,9 @@ _MONTHS = frozenset(
 _CENTURY_WORDS = frozenset({"القرن", "قرن", "للقرن", "بالقرن", "والقرن"})
 _HIJRI_MARKS = frozenset({"ه", "هجري", "هجريه", "للهجره", "الهجري", "الهجريه", "هجريا"})
 
+# Names written in Arabic letters that take a number: كوفيد-19, إف-16, سو-35, إس-400, ميغ-29, بوينغ 737.
+_AR_NAME_HEADS = "كوفيد كورونا إف اف سو إس اس ميغ ميج بوينغ بوينج إيرباص ايرباص آيفون ايفون ويندوز بورز ستريم".split()
+_AR_NAME_RE = re.compile(rf"(?<![{ARABIC_LETTER}])(?:{'|'.join(_AR_NAME_HEADS)})[\s\-–]?(?P<digits>\d+)(?![0-9])")
 _TOKEN_RE = re.compile(rf"(?P<digits>{DIGITS_RE.pattern}(?::\d\d)?)|(?P<word>[{ARABIC_LETTER}\u0640\u064B-\u065F\u0670]+)|(?P<mark>[%٪])|(?P<other>\S)")
 
 
@@ -329,7 +337,8 @@ def extract_arabic(text: str) -> list[Quantity]:
             if quantity.kind == "percent" and j < len(tokens) and _percent_at(tokens, j)[0]:
                 j += _percent_at(tokens, j)[1]
         i = j
-    return expand_all(text, found)
+    names = name_number_starts(text, glued=False) | {m.start("digits") for m in _AR_NAME_RE.finditer(text)}
+    return soften_names(expand_all(text, found), names)
 
 
 def _continues(run: list[_Token], nxt: _Token) -> bool:

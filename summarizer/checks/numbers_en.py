@@ -8,12 +8,15 @@ million``, ``a dozen``), ordinals (``1st``, ``21st``, ``first``, ``twenty-first`
 ``percent``, ``per cent``), Hijri years (``1440 AH``), clock times (``10:30``) and year ranges
 (``2010-12``), Roman numerals (``Louis XVI``, soft). Digits, word numbers of 11 and more, scales and decades are hard quantities; small
 number words, ordinals and fractions soft (see :class:`.quantity.Quantity` and :mod:`.numbers_ar`).
+A number that is part of a name written in Latin letters (``S&P 500``, ``Airbus A320``, ``F-16``,
+``COVID-19``, ``G20``, ``Boeing 737``, ``5G``: :func:`name_number_starts`) names a thing and is soft.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from .quantity import DIGITS_RE, Quantity, digit_readings, expand_all, hijri_readings, time_readings
 
@@ -55,6 +58,46 @@ _CLOCK_DOT_RE = re.compile(r"\d{1,2}\.\d\d")
 _MERIDIEM_RE = re.compile(r"\s*(?:[ap]\.?m\b\.?)", re.IGNORECASE)
 _PERCENT_WORDS = ("percent", "per cent", "pct", "percentage points")
 _HIJRI_RE = re.compile(r"\s*(?:AH\b|A\.H\.)|\s+[Hh]ijri\b")
+
+# Numbers inside names written in Latin letters: a model or code glued to letters with a capital (A320,
+# F-16, COVID-19, G20, MH17, PS5, Mi-8), a generation (5G, 3D), or a number after a name that takes one
+# (S&P 500, Boeing 737-800, Windows 11, iPhone 15, Nord Stream 2). Linear: each alternative starts
+# only where a letter run or a number starts.
+_NAME_GLUED_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?=[A-Za-z]*[A-Z])(?P<head>[A-Za-z]+)-?(?P<digits>\d+)(?![0-9])"
+    r"|(?<![\w.,])(?P<lead>\d{1,2})[GD](?![A-Za-z0-9])"
+)
+_NAME_HEADS = (
+    "S&P", "FTSE", "Nikkei", "DAX", "CAC", "Fortune", "Russell", "Boeing", "Airbus", "Embraer", "Windows",
+    "iPhone", "iPad", "Galaxy", "PlayStation", "Xbox", "Pixel", "Formula", "Apollo", "Falcon", "Soyuz",
+    "Artemis", "Stream", "Radio", "Channel", "Ligue", "Serie",
+)
+_NAME_HEAD_RE = re.compile(
+    r"(?<![A-Za-z&])(?:" + "|".join(map(re.escape, _NAME_HEADS)) + r")\s+(?P<digits>\d+)(?:-(?P<more>\d+))?(?![0-9])"
+)
+# Glued prefixes that say when, not which: mid-2019, pre-2010, post-1945, over-50s.
+_NOT_NAME_HEADS = frozenset({"mid", "pre", "post", "over", "under", "top", "anti", "non", "late", "early", "circa"})
+
+
+def name_number_starts(text: str, *, glued: bool = True) -> set[int]:
+    """Where each number that is part of a Latin-script name starts in ``text`` (any script around it).
+    ``glued=False`` leaves out codes glued to letters (A320, HER2): an Arabic text copies those from the
+    English it reports, so a translation states them as written, and a changed one is an error."""
+    starts: set[int] = set()
+    for m in _NAME_GLUED_RE.finditer(text):
+        if m.group("lead") is not None:
+            starts.add(m.start("lead"))
+        elif glued and m.group("head").lower() not in _NOT_NAME_HEADS:
+            starts.add(m.start("digits"))
+    for m in _NAME_HEAD_RE.finditer(text):
+        starts.update(m.start(g) for g in ("digits", "more") if m.group(g) is not None)
+    return starts
+
+
+def soften_names(quantities: Iterable[Quantity], starts: set[int]) -> list[Quantity]:
+    """``quantities`` with those that start at a name's number (:func:`name_number_starts`) made soft:
+    "Boeing 737" is no quantity a translation must state, but still a counterpart of a 737 on the other side."""
+    return [replace(q, hard=False) if q.start in starts and q.hard else q for q in quantities]
 
 
 _WORD_TABLES = (  # in this order: a word in two tables is read as the first one's kind
@@ -128,7 +171,7 @@ def extract_english(text: str) -> list[Quantity]:
                 found.append(q)
             continue
         i += 1
-    return expand_all(text, found)
+    return soften_names(expand_all(text, found), name_number_starts(text))
 
 
 _ROMAN_RE = re.compile(r"[IVXL]{2,}")

@@ -1,0 +1,641 @@
+"""Names held across the translation: every person or place one side names, the other names too.
+
+No model, no name list of people: a name crosses between the scripts by sound, so the two sides are
+compared by transliteration skeleton (:mod:`.transliteration`: لافروف and Lavrov are both ``LFRF``).
+Word frequencies (``wordfreq``) tell a common word from a name: a capitalised English word that is
+frequent in English only (Literature, Engineers) is translated, not spelled, and a frequent Arabic word
+after a title (قائلة، يشير) is the sentence going on, not a name.
+
+* ``name-unsupported``: a proper name in the English (a capitalised word that the sentence start, a
+  title, a month, a day or a common English word does not explain) whose skeleton matches no Arabic word or pair
+  of words, and that is not the English of an Arabic name in :data:`EXONYMS` (Aleppo is حلب, not a
+  transliteration). A sentence written in capitals or title case (a headline) has no such finding:
+  there every word is capitalised.
+* ``name-missing``: a name in the Arabic that no English word renders. Arabic has no capitals, so a
+  word counts as a name only where the text says so: a known name of :data:`EXONYMS` (countries,
+  capitals, organisations); the words after a title (الرئيس، وزير الخارجية الروسي، السيد ...), after the
+  particles of foreign names (دي ميستورا، فون). Names elsewhere in the Arabic are not seen: this side
+  is built for few false alarms, not for recall.
+
+Registered (:mod:`.registry`) on each sentence pair, on the summary's translation, and on the Arabic
+summary against its article (a name in the summary that the article never mentions).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from summarizer.arabic import normalize_arabic, words
+
+from .findings import Finding
+from .markup import clean_markup
+from .registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
+from .transliteration import (
+    PIECE_MIN,
+    GluedIndex,
+    SkeletonIndex,
+    arabic_forms,
+    arabic_skeleton,
+    arabic_skeletons,
+    english_word_skeletons,
+    keys,
+)
+
+# A text longer than this many words on a side is checked on its first words only: no sentence or
+# summary is that long, and the bound keeps any input's cost flat.
+MAX_WORDS = 5000
+# An Arabic "word" longer than this is words run together (a text that lost its spaces): no Arabic word
+# is this long (والاستثمارات has 12 letters).
+GLUED = 13
+GLUED_PART = 7  # in such a text, a word this long may be two run together (مجلسالأمن)
+# In a text with its spaces, a word this long may still be two run together (فريقهارتس), searched for
+# skeletons of GLUED_LONE_CLASSES classes or more (a shorter one is inside some long word by chance).
+GLUED_LONE, GLUED_LONE_CLASSES = 9, 4
+# Words run together are read for their first GLUED_LETTERS letters each, until GLUED_PIECES pieces
+# are held: a sentence is far shorter, and the bound keeps a text of one huge word cheap.
+GLUED_LETTERS, GLUED_PIECES = 2000, 50_000
+
+# Names whose English is not a transliteration of the Arabic (or not only): English forms, comma
+# separated (lower case: any case; with capitals: an acronym, that case only; each may take a plural or
+# adjective ending) | Arabic forms (normalised on reading; "_" joins the words of one name).
+_EXONYM_ROWS = """
+aleppo | حلب
+damascus | دمشق
+egypt, egyptian | مصر مصري مصريه المصري المصريه المصريين المصريون
+germany, german | المانيا الماني الالماني الالمانيه الالمان
+jordan, jordanian | الاردن اردني الاردني الاردنيه
+lebanon, lebanese | لبنان لبناني اللبناني اللبنانيه
+UN, U.N., united nations | الامم_المتحده الاممي الامميه
+US, U.S., USA, U.S.A., united states, america, american | الولايات_المتحده امريكا اميركا الامريكي الاميركي الامريكيه الاميركيه
+UK, U.K., britain, british, briton, united kingdom, england, english | بريطانيا المملكه_المتحده البريطاني البريطانيه انجلترا انكلترا
+EU, E.U., european union, europe, european | الاتحاد_الاوروبي اوروبا الاوروبي الاوروبيه الاوروبيين
+NATO | الناتو حلف_شمال_الاطلسي
+china, chinese | الصين الصيني الصينيه الصينيين
+japan, japanese | اليابان الياباني اليابانيه
+greece, greek | اليونان اليوناني اليونانيه
+morocco, moroccan | المغرب المغربي المغربيه
+algeria, algerian, algiers | الجزائر الجزائري الجزائريه
+hungary, hungarian | المجر المجري المجريه
+austria, austrian | النمسا النمساوي النمساويه
+switzerland, swiss | سويسرا السويسري السويسريه
+netherlands, dutch, holland | هولندا الهولندي الهولنديه
+cyprus, cypriot | قبرص القبرصي القبرصيه
+ethiopia, ethiopian | اثيوبيا الاثيوبي الاثيوبيه
+india, indian | الهند الهندي الهنديه
+jerusalem | القدس
+mecca | مكه
+cairo | القاهره
+gaza | غزه
+west bank | الضفه_الغربيه
+jew, jewish | اليهود اليهودي اليهوديه
+christian, christianity | المسيحيين المسيحيون المسيحي المسيحيه
+muslim, islam, islamic | الاسلام الاسلامي الاسلاميه المسلمين المسلمون
+arab, arabic | العرب العربي العربيه
+korea, korean | كوريا الكوري الكوريه
+mediterranean | البحر_المتوسط
+casablanca | الدار_البيضاء
+hebron | الخليل
+mediterranean | البحر_الابيض_المتوسط
+pacific | المحيط_الهادي المحيط_الهادئ
+atlantic | المحيط_الاطلسي
+brexit | بريكست البريكست خروج_بريطانيا انسحاب_بريطانيا انسحاب_المملكه_المتحده
+scotland, scottish, scot | اسكتلندا سكوتلندا الاسكتلندي الاسكتلنديه
+jesus, christ | يسوع المسيح
+constantinople | القسطنطينيه
+arctic, antarctic, antarctica | القطب القطبي القطبيه
+"""
+# An adjective of a known name (الأمريكية، البريطاني) is often folded into another word in English (USOC,
+# BST): only the names themselves are missed.
+_NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
+_ENDINGS = r"(?:'s|’s|s|n|ns|ian|ians|ese|i|is)?"
+
+
+@dataclass(frozen=True)
+class Exonym:
+    """One name of :data:`EXONYMS`: a pattern of its English forms, and its Arabic forms (normalised,
+    without the article)."""
+
+    english: re.Pattern[str]
+    acronyms: re.Pattern[str] | None
+    arabic: tuple[str, ...]
+
+
+def _pattern(forms: Sequence[str], flags: int) -> re.Pattern[str] | None:
+    if not forms:
+        return None
+    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z])(?:{alternatives}){_ENDINGS}(?![A-Za-z])", flags)
+
+
+def _exonyms() -> tuple[Exonym, ...]:
+    out = []
+    for row in _EXONYM_ROWS.strip().splitlines():
+        en, ar = row.split("|")
+        forms = [f.strip() for f in en.split(",") if f.strip()]
+        lower = [f for f in forms if f == f.lower()]
+        upper = [f for f in forms if f != f.lower()]
+        arabic = tuple(_bare(normalize_arabic(f).replace("_", " ")) for f in ar.split())
+        arabic += tuple(f + ending for f in arabic if f.endswith("ي") for ending in ("ين", "ون"))
+        out.append(Exonym(_pattern(lower, re.IGNORECASE) or re.compile(r"(?!)"), _pattern(upper, 0), arabic))
+    return tuple(out)
+
+
+def _bare(form: str) -> str:
+    return form[2:] if form.startswith("ال") and len(form) > 4 else form
+
+
+EXONYMS = _exonyms()
+
+
+_DOTTED_RE = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
+# The first words of the table's English names of two words or more (united nations, west bank).
+_FIRST_WORDS = frozenset(f.split()[0] for row in _EXONYM_ROWS.strip().splitlines()
+                         for f in row.split("|")[0].lower().split(",") if " " in f.strip())
+
+
+def english_rows(text: str) -> set[int]:
+    """The rows of :data:`EXONYMS` that an English text (its first :data:`MAX_WORDS` words) names: by
+    its words, its pairs and triples of words that start a name of the table, and its dotted acronyms."""
+    tokens = _ENGLISH_TOKEN_RE.findall(text)[:MAX_WORDS]
+    out: set[int] = set()
+    for word in set(tokens):
+        out |= word_rows(word)
+    for i, word in enumerate(tokens):
+        if word.lower() in _FIRST_WORDS:
+            out |= word_rows(" ".join(tokens[i:i + 2])) | word_rows(" ".join(tokens[i:i + 3]))
+    for dotted in set(_DOTTED_RE.findall(text[:MAX_WORDS * 20])):
+        out |= word_rows(dotted)
+    return out
+
+
+@lru_cache(maxsize=10_000)
+def word_rows(word: str) -> frozenset[int]:
+    """The rows of :data:`EXONYMS` that one English word (or run of words) is a form of."""
+    return frozenset(row for row, e in enumerate(EXONYMS)
+                     if e.english.fullmatch(word) or (e.acronyms is not None and e.acronyms.fullmatch(word)))
+
+
+# Capitalised English words that are not names: function words (a sentence or clause start), titles,
+# months and days, and words that English capitalises without naming anyone.
+_NOT_NAMES = frozenset("""
+a an the this that these those there here it its he she his her him they them their we our us i you your my
+me and but or nor so yet for of in on at to by from with without as if when while after before since until
+during about over under into onto than then also not no yes all any some each every both many most more
+such what which who whom whose where why how one two three four five six seven eight nine ten first second
+third last next new old mr mrs ms miss dr prof sir madam lord lady st saint
+president presidents presidential prime minister ministers ministry foreign interior defence defense
+secretary general king queen prince princess sheikh emir sultan pope bishop imam senator governor mayor
+chancellor ambassador envoy special deputy vice chief director chairman chair professor judge justice
+council security department committee commission parliament assembly party army forces force court
+supreme university church republic kingdom state states union national international democratic
+republican government opposition coalition agency office army navy air police ministerial spokesman
+spokeswoman leader captain colonel lieutenant major sergeant officer commander admiral marshal
+january february march april june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+monday tuesday wednesday thursday friday saturday sunday
+god allah lord prophet christmas easter ramadan eid internet web earth sun moon north south east west
+northern southern eastern western central middle bc ad am pm ok tv rev reverend sen rep gov gen col lt sgt capt
+jr sr inc ltd co corp plc llc yesterday today tomorrow
+is are was were be been being has have had do does did will would can could should might must shall
+very just only even still while although though because whether once again however yet both either
+""".split())
+# Words that English capitalises in the names of things (the Great Pyramid, the Pacific Ocean, the
+# Revolutionary War) and that Arabic translates: in a run, they neither make a name nor are flagged.
+_GENERIC = frozenset("""
+war wars treaty age ages empire dynasty kingdom kingdoms great high early late ancient modern royal original
+declaration revolution temple room house hall street road avenue square bridge tower palace castle cathedral
+mosque museum park garden river lake sea ocean island islands mountain mountains valley desert bay gulf coast
+cape peninsula plateau canal center centre league cup games olympics olympic championship award awards prize
+festival day night week year century city town county province region district world global federal society
+association organisation organization company corporation group bank fund foundation institute school college
+academy hospital clinic system service program programme project plan act bill law code constitution agreement
+accord accords convention conference summit forum senate congress front movement guard station airport port
+hotel stadium channel news times post radio television press media network intelligence health education
+science research art arts music film book library series show story history reserve power energy oil gas
+water space hurricane storm cyclone typhoon tropical species blue blues red green white black golden silver
+upper lower greater little big grand holy father mother brother sister uncle capital team club cross crescent
+order independence liberty freedom peace human rights trade business industry economy market markets exchange
+stock index star stars general officer members member party parties prime supreme
+""".split())
+_MONTHS = frozenset({"may"})  # a month, and a name (Theresa May): a name only beside another name
+_PARTICLES = frozenset("de del della di da van von der den al el bin ibn bint abu le la du dos das ben".split())
+# Endings of English words that name things, not people or places (Subtropical, Audition, Olympics).
+_COMMON_ENDINGS = ("tion", "sion", "ity", "ness", "ment", "ical", "ology", "ing", "ous", "ive", "ship", "ance",
+                   "ence", "ics", "ism", "ist", "able", "ible", "ful", "less", "ward", "ary", "ory")
+_START_RE = re.compile(r"[.!?:;\"“”«»(\[\u2014\u2013]|\s-\s")
+_ENGLISH_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+
+# Arabic titles and the particles of foreign names: the words after them are a name. A definite title
+# (الرئيس) may stand right before the name; a title in the construct state (وزير الخارجية) only
+# with its complement between.
+_DEFINITE_TITLES = frozenset(normalize_arabic(w) for w in """
+الرئيس الرئيسة السيد السيدة الملك الملكة الأمير الأميرة الشيخ المستشارة الدكتور البابا الجنرال العقيد
+اللواء المبعوث المرشح المرشحة الزعيم
+""".split())
+_CONSTRUCT_TITLES = frozenset(normalize_arabic(w) for w in """
+رئيس رئيسة وزير وزيرة مبعوث زعيم قائد نائب سفير أمين
+""".split())
+_TITLES = _DEFINITE_TITLES | _CONSTRUCT_TITLES
+_FOREIGN_PARTICLES = frozenset(normalize_arabic(w) for w in "دي فون فان".split())
+# The Arabic names of Latin letters (جورج دبليو بوش: George W. Bush): an initial, not a name to render.
+_LETTER_NAMES = frozenset(normalize_arabic(w) for w in """
+إيه بي سي دي إي إف جي إتش آي جيه كيه إل إم إن أو كيو آر إس تي يو في دبليو إكس واي زد
+""".split())
+# A word after a title that starts with the article or a one-letter clitic (لشركة، وطلب، بصورة) is the
+# sentence going on, not a name: a name after its title carries neither.
+_NOT_A_NAME_START = ("ال", "و", "ف", "ب", "ل", "ك")
+_TITLE_REACH = 3  # words (with the article: الخارجية الروسي) between a title and its name
+_NAME_WORDS = 2  # words of a name after its title
+
+
+def _stopwords() -> frozenset[str]:
+    from summarizer.stages.extractive import STOPWORDS
+
+    return STOPWORDS
+
+
+# ---------------------------------------------------------------- the English side
+
+
+@dataclass(frozen=True)
+class EnglishName:
+    """A run of capitalised English words: what it says, the words that make it a name (``strong``:
+    none, and it is never flagged) and the words that may match an Arabic name (``words``)."""
+
+    text: str
+    strong: tuple[str, ...]
+    words: tuple[str, ...]
+
+
+def _is_heading(text: str, tokens: Sequence[str]) -> bool:
+    """A headline: in capitals, or in title case (most of its longer words past the first capitalised,
+    and no full stop at its end: a sentence full of names has one)."""
+    long = [t for t in tokens[1:] if len(t) >= 4]
+    if len(long) < 3:
+        return False
+    if all(t.isupper() for t in long):
+        return True
+    caps = sum(1 for t in long if t[0].isupper())
+    return caps / len(long) >= 0.6 and not text.rstrip().endswith((".", "!", "?", '."', ".”", ".'"))
+
+
+def _base(token: str) -> str:
+    """A word without its possessive or contraction: Ring's -> Ring, I'm -> I."""
+    return re.split(r"['’]", token, maxsplit=1)[0]
+
+
+def _weak(word: str) -> bool:
+    """A capitalised word that may be a name but is too likely something else to be flagged."""
+    low = word.lower()
+    singular = low[:-1] if low.endswith("s") else low
+    return (low in _NOT_NAMES or singular in _NOT_NAMES or low in _GENERIC or singular in _GENERIC
+            or low.endswith(_COMMON_ENDINGS) or _acronym(word) or len(word) < 2
+            or (common_english(low) and not word_rows(word)))
+
+
+# Languages whose word lists tell a common English word from a name: a name (Washington, Kim, Putin) is
+# written the same in all of them and about as frequent, a common English word (Literature, Engineers,
+# Heritage) is frequent in English only.
+_OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "sv", "pl", "tr", "id")
+# A word is a common English word when its Zipf frequency in English is at least COMMON_ZIPF and exceeds
+# the median of the other languages' by ENGLISH_ONLY (fitted on half the human-translated sentences).
+COMMON_ZIPF, ENGLISH_ONLY = 3.0, 1.2
+
+
+@lru_cache(maxsize=50_000)
+def common_english(word: str) -> bool:
+    """Whether a lower-case word is a common English word rather than a name: Arabic translates such a
+    word (Literature الأدب), so when capitalised it is not flagged for lack of a transliteration.
+    wordfreq folds case, so a name is told apart by being as frequent in the other languages."""
+    from wordfreq import zipf_frequency
+
+    english = zipf_frequency(word, "en", wordlist="small")
+    if english < COMMON_ZIPF:
+        return False
+    others = sorted(zipf_frequency(word, lang, wordlist="small") for lang in _OTHER_LANGUAGES)
+    return english - others[len(others) // 2] >= ENGLISH_ONLY
+
+
+def _acronym(word: str) -> bool:
+    return sum(1 for ch in word if ch.isupper()) >= 2
+
+
+def fold_latin(text: str) -> str:
+    """Latin letters without their accents (Chişinău -> Chisinau), so that a name is one word."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
+def english_names(english: str) -> list[EnglishName]:
+    """The proper names of an English text: runs of capitalised words (particles inside a run kept),
+    each with the words that make it a name. A word at a sentence start may match, but is never flagged."""
+    english = fold_latin(english)
+    matches = list(_ENGLISH_TOKEN_RE.finditer(english))[:MAX_WORDS]
+    if _is_heading(english, [m.group() for m in matches]):
+        return []
+    runs: list[tuple[list[tuple[str, bool]], bool]] = []  # (words, after "the")
+    run: list[tuple[str, bool]] = []  # (word, at a sentence start)
+    previous_end, previous, after_the = -1, "", False
+    for m in matches:
+        word = _base(m.group())
+        gap = english[previous_end:m.start()] if previous_end >= 0 else "."
+        starts = bool(_START_RE.search(gap))
+        previous_end = m.end()
+        joins = not starts and gap.strip(" -'’") == "" and (word[0].isupper() or (run and word in _PARTICLES))
+        if run and not joins:
+            runs.append((run, after_the))
+            run = []
+        if word[0].isupper() or (run and word in _PARTICLES):
+            if not run:
+                after_the = previous.lower() == "the" and not starts
+            run.append((word, starts))
+        previous = word
+    if run:
+        runs.append((run, after_the))
+    return [name for name in (_name(r, t) for r, t in runs) if name.words]
+
+
+def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
+    """A run of capitalised words as a name. A run after "the" (the Allies, the Treasury, The Report),
+    or with a word of :data:`_GENERIC`, names a thing or a group, not a person or a place: it may
+    match an Arabic word, but is never flagged."""
+    while run and run[-1][0] in _PARTICLES:
+        run = run[:-1]
+    if run and run[0][0].lower() == "the":
+        run, after_the = run[1:], True
+    named = [w for w, start in run if not start and not _weak(w) and w.lower() not in _MONTHS]
+    # a run with a common English word (Costume Design, Traffic Flow) names a thing Arabic translates;
+    # a title (President, Yesterday) says nothing of the rest of the run
+    thing = after_the or any(w.lower() in _GENERIC or w.lower().rstrip("s") in _GENERIC
+                             or (len(run) > 1 and w.lower() not in _NOT_NAMES
+                                 and common_english(w.lower()) and not word_rows(w)) for w, _ in run)
+    strong = tuple(
+        w for w, start in run if word_rows(w) or (not thing and not _weak(w) and w.lower() not in _PARTICLES
+                                                  and not start
+                                                  and (w.lower() not in _MONTHS or named)))
+    usable = tuple(w for w, _ in run if word_rows(w) or (w.lower() not in _NOT_NAMES and w.lower() not in _PARTICLES
+                                                          and len(w) > 1))
+    return EnglishName(" ".join(w for w, _ in run), strong, usable)
+
+
+# ---------------------------------------------------------------- the Arabic side
+
+
+@dataclass
+class ArabicSide:
+    """One Arabic text read once: its normalised Arabic words, their skeleton index (words and pairs of
+    words), the Latin words it carries and the :data:`EXONYMS` rows it names."""
+
+    tokens: list[str]
+    common: list[bool]
+    index: SkeletonIndex
+    latin: set[str]
+    rows: dict[int, str]
+    glued: GluedIndex
+    glued_min: int  # the fewest classes a skeleton looked up in words run together has
+
+    @classmethod
+    def read(cls, arabic: str) -> ArabicSide:
+        all_tokens = words(arabic)[:MAX_WORDS]
+        latin = {t.lower() for t in all_tokens if t.isascii()}
+        raw = [t for t in all_tokens if not t.isascii()]
+        tokens = [normalize_arabic(t) for t in raw]
+        index, glued = SkeletonIndex(), GluedIndex()
+        skeleton_sets = [arabic_skeletons(t) if len(t) <= GLUED else frozenset() for t in tokens]
+        spaceless = _spaceless(tokens)  # then any word may be words run together
+        # else a long word may be two run together (فريقهارتس), looked up for longer skeletons only
+        shortest = GLUED_PART if spaceless else GLUED_LONE
+        for token in set(tokens):
+            if len(token) >= shortest and len(glued.pieces) < GLUED_PIECES:
+                glued.add(arabic_skeleton(token[:GLUED_LETTERS]))
+        # each skeleton, and each of two neighbours run together, indexed once (a repeated word costs nothing)
+        held = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
+        held.update({first + second: i for i in reversed(range(len(tokens) - 1))
+                     for first in skeleton_sets[i] for second in skeleton_sets[i + 1]})
+        for skeleton, i in held.items():
+            index.add(skeleton, i)
+        rows = _arabic_rows(tokens)
+        rows.update(_glued_rows([t for t in tokens if spaceless and len(t) >= GLUED_PART], rows))
+        return cls(tokens, [common_arabic(t) for t in raw], index, latin, rows, glued,
+                   PIECE_MIN if spaceless else GLUED_LONE_CLASSES)
+
+    def renders(self, word: str) -> bool:
+        """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
+        English ``word``."""
+        return word.lower() in self.latin or any(
+            self.index.find(s) or self._glued_holds(s) for s in english_word_skeletons(word))
+
+    def _glued_holds(self, skeleton: str) -> bool:
+        """Whether words run together hold the skeleton, or (five classes or more) the skeleton less
+        one class: Washington ``WXNKTN`` in واشنطن ``WXNTN``."""
+        if not self.glued.pieces or len(skeleton) < self.glued_min:
+            return False
+        if self.glued.holds(skeleton):
+            return True
+        return len(skeleton) >= 5 and any(self.glued.holds(key) for key, _ in keys(skeleton) if len(key) >= 4)
+
+
+def _spaceless(tokens: Sequence[str]) -> bool:
+    """Whether an Arabic text lost its spaces: two words too long for one word, or one far too long (a
+    single long foreign name, بالاسوبرامانيان, is one word)."""
+    long = [t for t in tokens if len(t) > GLUED]
+    return len(long) >= 2 or any(len(t) > GLUED + 5 for t in long)
+
+
+# An Arabic word at least this frequent (Zipf, wordfreq) is a common word (يشير، عقب، منطقة), not a name
+# after a title: fitted on half the human-translated sentences.
+ARABIC_COMMON_ZIPF = 4.5
+
+
+@lru_cache(maxsize=50_000)
+def common_arabic(word: str) -> bool:
+    """Whether an Arabic word (as written) is a common word of the language."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "ar", wordlist="small") >= ARABIC_COMMON_ZIPF
+
+
+def _glued_rows(glued: Sequence[str], found: dict[int, str]) -> dict[int, str]:
+    """The rows of :data:`EXONYMS` named inside words run together (forms of four letters or more)."""
+    if not glued:
+        return {}
+    text = " ".join(glued)
+    return {row: form for row, exonym in enumerate(EXONYMS) if row not in found
+            for form in exonym.arabic[:1] if len(form) >= 4 and form.replace(" ", "") in text}
+
+
+@lru_cache(maxsize=50_000)
+def _clitic_forms(token: str) -> frozenset[str]:
+    return frozenset(arabic_forms(token, nisba=False))
+
+
+def _arabic_rows(tokens: Sequence[str]) -> dict[int, str]:
+    """The rows of :data:`EXONYMS` that the Arabic words name, each with the form they use."""
+    forms = [_clitic_forms(t) for t in tokens]
+    singles = {f for group in forms for f in group}
+    pairs = {f"{a} {b}" for i in range(len(forms) - 1) for a in forms[i] for b in forms[i + 1]}
+    triples = {f"{p} {c}" for i in range(len(forms) - 2) for p in
+               {f"{a} {b}" for a in forms[i] for b in forms[i + 1]} for c in forms[i + 2]}
+    out = {}
+    for row, exonym in enumerate(EXONYMS):
+        for form in exonym.arabic:
+            if form in singles or form in pairs or form in triples:
+                out[row] = form
+                break
+    return out
+
+
+# ---------------------------------------------------------------- the comparison
+
+
+def _supported(name: EnglishName, side: ArabicSide) -> bool:
+    """Whether some word of ``name`` (or the run read as one word) has an Arabic counterpart."""
+    if word_rows(name.text) & set(side.rows):
+        return True
+    for word in name.words:
+        if word_rows(word) & set(side.rows) or side.renders(word):
+            return True
+    return len(name.words) > 1 and side.renders("".join(name.words))
+
+
+def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
+    """The English names none of whose words has an Arabic counterpart."""
+    unique = {(name.text, name.strong, name.words): name for name in english_names(english) if name.strong}
+    return [name for name in unique.values() if not _supported(name, side)]
+
+
+def arabic_name_words(tokens: Sequence[str], common: Sequence[bool] = ()) -> list[int]:
+    """Indexes of the Arabic words that the text marks as names: the words after a title (past up to
+    :data:`_TITLE_REACH` words with the article) or after a foreign particle, up to :data:`_NAME_WORDS`."""
+    stop = _stopwords()
+    out: list[int] = []
+    for i, token in enumerate(tokens):
+        base = token[1:] if token[:1] in "وف" and token[1:] in _TITLES else token
+        j = i + 1
+        while base in _TITLES and j < len(tokens) and j - i <= _TITLE_REACH and tokens[j].startswith("ال"):
+            j += 1
+        if base in _FOREIGN_PARTICLES or base in _DEFINITE_TITLES or (base in _CONSTRUCT_TITLES and j > i + 1):
+            out.extend(_name_after(tokens, j, stop, common))
+    return sorted(set(out))
+
+
+def _name_after(tokens: Sequence[str], j: int, stop: frozenset[str], common: Sequence[bool]) -> list[int]:
+    out = []
+    for k in range(j, min(j + _NAME_WORDS, len(tokens))):
+        word = tokens[k]
+        if (word.startswith(_NOT_A_NAME_START) or word in stop or len(word) < 3 or word in _TITLES
+                or word in _LETTER_NAMES or (k < len(common) and common[k])):
+            break
+        out.append(k)
+    return out
+
+
+@dataclass
+class EnglishSide:
+    """One English text read once: its words' skeleton index and the :data:`EXONYMS` rows it names."""
+
+    index: SkeletonIndex
+    rows: set[int]
+
+    @classmethod
+    def read(cls, english: str) -> EnglishSide:
+        index = SkeletonIndex()
+        for n, token in enumerate(_ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS]):
+            if _base(token).lower() in _NOT_NAMES:  # Minister is not ميستورا
+                continue
+            for skeleton in english_word_skeletons(_base(token)):
+                index.add(skeleton, n)
+        return cls(index, english_rows(english))
+
+    def renders(self, arabic: str) -> bool:
+        """Whether an English word sounds like the Arabic word(s) ``arabic``."""
+        return any(self.index.find(s) for part in arabic.split() for s in arabic_skeletons(part))
+
+
+def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
+    """The Arabic names (normalised) that no English word renders."""
+    # a form inside a name the English gives (بريطانيا in خروج بريطانيا, Brexit) is rendered with it
+    covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
+    out = [form for row, form in side.rows.items()
+           if row not in english.rows and form not in covered and not form.endswith(_NISBA_ENDINGS)
+           and not english.renders(form)]
+    for k in arabic_name_words(side.tokens, side.common):
+        if side.tokens[k] not in out and not english.renders(side.tokens[k]):
+            out.append(side.tokens[k])
+    return out
+
+
+def _listed(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _skeletons_of_arabic(names: Iterable[str]) -> dict[str, list[str]]:
+    return {m: sorted({s for part in m.split() for s in arabic_skeletons(part)}) for m in names}
+
+
+def compare_names(arabic: str, english: str) -> list[Finding]:
+    """``name-unsupported`` and ``name-missing`` findings of one text pair (any length)."""
+    arabic, english = clean_markup(arabic), fold_latin(clean_markup(english))
+    if not arabic.strip() or not english.strip():
+        return []
+    side = ArabicSide.read(arabic)
+    findings = []
+    unsupported = list(dict.fromkeys(n.text for n in unsupported_names(english, side)))
+    if unsupported:
+        findings.append(Finding(
+            "name-unsupported", f"The English names {_listed(unsupported)}; the Arabic does not.",
+            evidence={"names": unsupported,
+                      "skeletons": {n: sorted({s for w in n.split() for s in english_word_skeletons(w)})
+                                    for n in unsupported}}))
+    missing = missing_names(side, EnglishSide.read(english))
+    if missing:
+        findings.append(Finding(
+            "name-missing", f"The Arabic names {_listed(missing)}; the English does not.",
+            evidence={"names": missing, "skeletons": _skeletons_of_arabic(missing)}))
+    return findings
+
+
+@register_check("names", looks_at=PAIR, codes={
+    "name-unsupported": FindingCode("warning", "The output names a person or place that the source never mentions."),
+    "name-missing": FindingCode("warning", "The source names a person or place that the output leaves out."),
+})
+def check_names(arabic: str, english: str) -> list[Finding]:
+    """Names of one sentence pair: each English name has an Arabic counterpart, each marked Arabic
+    name an English rendering."""
+    return compare_names(arabic, english)
+
+
+@register_check("names-summary-translation", looks_at=SUMMARY_TRANSLATION,
+                reuses=("name-unsupported", "name-missing"))
+def check_summary_names(arabic_summary: str, english_summary: str) -> list[Finding]:
+    """Names of the English summary against the Arabic summary it translates."""
+    return compare_names(arabic_summary, english_summary)
+
+
+@register_check("names-summary", looks_at=SUMMARY, reuses=("name-unsupported",))
+def check_summary_names_in_article(article_sentences: Sequence[str], summary: str, *,
+                                   read_fraction: float | None = None) -> list[Finding]:
+    """A name that the Arabic summary marks (a known name, or the words after a title) and that the
+    article never mentions: by skeleton, so another spelling of the same name is no finding."""
+    del read_fraction  # how much the summary model read does not change which names it may use
+    summary = clean_markup(summary)
+    article = clean_markup(" ".join(article_sentences))
+    if not summary.strip() or not article.strip():
+        return []
+    ours, theirs = ArabicSide.read(summary), ArabicSide.read(article)
+    new = [form for row, form in ours.rows.items() if row not in theirs.rows and not _in_article(form, theirs)]
+    new += [ours.tokens[k] for k in arabic_name_words(ours.tokens, ours.common)
+            if ours.tokens[k] not in new and not _in_article(ours.tokens[k], theirs)]
+    if not new:
+        return []
+    return [Finding("name-unsupported", f"The summary names {_listed(new)}; the article does not.",
+                    evidence={"names": new, "skeletons": _skeletons_of_arabic(new)})]
+
+
+def _in_article(arabic: str, article: ArabicSide) -> bool:
+    return any(article.index.find(s) for part in arabic.split() for s in arabic_skeletons(part))
