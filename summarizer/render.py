@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .checks import Finding
 from .choices import LOW_CONFIDENCE_SCORE
 from .errors import CLI
+from .markdown_text import md_text  # text from an article or a model, inert in Markdown
 from .result import Removal, Result, SentencePair
 from .stages import methods
 from .stages.split import split_sentences
@@ -26,6 +26,7 @@ STAGE_LABELS = {
     "split": "Splitting into sentences",
     "summarize": "Summarising in Arabic",
     "translate": "Translating sentence by sentence",
+    "repair": "Translating flagged sentences again",
     "summary_en": "Translating the summary",
     "checks": "Checking the outputs against their sources",
 }
@@ -108,20 +109,6 @@ def timings_text(result: Result, *, labels: bool = False) -> str:
     return ", ".join(f"{name(stage)} {seconds:.2f} s" for stage, seconds in result.timings.items())
 
 
-# An article's text and a model's output are data: in Markdown, ``[x](javascript:...)`` would be a
-# link, ``![x](http://tracker/x.png)`` an image fetched on opening, ``https://...``, ``www.`` and
-# ``a@b.org`` links of their own. The brackets, ``@`` and the ``:`` of ``://`` and the ``.`` of
-# ``www.`` become character references: they read the same, and nothing links.
-_MD_INERT = str.maketrans({"[": "&#91;", "]": "&#93;", "@": "&#64;"})
-_AUTOLINK_RE = re.compile(r"(?i)(?<=[a-z0-9+.-]):(?=//)|(?<=www)\.")
-
-
-def md_text(text: str) -> str:
-    """Text shown inside Markdown: HTML-escaped, and unable to form a link or an image."""
-    escaped = html.escape(text or "", quote=False).translate(_MD_INERT)
-    return _AUTOLINK_RE.sub(lambda m: "&#58;" if m.group() == ":" else "&#46;", escaped)
-
-
 def md_cell(text: str) -> str:
     return md_text(text).replace("|", "\\|").replace("\n", " ")
 
@@ -167,6 +154,14 @@ def summary_findings(result: Result) -> list:
     return [*result.summary.findings, *result.summary.english_findings]
 
 
+def repair_text(pair: SentencePair) -> str:
+    """A repaired sentence said in words (``""`` for one that was not): its English is a second try."""
+    if not pair.repaired:
+        return ""
+    first = pair.repair.first_en.replace("\n", " ")  # type: ignore[union-attr]
+    return f'Repaired: translated again because a check flagged the first translation, which read "{first}".'
+
+
 FINDINGS_NOTE = ("⚑ marks what the checks found against the Arabic (a number, date or percentage on one "
                  "side only, a loop, a length far from a human translation's, Arabic left untranslated): "
                  "read those sentences against the Arabic.")
@@ -198,6 +193,7 @@ def to_text(result: Result, name: str) -> str:
         if pair.en:
             lines.append(f"     {pair.en}" + (f"   [unsure: score {pair.score:.2f}]" if is_unsure(pair) else ""))
         lines += [f"     [check] {finding_text(f)}" for f in pair.findings]
+        lines += [f"     [repaired] {repair_text(pair)}"] if pair.repaired else []
     timings = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in result.timings.items())
     lines += ["", f"Timings: {timings}"]
     lines += [f"Warning: {n.message(CLI)}" for n in result.notices]
@@ -239,7 +235,7 @@ def to_markdown(result: Result, surface: str = "text", *, summary_length: str | 
         out += ["## English translation", "", md_text(result.translation_text), ""]
     out += ["## Sentence by sentence", "", "| # | Arabic | English | score | to check |", "|---:|---|---|---:|---|"]
     out += [f"| {n} | {md_cell(p.ar)} | {md_cell(p.en)} | {score_text(p)} | "
-            f"{md_cell(reasons_text(p.findings))} |"
+            f"{md_cell(' '.join(filter(None, (reasons_text(p.findings), repair_text(p)))))} |"
             for n, p in enumerate(result.translation, 1)]
     if any(p.score is not None for p in result.translation):
         out += ["", CONFIDENCE_NOTE]
@@ -291,6 +287,8 @@ def aligned_html(translation: list[SentencePair], sources: SummarySources | None
             # (reached with the arrow keys inside the table, as its cell is).
             english = (f'{english} <span class="finding-mark" tabindex="-1" role="note" title="{tip}" '
                        f'aria-label="{tip}">⚑<span class="finding-text">{html.escape(reasons)}</span></span>')
+        if pair.repaired:  # in words, as the findings are
+            english += f' <span class="repair-text">{html.escape(repair_text(pair))}</span>'
         marked = n - 1 in used
         mark = ' <span class="in-summary-mark" title="Used in the summary">Σ<span class="sr-only"> (in the summary)</span></span>' \
             if marked else ""

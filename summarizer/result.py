@@ -26,17 +26,39 @@ from .stages.clean import Removal
 
 
 @dataclass
+class Repair:
+    """What the repair step did with a sentence whose first English had a repairable finding
+    (``summarizer.repair``): it translated the sentence again into ``candidates`` candidates, and
+    ``repaired``: one of them, without the finding, replaced the first English. ``codes``: the first
+    English's repairable finding codes; ``first_en`` and ``first_score``: that first English and its
+    score, kept whether or not it was replaced."""
+
+    codes: list[str] = field(default_factory=list)
+    candidates: int = 0
+    repaired: bool = False
+    first_en: str = ""
+    first_score: float | None = None
+
+
+@dataclass
 class SentencePair:
     """One article sentence and its English.
 
     ``score``: the translation model's mean log-probability per token (0 = certain; ``None``: not
     translated, or an engine without scores). ``findings``: what the checks found in this pair.
+    ``repair``: what the repair step did, when it translated the sentence again (``None``: it did not).
     """
 
     ar: str
     en: str = ""
     score: float | None = None
     findings: list[Finding] = field(default_factory=list)
+    repair: Repair | None = None
+
+    @property
+    def repaired(self) -> bool:
+        """Whether ``en`` is the repair step's candidate rather than the first English (``repair.first_en``)."""
+        return self.repair is not None and self.repair.repaired
 
 
 @dataclass
@@ -348,7 +370,7 @@ def record_types() -> dict[str, Any]:
             for key in RECORD_KEYS}
 
 
-__all__ = ["RECORD_KEYS", "TRANSLATION_KEYS", "Removal", "Result", "RunInfo", "SentencePair", "SummaryInfo",
+__all__ = ["RECORD_KEYS", "TRANSLATION_KEYS", "Removal", "Repair", "Result", "RunInfo", "SentencePair", "SummaryInfo",
            "record_types", "translation_record"]
 
 

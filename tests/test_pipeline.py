@@ -27,7 +27,8 @@ def test_result_has_every_field(pipeline, seed_texts):
     assert [p.ar for p in result.translation] == result.sentences
     assert all(p.en for p in result.translation)
     assert result.models["summary"]["engine"] == "ctranslate2"  # the default engine
-    assert set(result.timings) == {"clean", "split", "summarize", "translate", "summary_en", "checks"}  # checks: on by default
+    assert set(result.timings) == {"clean", "split", "summarize", "translate", "repair", "summary_en",
+                                   "checks"}  # checks and repair: on by default
     assert all(t >= 0 for t in result.timings.values())
     data = result.to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data

@@ -65,7 +65,7 @@ def test_the_cli_translates_files_and_stdin_with_aligned_and_json_output(tiny_ma
     (record,) = [json.loads(line) for line in out.stdout.decode().splitlines()]
     assert tuple(record) == TRANSLATION_KEYS and record["id"] == str(SEED)
     assert [p["ar"] for p in record["translation"]] == record["sentences"] and len(record["sentences"]) > 5
-    assert {"ar", "en", "score", "findings"} == set(record["translation"][0])
+    assert {"ar", "en", "score", "findings", "repair"} == set(record["translation"][0])
     assert not {n["code"] for n in record["notices"]} & {"summary-model-missing", "summary-empty"}
 
     text = run_cli("translate", "-", *args, stdin=ARTICLE.encode())

@@ -7,10 +7,11 @@ stage asks for scored outputs (``generate_scored``): each text with the model's 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from .decoding import DecodeSettings
+from .decoding import DecodeSettings, NBest
 from .family import MARIAN, T5
 
 
@@ -34,7 +35,8 @@ class Hypothesis:
 SUMMARY_DECODING: DecodeSettings = T5.decoding  # type: ignore[assignment]
 TRANSLATION_DECODING: DecodeSettings = MARIAN.decoding  # type: ignore[assignment]
 
-__all__ = ["SUMMARY_DECODING", "TRANSLATION_DECODING", "DecodeSettings", "Hypothesis", "Seq2SeqEngine"]
+__all__ = ["SUMMARY_DECODING", "TRANSLATION_DECODING", "DecodeSettings", "Hypothesis", "NBest", "NBestCall",
+           "Seq2SeqEngine", "nbest_generate"]
 
 
 @runtime_checkable
@@ -62,3 +64,15 @@ class Seq2SeqEngine(Protocol):
     def generate_scored(self, texts: list[str], settings: DecodeSettings) -> list[Hypothesis]:
         """``generate``, each output with its score (see ``Hypothesis``); the same texts as ``generate``."""
         ...
+
+
+# ``engine.generate_nbest(texts, settings, nbest)``: per input, up to ``nbest.candidates`` hypotheses, best
+# first, each scored as ``generate_scored`` scores its one (the mean log-probability per chosen token).
+NBestCall = Callable[[list[str], DecodeSettings, NBest], list[list[Hypothesis]]]
+
+
+def nbest_generate(engine: Seq2SeqEngine) -> NBestCall | None:
+    """The engine's n-best call (``generate_nbest``: both built-in engines have one), or ``None`` for an
+    engine without it (a wrapper that only has ``generate``): then nothing asks it for candidates. Not part
+    of ``Seq2SeqEngine``, so that every engine that decodes one output per input still is one."""
+    return getattr(engine, "generate_nbest", None)

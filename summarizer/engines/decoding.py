@@ -23,3 +23,23 @@ class DecodeSettings:
 
     def but(self, **changes) -> DecodeSettings:
         return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class NBest:
+    """Several candidates per input instead of one: what an engine's ``generate_nbest`` is asked for
+    (the repair step's second try at a sentence whose first output a check flagged).
+
+    ``candidates``: hypotheses returned per input, best first (the beam is widened to at least this
+    many: beam search keeps its ``candidates`` best finished hypotheses, CTranslate2's
+    ``num_hypotheses``, transformers' ``num_return_sequences``). ``repetition_penalty``: over the
+    model's own (``None``: the model's; above 1 penalises tokens already generated, which breaks the
+    loops a first output fell into).
+    """
+
+    candidates: int = 4
+    repetition_penalty: float | None = None
+
+    def beams(self, settings: DecodeSettings) -> int:
+        """The beam size that returns ``candidates`` hypotheses: the settings' own, or wider."""
+        return max(settings.num_beams, self.candidates)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from .base import DecodeSettings, Hypothesis
+from .base import DecodeSettings, Hypothesis, NBest
 from .family import family_of, model_type_of
 from .tokenized import TokenizedEngine
 
@@ -61,20 +61,39 @@ class TransformersEngine(TokenizedEngine):
         outside the distribution, as CTranslate2, which drops <pad> from its vocabulary and bans the end
         token before its softmax, computes it.
         """
+        return [hypotheses[0] for hypotheses in self._decode(texts, settings)]
+
+    def generate_nbest(self, texts: list[str], settings: DecodeSettings, nbest: NBest) -> list[list[Hypothesis]]:
+        """Per input, its ``nbest.candidates`` best hypotheses (``num_return_sequences``, the beam widened
+        to hold them), best first, each scored as ``generate_scored`` scores its one."""
+        return self._decode(texts, settings, nbest)
+
+    def _decode(self, texts: list[str], settings: DecodeSettings, nbest: NBest | None = None) -> list[list[Hypothesis]]:
+        """One ``generate`` call, its outputs scored: per input, its hypotheses (one without ``nbest``)."""
         import torch
 
         if not texts:
             return []
         inputs = self._encode(texts)
         config = self._generation_config(settings)
+        per_input = 1
+        if nbest is not None:
+            per_input = nbest.candidates
+            config.update(num_beams=nbest.beams(settings), num_return_sequences=per_input)
+            if nbest.repetition_penalty:
+                config.update(repetition_penalty=nbest.repetition_penalty)
         with torch.inference_mode():
             encoder_outputs = self.model.get_encoder()(**inputs, return_dict=True)
             hidden = encoder_outputs.last_hidden_state  # generate() expands encoder_outputs for beams in place
             sequences = self.model.generate(attention_mask=inputs["attention_mask"], encoder_outputs=encoder_outputs,
                                             generation_config=config)
-            scores = self._score(sequences, hidden, inputs["attention_mask"], config, settings)
-        return [Hypothesis(text, score, count) for text, (score, count) in zip(self._texts(sequences), scores,
-                                                                                strict=True)]
+            mask = inputs["attention_mask"]
+            if per_input > 1:  # rows of one input follow one another, best first
+                hidden, mask = hidden.repeat_interleave(per_input, 0), mask.repeat_interleave(per_input, 0)
+            scores = self._score(sequences, hidden, mask, config, settings)
+        found = [Hypothesis(text, score, count) for text, (score, count) in zip(self._texts(sequences), scores,
+                                                                                 strict=True)]
+        return [found[i : i + per_input] for i in range(0, len(found), per_input)]
 
     def _encode(self, texts: list[str]):
         return self.tokenizer(
