@@ -401,6 +401,10 @@ def test_cors_for_any_origin_or_for_the_ones_named(state):
                 "access-control-allow-origin"] == "*"
         r = http.post("translate", data=form, headers={"Origin": "https://any.example"})
         assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
+        # what a translated document's answer says in its headers, a browser client of another site can read
+        exposed = {h.strip().lower() for h in r.headers["access-control-expose-headers"].split(",")}
+        assert {"retry-after", "content-disposition", "x-translated-sentences", "x-arabic-left",
+                "x-document-notes"} <= exposed
         preflight = http.options("api/v1/translate", headers={
             "Origin": "https://any.example", "Access-Control-Request-Method": "POST",
             "Access-Control-Request-Headers": "content-type,authorization"})

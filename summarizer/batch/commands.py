@@ -10,6 +10,7 @@ from ..choices import int_range
 from ..errors import InputError
 from ..options import Options
 from . import job
+from .item_files import refuse_with_ray
 from .shards import DEFAULT_SHARD_SIZE, OUTPUT_FORMATS, merge
 
 
@@ -45,6 +46,7 @@ def add_ray_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_batch_ray(args: argparse.Namespace) -> int:
     """``summarizer batch ... --ray``: 0 when every record of OUTPUT succeeded, 1 when some failed."""
+    refuse_with_ray(args)
     if getattr(args, "overwrite", False):
         raise InputError(f"{args.output}: --overwrite is for the one-machine batch: with --ray, name a new folder "
                          "(or remove this one) to start again, or add --resume to go on with it.")

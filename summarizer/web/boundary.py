@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..inputs.documents import MAX_DOCUMENT_BYTES
 from .flags import CORS_ENV, DEFAULT_BODY_TIMEOUT_S, PUBLIC_HOSTS_ENV, SHARE_HOSTS, SPACE_HOST_ENV
-from .httpapi import BODY_BYTES_PER_CHAR, BODY_SLACK_BYTES, ApiError, parse_form, parse_json
+from .httpapi import BODY_BYTES_PER_CHAR, BODY_SLACK_BYTES, DOCUMENT_HEADERS, ApiError, parse_form, parse_json
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ def install(app: Any, policy: Policy, *, max_chars: int, error_only: Collection[
     """
     api_limit = max_chars * BODY_BYTES_PER_CHAR + BODY_SLACK_BYTES
     app.add_middleware(CORSMiddleware, allow_origins=list(policy.cors), allow_methods=["*"], allow_headers=["*"],
-                       expose_headers=["Retry-After"])
+                       expose_headers=["Retry-After", "Content-Disposition", *DOCUMENT_HEADERS])
     app.add_middleware(Boundary, policy=policy, json_bytes=JSON_BODY_FACTOR * api_limit,  # added last: outermost
                        upload_bytes=MAX_DOCUMENT_BYTES + UPLOAD_SLACK_BYTES, error_only=frozenset(error_only),
                        api_bytes=api_limit)

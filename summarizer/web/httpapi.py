@@ -30,7 +30,9 @@ from starlette.requests import Request
 
 from ..errors import (
     API,
+    DOCUMENT_TOO_BIG,
     Cancelled,
+    DocumentRefused,
     InputError,
     ModelLoadError,
     OptionError,
@@ -48,6 +50,10 @@ T = TypeVar("T")
 # character is 2 bytes in UTF-8 and 6 as a JSON escape (\u0627); the rest is room for the other fields.
 BODY_BYTES_PER_CHAR = 6
 BODY_SLACK_BYTES = 256 * 1024
+# The headers of a translated document's answer that say what its record says (a browser client of another
+# site reads them only when CORS exposes them: boundary.install does).
+DOCUMENT_HEADERS = {"X-Translated-Sentences": "sentences", "X-Translated-Segments": "segments",
+                    "X-Arabic-Left": "arabic_left", "X-Document-Notes": "notes"}
 CLIENT_CLOSED_REQUEST = 499  # the status of work stopped because its client left (no one reads it; logs do)
 
 
@@ -238,12 +244,32 @@ async def read_params(request: Request, limit: int) -> dict[str, Any]:
 
 
 async def _multipart(request: Request, body: bytes) -> dict[str, Any]:
+    return (await _multipart_with_files(request, body))[0]
+
+
+async def read_upload(request: Request, limit: int) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """A multipart form within ``limit`` bytes: its fields (as ``read_params`` gives them) and its files, by
+    field: (the name its client gave it, its bytes). A field with two files is refused (400 ``bad-form``)."""
+    return await _multipart_with_files(request, await read_body(request, limit))
+
+
+async def _multipart_with_files(request: Request, body: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
     replayed = _replay(request, body)
     try:
         form = await replayed.form()
     except Exception as exc:  # the multipart parser's own errors: a malformed form
         raise ApiError(400, "bad-form", f"The form cannot be read ({type(exc).__name__}).") from None
-    return _fields((k, v) for k, v in form.multi_items() if isinstance(v, str))
+    try:
+        files: dict[str, tuple[str, bytes]] = {}
+        for key, value in form.multi_items():
+            if isinstance(value, str):
+                continue
+            if key in files:
+                raise ApiError(400, "bad-form", f"The form holds more than one file as `{key}`: send one.")
+            files[key] = (value.filename or "", await value.read())
+        return _fields((k, v) for k, v in form.multi_items() if isinstance(v, str)), files
+    finally:
+        await form.close()  # the parser's spooled copies of the files go now
 
 
 def _replay(request: Request, body: bytes) -> Request:
@@ -296,7 +322,7 @@ def status_of(exc: BaseException) -> int:
         return exc.status
     if isinstance(exc, ServerBusy):  # FetchBusy too: the fetch queue is full
         return 429
-    if isinstance(exc, OverBudget):
+    if isinstance(exc, OverBudget) or (isinstance(exc, DocumentRefused) and exc.code == DOCUMENT_TOO_BIG):
         return 413
     if isinstance(exc, Cancelled):
         return CLIENT_CLOSED_REQUEST

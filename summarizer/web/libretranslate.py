@@ -1,5 +1,6 @@
 """LibreTranslate's API on the page's server, for Arabic into English: ``POST /translate``,
-``GET /languages``, ``POST /detect``.
+``GET /languages``, ``POST /detect``, ``POST /translate_file`` with ``GET /download_file/...``, and
+``GET /frontend/settings``.
 
 The clients people already use with LibreTranslate (``libretranslatepy``, its JavaScript and PHP
 clients, CMS plug-ins) can point at this server instead: the same routes, fields and answers, the same
@@ -24,14 +25,16 @@ import html
 import re
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from ..arabic import arabic_share
 from ..errors import ArticleTooLong, InputError, ServerBusy, SummarizerError
 from ..html_reader import Piece
 from ..html_reader import pieces as html_pieces
 from ..inputs.text import check_arabic
+from ..translated import writer_suffixes
 from .httpapi import (
     ApiConfig,
     ApiError,
@@ -41,10 +44,12 @@ from .httpapi import (
     require_translation,
     status_of,
 )
+from .translated_files import Downloads, attachment, read_document_upload, translate_upload
 
 SOURCES, TARGETS = ("ar", "auto"), ("en",)
 LANGUAGES = [{"code": "ar", "name": "Arabic", "targets": ["en"]}, {"code": "en", "name": "English", "targets": []}]
 MAX_TEXTS = 128  # texts in one request's q list (LibreTranslate's --batch-limit)
+FRONTEND_TIMEOUT_MS = 500  # LibreTranslate's default: how long its page waits after typing before it translates
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
 _LETTER = re.compile(r"[^\W\d_]")
 _SKIPPED_TAGS = ("code", "pre")  # texts not translated (a script's or a style's content is never a text)
@@ -103,20 +108,25 @@ def _joined(pieces: list[tuple[bool, str]], english: dict[int, str], fmt: str) -
     return "".join(out)
 
 
-def build_router(config: ApiConfig) -> APIRouter:
-    """LibreTranslate's routes over ``config.service``."""
+def build_router(config: ApiConfig, downloads: Downloads | None = None) -> APIRouter:
+    """LibreTranslate's routes over ``config.service``; ``downloads``: where translated files wait for their
+    clients (default: a store of this router's own, in a private folder)."""
     router = APIRouter(tags=["LibreTranslate-compatible"])
     service = config.service
+    downloads = downloads if downloads is not None else Downloads()
 
     async def params(request: Request) -> dict[str, Any]:
         data = await read_params(request, config.max_body_bytes)
+        check_key(request, data)
+        return data
+
+    def check_key(request: Request, data: dict[str, Any]) -> None:
         key = data.get("api_key") or request.headers.get("x-api-key")
         if config.keys and not key:
             raise ApiError(400, "bad-key", "Please contact the server operator to get an API key "
                                            "(send it as api_key).")
         if not config.key_ok(key):
             raise ApiError(403, "bad-key", "Invalid API key")
-        return data
 
     def texts_of(q: Any) -> list[str]:
         if q is None or q == "" or q == []:
@@ -176,7 +186,63 @@ def build_router(config: ApiConfig) -> APIRouter:
         translated = [_joined(ps, en, fmt) for ps, en in zip(pieces, english, strict=True)]
         return JSONResponse(_answer(data, translated, detected, source))
 
+    @router.post("/translate_file", summary="Translate a document (LibreTranslate)")
+    async def translate_file(request: Request) -> JSONResponse:
+        """Multipart: `file` (.docx, .html, .txt, .md, .pdf), `source` (`ar` or `auto`), `target` (`en`),
+        `api_key`. Answers `{"translatedFileUrl": ".../download_file/TOKEN/NAME"}`: the document in English, in
+        its own format, fetched once or more within 30 minutes."""
+        try:
+            data, name, upload = await _file_params(request)
+            check_key(request, data)
+            _check_pair(data)
+            done = await translate_upload(config, request, name, upload)
+        except SummarizerError as exc:
+            return _error_of(exc)
+        except Exception as exc:
+            return _error(500, f"Cannot translate file: {message_of(exc)}")
+        token = await anyio.to_thread.run_sync(downloads.put, done)  # a disk write: off the event loop
+        url = request.url_for("download_file", token=token, name=done.filename)
+        return JSONResponse({"translatedFileUrl": str(url)})
+
+    @router.get("/download_file/{token}/{name}", summary="Download a translated document (LibreTranslate)")
+    async def download_file(token: str, name: str) -> Response:
+        """The document `/translate_file` translated, as an attachment; 404 once it has gone (after 30 minutes,
+        or when newer ones push it out). Only the token names it: `name` is for people."""
+        kept = await anyio.to_thread.run_sync(downloads.get, token)  # a disk read: off the event loop
+        if kept is None:
+            return _error(404, "This translated file does not exist or has expired: translate the file again.")
+        return Response(kept.data, media_type=kept.media_type, headers={"Content-Disposition": attachment(kept.filename)})
+
+    @router.get("/frontend/settings", summary="The settings LibreTranslate's clients read")
+    async def frontend_settings() -> dict[str, Any]:
+        """LibreTranslate's keys: `charLimit`, `frontendTimeout`, `apiKeys`, `keyRequired`, `suggestions`,
+        `filesTranslation`, `supportedFilesFormat` (the suffixes documents are translated from) and `language`
+        (`source`: Arabic, `target`: English)."""
+        files = service.translation_available
+        return {"charLimit": service.max_chars, "frontendTimeout": FRONTEND_TIMEOUT_MS, "apiKeys": bool(config.keys),
+                "keyRequired": bool(config.keys), "suggestions": False, "filesTranslation": files,
+                "supportedFilesFormat": list(writer_suffixes()) if files else [],
+                "language": {"source": {"code": "ar", "name": "Arabic"}, "target": {"code": "en", "name": "English"}}}
+
     return router
+
+
+async def _file_params(request: Request) -> tuple[dict[str, Any], str, bytes]:
+    """The fields, the file's name and its bytes of a ``/translate_file`` form, or LibreTranslate's 400."""
+    try:
+        return await read_document_upload(request)
+    except ApiError as exc:
+        if exc.status in (413, 400):
+            raise
+        raise ApiError(400, "bad-request", "Invalid request: missing file parameter") from None
+
+
+def _check_pair(data: dict[str, Any]) -> None:
+    """``source`` and ``target`` of a file request, as ``_checked`` holds a text request's."""
+    for name in ("source", "target"):
+        if not data.get(name):
+            raise ApiError(400, "bad-request", f"Invalid request: missing {name} parameter")
+    _checked({**data, "format": "text"}, [])
 
 
 def _checked(data: dict[str, Any], texts: list[str]) -> tuple[list[str], str, str]:
