@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
+from ..digest.record import DISAGREEMENT_KINDS, SKIP_CODES
 from ..notices import Notice
 from ..result import RECORD_KEYS, TRANSLATION_KEYS, ModelFacts, record_types
 from ..service import LOADED, ON_FIRST_USE
@@ -179,6 +180,115 @@ class HealthAnswer(BaseModel):
     fetch_queue: FetchQueueAnswer = Field(description="The queue of web addresses to fetch.")
 
 
+class LeftoverAnswer(BaseModel):
+    where: str = Field(description="The place in the document, in words (`footnotes paragraph 3`, `line 12`).")
+    letters: int = Field(description="The Arabic letters left there.")
+    text: str = Field(description="The start of its text, to find it.")
+
+
+class DocumentNoteAnswer(BaseModel):
+    code: str = Field(description="What it is about, for code (`pdf-as-text`, `macros-dropped`...).")
+    message: str = Field(description="Its words.")
+
+
+class TranslateFileAnswer(BaseModel):
+    """A translated document's record (``TranslatedDocument.to_dict()``, file names in place of paths), with the
+    document itself in base64."""
+
+    path: str = Field(description="The translated document's file name (the name it is downloaded as).")
+    source: str = Field(description="The uploaded file's name, as this server kept it (letters and digits).")
+    format: str = Field(description="The written document's kind: `docx`, `html`, `text`, `markdown`.")
+    source_format: str = Field(description="The uploaded document's kind (`pdf` too).")
+    segments: int = Field(description="The paragraphs, blocks or lines that held Arabic.")
+    sentences: int = Field(description="The Arabic sentences translated.")
+    unique_sentences: int = Field(description="How many of them were different (each went to the model once).")
+    arabic_left: int = Field(description="The Arabic letters the written document still holds (0: none left).")
+    left_in: list[LeftoverAnswer] = Field(description="Where they are.")
+    notes: list[DocumentNoteAnswer] = Field(description="What else to know (a PDF written as Word, macros dropped).")
+    note: str = Field(description="The notes' words as one text (empty when there are none).")
+    filename: str = Field(description="The name to save the document as (the same as `path`).")
+    media_type: str = Field(description="The document's media type.")
+    document: str = Field(description="The translated document's bytes, in base64.")
+
+
 def ok(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
     """A route's ``responses`` entry for its answer (status 200): its schema in the OpenAPI description."""
     return {200: {"model": model, "description": description}}
+
+
+# -- POST /api/v1/digest: ``Digest.to_dict()`` (docs/digest.md, "The record") --------------------------------
+class DigestSentenceAnswer(BaseModel):
+    """A sentence of a story's summary."""
+
+    ar: str = Field(description="The Arabic, as the first article that carries it wrote it.")
+    en: str = Field(description="Its English (empty without a translation model).")
+    articles: list[str] = Field(description="Every article that carries it or a near-duplicate of it, the one "
+                                            "quoted first.")
+
+
+class DigestAdditionAnswer(BaseModel):
+    """What one article adds to its story."""
+
+    article: str = Field(description="The article's id.")
+    sentences: list[str] = Field(description="Its sentences that no other article of the story carries.")
+    sentences_en: list[str] = Field(description="Their English (empty without a translation model).")
+
+
+class DisagreementReportAnswer(BaseModel):
+    """One side of a disagreement."""
+
+    value: str = Field(description="The value, normalised (`270,000`, `2016-02-27`, `02-27`, a name as written).")
+    text: str = Field(description="The words that state it.")
+    sentence: str = Field(description="The sentence that states it.")
+    articles: list[str] = Field(description="The articles that report it so.")
+
+
+class DisagreementAnswer(BaseModel):
+    """The same quantity, date or name reported differently by two articles."""
+
+    kind: Literal[DISAGREEMENT_KINDS] = Field(description="What it is about.")  # type: ignore[valid-type]
+    values: list[str] = Field(description="The differing values, one per report.")
+    articles: list[str] = Field(description="The articles that give any of them, each once.")
+    reports: list[DisagreementReportAnswer] = Field(description="Per value: its words, sentence and articles.")
+
+
+class DigestStoryAnswer(BaseModel):
+    """Articles that report one story, and what the digest says of them."""
+
+    id: str = Field(description="`story-1`, `story-2`...")
+    articles: list[str] = Field(description="The ids of its articles, in time order when dates are known, else as "
+                                            "given.")
+    dates: dict[str, str] = Field(description="The dates given, by article (ISO 8601).")
+    lead: str = Field(description="The article most central to the story (what the abstract summarises).")
+    title_ar: str = Field(description="The story's most central sentence of 5-45 words.")
+    title_en: str = Field(description="Its English (empty without a translation model).")
+    summary_ar: str = Field(description="The summary, as text.")
+    summary_en: str = Field(description="Its English (empty without a translation model).")
+    summary: list[DigestSentenceAnswer] = Field(description="The summary's sentences, with the articles that "
+                                                            "carry each.")
+    abstract_ar: str = Field(description="The summary model's summary of the lead article (empty without it).")
+    abstract_en: str = Field(description="Its English.")
+    adds: list[DigestAdditionAnswer] = Field(description="Per article, what no other article of the story carries "
+                                                         "(none for a story of one article).")
+    disagreements: list[DisagreementAnswer] = Field(description="Where its articles differ on a figure, a date or "
+                                                                "a name.")
+
+
+class DigestSkippedAnswer(BaseModel):
+    """An article left out of every story, with why (never grouped silently)."""
+
+    article: str = Field(description="The article's id.")
+    code: Literal[SKIP_CODES] = Field(description="Why, for code.")  # type: ignore[valid-type]
+    reason: str = Field(description="Why, in words.")
+    same_as: str = Field(None, description="The article it repeats (only with `duplicate`).")  # type: ignore[assignment]
+
+
+class DigestAnswer(BaseModel):
+    """Articles grouped by story: the record of `summarizer digest -o digest.json` (`Digest.to_dict()`)."""
+
+    stories: list[DigestStoryAnswer] = Field(description="The stories, the largest first.")
+    skipped: list[DigestSkippedAnswer] = Field(description="The articles in no story, with why.")
+    threshold: float = Field(description="The similarity an article needed to join a story (0-1).")
+    articles_read: int = Field(description="The articles given.")
+    models: dict[str, str | None] = Field(description="Per role (`summary`, `translation`): the model that wrote "
+                                                      "the abstracts or the English, null when none did.")
