@@ -16,13 +16,22 @@ tokens, 36 per translated sentence). Experiments:
   two calls, as the pipeline does;
 * ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
   the whole-vocabulary export, against the trimmed export and the whole vocabulary;
+* ``beams``: the article's translation with 4 beams (the published setting of both Opus-MT models, in
+  their generation_config.json), 2 and 1, interleaved, as the median ratio to 4;
+* ``vocab``: the article's translation on the restricted export against the whole-vocabulary one
+  (interleaved; median ratio), and both exports' sizes;
+* ``heap``: the models side by side on one glibc heap (the engine's ``mallopt(M_ARENA_MAX, 1)``) against a
+  heap per thread (glibc's default): a fresh process per setting, in turns (``--rounds``), each loading both
+  restricted exports as the pipeline does (half the cores each) and running ``--articles`` articles (summary
+  beside the translation, as in ``parallel``): peak resident memory (``VmHWM``) and seconds per article;
 * ``backend``: CTranslate2's CPU backend, chosen by environment variables read when the library loads
   (``CT2_USE_MKL``, ``CT2_PACKED_GEMM``, ``CT2_FORCE_CPU_ISA``): one fresh process per setting, the
   settings taking turns (``--rounds``), each timing the summary and the article's translation on the
   restricted exports (variant 5) and on the whole-vocabulary ones (variant 4), ``--articles`` articles.
 
 Prints one JSON line per measurement and a final JSON line with every figure and the load average at
-the start and the end. Figures from a busy machine differ by more than these settings do: run it alone
+the start and the end. ``--translation-choice`` picks the translation model (default: the default's,
+``best``, whose stand-in ``python -m eval.speed`` builds; ``fast`` for Opus-MT ar-en). Figures from a busy machine differ by more than these settings do: run it alone
 (``flock /tmp/bench.lock python -m eval.levers ...``) and read the load averages.
 """
 
@@ -40,8 +49,12 @@ from pathlib import Path
 
 from eval.speed import article_sentences
 from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
+from summarizer.choices import DEFAULT_TRANSLATION_CHOICE
 
-EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "backend")
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "beams", "vocab", "heap", "backend")
+HEAPS = ("one", "per-thread")
+# translation choice -> the folder name of its stand-in's exports under <cache>/ct2 (eval.speed writes them)
+TRANSLATION_EXPORTS = {"fast": f"marian-{PADDING_LAYOUT}", "best": f"tc-big-{PADDING_LAYOUT}"}
 
 # CTranslate2 CPU backend settings (read once, when the library loads): name -> environment.
 # "default" leaves the pipeline's own choice (engines/ctranslate2_engine.py) in place.
@@ -65,7 +78,7 @@ def _best(fn, *args, reps: int = 1, **kwargs) -> float:
     return min(times)
 
 
-def run(which: list[str], cache: Path) -> dict:
+def run(which: list[str], cache: Path, translation_choice: str = DEFAULT_TRANSLATION_CHOICE) -> dict:
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
     from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
     from summarizer.stages.abstractive import AbstractiveSummarizer
@@ -75,8 +88,8 @@ def run(which: list[str], cache: Path) -> dict:
     ct2 = cache.expanduser() / "ct2"
 
     def load(kind: str, suffix: str, threads: int | None = None):  # all cores unless told
-        return CTranslate2Engine.load(ct2 / f"{kind}-{PADDING_LAYOUT}-int8{suffix}",
-                                      threads=threads or available_cores())
+        folder = TRANSLATION_EXPORTS[translation_choice] if kind == "marian" else f"{kind}-{PADDING_LAYOUT}"
+        return CTranslate2Engine.load(ct2 / f"{folder}-int8{suffix}", threads=threads or available_cores())
 
     def emit(name: str, value) -> None:
         print(json.dumps({name: value}), flush=True)
@@ -86,7 +99,7 @@ def run(which: list[str], cache: Path) -> dict:
     articles = [article_sentences(p.read_text(encoding="utf-8")) for p in SEEDS]
     summarizer, translator = load("mt5", "-vocab-ar"), load("marian", "-vocab-en")
     leads = [AbstractiveSummarizer(summarizer).lead_input(a)[0] for a in articles]
-    out: dict = {"load_average_start": os.getloadavg()}
+    out: dict = {"load_average_start": os.getloadavg(), "translation_choice": translation_choice}
 
     if "split" in which:
         whole = load("mt5", "")
@@ -192,6 +205,94 @@ def run(which: list[str], cache: Path) -> dict:
         produced = whole.translator.translate_batch([tokens[0]], use_vmap=True, **options)[0].hypotheses[0]
         out["vmap"]["vmap_output_inside_the_kept_set"] = all(t in allowed for t in produced)
         emit("vmap", out["vmap"])
+    if "beams" in which:
+        out["beams"] = _interleaved(articles, {
+            beams: Translator(translator, decoding=translation_settings.but(num_beams=beams), batch_size=16).translate
+            for beams in (4, 2, 1)}, reference=4)
+        emit("beams", out["beams"])
+
+    if "vocab" in which:
+        whole = load("marian", "")
+        out["vocab"] = _interleaved(articles, {
+            name: Translator(engine, decoding=translation_settings, batch_size=16).translate
+            for name, engine in (("restricted", translator), ("whole", whole))}, reference="whole")
+        out["vocab"]["export_mb"] = {name: sum(f.stat().st_size for f in engine.folder.iterdir()) / 1e6
+                                     for name, engine in (("restricted", translator), ("whole", whole))}
+        emit("vocab", out["vocab"])
+        del whole
+    out["load_average_end"] = os.getloadavg()
+    return out
+
+
+def _interleaved(articles: list[list[str]], calls: dict, reference) -> dict:
+    """Each call on every article, in turns (the order rotating), twice: median seconds and median ratio to
+    ``reference``'s time on the same article and round."""
+    names = list(calls)
+    times: dict = {name: [] for name in names}
+    for rep in range(2):
+        for i, sentences in enumerate(articles):
+            shift = (i + rep) % len(names)
+            for name in names[shift:] + names[:shift]:
+                times[name].append(_best(calls[name], sentences))
+    return {str(name): {"median_seconds": statistics.median(times[name]),
+                        "median_ratio": statistics.median(x / y for x, y in zip(times[name], times[reference],
+                                                                                strict=True))}
+            for name in names} | {"load_average": os.getloadavg()}
+
+
+def heap_child(cache: Path, articles: int, heap: str, translation_choice: str) -> dict:
+    """In a fresh process: both restricted exports loaded side by side (half the cores each) with one heap or
+    glibc's heap per thread, ``articles`` articles: the summary beside the translation, then the summary's
+    translation. Seconds per article and the process's peak resident memory."""
+    from summarizer.engines import ctranslate2_engine
+    from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+    from summarizer.stages.split import split_sentences
+    from summarizer.stages.translate import Translator
+
+    if heap == "per-thread":
+        ctranslate2_engine.one_heap = lambda: None  # glibc's default: what the engine did before
+    ct2 = cache.expanduser() / "ct2"
+    summarizer = ctranslate2_engine.CTranslate2Engine.load(ct2 / f"mt5-{PADDING_LAYOUT}-int8-vocab-ar")
+    translator = Translator(ctranslate2_engine.CTranslate2Engine.load(
+        ct2 / f"{TRANSLATION_EXPORTS[translation_choice]}-int8-vocab-en"),
+        decoding=TRANSLATION_DECODING.but(min_new_tokens=36, max_new_tokens=36), batch_size=16)
+    summary_settings = SUMMARY_DECODING.but(min_new_tokens=84, max_new_tokens=84)
+    seconds = []
+    for path in SEEDS[:articles]:
+        sentences = article_sentences(path.read_text(encoding="utf-8"))
+        lead = AbstractiveSummarizer(summarizer).lead_input(sentences)[0]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(2) as pool:
+            summary = pool.submit(summarizer.generate, [lead], summary_settings)
+            english = pool.submit(translator.translate, sentences)
+            text = summary.result()[0]
+            english.result()
+        translator.translate(split_sentences(text) or ["."])
+        seconds.append(time.perf_counter() - started)
+    peak = next(int(line.split()[1]) * 1024 for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:"))
+    return {"heap": heap, "seconds": seconds, "peak_mb": peak / 1e6}
+
+
+def run_heaps(cache: Path, rounds: int, articles: int, translation_choice: str) -> dict:
+    """``heap_child`` in a fresh process per setting, the settings taking turns."""
+    import subprocess
+
+    out: dict = {"load_average_start": os.getloadavg(), "translation_choice": translation_choice}
+    runs: dict[str, list[dict]] = {heap: [] for heap in HEAPS}
+    for r in range(rounds):
+        for heap in (HEAPS if r % 2 == 0 else HEAPS[::-1]):
+            done = subprocess.run(
+                [sys.executable, "-m", "eval.levers", "--heap-child", heap, "--cache", str(cache),
+                 "--articles", str(articles), "--translation-choice", translation_choice],
+                capture_output=True, text=True, check=True)
+            runs[heap].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps({"heap": heap, "round": r, **runs[heap][-1], "load_average": os.getloadavg()}),
+                  flush=True)
+    out["heap"] = {heap: {"peak_mb": statistics.median(run["peak_mb"] for run in done_runs),
+                          "median_seconds": statistics.median(x for run in done_runs for x in run["seconds"])}
+                   for heap, done_runs in runs.items()}
     out["load_average_end"] = os.getloadavg()
     return out
 
@@ -269,12 +370,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=str(DEFAULT_CACHE), help="where eval.speed keeps the stand-ins")
     parser.add_argument("--backends", nargs="+", default=["default", *BACKENDS], metavar="NAME",
                         help=f"backend: the settings to compare (default, {', '.join(BACKENDS)})")
-    parser.add_argument("--rounds", type=int, default=2, help="backend: turns of every setting")
-    parser.add_argument("--articles", type=int, default=2, help="backend: seed articles per process")
+    parser.add_argument("--rounds", type=int, default=2, help="backend, heap: turns of every setting")
+    parser.add_argument("--articles", type=int, default=2, help="backend, heap: seed articles per process")
     parser.add_argument("--vocabularies", nargs="+", choices=("restricted", "whole"), default=["restricted", "whole"],
                         help="backend: the restricted exports (variant 5), the whole-vocabulary ones (variant 4), or both")
+    parser.add_argument("--translation-choice", choices=sorted(TRANSLATION_EXPORTS), default=DEFAULT_TRANSLATION_CHOICE,
+                        help=f"the translation model's stand-in (default {DEFAULT_TRANSLATION_CHOICE}, the default's)")
     parser.add_argument("--backend-child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--heap-child", choices=HEAPS, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.heap_child:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        print(json.dumps(heap_child(Path(args.cache), args.articles, args.heap_child, args.translation_choice)))
+        return 0
     if args.backend_child:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         print(json.dumps(backend_child(Path(args.cache), args.articles, args.vocabularies)))
@@ -284,11 +392,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown experiment(s) {', '.join(unknown)}; choose from {', '.join(EXPERIMENTS)}")
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     which = args.experiments or list(EXPERIMENTS)
+    if "heap" in which:
+        print(json.dumps(run_heaps(Path(args.cache), args.rounds, args.articles, args.translation_choice)))
+        which = [w for w in which if w != "heap"]
     if "backend" in which:
         print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, args.articles, args.vocabularies)))
         which = [w for w in which if w != "backend"]
     if which:
-        print(json.dumps(run(which, Path(args.cache))))
+        print(json.dumps(run(which, Path(args.cache), args.translation_choice)))
     return 0
 
 

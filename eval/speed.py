@@ -1,7 +1,8 @@
 """Speed benchmark on shape-true models: naive transformers vs the pipeline on each engine.
 
 ``python -m eval.speed`` builds (once, cached) random-weight stand-ins with exactly the published
-shapes of Helsinki-NLP/opus-mt-ar-en and csebuetnlp/mT5_multilingual_XLSum (eval/standins.py),
+shapes of the default models, Helsinki-NLP/opus-mt-tc-big-ar-en (``best``; ``--translation-choice fast``:
+Helsinki-NLP/opus-mt-ar-en) and csebuetnlp/mT5_multilingual_XLSum (eval/standins.py),
 exports them to CTranslate2 (float32 and int8, cached too), and times, in ONE process, on the
 seed articles (clean + split as the pipeline does), with equal beams and forced equal output lengths:
 
@@ -12,6 +13,19 @@ seed articles (clean + split as the pipeline does), with equal beams and forced 
 4. ``ct2-int8``: the pipeline with CTranslate2, int8 weights, whole vocabulary (``--vocab-restriction off``).
 5. ``ct2-int8-vocab``: the same with the target vocabularies trimmed to the output languages (the
    default: engines/vocabulary.py); exported once like the others.
+6. ``fast-int8-vocab``: (5) with the ``fast`` translation model (the previous default), so that the
+   default's price is measured in the same run (left out with ``--translation-choice fast``).
+
+``--variants`` runs a subset (e.g. ``transformers ct2-int8-vocab fast-int8-vocab``: what the default is
+judged by, (5) against (2) and (6)); ``--no-throughput`` skips the ``pipeline.batch`` pass.
+
+The peer (``--argos``, on by default): Argos Translate, LibreTranslate's engine, with an Argos package
+built from the same stand-in (:func:`build_argos_package`: the int8 CTranslate2 export, its SentencePiece
+model, ``metadata.json``, spaCy's blank Arabic pipeline as its sentence splitter), installed in a temporary
+``ARGOS_PACKAGES_DIR``, translating the same articles beside our translation of them with the same model,
+taking turns article by article, outputs forced to the same length: Arabic words and output tokens per
+second. Argos runs offline this way only: its default sentence splitters (MiniSBD, Stanza) download an
+Arabic model on first use.
 
 Random weights decode arbitrary lengths, so every engine is forced to decode the same number of
 tokens (``min_new_tokens = max_new_tokens``): N_t per translated sentence, N_s per summary. Target
@@ -61,26 +75,31 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from eval.data import FLORES101_SYSTEMS, add_data_root_option, data_path, data_root
 from eval.report import bar_chart, markdown_table, write_report
 from eval.standins import DEFAULT_CACHE, SEEDS, ensure_choice_standins, ensure_standins, read_info
+from summarizer.choices import DEFAULT_TRANSLATION_CHOICE
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_NAME = "speed"
-VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab")
+VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab", "fast-int8-vocab")
 LABELS = {
     "naive": "(1) naive transformers, 1 sentence/call",
     "transformers": "(2) pipeline, transformers",
     "ct2-float32": "(3) pipeline, CTranslate2 float32",
     "ct2-int8": "(4) pipeline, CTranslate2 int8",
     "ct2-int8-vocab": "(5) pipeline, CTranslate2 int8 + vocabulary restriction",
+    "fast-int8-vocab": "(6) as (5), translation by `fast` (Opus-MT ar-en, the previous default)",
 }
 # variant -> (engine, quantization) as the pipeline and load_engine take them
 ENGINE_OF = {
@@ -89,14 +108,18 @@ ENGINE_OF = {
     "ct2-float32": ("ctranslate2", "float32"),
     "ct2-int8": ("ctranslate2", "int8"),
     "ct2-int8-vocab": ("ctranslate2", "int8"),
+    "fast-int8-vocab": ("ctranslate2", "int8"),
 }
 # variant -> which folder of prepare_models() it loads
 MODEL_KEY = {"naive": "hf", "transformers": "hf", "ct2-float32": "float32", "ct2-int8": "int8",
-             "ct2-int8-vocab": "int8-vocab"}
+             "ct2-int8-vocab": "int8-vocab", "fast-int8-vocab": "int8-vocab"}
+# variant -> which translation model it loads ("marian": the one measured, --translation-choice; "fast": the
+# `fast` choice, beside it for comparison)
+TRANSLATION_KIND = {"fast-int8-vocab": "fast"}
 RESTRICTED = {"marian": "en", "mt5": "ar"}  # output language of each model's restricted export
 DEFAULT_VARIANT = "ct2-int8-vocab"  # what a user gets by default
 PIPELINE_VARIANTS = VARIANTS[1:]
-MEMORY_ENGINES = ("transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab")  # naive loads what (2) loads
+MEMORY_ENGINES = ("transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab", "fast-int8-vocab")  # (1) loads (2)'s
 ENGLISH_TOKENS_PER_WORD = 1.3  # assumed subword tokens per English word, to size the forced N_t
 MB = 1e6
 
@@ -222,29 +245,43 @@ def expected_output_tokens(engine, settings) -> int:
 
 
 # -- models --------------------------------------------------------------------------------
-def prepare_models(cache: Path, tiny: bool, log, data_root: str | Path | None = None) -> dict[str, dict]:
+def prepare_models(cache: Path, tiny: bool, log, data_root: str | Path | None = None, *,
+                   translation_choice: str = "fast", variants=VARIANTS) -> dict[str, dict]:
     """HF folders and CTranslate2 exports of both models: {"marian": {"hf": ..., "float32": ..., "int8": ...}, ...}.
 
-    ``data_root``: where the stand-ins' tokenizer corpus (NTREX-128 dev) is looked for.
+    ``translation_choice``: the named translation model measured ("marian": both default choices are
+    MarianMT); when it is not ``fast`` and (6) is among ``variants``, ``fast``'s restricted export is
+    prepared too, under "fast". ``data_root``: where the stand-ins' tokenizer corpus (NTREX-128 dev) is
+    looked for.
     """
     if tiny:
-        from eval.models import build_tiny_marian, build_tiny_mt5
+        from eval.models import build_tiny_marian, build_tiny_marian_big, build_tiny_mt5
 
+        builders = {"marian": ("choice-best", build_tiny_marian_big) if translation_choice == "best"
+                    else ("marian", build_tiny_marian), "mt5": ("mt5", build_tiny_mt5), "fast": ("marian", build_tiny_marian)}
         folders = {}
-        for kind, build in (("marian", build_tiny_marian), ("mt5", build_tiny_mt5)):
-            folder = cache / "tiny" / kind
+        for kind, (name, build) in builders.items():
+            folder = cache / "tiny" / name
             if not (folder / "model.safetensors").is_file():
                 build(folder)
             folders[kind] = folder
     else:
         folders = ensure_standins(cache, log=log, data_root=data_root)
+        folders["fast"] = folders["marian"]
+        if translation_choice != "fast":
+            folders["marian"] = ensure_choice_standins([translation_choice], cache, log=log,
+                                                       data_root=data_root)[translation_choice]
+    if translation_choice == "fast" or "fast-int8-vocab" not in variants:
+        folders.pop("fast")
     models = {}
     ct2_cache = cache / ("tiny" if tiny else "") / "ct2"
+    needed = {MODEL_KEY[name] for name in variants}
     for kind, folder in folders.items():
-        models[kind] = {"hf": folder}
-        for quantization in ("float32", "int8"):
-            models[kind][quantization] = _export(folder, quantization, ct2_cache, log)
-        models[kind]["int8-vocab"] = _export(folder, "int8", ct2_cache, log, restriction=RESTRICTED[kind])
+        language = RESTRICTED.get(kind, RESTRICTED["marian"])  # "fast": a translation model too
+        models[kind] = {"hf": folder, "int8-vocab": _export(folder, "int8", ct2_cache, log, restriction=language)}
+        for quantization in ("float32", "int8"):  # int8: (4), and the Argos package's model
+            if kind != "fast" and (quantization in needed or quantization == "int8"):
+                models[kind][quantization] = _export(folder, quantization, ct2_cache, log)
     return models
 
 
@@ -276,7 +313,7 @@ def load_variant(name: str, models: dict, decoding: dict, batch_sizes: dict, *, 
     base = base or name
     engine, quantization = ENGINE_OF[base]
     key = MODEL_KEY[base]
-    summary_model, translation_model = str(models["mt5"][key]), str(models["marian"][key])
+    summary_model, translation_model = str(models["mt5"][key]), str(models[TRANSLATION_KIND.get(base, "marian")][key])
     started = time.perf_counter()
     summary = load_engine(summary_model, role="summary", engine=engine, quantization=quantization)
     translation = load_engine(translation_model, role="translation", engine=engine, quantization=quantization)
@@ -439,7 +476,7 @@ def measure_memory(name: str, models: dict, decoding: dict, batch_sizes: dict, t
     engine, quantization = ENGINE_OF[name]
     key = MODEL_KEY[name]
     spec = {
-        "summary_model": str(models["mt5"][key]), "translation_model": str(models["marian"][key]),
+        "summary_model": str(models["mt5"][key]), "translation_model": str(models[TRANSLATION_KIND.get(name, "marian")][key]),
         "engine": engine, "quantization": quantization,
         "summary_decoding": asdict(decoding["summary"]), "translation_decoding": asdict(decoding["translation"]),
         "translation_batch_size": batch_sizes["translation"], "summary_batch_size": batch_sizes["summary"],
@@ -553,6 +590,12 @@ def add_ratios(variants: dict[str, dict]) -> None:
                 "article_seconds_speedup": _median(speedups),
                 "articles_compared": common,
             }
+        fast = variants.get("fast-int8-vocab")
+        if fast is not None:  # time per article against (6), the previous default: median of the ratios
+            common = sorted(set(entry["_by_article"]) & set(fast["_by_article"]))
+            entry["ratios"]["vs_fast"] = {"article_seconds_ratio": _median(
+                [entry["_by_article"][a] / fast["_by_article"][a] for a in common if fast["_by_article"][a] > 0]),
+                "articles_compared": common}
     for entry in variants.values():
         entry.pop("_by_article")
 
@@ -614,8 +657,12 @@ def run_benchmark(args) -> dict:
         print(f"[speed {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
     load_start = os.getloadavg()
+    log(f"load average (1/5/15 min) at the start: {_load_text(load_start)}")
     cache = Path(args.cache).expanduser()
-    models = prepare_models(cache, args.tiny, log, args.data_root)
+    selected = selected_variants(args.variants, args.translation_choice)
+    pipeline_variants = [name for name in selected if name in PIPELINE_VARIANTS]
+    models = prepare_models(cache, args.tiny, log, args.data_root, translation_choice=args.translation_choice,
+                            variants=selected)
     decoding = {
         "translation": TRANSLATION_DECODING.but(
             num_beams=args.beams, min_new_tokens=args.translation_tokens, max_new_tokens=args.translation_tokens),
@@ -631,47 +678,52 @@ def run_benchmark(args) -> dict:
     memory = {}
     if not args.no_memory:
         probe_text = " ".join(sentences[0][: args.translation_batch_size])
-        for name in MEMORY_ENGINES:
+        for name in [m for m in MEMORY_ENGINES if m in selected]:
             log(f"memory: {name} (fresh process)...")
             memory[name] = measure_memory(name, models, decoding, batch_sizes, probe_text)
 
     clear_cache()
     log("loading the models...")
-    loaded = {name: load_variant(name, models, decoding, batch_sizes) for name in PIPELINE_VARIANTS}
-    loaded["naive"] = Variant("naive", loaded["transformers"].summary_engine,
-                              loaded["transformers"].translation_engine, loaded["transformers"].load_seconds,
-                              decoding, "naive", LABELS["naive"])
-    variants = {name: loaded[name] for name in VARIANTS}
+    loaded = {name: load_variant(name, models, decoding, batch_sizes) for name in pipeline_variants}
+    if "naive" in selected:
+        loaded["naive"] = Variant("naive", loaded["transformers"].summary_engine,
+                                  loaded["transformers"].translation_engine, loaded["transformers"].load_seconds,
+                                  decoding, "naive", LABELS["naive"])
+    variants = {name: loaded[name] for name in selected}
     # What-ifs: CTranslate2 int8 with fewer summary beams (changes the output: not part of the comparison).
     what_ifs = []
-    for beams in sorted(set(args.what_if_summary_beams or []) - {args.beams}, reverse=True):
+    what_if_beams = set(args.what_if_summary_beams or []) if DEFAULT_VARIANT in selected else set()
+    for beams in sorted(what_if_beams - {args.beams}, reverse=True):
         name = f"{DEFAULT_VARIANT}/summary-beams-{beams}"
         changed = {**decoding, "summary": decoding["summary"].but(num_beams=beams)}
         variants[name] = load_variant(name, models, changed, batch_sizes, base=DEFAULT_VARIANT,
                                       label=f"what-if: (5), summary {beams} beam{'s' if beams > 1 else ''}")
         what_ifs.append(name)
     main_rss_mb = rss_bytes() / MB
+    reference = variants.get("transformers")
     loaded_parameters = {
-        "marian": sum(p.numel() for p in variants["transformers"].translation_engine.model.parameters()),
-        "mt5": sum(p.numel() for p in variants["transformers"].summary_engine.model.parameters()),
+        "marian": sum(p.numel() for p in reference.translation_engine.model.parameters()) if reference else None,
+        "mt5": sum(p.numel() for p in reference.summary_engine.model.parameters()) if reference else None,
     }
+    reference = reference or variants[pipeline_variants[0]]
 
     checks = {}
-    for name in [*PIPELINE_VARIANTS, *what_ifs]:
+    for name in [*pipeline_variants, *what_ifs]:
         log(f"warm-up and forced-length check: {name}...")
         checks[name] = warm_up_and_check(variants[name], sentences[0], variants[name].decoding)
-    checks["naive"] = checks["transformers"]
+    if "naive" in selected:
+        checks["naive"] = checks["transformers"]
 
     for i, text in enumerate(texts):
-        order = _rotated([*(VARIANTS if i < naive_articles else PIPELINE_VARIANTS), *what_ifs], i)
+        order = _rotated([*(selected if i < naive_articles else pipeline_variants), *what_ifs], i)
         for name in order:
             variant = variants[name]
-            log(f"article {i + 1}/{len(texts)}: {name}...")
+            log(f"article {i + 1}/{len(texts)}: {name} (load average {_load_text(os.getloadavg())})...")
             run = run_naive(variant, text, decoding) if name == "naive" else run_pipeline_article(variant, text)
             variant.per_article.append({"article": i, **run})
             log(f"  {run['seconds']:.1f} s (summary {run['summary']['seconds']:.1f} s, "
                 f"translation {run['translation']['seconds']:.1f} s for {run['translation']['inputs']} inputs)")
-    for name in _rotated(list(PIPELINE_VARIANTS), len(texts)):
+    for name in _rotated(list(pipeline_variants), len(texts)) if args.throughput else []:
         log(f"throughput: {name}, {len(texts)} articles in one pipeline.batch...")
         variants[name].throughput = run_pipeline_batch(variants[name], texts)
         log(f"  {variants[name].throughput['seconds']:.1f} s")
@@ -682,8 +734,11 @@ def run_benchmark(args) -> dict:
         entry["forced_length_check"] = checks[name]
         entry["memory"] = memory.get("transformers" if name == "naive" else variants[name].base)
     what_if = {name: results.pop(name) for name in what_ifs}
+    argos = run_argos_peer(args, models, texts, decoding, log) if args.argos else None
     settings = {
         "mode": "tiny test models" if args.tiny else "shape-true stand-ins (random weights)",
+        "translation_choice": args.translation_choice,
+        "variants": selected,
         "articles": len(texts),
         "article_files": [p.name for p in SEEDS[: args.articles]],
         "sentences_per_article": [len(s) for s in sentences],
@@ -714,17 +769,19 @@ def run_benchmark(args) -> dict:
             **info,
             "loaded_parameters_transformers": loaded_parameters[kind],
             "input_tokens_per_sentence_median": _median(
-                variants["transformers"].translation_engine.count_tokens([s for ss in sentences for s in ss])
+                reference.translation_engine.count_tokens([s for ss in sentences for s in ss])
             ) if kind == "marian" else None,
-            "summary_input_tokens": variants["transformers"].summary_engine.count_tokens(
+            "summary_input_tokens": reference.summary_engine.count_tokens(
                 [" ".join(s) for s in sentences]) if kind == "mt5" else None,
             "hf_folder": str(hf),
-            "disk_mb": {"hf": folder_megabytes(hf), "ct2_float32": folder_megabytes(models[kind]["float32"]),
-                        "ct2_int8": folder_megabytes(models[kind]["int8"]),
-                        "ct2_int8_vocab": folder_megabytes(models[kind]["int8-vocab"])},
+            "disk_mb": {"hf": folder_megabytes(hf), **{
+                f"ct2_{key.replace('-', '_')}": folder_megabytes(models[kind][key])
+                for key in ("float32", "int8", "int8-vocab") if key in models[kind]}},
             "vocab_restriction": read_export_info(models[kind]["int8-vocab"]).get("vocab_restriction"),
         }
     payload = {"settings": settings, "models": model_facts, "variants": results, "what_if": what_if}
+    if argos is not None:
+        payload["argos"] = argos
     payload["notes"] = notes(settings, model_facts)
     return payload
 
@@ -734,6 +791,231 @@ def _ct2_threads() -> int:
     from summarizer.engines.ctranslate2_engine import available_cores
 
     return max(available_cores() // 2, 1)
+
+
+def selected_variants(names: list[str] | None, translation_choice: str) -> list[str]:
+    """The variants to run, in table order: (1) needs (2)'s models; (6) only beside another choice than `fast`."""
+    wanted = set(names or VARIANTS)
+    if "naive" in wanted:
+        wanted.add("transformers")
+    if translation_choice == "fast":
+        wanted.discard("fast-int8-vocab")
+    return [name for name in VARIANTS if name in wanted]
+
+
+def _load_text(load: tuple[float, float, float]) -> str:
+    return "/".join(f"{x:.2f}" for x in load)
+
+
+# -- the peer: Argos Translate ------------------------------------------------------------------
+ARGOS_PACKAGE = "translate-ar_en"
+ARGOS_MODEL_FILES = ("model.bin", "config.json")  # plus the vocabulary files (*vocabulary*)
+
+
+def build_argos_package(export: Path, out_dir: Path, *, name: str = "stand-in") -> Path:
+    """An Argos Translate package (``.argosmodel``) of a CTranslate2 export with one SentencePiece model.
+
+    The format (argostranslate/package.py): a zip of one folder holding ``metadata.json``, the CTranslate2
+    model in ``model/`` and ``sentencepiece.model``. Argos tokenizes the source and detokenizes the output
+    with that one SentencePiece model, so the export's source and target must share it (the stand-ins do;
+    the real Opus-MT tc-big has two). Its sentence splitter: ``spacy/`` holds spaCy's blank Arabic pipeline,
+    to which Argos adds spaCy's rule-based ``sentencizer`` (``ARGOS_CHUNK_TYPE=SPACY``): Argos's own
+    choices, Stanza or MiniSBD, download an Arabic model on first use, which this machine cannot.
+    """
+    import spacy
+
+    export, staging = Path(export), Path(out_dir) / ARGOS_PACKAGE
+    if staging.exists():
+        shutil.rmtree(staging)
+    (staging / "model").mkdir(parents=True)
+    for path in export.iterdir():
+        if path.name in ARGOS_MODEL_FILES or "vocabulary" in path.name:
+            shutil.copy(path, staging / "model" / path.name)
+    shutil.copy(export / "source.spm", staging / "sentencepiece.model")
+    spacy.blank("ar").to_disk(staging / "spacy")
+    metadata = {"package_version": "0.0", "argos_version": "1.11", "from_code": "ar", "from_name": "Arabic",
+                "to_code": "en", "to_name": "English", "type": "translate",
+                "code": f"{ARGOS_PACKAGE}-{name}"}
+    (staging / "metadata.json").write_text(json.dumps(metadata, indent=1), encoding="utf-8")
+    archive = Path(out_dir) / f"{ARGOS_PACKAGE}-{name}.argosmodel"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zipped:
+        for path in sorted(staging.rglob("*")):
+            zipped.write(path, path.relative_to(staging.parent))
+    shutil.rmtree(staging)
+    return archive
+
+
+def argos_environment(root: Path, threads: int) -> dict[str, str]:
+    """The settings argostranslate reads from the environment when it is imported (argostranslate/settings.py):
+    its data, config and cache folders and its packages under ``root``, the CPU with ``threads`` intra-op
+    threads (as our engine gets for a translation alone), spaCy's sentence splitter.
+
+    With ``ARGOS_CHUNK_TYPE=SPACY``, importing ``argostranslate.sbd`` downloads spaCy's ``xx_sent_ud_sm``
+    unless its cache folder exists (``networking.cache_spacy``): the blank pipeline written there stops that
+    download (the package's own ``spacy/`` folder is the one used).
+    """
+    cache = root / "cache"
+    spacy_cache = cache / "argos-translate" / "spacy"
+    if not (spacy_cache / "senter" / "model").exists():
+        import spacy
+
+        spacy_cache.parent.mkdir(parents=True, exist_ok=True)
+        spacy.blank("ar").to_disk(spacy_cache)
+        (spacy_cache / "senter" / "model").mkdir(parents=True, exist_ok=True)
+    return {"XDG_DATA_HOME": str(root / "data"), "XDG_CONFIG_HOME": str(root / "config"),
+            "XDG_CACHE_HOME": str(cache), "ARGOS_PACKAGES_DIR": str(root / "packages"),
+            "ARGOS_CHUNK_TYPE": "SPACY", "ARGOS_DEVICE_TYPE": "cpu", "ARGOS_INTRA_THREADS": str(threads)}
+
+
+class ForcedLengthTranslator:
+    """Argos's ``ctranslate2.Translator`` with each output forced to ``length`` tokens, as eval.speed forces
+    ours (random weights decode arbitrary lengths); every other argument is Argos's own (beam size 4, batches
+    of 32 tokens, length penalty 0.2). Counts the sentences and output tokens it decoded."""
+
+    def __init__(self, inner, length: int):
+        self.inner, self.length = inner, length
+        self.sentences, self.output_tokens = 0, []
+
+    def translate_batch(self, source, **kwargs):
+        results = self.inner.translate_batch(
+            source, **{**kwargs, "min_decoding_length": self.length, "max_decoding_length": self.length})
+        self.sentences += len(source)
+        self.output_tokens += [len(result.hypotheses[0]) for result in results]
+        return results
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def load_argos(package: Path, root: Path, threads: int, length: int | None = None):
+    """Install ``package`` into ``root`` and return Argos's ar->en translation (its ``PackageTranslation``:
+    without the cache of paragraphs it keeps between calls), its Translator wrapped by
+    :class:`ForcedLengthTranslator` when ``length`` is given.
+
+    argostranslate reads its settings once, when first imported: a process that imported it before cannot
+    move it to ``root`` (a RuntimeError says so)."""
+    environment = argos_environment(root, threads)
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    try:
+        import ctranslate2
+        from argostranslate import package as argos_package
+        from argostranslate import settings as argos_settings
+        from argostranslate import translate as argos_translate
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if Path(argos_settings.package_data_dir) != root / "packages":
+        raise RuntimeError(f"argostranslate was imported before with its packages in {argos_settings.package_data_dir}")
+    argos_package.install_from_path(package)
+    languages = {language.code: language for language in argos_translate.get_installed_languages()}
+    translation = languages["ar"].get_translation(languages["en"])
+    translation = getattr(translation, "underlying", translation)
+    # What PackageTranslation.hypotheses does on its first call, done here so that it can be wrapped.
+    translator = ctranslate2.Translator(
+        str(translation.pkg.package_path / "model"), device=argos_settings.device,
+        inter_threads=argos_settings.inter_threads, intra_threads=argos_settings.intra_threads,
+        compute_type=argos_settings.compute_type)
+    translation.translator = ForcedLengthTranslator(translator, length) if length else translator
+    return translation
+
+
+def run_argos_peer(args, models: dict, texts: list[str], decoding: dict, log) -> dict:
+    """Argos Translate and our translation of the same articles with the same model, taking turns article by
+    article: Arabic words and output tokens per second (no summary: Argos translates only)."""
+    import argostranslate
+
+    from summarizer.engines.ctranslate2_engine import available_cores
+    from summarizer.engines.loader import load_engine
+    from summarizer.pipeline import Pipeline
+    from summarizer.stages.translate import Translator
+
+    threads = available_cores()
+    root = Path(tempfile.mkdtemp(prefix="speed-argos-"))
+    try:
+        log(f"Argos: building a package of {models['marian']['int8']} in {root}...")
+        package = build_argos_package(models["marian"]["int8"], root / "build", name=args.translation_choice)
+        runners, timers = {}, {}
+        for name, key in (("ours", "int8-vocab"), ("ours-whole", "int8")):
+            engine = load_engine(str(models["marian"][key]), role="translation", engine="ctranslate2",
+                                 quantization="int8", share_cores=False)
+            timers[name] = StageTimer()
+            runners[name] = Pipeline.from_stages(None, Translator(TimedEngine(engine, timers[name]),
+                                                                  decoding=decoding["translation"],
+                                                                  batch_size=args.translation_batch_size),
+                                                 summary_method="lead")
+        length = expected_output_tokens(engine, decoding["translation"])
+        started = time.perf_counter()
+        argos = load_argos(package, root / "argos", threads, length)
+        argos.translate(texts[0].split("\n")[0][:200])  # loads the model and the splitter (warm-up)
+        argos_load = time.perf_counter() - started
+        runners["argos"] = argos.translate
+        for name in ("ours", "ours-whole"):
+            runners[name](texts[0])  # warm-up
+        runs: dict[str, list[dict]] = {name: [] for name in ARGOS_ROWS}
+        for i, text in enumerate(texts):
+            for name in _rotated(list(ARGOS_ROWS), i):
+                sentences_before, tokens_before = argos.translator.sentences, len(argos.translator.output_tokens)
+                if name in timers:
+                    timers[name].reset()
+                started = time.perf_counter()
+                runners[name](text)
+                seconds = time.perf_counter() - started
+                if name == "argos":
+                    sentences = argos.translator.sentences - sentences_before
+                    tokens = sum(argos.translator.output_tokens[tokens_before:])
+                else:
+                    sentences = timers[name].inputs
+                    tokens = sentences * length
+                runs[name].append({"article": i, "seconds": seconds, "arabic_words": len(text.split()),
+                                   "sentences": sentences, "output_tokens": tokens})
+                log(f"Argos peer, article {i + 1}/{len(texts)}: {name} {seconds:.1f} s, {sentences} sentences "
+                    f"(load average {_load_text(os.getloadavg())})")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    rows = {}
+    for name, entries in runs.items():
+        seconds = sum(r["seconds"] for r in entries)
+        rows[name] = {
+            "label": ARGOS_ROWS[name], "seconds": [r["seconds"] for r in entries],
+            "median_seconds": _median([r["seconds"] for r in entries]),
+            "words_per_second": sum(r["arabic_words"] for r in entries) / seconds if seconds else None,
+            "output_tokens_per_second": sum(r["output_tokens"] for r in entries) / seconds if seconds else None,
+            "sentences": sum(r["sentences"] for r in entries),
+            "per_article": entries,
+        }
+    for name, row in rows.items():
+        speedups = [a["seconds"] / b["seconds"] for a, b in zip(runs["argos"], runs[name], strict=True)]
+        row["article_speedup_vs_argos"] = _median(speedups)
+    return {
+        "argostranslate_version": getattr(argostranslate, "__version__", None) or _version("argostranslate"),
+        "model": f"{args.translation_choice} stand-in, CTranslate2 int8 export (whole vocabulary)",
+        "threads": threads, "forced_output_tokens": length, "load_seconds": argos_load,
+        "forced_length_ok": all(t == length for t in argos.translator.output_tokens),
+        "settings": "ARGOS_CHUNK_TYPE=SPACY (spaCy's rule-based sentencizer), beam size 4 (Argos's default), "
+                    "batches of 32 tokens (ARGOS_BATCH_SIZE default), length penalty 0.2, "
+                    f"ARGOS_INTRA_THREADS={threads}",
+        "rows": rows,
+    }
+
+
+ARGOS_ROWS = {
+    "argos": "Argos Translate (its own code: spaCy sentencizer, SentencePiece, translate_batch)",
+    "ours": "ours, translation only (`summarizer translate`): int8 + vocabulary restriction",
+    "ours-whole": "ours, translation only: int8, whole vocabulary (Argos's model file)",
+}
+
+
+def _version(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
 
 
 # -- report --------------------------------------------------------------------------------
@@ -751,7 +1033,8 @@ def render_markdown(payload: dict, command: str) -> str:
         f"`{command}` - {s['mode']}; {s['articles']} seed articles ({sum(s['sentences_per_article'])} sentences), "
         f"{s['beams']} beams everywhere, forced output lengths: translation N_t = {s['translation_tokens']} tokens per "
         f"sentence, summary N_s = {s['summary_tokens']} tokens per article. Threads: torch {s['torch_threads']}, "
-        f"CTranslate2 {s['ctranslate2_threads']} per model (summary beside the article's translation). Load average (1/5/15 min) at start "
+        f"CTranslate2 {s['ctranslate2_threads']} per model (summary beside the article's translation). Translation "
+        f"model: the `{s.get('translation_choice', 'fast')}` stand-in. Load average (1/5/15 min) at start "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
         "",
@@ -759,12 +1042,12 @@ def render_markdown(payload: dict, command: str) -> str:
     headers = [
         "variant", "translation tok/s", "summary tok/s", "s/article median", "s/article max", "batch s/article",
         "load s", "RSS loaded MB", "peak RSS MB", "transl. x(1)", "transl. x(2)", "summary x(1)", "summary x(2)",
-        "article x(1)", "article x(2)", "article x(4)",
+        "article x(1)", "article x(2)", "article x(4)", "time / (6)",
     ]
     rows = []
     for e in v.values():
         r1, r2 = e["ratios"].get("vs_naive", {}), e["ratios"].get("vs_transformers", {})
-        r4 = e["ratios"].get("vs_int8", {})
+        r4, r6 = e["ratios"].get("vs_int8", {}), e["ratios"].get("vs_fast", {})
         mem = e.get("memory") or {}
         throughput = e.get("throughput")
         rows.append([
@@ -775,13 +1058,16 @@ def render_markdown(payload: dict, command: str) -> str:
             _fmt(r1.get("translation_tokens_per_second"), 2, "x"), _fmt(r2.get("translation_tokens_per_second"), 2, "x"),
             _fmt(r1.get("summary_tokens_per_second"), 2, "x"), _fmt(r2.get("summary_tokens_per_second"), 2, "x"),
             _fmt(r1.get("article_seconds_speedup"), 2, "x"), _fmt(r2.get("article_seconds_speedup"), 2, "x"),
-            _fmt(r4.get("article_seconds_speedup"), 2, "x"),
+            _fmt(r4.get("article_seconds_speedup"), 2, "x"), _fmt(r6.get("article_seconds_ratio"), 2, "x"),
         ])
     lines += [markdown_table(headers, rows), ""]
+    lines += _default_lines(payload)
     lines += [
         "- tok/s = target tokens per second (forced N x inputs; translation includes the summary's sentences, "
-        "as the pipeline translates them too). Variants (2)-(4): measured on one `pipeline.batch` of all "
-        "articles; (1) on its per-article runs (it has no batching).",
+        "as the pipeline translates them too). "
+        + ("Pipeline variants: measured on one `pipeline.batch` of all articles; (1) on its per-article runs (it "
+           "has no batching)." if any(e.get("throughput") for e in v.values()) else
+           "Measured on the per-article runs (`--no-throughput`)."),
         "- s/article: `pipeline(text)` per article, end to end (clean, split, summary, translation of the "
         "sentences and of the summary); the variants take turns article by article.",
         f"- (1) naive ran on the first {s['naive_articles']} of {s['articles']} articles (it is the slowest); "
@@ -807,6 +1093,7 @@ def render_markdown(payload: dict, command: str) -> str:
     if payload.get("what_if"):
         lines += ["What-ifs run the engines of (5) with fewer summary beams, in the same per-article rotation; "
                   "fewer beams change the summaries, so they are not part of the equal-settings comparison.", ""]
+    lines += _argos_lines(payload.get("argos"))
     lines += ["## Notes", ""]
     for note in payload["notes"]:
         lines += [f"- {note}"]
@@ -818,7 +1105,7 @@ def render_markdown(payload: dict, command: str) -> str:
             m.get("shape_of", kind), _fmt(m.get("parameters"), 0) if m.get("parameters") else "n/a",
             _fmt(m["loaded_parameters_transformers"], 0), str(m.get("vocab_size", "n/a")),
             str(m.get("trained_pieces", "n/a")), str(m.get("seed_tokens_per_word", "n/a")),
-            _fmt(disk["hf"], 0), _fmt(disk["ct2_float32"], 0), _fmt(disk["ct2_int8"], 0),
+            _fmt(disk["hf"], 0), _fmt(disk.get("ct2_float32"), 0), _fmt(disk.get("ct2_int8"), 0),
             _fmt(disk.get("ct2_int8_vocab"), 0),
             f"{m['vocab_restriction']['kept']:,}" if m.get("vocab_restriction") else "n/a",
         ])
@@ -846,6 +1133,51 @@ def render_markdown(payload: dict, command: str) -> str:
     return "\n".join(lines)
 
 
+def _default_lines(payload: dict) -> list[str]:
+    """One line on (5), the pipeline a user gets, with the figures it is judged by, as measured in this run."""
+    default = payload["variants"].get(DEFAULT_VARIANT)
+    if default is None:
+        return []
+    s, ratios, memory = payload["settings"], default["ratios"], default.get("memory") or {}
+    return [
+        f"- The default pipeline, (5) with `{s.get('translation_choice', 'fast')}`: "
+        f"{_fmt(default['per_article']['median_seconds'], 2)} s per article (median); "
+        f"{_fmt(ratios.get('vs_transformers', {}).get('article_seconds_speedup'), 2, 'x')} faster than (2) and "
+        f"{_fmt(ratios.get('vs_fast', {}).get('article_seconds_ratio'), 2, 'x')} the time of (6), per article "
+        "(medians of the per-article ratios, this run); peak RSS with both models loaded "
+        f"{_fmt(memory.get('peak_rss_mb'), 0)} MB; load average {_load_text(s['load_average_start'])} at the start, "
+        f"{_load_text(s['load_average_end'])} at the end.",
+        "- time / (6): seconds per article against (6), the same engines with the `fast` translation model "
+        "(median of the per-article ratios).",
+        "",
+    ]
+
+
+def _argos_lines(argos: dict | None) -> list[str]:
+    """The peer's table: Argos Translate and our translation of the same articles, same model, in turns."""
+    if not argos:
+        return []
+    rows = [[r["label"], _fmt(r["words_per_second"], 1), _fmt(r["output_tokens_per_second"], 1),
+             _fmt(r["median_seconds"], 2), str(r["sentences"]), _fmt(r["article_speedup_vs_argos"], 2, "x")]
+            for r in argos["rows"].values()]
+    return [
+        "## Peer: Argos Translate",
+        "",
+        f"Argos Translate {argos['argostranslate_version']} with a package built from the {argos['model']}, beside "
+        f"our translation of the same articles with the same model, taking turns article by article; "
+        f"{argos['threads']} CTranslate2 thread(s) each; every output forced to {argos['forced_output_tokens']} "
+        f"tokens (checked: {'ok' if argos['forced_length_ok'] else 'FAILED'}). Argos's settings: {argos['settings']}.",
+        "",
+        markdown_table(["translation", "Arabic words/s", "output tokens/s", "s/article median", "sentences",
+                        "article x Argos"], rows),
+        "",
+        "- Arabic words/s: the articles' words over the seconds to translate them (clean, split, translate); "
+        "output tokens/s: the tokens decoded (sentences x forced length) over the same seconds. The two "
+        "splitters find different sentences (the sentences column), so the tokens decoded differ.",
+        "",
+    ]
+
+
 def _basis_note(s: dict) -> str:
     basis = s["translation_tokens_basis"]
     note = (f"- Forced lengths: N_s = {s['summary_tokens']} is the summariser's published max_length. "
@@ -861,22 +1193,42 @@ def _basis_note(s: dict) -> str:
     return note + "."
 
 
+def _ratios_over(entry: dict, base: dict) -> dict:
+    return {
+        "translation_tokens_per_second": _ratio(entry["translation"]["tokens_per_second"],
+                                                base["translation"]["tokens_per_second"]),
+        "summary_tokens_per_second": _ratio(entry["summary"]["tokens_per_second"], base["summary"]["tokens_per_second"]),
+        "article_seconds_speedup": _ratio(base["per_article"]["median_seconds"], entry["per_article"]["median_seconds"]),
+    }
+
+
+def _chart_speedups(v: dict) -> tuple[str, dict[str, list[float]]]:
+    """Speed-ups of every variant over (1) naive, over (2) when the run left (1) out (``--variants``), else
+    over the first variant run: (its label, {figure: values})."""
+    first = next(iter(v.values()))
+    base = next((b for b in ("naive", "transformers") if all(f"vs_{b}" in e["ratios"] for e in v.values())), None)
+    if base is not None:
+        title, ratios = LABELS[base], [e["ratios"][f"vs_{base}"] for e in v.values()]
+    else:
+        title, ratios = first["label"], [_ratios_over(e, first) for e in v.values()]
+    return title, {
+        "translation tok/s": [r["translation_tokens_per_second"] or 0.0 for r in ratios],
+        "summary tok/s": [r["summary_tokens_per_second"] or 0.0 for r in ratios],
+        "s/article": [r["article_seconds_speedup"] or 0.0 for r in ratios],
+    }
+
+
 def write_charts(out: Path, payload: dict) -> list[Path]:
     v = payload["variants"]
     labels = [name for name in v]
-    speedups = {
-        "translation tok/s": [e["ratios"]["vs_naive"]["translation_tokens_per_second"] or 0.0 for e in v.values()],
-        "summary tok/s": [e["ratios"]["vs_naive"]["summary_tokens_per_second"] or 0.0 for e in v.values()],
-        "s/article": [e["ratios"]["vs_naive"]["article_seconds_speedup"] or 0.0 for e in v.values()],
-    }
+    title, speedups = _chart_speedups(v)
     every = {**v, **payload.get("what_if", {})}
     seconds = {
         "median": [e["per_article"]["median_seconds"] or 0.0 for e in every.values()],
         "max": [e["per_article"]["max_seconds"] or 0.0 for e in every.values()],
     }
     return [
-        bar_chart(out / "speed.png", "Speed-up over (1) naive transformers (higher is better)", labels, speedups,
-                  "x naive"),
+        bar_chart(out / "speed.png", f"Speed-up over {title} (higher is better)", labels, speedups, "x"),
         bar_chart(out / "speed-seconds.png", "Seconds per article, end to end (lower is better)",
                   [name.replace(f"{DEFAULT_VARIANT}/", "(5) ") for name in every], seconds, "seconds"),
     ]
@@ -1080,6 +1432,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--choices", nargs="+", default=None, metavar="CHOICE", choices=["fast", "best", "nllb-600m"],
         help="measure these named translation choices instead (CTranslate2 int8, translation only; "
              "writes speed-choices.json/.md): fast, best, nllb-600m",
+    )
+    parser.add_argument(
+        "--translation-choice", default=DEFAULT_TRANSLATION_CHOICE, choices=["fast", "best"],
+        help=f"the named translation model of variants (1)-(5) (default {DEFAULT_TRANSLATION_CHOICE}, the "
+             "default's); (6) runs (5) with `fast` beside it",
+    )
+    parser.add_argument(
+        "--variants", nargs="+", default=None, choices=VARIANTS, metavar="VARIANT",
+        help="run only these variants (default all: " + " ".join(VARIANTS) + "); naive brings transformers",
+    )
+    parser.add_argument(
+        "--throughput", action=argparse.BooleanOptionalAction, default=True,
+        help="also time one pipeline.batch of all articles per variant (default on; --no-throughput: the "
+             "tok/s columns come from the per-article runs, and the run takes about half the time)",
+    )
+    parser.add_argument(
+        "--argos", action=argparse.BooleanOptionalAction, default=True,
+        help="also time Argos Translate with a package of the same model, beside our translation (default on)",
     )
     add_data_root_option(parser)
     parser.add_argument("--probe-memory", default=None, help=argparse.SUPPRESS)

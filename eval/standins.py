@@ -90,6 +90,15 @@ MARIAN_PARAMETERS = 76_833_792
 MT5_PARAMETERS = 582_401_280
 TC_BIG_PARAMETERS = 241_030_144  # Helsinki-NLP/opus-mt-tc-big-ar-en (tied embeddings)
 NLLB_PARAMETERS = 615_073_792  # facebook/nllb-200-distilled-600M ("600M"; tied embeddings, 256,206 rows)
+# quickmt/quickmt-ar-en (CTranslate2-native): its own eole-config.yaml could not be read here, so the shape
+# is its siblings' as published: transformer-big (d_model 1024, 16 heads, 4096 FFN, ReLU), 8 encoder and 2
+# decoder layers ("185M parameters", quickmt-en-es's card), 20,000-piece vocabularies (quickmt-en-ar's
+# eole-model/config.json). Built as a Marian of that shape with one shared 20,000-row embedding (the real
+# model has one per side: the same arithmetic per token, fewer parameters here), then converted to int8
+# and laid out as quickmt ships it (:func:`quickmt_layout`).
+QUICKMT_VOCAB = 20_000
+QUICKMT_LAYERS = (8, 2)
+QUICKMT_PARAMETERS = 156_940_288
 
 # Padding layouts (eval.models.PaddingLayout): (alphabet, share of the dummy pieces, shortest dummy).
 MARIAN_PADDING = ((ARABIC, 0.5, 3), (LATIN, 0.5, 3))
@@ -243,11 +252,14 @@ def build_tc_big_standin(
     out: str | Path, *, seed: int = 0, force: bool = False, data_root: str | Path | None = None
 ) -> Path:
     """A Helsinki-NLP/opus-mt-tc-big-ar-en-shaped MarianMT folder: transformer-big, ReLU, 1024 positions,
-    </s> at id 25894 and <pad> last, as in its vocab.json (random weights, padded stand-in vocabulary)."""
+    </s> at id 25894 and <pad> last, as in its vocab.json (random weights, padded stand-in vocabulary). Its
+    vocabulary, like opus-mt-ar-en's, joins an Arabic and an English SentencePiece model, so it is padded in
+    the same script mix (``MARIAN_PADDING``: half Arabic, half Latin): the vocabulary restriction keeps about
+    half of it, as it would of the real one."""
 
     def build(staging: Path, corpus: list[str]):
         return build_marian(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=TC_BIG_VOCAB - 1,
-                            eos_at=TC_BIG_EOS, big=True, **_spm_options())
+                            eos_at=TC_BIG_EOS, big=True, padding=MARIAN_PADDING, **_spm_options())
 
     return _build_standin(
         out, force=force, shape_of="Helsinki-NLP/opus-mt-tc-big-ar-en", vocab_size=TC_BIG_VOCAB,
@@ -273,8 +285,72 @@ def build_nllb_standin(
     )
 
 
+def build_quickmt_standin(
+    out: str | Path, *, seed: int = 0, force: bool = False, data_root: str | Path | None = None
+) -> Path:
+    """A quickmt/quickmt-ar-en-shaped model in Hugging Face format (see :data:`QUICKMT_PARAMETERS`); its
+    CTranslate2-native folder is :func:`ensure_quickmt_native`'s."""
+    import dataclasses
+
+    encoder_layers, decoder_layers = QUICKMT_LAYERS
+
+    def build(staging: Path, corpus: list[str]):
+        built = build_marian(staging, corpus, pieces=SPM_TARGET_PIECES, seed=seed, pad_pieces_to=QUICKMT_VOCAB - 1,
+                             big=True, layers=encoder_layers, **_spm_options())
+        model = built.model  # marian_config gives both stacks one depth: keep the decoder's first layers
+        model.model.decoder.layers = model.model.decoder.layers[:decoder_layers]
+        model.config.decoder_layers = decoder_layers
+        model.save_pretrained(staging)
+        return dataclasses.replace(built, model=model)
+
+    return _build_standin(
+        out, force=force, shape_of="quickmt/quickmt-ar-en (its siblings' published shape)", vocab_size=QUICKMT_VOCAB,
+        parameters=QUICKMT_PARAMETERS, seed=seed, data_root=data_root, build=build,
+    )
+
+
+def quickmt_layout(hf: str | Path, export: str | Path, out: str | Path) -> Path:
+    """A CTranslate2 export of a Marian (``export``, from ``hf``) laid out as quickmt ships its models:
+    model.bin, CTranslate2's config.json (asking CTranslate2 to end each source with </s>, as Marian's
+    tokenizer does), source_ and target_vocabulary.json, src.spm.model and tgt.spm.model; nothing else."""
+    hf, export, out = Path(hf), Path(export), Path(out)
+    out.mkdir(parents=True)
+    shutil.copy2(export / "model.bin", out / "model.bin")
+    config = json.loads((export / "config.json").read_text(encoding="utf-8"))
+    (out / "config.json").write_text(json.dumps({**config, "add_source_eos": True}), encoding="utf-8")
+    vocabulary = (export / "shared_vocabulary.json").read_text(encoding="utf-8")
+    for side in ("source", "target"):
+        (out / f"{side}_vocabulary.json").write_text(vocabulary, encoding="utf-8")
+    shutil.copy2(hf / "source.spm", out / "src.spm.model")
+    shutil.copy2(hf / "target.spm", out / "tgt.spm.model")
+    return out
+
+
+def ensure_quickmt_native(cache: str | Path = DEFAULT_CACHE, *, log=print, data_root: str | Path | None = None) -> Path:
+    """The quickmt stand-in as a CTranslate2-native int8 folder under ``cache`` (built once)."""
+    from summarizer.engines.export import convert_model
+
+    cache = Path(cache).expanduser()
+    native = cache / "quickmt-native-int8"
+    if (native / "tgt.spm.model").is_file():
+        return native
+    hf = cache / "quickmt"
+    if not is_built(hf):
+        log(f"building the quickmt stand-in in {hf} (once; later runs reuse it)...")
+        build_quickmt_standin(hf, data_root=data_root)
+    staging = _staging(native)
+    try:
+        export = convert_model(str(hf), staging / "export", quantization="int8")
+        quickmt_layout(hf, export, staging / "native")
+        os.replace(staging / "native", native)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return native
+
+
 # translation choice (summarizer.choices.TRANSLATION_MODELS) -> (cache folder, builder)
-CHOICE_STANDINS = {"fast": ("marian", build_marian_standin), "best": ("tc-big", build_tc_big_standin),
+CHOICE_STANDINS = {"fast": ("marian", build_marian_standin),
+                   "best": (f"tc-big-{PADDING_LAYOUT}", build_tc_big_standin),
                    "nllb-600m": ("nllb", build_nllb_standin)}
 
 

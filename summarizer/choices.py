@@ -31,15 +31,22 @@ DEFAULT_SUMMARY_MODEL = DEFAULT_MODELS["summary"]
 # --translation-model NAME: the named choices (any hub id or folder works too). Their shapes and figures:
 # ../shared/reference/models.md and docs/models.md.
 TRANSLATION_MODELS: dict[str, ModelChoice] = {
-    "fast": ModelChoice("Helsinki-NLP/opus-mt-ar-en", "Opus-MT ar-en (77M parameters; the default)", "Apache-2.0",
+    "fast": ModelChoice("Helsinki-NLP/opus-mt-ar-en", "Opus-MT ar-en (77M parameters; fastest)", "Apache-2.0",
                         "33.9 BLEU, FLORES-101"),
-    "best": ModelChoice("Helsinki-NLP/opus-mt-tc-big-ar-en", "Opus-MT tc-big ar-en (241M parameters; best quality)",
-                        "CC-BY-4.0", "42.6 BLEU, FLORES-101"),
+    "best": ModelChoice("Helsinki-NLP/opus-mt-tc-big-ar-en",
+                        "Opus-MT tc-big ar-en (241M parameters; best quality, the default)", "CC-BY-4.0",
+                        "42.6 BLEU, FLORES-101"),
     "nllb-600m": ModelChoice("facebook/nllb-200-distilled-600M",
                              "NLLB-200 distilled 600M (615M parameters; non-commercial use only)", "CC-BY-NC-4.0",
                              "36.5 BLEU, FLORES-101"),
+    # CTranslate2-native (model.bin + SentencePiece, engines/ctranslate2_native.py); its authors' own figures.
+    "quickmt": ModelChoice("quickmt/quickmt-ar-en",
+                           "quickmt ar-en (CTranslate2-native, 8+2 layers; 2-3x as fast as best)", "CC-BY-4.0",
+                           "42.88 BLEU, FLORES-200 (self-reported)"),
 }
-DEFAULT_TRANSLATION_CHOICE = "fast"
+# The default: the best open Opus-MT model, 42.6 against 33.9 BLEU for `fast` (docs/models.md), at about the
+# same time per article once the summary runs beside it (docs/speed.md).
+DEFAULT_TRANSLATION_CHOICE = "best"
 DEFAULT_TRANSLATION_MODEL = TRANSLATION_MODELS[DEFAULT_TRANSLATION_CHOICE].model
 # Licences of the models this project names (SPDX ids); any other model: see its own card.
 MODEL_LICENCES: dict[str, str] = {

@@ -31,7 +31,7 @@ def test_missing_folder_is_named(tmp_path):
         load_engine(str(missing), role="translation")
     message = str(info.value)
     assert str(missing) in message and "does not exist" in message and "--translation-model" in message
-    assert "hf download Helsinki-NLP/opus-mt-ar-en" in message
+    assert "hf download Helsinki-NLP/opus-mt-tc-big-ar-en" in message  # the default translation model
 
 
 def test_folder_that_is_not_a_model(tmp_path):

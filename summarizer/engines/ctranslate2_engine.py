@@ -38,6 +38,8 @@ decoding is unaffected by any of these.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import os
 import sys
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GpuUnusable
-from .base import DecodeSettings, Hypothesis
+from .base import DecodeSettings, Hypothesis, NBest
 from .export import read_export_info
 from .family import DEFAULT_MAX_INPUT_TOKENS, Family, family_of
 from .memory import drop_construction_data, release_free_memory
@@ -122,6 +124,8 @@ class CTranslate2Engine(TokenizedEngine):
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
         shares_cores = share_cores and device == "cpu" and not threads
+        if shares_cores:
+            one_heap()
         torch_threads = _torch_threads()
         translator = ctranslate2.Translator(
             str(folder),
@@ -156,20 +160,35 @@ class CTranslate2Engine(TokenizedEngine):
         return [hypothesis.text for hypothesis in self.generate_scored(texts, settings)]
 
     def generate_scored(self, texts: list[str], settings: DecodeSettings) -> list[Hypothesis]:
+        return [hypotheses[0] for hypotheses in self._decode(texts, settings)]
+
+    def generate_nbest(self, texts: list[str], settings: DecodeSettings, nbest: NBest) -> list[list[Hypothesis]]:
+        """Per input, its ``nbest.candidates`` best hypotheses (``num_hypotheses``, the beam widened to
+        hold them), best first, each scored as ``generate_scored`` scores its one.
+
+        Not ``return_alternatives``: its scores are not on the beam's scale (on the tiny test model, the
+        same text scored -2.9 there and -1.1 in the n-best), so its candidates could not be ranked
+        against one another by the model's confidence."""
+        return self._decode(texts, settings, nbest)
+
+    def _decode(self, texts: list[str], settings: DecodeSettings, nbest: NBest | None = None) -> list[list[Hypothesis]]:
+        """One ``translate_batch`` call: per input, its hypotheses (one without ``nbest``)."""
         if not texts:
             return []
         max_length = settings.max_new_tokens - (1 if self.rules.forced_eos else 0)
         if max_length <= 0:  # transformers would emit the forced EOS alone
-            return [Hypothesis("", 0.0, 0)] * len(texts)
+            return [[Hypothesis("", 0.0, 0)] for _ in texts]
         encoded = self.tokenizer(list(texts), truncation=True, max_length=self.max_input_tokens)["input_ids"]
         source = [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded]
+        penalty = nbest.repetition_penalty if nbest and nbest.repetition_penalty else self.rules.repetition_penalty
         results = self.translator.translate_batch(
             source,
             target_prefix=[list(self.family.target_prefix)] * len(source) if self.family.target_prefix else None,
-            beam_size=settings.num_beams,
+            beam_size=nbest.beams(settings) if nbest else settings.num_beams,
+            num_hypotheses=nbest.candidates if nbest else 1,
             length_penalty=settings.length_penalty,
             no_repeat_ngram_size=settings.no_repeat_ngram_size,
-            repetition_penalty=self.rules.repetition_penalty,
+            repetition_penalty=penalty,
             suppress_sequences=[list(seq) for seq in self.rules.suppress_sequences] or None,
             max_decoding_length=max_length,
             min_decoding_length=min(settings.min_new_tokens, max_length),
@@ -177,17 +196,17 @@ class CTranslate2Engine(TokenizedEngine):
             return_scores=True,
         )
         release_free_memory()  # this call's work buffers: see engines/memory.py
-        return [self._hypothesis(result, max_length, settings.length_penalty) for result in results]
+        return [[self._hypothesis(tokens, score, max_length, settings.length_penalty)
+                 for tokens, score in zip(result.hypotheses, result.scores, strict=True)] for result in results]
 
-    def _hypothesis(self, result, max_length: int, length_penalty: float) -> Hypothesis:
-        """The best hypothesis' text and mean log-probability per chosen token (see the module docstring)."""
-        tokens = result.hypotheses[0]
+    def _hypothesis(self, tokens: list[str], score: float, max_length: int, length_penalty: float) -> Hypothesis:
+        """A hypothesis' text and mean log-probability per chosen token (see the module docstring)."""
         text = self.decode_ids(self.tokenizer.convert_tokens_to_ids(tokens))
         length = len(tokens) + (1 if len(tokens) < max_length else 0)  # the end token, when it was reached
         chosen = length - len(self.prefix_ids)
         if chosen <= 0:
             return Hypothesis(text, 0.0, 0)
-        return Hypothesis(text, result.scores[0] * length**length_penalty / chosen, chosen)
+        return Hypothesis(text, score * length**length_penalty / chosen, chosen)
 
 
 def _check_runs_on_gpu(translator, tokenizer) -> None:
@@ -239,6 +258,27 @@ def _torch_threads() -> int | None:
     side): a transformers model in the same process would silently run on fewer threads."""
     torch = sys.modules.get("torch")
     return torch.get_num_threads() if torch is not None else None
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter: how many heaps ("arenas") threads may get
+
+
+def one_heap() -> None:
+    """Let every thread of this process allocate from one glibc heap (``mallopt(M_ARENA_MAX, 1)``).
+
+    glibc gives each thread that allocates at the same time as another a heap of its own (up to 8 per core)
+    and keeps what is freed in it: the two models decoding side by side then hold two sets of work
+    buffers. With one heap the default pipeline's peak over an article fell from 1,407 to 1,262 MB, and the
+    seconds per article did not grow (``python -m eval.levers heap``, docs/speed.md). Set before the models'
+    threads start; a no-op without glibc (musl, macOS).
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:  # pragma: no cover - no C library to load
+        return
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, 1)
 
 
 def available_cores() -> int:

@@ -12,6 +12,8 @@ the language codes it drives:
   the source language code ``arb_Arab``; the target code ``eng_Latn`` is forced as the first
   generated token (CTranslate2 ``target_prefix``, transformers ``forced_bos_token_id``) and removed
   from the output before it is decoded, so it never reaches a translation.
+* ``ct2-native`` (a CTranslate2 folder with SentencePiece models: quickmt, Argos Translate packages;
+  engines/ctranslate2_native.py): nothing forced; CTranslate2 adds the source's special tokens itself.
 * ``t5`` (mT5): nothing forced; its published summary decoding; bfloat16 on a GPU (float16
   overflows in T5's feed-forward layers).
 
@@ -109,6 +111,11 @@ T5 = register_family(
 NLLB = register_family("nllb", model_types=("m2m_100",), architectures={"M2M100ForConditionalGeneration": "m2m_100"},
                        decoding=TRANSLATION_DEFAULTS, gpu_compute_type="int8_float16", label="NLLB-200",
                        source_language=NLLB_SOURCE, target_prefix=(NLLB_TARGET,), check=_check_nllb_codes)
+
+# A CTranslate2 model shipped with SentencePiece models and no transformers config (quickmt, Argos
+# Translate; engines/ctranslate2_native.py): nothing forced, the translation role's published decoding.
+CT2_NATIVE = register_family("ct2-native", model_types=("ct2-native",), decoding=TRANSLATION_DEFAULTS,
+                             gpu_compute_type="int8_float16", label="CTranslate2 + SentencePiece")
 
 
 def family_named(model_type: str | None) -> Family | None:

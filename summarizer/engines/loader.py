@@ -27,9 +27,10 @@ from ..choices import (
 )
 from ..errors import GpuUnusable, ModelLoadError, OptionError, SummarizerError
 from .base import Seq2SeqEngine
+from .ctranslate2_native import native_source
 from .export import cached_export, ensure_export, first_line
 from .family import gpu_compute_type
-from .locate import ModelSource
+from .locate import NATIVE, ModelSource
 
 _CACHE: dict[tuple, Seq2SeqEngine] = {}
 _LOCK = threading.Lock()
@@ -77,7 +78,7 @@ def load_engine(
     if quantization is not None:
         check_choice("quantization", quantization, QUANTIZATIONS)
     check_choice("vocab_restriction", vocab_restriction, VOCAB_RESTRICTIONS)
-    source = ModelSource.resolve(model)
+    source = native_source(ModelSource.resolve(model), role)
     requested, engine = engine, resolve_engine(source, engine)
     _check_device(device, engine)
     if engine == "ctranslate2":
@@ -117,6 +118,11 @@ def _load_ctranslate2(
 
     if device == "cuda":
         _check_cublas()
+    if source.kind == NATIVE:  # shipped for CTranslate2, with SentencePiece models: nothing to convert
+        from .ctranslate2_native import NativeEngine
+
+        return NativeEngine.open(source, role=role, device=device, quantization=quantization,
+                                 restriction=restriction, share_cores=share_cores)
     folder = ensure_export(source, quantization, role=role, restriction=restriction)
     return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization,
                                   share_cores=share_cores)

@@ -19,6 +19,12 @@ from urllib.parse import urlparse
 from ..errors import ModelLoadError
 
 HUB, HF_FOLDER, CT2_FOLDER = "hub", "hf-folder", "ct2-folder"
+NATIVE = "ct2-native"  # a CTranslate2 model shipped with SentencePiece models (quickmt, Argos Translate)
+# What a CTranslate2-native model is recognised by (engines/ctranslate2_native.py loads it): its
+# SentencePiece models, one per side or one shared, and an Argos Translate package's zip suffix.
+NATIVE_SPM_FILES = ("src.spm.model", "tgt.spm.model", "joint.spm.model", "sentencepiece.model")
+ARGOS_SUFFIX = ".argosmodel"
+_HF_TOKENIZER_FILES = ("tokenizer_config.json", "tokenizer.json")
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _SHARD_INDEXES = ("model.safetensors.index.json", "pytorch_model.bin.index.json")
 # The files a tokenizer cannot be built without, by config.json's model_type; any other family needs
@@ -61,6 +67,18 @@ def is_ctranslate2_folder(path: str | Path) -> bool:
     """A folder written by ``summarizer convert`` (or ct2-transformers-converter)."""
     p = Path(path)
     return (p / "model.bin").is_file() and not any((p / name).exists() for name in _WEIGHT_FILES)
+
+
+def is_native_model(path: str | Path) -> bool:
+    """A CTranslate2 model with SentencePiece models and no Hugging Face files: a folder (``model.bin``
+    and/or ``src.spm.model``...), an unpacked Argos Translate package (``model/`` beside
+    ``sentencepiece.model``) or a zipped one (``*.argosmodel``). Judged by its files, never its name."""
+    p = Path(path)
+    if p.is_file():
+        return p.suffix == ARGOS_SUFFIX
+    if not p.is_dir() or any((p / name).exists() for name in (*_WEIGHT_FILES, *_HF_TOKENIZER_FILES)):
+        return False
+    return any((p / name).is_file() for name in (*NATIVE_SPM_FILES, "model.bin", "model/model.bin"))
 
 
 def folder_problem(path: Path) -> str | None:
@@ -133,6 +151,8 @@ class ModelSource:
         if not looks_like_path(name):
             return cls(name, HUB)
         path = Path(name).expanduser()
+        if is_native_model(path):
+            return cls(name, NATIVE, path)
         return cls(name, CT2_FOLDER if is_ctranslate2_folder(path) else HF_FOLDER, path)
 
     @property
@@ -141,7 +161,8 @@ class ModelSource:
 
     @property
     def is_exported(self) -> bool:
-        return self.kind == CT2_FOLDER
+        """A CTranslate2 model already (nothing to convert), exported here or shipped that way."""
+        return self.kind in (CT2_FOLDER, NATIVE)
 
     @property
     def location(self) -> str:
@@ -151,6 +172,8 @@ class ModelSource:
     def check(self, role: str) -> None:
         """Raise ``ModelLoadError`` (with what to do) unless the model can be loaded from here, now."""
         if self.path is not None:
+            if self.kind == NATIVE:
+                return  # its files are checked one by one as it loads (engines/ctranslate2_native.py)
             if not self.path.is_dir():
                 raise ModelLoadError(role, self.name, f"the folder {self.path} does not exist", self.advice(role))
             if not (self.path / "config.json").is_file() and not (self.path / "model.bin").is_file():
