@@ -249,7 +249,7 @@ def test_startup_without_translation_model_still_summarises(tiny_mt5, tmp_path, 
     assert not state.service.translation_available
     notice = webapp.notice_markdown(state)
     assert "No English translation" in notice and "missing-marian" in notice
-    assert "hf download Helsinki-NLP/opus-mt-ar-en" in notice and "--translation-model" in notice
+    assert "hf download Helsinki-NLP/opus-mt-tc-big-ar-en" in notice and "--translation-model" in notice
     out = webapp.summarize(state, seed_texts[0], "lead", None)
     assert out.summary_ar and out.translation == "" and out.summary_en == ""
     assert "translation: none" in out.status and "Translation is off" not in out.status  # in the notice
@@ -263,7 +263,7 @@ def test_translation_choices_offer_the_loaded_model_and_the_loadable_named_ones(
     state = webapp.load_app(str(tiny_mt5), str(tiny_marian), export_dir=tmp_path / "exports", **FAST)
     assert list(state.translations) == ["tiny-marian", "nllb-600m"]  # a folder by its name, not its path
     assert "loaded on first use" in state.translations["nllb-600m"] and "CC-BY-NC-4.0" in state.translations["nllb-600m"]
-    assert set(state.service.unavailable) == {"fast", "best"}
+    assert set(state.service.unavailable) == {"fast", "best", "quickmt"}
     assert "Not available here: fast" in webapp.translation_info(state)
     assert webapp.translation_choices(state)[0] == (state.translations["tiny-marian"], "tiny-marian")
     calls = []
@@ -416,9 +416,12 @@ def test_api_concurrent_calls_keep_their_own_results(client, state, seed_texts):
 def test_api_lists_summarize_and_the_readers(client):
     info = client.view_api(print_info=False, return_format="dict")
     endpoints = info["named_endpoints"]
-    assert sorted(endpoints) == ["/read_file", "/read_url", "/summarize"]  # the page's own events stay private
+    # the page's own events stay private
+    assert sorted(endpoints) == ["/digest", "/read_file", "/read_url", "/summarize"]
     params = [p["parameter_name"] for p in endpoints["/summarize"]["parameters"]]
-    assert params == ["text", "summary_method", "long_input", "translation_model", "summary_length"]
+    # each extra option the page shows is a named parameter (the option table's name), never `param_5`
+    more = [option.name for option in webapp.more_page_options()]
+    assert more and params == ["text", "summary_method", "long_input", "translation_model", "summary_length", *more]
     assert [p["parameter_name"] for p in endpoints["/read_url"]["parameters"]] == ["url"]
     assert [p["parameter_name"] for p in endpoints["/read_file"]["parameters"]] == ["file"]
 
@@ -460,7 +463,7 @@ def test_startup_offline_with_a_hub_id_says_how_to_get_the_models(tiny_marian):
     notice = webapp.notice_markdown(state)
     assert notice.count("HF_HUB_OFFLINE=1 is set") == 2 and notice.count("<details>") == 1
     assert "hf download csebuetnlp/mT5_multilingual_XLSum" in notice
-    assert "python app.py --translation-model models/opus-mt-ar-en" in notice
+    assert "python app.py --translation-model models/opus-mt-tc-big-ar-en" in notice
     assert state.service.methods == ["extractive", "lead", "none"] and not state.service.translation_available
 
 
@@ -662,3 +665,84 @@ def test_a_restored_run_edited_out_of_shape_changes_nothing(state, seed_output, 
     record = json.loads(json.dumps(seed_output.result))
     edit(record)
     assert _restored(state, record, seed_texts[1]) == _emptied()
+
+
+# -- the page as a translator's desk: the brief's download, Stop, links that carry the choices -------
+def test_the_bilingual_brief_is_written_for_the_result_on_screen_in_a_folder_of_its_own(state, seed_output,
+                                                                                       seed_texts):
+    import zipfile
+
+    from summarizer.brief import brief_filename
+    from summarizer.web.page import brief_download
+
+    made_from = webapp.text_digest(seed_texts[1])
+    brief = brief_download(state, seed_output.typed, made_from, seed_texts[1])
+    path = Path(brief["value"])
+    assert brief["interactive"] and path.name == brief_filename(seed_output.typed) and path.suffix == ".docx"
+    assert path.parent.parent == Path(state.export_dir) and path.parent.name.startswith("summary-")
+    with zipfile.ZipFile(path) as docx:
+        assert "word/document.xml" in docx.namelist()
+    again = Path(brief_download(state, seed_output.typed, made_from, seed_texts[1])["value"])
+    assert again.name == path.name and again != path  # two runs of one article never meet
+    for shown, on_screen in ((seed_output.typed, seed_texts[4]), (None, seed_texts[1])):  # another text; no result
+        assert brief_download(state, shown, made_from, on_screen) == {"__type__": "update", "value": None,
+                                                                       "interactive": False}
+
+
+def test_a_brief_folder_is_pruned_like_the_other_exports(tmp_path):
+    import os
+    import time
+
+    from summarizer.web.handlers import prune_exports, write_brief_export
+
+    result = Result(sentences=["قال الوزير."], summary_ar="قال الوزير.", translation=[SentencePair("قال الوزير.", "x")])
+    path = write_brief_export(result, tmp_path)
+    old = time.time() - 3600
+    os.utime(path.parent, (old, old))
+    assert prune_exports(tmp_path) == 1 and not path.parent.exists()
+
+
+def test_stop_readies_the_button_and_says_so():
+    from summarizer.web.page import stopped
+
+    button, status, progress = stopped()
+    assert button == {"value": "Summarise", "interactive": True, "__type__": "update"}
+    assert "Stopped" in status and progress == ""
+
+
+def test_a_link_carries_its_method_and_length(state):
+    from types import SimpleNamespace
+
+    from summarizer.web.page import link_choices
+
+    method, length = link_choices(state, SimpleNamespace(query_params={"method": "lead", "length": "short"}))
+    assert method["value"] == "lead" and length["value"] == "short"
+    unchanged = link_choices(state, SimpleNamespace(query_params={"method": "<b>", "length": "huge"}))
+    assert unchanged == [{"__type__": "update"}] * 2  # not a choice of this page: left as it is
+    assert link_choices(state, SimpleNamespace(query_params={})) == [{"__type__": "update"}] * 2
+
+
+def test_the_long_input_choice_applies_to_mt5_only(state):
+    from summarizer.web.page import long_input_applies
+
+    assert long_input_applies(state, "abstractive")
+    assert not any(long_input_applies(state, m) for m in ("extractive", "lead", "none", None))
+
+
+def test_without_a_translation_model_the_english_summary_says_why(tiny_mt5, tmp_path, seed_texts):
+    state = webapp.load_app(str(tiny_mt5), str(tmp_path / "missing-marian"), **FAST)
+    out = webapp.summarize(state, seed_texts[0], "lead", None)
+    _, english = summary_notes(state, out.typed, "lead")
+    assert out.summary_en == "" and "No English" in english and "notice at the top" in english
+
+
+def test_the_notes_never_contradict_the_summary_shown():
+    """mT5's summary came back empty and the extractive one is shown: what mT5 read is not said beside it."""
+    from summarizer.notices import notice
+
+    result = Result(sentences=["قال الوزير."], summary_ar="قال الوزير.", translation=[SentencePair("قال الوزير.", "x")])
+    result.article_notices = [notice("summary-read-lead", tokens=512, kept=13, total=24), notice("summary-empty")]
+    status = status_markdown(result)
+    assert "extractive summary is shown instead" in status and "covers the first" not in status
+    result.article_notices = result.article_notices[:1]  # mT5's own summary: what it read is said
+    assert "covers the first 13 of 24 sentences" in status_markdown(result)

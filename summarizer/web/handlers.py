@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -174,7 +175,7 @@ def status_markdown(result: Result, *, total_seconds: float | None = None, summa
         f"**Summary:** {describe_method(result.summary_method)}.{length} "
         '<a href="#results" class="to-results">See the results ↓</a>'
     ]
-    notes = [n.message("page") for n in result.article_notices]
+    notes = [n.message("page") for n in shown_notices(result)]
     if notes:  # HTML, so that the page can give them a warning's look (their words are escaped as text)
         items = "".join(f"<li>⚠️ {md_text(n)}</li>" for n in notes)
         blocks.append(f'<div class="msg-warning"><p><strong>Notes:</strong></p><ul>{items}</ul></div>')
@@ -188,6 +189,18 @@ def status_markdown(result: Result, *, total_seconds: float | None = None, summa
         f"**Time:** {timings_text(result, labels=True)} (total {total:.2f} s)\n\n</details>"
     )
     return "\n\n".join(blocks)
+
+
+# A notice that makes others beside it untrue: the summary model's empty summary was replaced by the
+# extractive one, so what the model read (the first N sentences, chunks) no longer describes the summary.
+SUPERSEDES = {"summary-empty": {"summary-read-lead", "summary-chunked", "summary-first-sentence-cut"}}
+
+
+def shown_notices(result: Result) -> list:
+    """The article's notices the page shows: none that another one beside it makes untrue (``SUPERSEDES``)."""
+    codes = {n.code for n in result.article_notices}
+    hidden = set().union(*(SUPERSEDES.get(code, set()) for code in codes))
+    return [n for n in result.article_notices if n.code not in hidden]
 
 
 ERROR_MARK = '<span class="msg-error" hidden></span>'  # gives the status an error's look (style.css)
@@ -221,6 +234,22 @@ def write_exports(result: Result, directory: str | Path, *, summary_length: str 
     return json_path, md_path
 
 
+def write_brief_export(result: Result, directory: str | Path) -> Path:
+    """Write ``result`` as a bilingual brief (.docx, ``summarizer.brief``) for the page's download, in a
+    folder of its own under ``directory`` (pruned with the other exports), so that the file keeps the name
+    made from the article's title (``brief_filename``) and two runs of one article never meet.
+
+    The translated document (``summarizer.translated``) is to be written here the same way."""
+    from ..brief import brief_filename, write_brief
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    prune_exports(directory)
+    folder = directory / f"summary-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir()
+    return write_brief(result, folder / brief_filename(result))
+
+
 def _write_whole(path: Path, text: str) -> None:
     """A download is there whole or not at all, even if the server is stopped while writing it."""
     part = path.with_name(path.name + ".part")
@@ -242,6 +271,9 @@ def prune_exports(directory: Path, *, keep_seconds: float = EXPORT_KEEP_SECONDS,
     removed = 0
     for n, (mtime, path) in enumerate(files):
         if n >= keep_files or now - mtime > keep_seconds:
-            path.unlink(missing_ok=True)
+            if path.is_dir() and not path.is_symlink():  # a brief's own folder
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
             removed += 1
     return removed

@@ -17,13 +17,26 @@
   live.setAttribute("aria-atomic", "true");
   document.body.appendChild(live);
   const say = (text) => { if (live.textContent !== text) live.textContent = text; };
+  // An outcome in one short sentence (150 characters at most): the first line of a message, cut at a word.
+  const SAY_MAX = 150;
+  const short = (text) => {
+    let t = (text || "").replace(/See the results ↓/g, "").replace(/\s+/g, " ").trim();
+    if (t.length <= SAY_MAX) return t;
+    t = t.slice(0, SAY_MAX - 1);
+    return t.slice(0, Math.max(t.lastIndexOf(" "), SAY_MAX / 2)).replace(/[\s,.:;]+$/, "") + "…";
+  };
+  const firstLine = (el) => {  // textContent: no layout forced (mark() runs after every change of the page)
+    const p = el && el.querySelector("p, li");
+    return p ? p.textContent : (el ? el.textContent : "");
+  };
 
   // 1. Language, direction, names and live regions that Gradio's components cannot be given from Python.
   // The stages said during the running summary: the summary and the translation run side by side and
   // report in turns, so a stage can come back after another; each is said once a run.
   const saidStages = new Set();
-  let exampleFrom = null;
-  let running = false, wasDisabled = false;
+  let exampleFrom = null, exampleButton = null;
+  let running = false, wasDisabled = false, inputAction = false, staleBeforeRun = false, focusRun = false;
+  const said = { status: "", "input-status": "" };
   const mark = () => {
     document.querySelectorAll(".arabic textarea").forEach((el) => {
       if (el.closest("#article")) return;  // the article box follows its text (direction() below)
@@ -34,21 +47,31 @@
     document.querySelectorAll("#examples button").forEach((el) => {
       if (el.lang !== "ar") { el.lang = "ar"; el.dir = "rtl"; }
     });
-    for (const id of ["status", "input-status"]) {
+    for (const id of ["status", "input-status", "progress"]) {
       const el = byId(id);
       if (!el) continue;
-      if (el.getAttribute("role") !== "status") {
-        el.setAttribute("role", "status");
-        el.setAttribute("aria-live", "polite");
-        el.setAttribute("tabindex", "-1");  // focus goes there after an error
-      }
+      if (el.getAttribute("tabindex") !== "-1") el.setAttribute("tabindex", "-1");  // focus goes there after an error
       // Gradio's progress (a timer ticking ten times a second) is not for screen readers: the stage
-      // is said in #stage-live instead, the outcome by the status itself.
+      // is said in #stage-live instead, and so is the outcome, in one short sentence.
       el.querySelectorAll('[data-testid="status-tracker"]').forEach((t) => {
         if (t.getAttribute("aria-hidden") !== "true") t.setAttribute("aria-hidden", "true");
       });
+      if (id === "progress") continue;
+      const empty = !el.textContent.trim();
+      if (el.classList.contains("is-empty") !== empty) el.classList.toggle("is-empty", empty);
+      const text = el.querySelector('[data-testid="status-tracker"]:not(.hide)') ? said[id] : short(firstLine(el));
+      if (text !== said[id]) {
+        said[id] = text;
+        if (text) say(text);
+        if (id === "input-status") inputDone(el);
+      }
     }
-    const tracker = document.querySelector('#status [data-testid="status-tracker"]');
+    // Gradio's own announcer says raw keys ("common.complete") after each event: ours says the outcome.
+    document.querySelectorAll('.sr-only[role="status"]:not(#stage-live)').forEach((el) => {
+      el.removeAttribute("role");
+      el.setAttribute("aria-live", "off");
+    });
+    const tracker = document.querySelector('#progress [data-testid="status-tracker"]');
     const bar = tracker && !tracker.classList.contains("hide") ? tracker.querySelector('[role="progressbar"]') : null;
     if (bar) {
       const stage = (bar.getAttribute("aria-label") || "").replace(/\s*\(\d+\/\d+\)\s*$/, "").trim();
@@ -84,17 +107,44 @@
     }
     // A note says what a summary is: no summary (a new article came in), no note. (Gradio keeps a
     // label's info when an update sets it to None.)
-    for (const id of ["summary-ar", "summary-en"]) {
-      const block = byId(id), area = block && block.querySelector("textarea");
-      if (area) block.classList.toggle("no-summary", area.value === "");
-    }
+    // A summary without words for a reason (no translation model) keeps its note: it says why.
+    const empty = ["summary-ar", "summary-en"].every((id) => !byId(id)?.querySelector("textarea")?.value);
+    for (const id of ["summary-ar", "summary-en"]) byId(id)?.classList.toggle("no-summary", empty);
     // Results cleared (a new article was loaded): nothing is stale any more.
     const r = byId("results");
-    if (r && r.classList.contains("stale") && !r.querySelector("table.aligned")) r.classList.remove("stale");
-    // An example was clicked and its text came in: bring the button into view (it is above the list).
+    const hasResult = !!(r && r.querySelector("table.aligned"));
+    if (r && r.classList.contains("stale") && !hasResult) r.classList.remove("stale");
+    if (r && r.classList.contains("has-result") !== hasResult) r.classList.toggle("has-result", hasResult);
+    // Copy buttons, one per English sentence (mouse and touch; from the keyboard, C on a sentence).
+    if (hasResult) {
+      r.querySelectorAll("#aligned td.en[data-i]:not(:has(> .copy-one))").forEach((td) => {
+        const b = document.createElement("button");
+        b.type = "button";
+        b.className = "copy-one";
+        b.tabIndex = -1;
+        b.textContent = "Copy";
+        b.setAttribute("aria-label", `Copy sentence ${td.dataset.i}'s English`);
+        td.prepend(b);
+      });
+    }
+    // An example was clicked and its text came in: its first lines in view (the action bar always is).
+    // (On a desktop the list is under the article's pane: the example clicked stays in view, and the
+    // action bar with it, as the box grows.)
     if (exampleFrom !== null && box && box.value !== exampleFrom) {
       exampleFrom = null;
-      byId("summarize")?.scrollIntoView({ block: "nearest", behavior: "instant" });
+      const settleView = () => {
+        box.scrollTop = 0;
+        if (matchMedia("(max-width: 1023px)").matches) {
+          if (box.getBoundingClientRect().top < 0) box.scrollIntoView({ block: "start", behavior: "instant" });
+        } else if (exampleButton && exampleButton.isConnected) {
+          const above = byId("summarize")?.getBoundingClientRect().top ?? 0;  // Summarise first, then the example
+          if (above < 0) window.scrollBy({ top: above - 8, behavior: "instant" });
+          const below = exampleButton.getBoundingClientRect().bottom - window.innerHeight;
+          if (below > 0) window.scrollBy({ top: below + 8, behavior: "instant" });
+        }
+      };
+      settleView();
+      setTimeout(settleView, 150);  // after Gradio has sized the box to its new text
     }
     settle();
   };
@@ -154,6 +204,7 @@
   const markStale = () => {
     const r = results();
     if (r && r.querySelector("table.aligned")) r.classList.add("stale");
+    updateLink();
   };
   // An error about the text that was there (not Arabic, too long, a file that could not be read) no
   // longer applies once the article is edited: it is put away until the next action shows a message.
@@ -169,6 +220,10 @@
   });
   document.addEventListener("input", (e) => {
     if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+    // A summary of the text that was there is running: stopped at once (nothing of it will be shown),
+    // without taking the focus from the box.
+    const button = byId("summarize");
+    if (button && button.disabled && byId("stop")) { running = false; staleBeforeRun = true; byId("stop").click(); }
     putAwayErrors();
     markStale();
     const now = performance.now(), burst = now - typedAt < 400;  // typing on, or a first key / a paste
@@ -224,22 +279,107 @@
     }
     if (e.target instanceof Element && e.target.closest("#examples button")) {
       exampleFrom = document.querySelector("#article textarea")?.value ?? "";
+      exampleButton = e.target.closest("#examples button");
     }
+    if (e.target instanceof Element && e.target.closest("#fetch, #upload-button")) inputAction = true;
+    if (e.target instanceof Element && e.target.closest("#summarize, #stop")) said.status = "";  // said again
+    if (e.target instanceof Element && e.target.closest("#fetch, #upload-button, #examples")) said["input-status"] = "";
     if (e.target instanceof Element && e.target.closest("#summarize")) {
+      staleBeforeRun = !!results()?.classList.contains("stale");
       results()?.classList.remove("stale");
       running = true;
     }
+    if (e.target instanceof Element && e.target.closest("#stop")) {
+      // The results on screen stay as they were (out of date, if they were); focus back on Summarise.
+      if (staleBeforeRun) markStale();
+      if (running) { running = false; focusRun = true; }
+    }
+    const copy = e.target instanceof Element ? e.target.closest(".copy-one") : null;
+    if (copy) copySentence(copy.closest("td[data-i]"));
   });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target instanceof Element && e.target.closest("#url")) inputAction = true;
+    const cell = e.target instanceof Element ? e.target.closest("table.aligned td.en[data-i]") : null;
+    if (cell && (e.key === "c" || e.key === "C") && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      copySentence(cell);
+    }
+  });
+  document.addEventListener("change", (e) => {
+    if (e.target instanceof Element && e.target.matches("#url-row input[type=file]")) inputAction = true;
+  });
+
+  // 6b. Copy: one sentence's English, or the whole English (one line per Arabic sentence).
+  // A sentence's English as the table shows it, without the marks and notes around it.
+  const sentenceText = (td) => {
+    const copy = td.cloneNode(true);
+    copy.querySelectorAll(".copy-one, .unsure-mark, .unsure-text, .finding-mark, .repair-text").forEach((x) => x.remove());
+    return copy.textContent.replace(/\s+/g, " ").trim();
+  };
+  const english = () => [...document.querySelectorAll("#aligned td.en[data-i]")].map(sentenceText);
+  const copyText = (text, what) => {
+    const done = () => say(`Copied ${what}.`);
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, () => say("Could not copy."));
+    else {  // a page served over plain http to another machine: the old way
+      const area = document.createElement("textarea");
+      area.value = text;
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand("copy");
+      area.remove();
+      done();
+    }
+  };
+  function copySentence(cell) {
+    if (!cell) return;
+    const i = Number(cell.dataset.i);
+    copyText(sentenceText(cell), `sentence ${i}'s English`);
+  }
+  const copyEnglish = () => {
+    const lines = english();
+    if (lines.join("").trim()) copyText(lines.join("\n"), "the whole English");
+    else say("There is no English to copy yet.");
+  };
+
+  // 6c. A Fetch or an upload: its message is beside the address box; an error takes the focus there.
+  // After a fetched article, the address bar becomes a link to it (with the method and length chosen).
+  function inputDone(el) {
+    const failed = !!el.querySelector(".msg-error");
+    if (inputAction && failed) el.focus({ preventScroll: false });
+    if (!failed && /Loaded the article at/.test(el.innerText)) linkTo(document.querySelector("#url input, #url textarea")?.value);
+    else if (!failed && /^Loaded/.test(el.innerText.trim())) linkTo("");
+    if (el.innerText.trim()) inputAction = false;
+  }
+  const checked = (id) => document.querySelector(`#${id} input[type=radio]:checked`)?.value || "";
+  let linked = new URLSearchParams(location.search).get("url") || "";
+  function linkTo(address) {
+    linked = (address || "").trim();
+    updateLink();
+  }
+  function updateLink() {
+    let target = location.pathname;
+    if (linked) {
+      const params = new URLSearchParams({ url: linked });
+      const method = checked("method"), length = checked("summary-length");
+      if (method) params.set("method", method);
+      if (length) params.set("length", length);
+      target += "?" + params.toString();
+    }
+    if (location.pathname + location.search !== target) history.replaceState(history.state, "", target);
+  }
   function settle() {
     const button = byId("summarize");
     if (!button) return;
     const disabled = button.disabled;
+    if (!disabled && focusRun) { focusRun = false; button.focus(); }  // stopped: Summarise, ready again
     if (wasDisabled && !disabled && running) {
       running = false;
-      const status = byId("status");
+      const status = byId("status"), inputStatus = byId("input-status");
       const failed = status && status.querySelector(".msg-error, .msg-dropped");
       const heading = byId("results-heading");
-      if (failed || !document.querySelector("#aligned table.aligned")) {
+      if (inputStatus && inputStatus.querySelector(".msg-error") && !failed) {
+        inputStatus.focus({ preventScroll: false });  // a link's article could not be fetched: why, there
+      } else if (failed || !document.querySelector("#aligned table.aligned")) {
         status?.focus({ preventScroll: false });
       } else if (heading) {
         heading.focus({ preventScroll: true });
@@ -261,6 +401,6 @@
   };
 
   window.summarizerPage = { count: (text, max) => counted(text, max), setLimit: (max) => { limit = max; },
-                            markStale, openLink };
+                            markStale, openLink, copyEnglish };
   mark();  // last: every helper above is defined by now
 }

@@ -18,7 +18,7 @@ from ..inputs.documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..options import CALL, PAGE, Option, options_of
 from ..pipeline import Result
 from ..render import aligned_html, describe_method, md_text, reasons_text, summary_sources
-from ..stages.methods import get_method, method_of
+from ..stages.methods import METHODS, get_method, method_of
 from .examples import examples
 from .handlers import (
     LENGTH_LABELS,
@@ -27,6 +27,7 @@ from .handlers import (
     length_words,
     status_markdown,
     text_digest,
+    write_brief_export,
     write_exports,
 )
 from .state import AppState
@@ -34,7 +35,7 @@ from .uploads import uploaded_file
 
 log = logging.getLogger(__name__)
 
-RUN_LABEL, BUSY_LABEL = "Summarise", "Summarising…"
+RUN_LABEL, BUSY_LABEL, STOP_LABEL = "Summarise", "Summarising…", "Stop"
 UPLOAD_TYPES = list(DOCUMENT_SUFFIXES)
 SUMMARY_AR_LABEL = "Arabic summary · الملخص"
 
@@ -226,10 +227,13 @@ def summary_notes(state: AppState, result: Result, requested: str | None = None)
     english = ("The translations of the same sentences." if sources.exact
                else "The Arabic summary, translated sentence by sentence.")
     if not result.summary_en:
-        english = "No English: the translation model is not loaded."
+        english = NO_ENGLISH
     elif result.summary.english_findings:
         english += " ⚑ To check: " + reasons_text(result.summary.english_findings)
     return method, english
+
+
+NO_ENGLISH = "No English: no translation model is loaded on this server (see the notice at the top)."
 
 
 def clear_all() -> list[Any]:
@@ -237,11 +241,49 @@ def clear_all() -> list[Any]:
     return ["", "", "", *cleared()]
 
 
+def long_input_applies(state: AppState, method: str | None) -> bool:
+    """The long-article choice only matters to mT5: when the abstractive summary is chosen and loaded."""
+    return method == "abstractive" and state.service.pipeline.summarizer is not None
+
+
 def long_input_update(state: AppState, method: str | None) -> Any:
-    """The long-article choice only matters to mT5: shown only when the abstractive summary is chosen."""
+    """The long-article choice, shown only when it applies (``long_input_applies``)."""
     import gradio as gr
 
-    return gr.update(visible=method == "abstractive" and state.service.pipeline.summarizer is not None)
+    return gr.update(visible=long_input_applies(state, method))
+
+
+# -- Stop ---------------------------------------------------------------------------------------
+STOPPED = (f"■ **Stopped.** The summary was cancelled and nothing was changed: press **{RUN_LABEL}** to "
+           "start again.")
+
+
+def stopped() -> list[Any]:
+    """The Stop button (its event cancels the run in the browser at once): (run button, status, progress)."""
+    return [ready(), STOPPED, ""]
+
+
+# -- the bilingual brief's download -------------------------------------------------------------
+def brief_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None) -> Any:
+    """After a summary (or a restored run): the "Bilingual brief (.docx)" download, written from the result
+    shown under the text on screen; off when there is none (an error, a dropped or cleared result)."""
+    import gradio as gr
+
+    if result is None or not result.ok or made_from is None or made_from != text_digest(on_screen):
+        return no_brief()
+    try:
+        path = write_brief_export(result, state.export_dir)
+    except (OSError, ValueError) as exc:  # the JSON and Markdown downloads still hold the result
+        log.warning("the bilingual brief was not written: %s", exc)
+        return no_brief()
+    return gr.update(value=str(path), interactive=True)
+
+
+def no_brief() -> Any:
+    """The brief's download off: a new article came in (or Clear), and it has no result yet."""
+    import gradio as gr
+
+    return gr.update(value=None, interactive=False)
 
 
 # -- a result belongs to the text on screen ---------------------------------------------------
@@ -353,6 +395,18 @@ def load_link(state: AppState, request: Any) -> list[Any]:
     loaded = load_url(state, url, request)
     fetched = not (isinstance(loaded[0], dict) and loaded[0].get("__type__") == "update")
     return [url, *loaded, fetched]
+
+
+def link_choices(state: AppState, request: Any) -> list[Any]:
+    """On opening ``/?url=…&method=…&length=…``: (summary method, summary length) as the link says, when
+    it names ones this page offers; otherwise as they are. A shared link shows what its sender saw."""
+    import gradio as gr
+
+    params = getattr(request, "query_params", None) or {}
+    method = params.get("method") if hasattr(params, "get") else None
+    length = params.get("length") if hasattr(params, "get") else None
+    return [gr.update(value=method) if method in METHODS else gr.skip(),
+            gr.update(value=length) if length in LENGTH_LABELS else gr.skip()]
 
 
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"

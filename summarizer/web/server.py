@@ -14,6 +14,7 @@ run by uvicorn; the page and the APIs share the service's work gate (``--concurr
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import os
 import shutil
@@ -35,7 +36,9 @@ from .api import file_reader, url_reader
 from .boundary import Policy, policy_of
 from .boundary import install as install_boundary
 from .components import handler_checks
+from .digest_tab import build_digest_tab
 from .flags import add_server_arguments, api_keys
+from .page import NO_ENGLISH, STOP_LABEL, brief_download, link_choices, long_input_applies, no_brief, stopped
 from .state import app_for
 from .uploads import cache_sweeper, guard_uploads, own_upload_folder
 
@@ -75,82 +78,109 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         notice = webapp.notice_markdown(state)
         gr.Markdown(notice, visible=bool(notice), elem_classes="notice", elem_id="notice")
 
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=320):
-                gr.HTML('<h2 class="section">The article · <span lang="ar">المقال</span></h2>', js_on_load=None)
-                # Right to left for Arabic; page.js turns a text that starts in a left-to-right script
-                # (English pasted by mistake) left to right, as dir="auto" would.
-                article = gr.Textbox(
-                    label="Arabic article", lines=12, max_lines=20, rtl=True, autoscroll=False,
-                    placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
-                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
-                )
-                gr.HTML(webapp.counter_html(0, state.service.max_chars), elem_id="char-count", js_on_load=None)
-                input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
-                # The button right under the article (on a phone too), the status under it.
-                with gr.Row(elem_id="run-row"):
-                    run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2)
-                    clear = gr.Button("Clear", elem_id="clear", scale=1)
-                status = gr.Markdown("", elem_id="status", elem_classes="status")
-                with gr.Row(equal_height=True, elem_id="url-row"):
-                    url = gr.Textbox(label="…or a web address", placeholder="https://…", max_lines=1, scale=4,
-                                     min_width=180, elem_id="url")
-                    fetch = gr.Button("Fetch", scale=1, min_width=80, elem_id="fetch")
-                    # No file_types: Gradio would refuse another type in a corner toast, beside an older
-                    # "Loaded ..." line; the handler refuses it in the page's words instead (page.js gives
-                    # the file dialog its filter).
-                    upload = gr.UploadButton("Upload a file", scale=1, min_width=150, elem_id="upload-button")
-                examples = gr.Dataset(
-                    components=["textbox"], samples=[[label] for label, _ in seeds], type="index",
-                    label="Example articles (click one to load it)", elem_id="examples", visible=bool(seeds),
-                )
-            with gr.Column(scale=2, min_width=280, elem_id="options"):
-                gr.HTML('<h2 class="section">Options</h2>', js_on_load=None)
-                method = gr.Radio(webapp.method_choices(state), value=state.service.default_method, label="Summary",
-                                  elem_id="method")
-                length = gr.Radio(webapp.length_choices(), value=state.service.options.summary_length or "standard",
-                                  label="Summary length",
-                                  info=webapp.LENGTH_INFO, elem_id="summary-length")
-                long_input = gr.Radio(
-                    webapp.long_input_choices(), value=state.service.options.long_input, label="Long articles",
-                    info="mT5 reads about 512 tokens (300-400 words) at a time", elem_id="long-input",
-                    visible=state.service.pipeline.summarizer is not None and state.service.default_method == "abstractive",
-                )
-                translation_model = gr.Dropdown(
-                    webapp.translation_choices(state), value=state.service.default_translation, label="Translation model",
-                    info=webapp.translation_info(state), visible=len(state.translations) > 1,
-                    elem_id="translation-model",
-                )
-                # Any other run option the table shows on the page: a choice of its own, its help as labels.
-                more = [gr.Radio([(f"{value}: {words}" if words != value else value, value)
-                                  for value, words in (option.allowed() or {}).items()],
-                                 value=state.service.options[option.name], label=option.page_label,
-                                 info=option.help or None, elem_id=f"option-{option.name}")
-                        for option in webapp.more_page_options()]
-                for choice in (method, long_input, translation_model, length, *more):
-                    # A value the page does not offer (an API call) reaches the handler, which says so
-                    # in the page's error status rather than in Gradio's words.
-                    handler_checks(choice)
-
+        # A translator's desk: the article on one side and the English on the other (stacked on a phone:
+        # the article, the action bar, the results, then the other ways in and the options), the
+        # sentence-by-sentence view under both in the same two columns. #results holds all of it, so
+        # that "out of date" marks the whole desk (page.js).
         with gr.Column(elem_id="results"):
-            gr.HTML('<h2 class="section" id="results-heading" tabindex="-1">Results</h2>', js_on_load=None)
-            gr.HTML("<p>These results were made from another text or with other options: press "
-                    "<strong>Summarise</strong> to update them.</p>", elem_id="stale-hint", js_on_load=None)
-            with gr.Row(equal_height=False):
-                summary_ar = gr.Textbox(
-                    label=webapp.SUMMARY_AR_LABEL, lines=4, rtl=True, buttons=["copy"], interactive=False,
-                    elem_id="summary-ar", elem_classes=["arabic", "result-box"], min_width=300,
-                    html_attributes=gr.InputHTMLAttributes(lang="ar"),
-                )
-                summary_en = gr.Textbox(
-                    label="English summary", lines=4, buttons=["copy"], interactive=False, elem_id="summary-en",
-                    elem_classes="result-box", min_width=300, html_attributes=gr.InputHTMLAttributes(lang="en"),
-                )
-            with gr.Row():
-                json_file = gr.DownloadButton("Download JSON", size="sm", interactive=False, elem_id="download-json")
-                markdown_file = gr.DownloadButton("Download Markdown", size="sm", interactive=False,
-                                                  elem_id="download-md")
-            gr.HTML('<h3 class="section">The article and its translation, sentence by sentence</h3>', js_on_load=None)
+            with gr.Row(equal_height=False, elem_id="desk"):
+                with gr.Column(scale=1, min_width=320, elem_id="source-pane"):
+                    gr.HTML('<h2 class="section">The article · <span lang="ar">المقال</span></h2>', js_on_load=None)
+                    # Right to left for Arabic; page.js turns a text that starts in a left-to-right script
+                    # (English pasted by mistake) left to right, as dir="auto" would. A fixed height (the
+                    # text scrolls inside): the action bar stays where it is, and Gradio does not size the
+                    # box to its text on every keystroke (two layouts of the whole text: slow when long).
+                    article = gr.Textbox(
+                        label="Arabic article", lines=12, max_lines=12, rtl=True, autoscroll=False,
+                        placeholder="الصق نص المقال هنا…", elem_id="article", elem_classes="arabic",
+                        html_attributes=gr.InputHTMLAttributes(lang="ar"),
+                    )
+                    # The action bar: right under the article, and kept in view (position: sticky) while the
+                    # article grows or a summary runs: Summarise, Stop (shown while a run is on), Clear,
+                    # the counter and the progress.
+                    with gr.Column(elem_id="action-bar"):
+                        with gr.Row(elem_id="run-row"):
+                            run = gr.Button(webapp.RUN_LABEL, variant="primary", elem_id="summarize", scale=2,
+                                            min_width=120)
+                            stop = gr.Button(STOP_LABEL, variant="stop", elem_id="stop", scale=1, min_width=70)
+                            clear = gr.Button("Clear", elem_id="clear", scale=1, min_width=70)
+                        gr.HTML(webapp.counter_html(0, state.service.max_chars), elem_id="char-count",
+                                js_on_load=None)
+                        progress_slot = gr.HTML("", elem_id="progress", js_on_load=None)
+                    status = gr.Markdown("", elem_id="status", elem_classes="status")
+                with gr.Column(scale=1, min_width=320, elem_id="target-pane"):
+                    gr.HTML('<h2 class="section" id="results-heading" tabindex="-1">The English · Results</h2>',
+                            js_on_load=None)
+                    gr.HTML("<p><strong>Out of date:</strong> these results were made from another text or with "
+                            "other options, and their downloads are off. Press <strong>Summarise</strong> to "
+                            "update them.</p>", elem_id="stale-hint", js_on_load=None)
+                    summary_en = gr.Textbox(
+                        label="English summary", lines=4, buttons=["copy"], interactive=False, elem_id="summary-en",
+                        placeholder=None if state.service.translation_available else NO_ENGLISH,
+                        elem_classes="result-box", min_width=300, html_attributes=gr.InputHTMLAttributes(lang="en"),
+                    )
+                    summary_ar = gr.Textbox(
+                        label=webapp.SUMMARY_AR_LABEL, lines=3, rtl=True, buttons=["copy"], interactive=False,
+                        elem_id="summary-ar", elem_classes=["arabic", "result-box"], min_width=300,
+                        html_attributes=gr.InputHTMLAttributes(lang="ar"),
+                    )
+                    with gr.Row(elem_id="downloads"):
+                        json_file = gr.DownloadButton("Download JSON", size="sm", interactive=False,
+                                                      elem_id="download-json")
+                        markdown_file = gr.DownloadButton("Download Markdown", size="sm", interactive=False,
+                                                          elem_id="download-md")
+                        brief_file = gr.DownloadButton("Bilingual brief (.docx)", size="sm", interactive=False,
+                                                       elem_id="download-brief")
+                        # The translated document's download (summarizer.translated,
+                        # Pipeline.translate_document) goes here, written like the brief (handlers.py).
+            with gr.Row(equal_height=False, elem_id="inputs-and-options"):
+                with gr.Column(scale=3, min_width=320, elem_id="other-inputs"):
+                    # A Fetch or an upload says what came of it here, beside the address box and the button.
+                    input_status = gr.Markdown("", elem_id="input-status", elem_classes="input-status")
+                    with gr.Row(equal_height=True, elem_id="url-row"):
+                        url = gr.Textbox(label="…or a web address", placeholder="https://…", max_lines=1, scale=4,
+                                         min_width=180, elem_id="url")
+                        fetch = gr.Button("Fetch", scale=1, min_width=80, elem_id="fetch")
+                        # No file_types: Gradio would refuse another type in a corner toast, beside an older
+                        # "Loaded ..." line; the handler refuses it in the page's words instead (page.js gives
+                        # the file dialog its filter).
+                        upload = gr.UploadButton("Upload a file", scale=1, min_width=150, elem_id="upload-button")
+                    examples = gr.Dataset(
+                        components=["textbox"], samples=[[label] for label, _ in seeds], type="index",
+                        label="Example articles (click one to load it)", elem_id="examples", visible=bool(seeds),
+                    )
+                with gr.Column(scale=2, min_width=280, elem_id="options"):
+                    gr.HTML('<h2 class="section">Options</h2>', js_on_load=None)
+                    method = gr.Radio(webapp.method_choices(state), value=state.service.default_method,
+                                      label="Summary", elem_id="method")
+                    length = gr.Radio(webapp.length_choices(),
+                                      value=state.service.options.summary_length or "standard",
+                                      label="Summary length", info=webapp.LENGTH_INFO, elem_id="summary-length")
+                    long_input = gr.Radio(
+                        webapp.long_input_choices(), value=state.service.options.long_input, label="Long articles",
+                        info="mT5 reads about 512 tokens (300-400 words) at a time", elem_id="long-input",
+                        visible=long_input_applies(state, state.service.default_method),
+                    )
+                    translation_model = gr.Dropdown(
+                        webapp.translation_choices(state), value=state.service.default_translation,
+                        label="Translation model", info=webapp.translation_info(state),
+                        visible=len(state.translations) > 1, elem_id="translation-model",
+                    )
+                    # Any other run option the table shows on the page: a choice of its own, its help as labels.
+                    more = [gr.Radio([(f"{value}: {words}" if words != value else value, value)
+                                      for value, words in (option.allowed() or {}).items()],
+                                     value=state.service.options[option.name], label=option.page_label,
+                                     info=option.help or None, elem_id=f"option-{option.name}")
+                            for option in webapp.more_page_options()]
+                    for choice in (method, long_input, translation_model, length, *more):
+                        # A value the page does not offer (an API call) reaches the handler, which says so
+                        # in the page's error status rather than in Gradio's words.
+                        handler_checks(choice)
+
+            gr.HTML('<h2 class="section">The article and its translation, sentence by sentence</h2>',
+                    js_on_load=None)
+            # Copies every English sentence, one per line (page.js says that it did).
+            copy_english = gr.Button("Copy the whole English", size="sm", elem_id="copy-english")
             aligned = gr.HTML(render.aligned_html([]), elem_id="aligned", elem_classes="result-box", js_on_load=None)
             with gr.Accordion("The English translation as plain text", open=False):
                 translation = gr.Textbox(
@@ -179,43 +209,17 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                                    more=dict(zip(more_names, more_values, strict=False)))
             return (*out, webapp.text_digest(text) if out.typed is not None else None)
 
+        _name_extra_parameters(on_summarize, more_names)  # the API names them (`repair`), not `param_5`
         run_inputs = [article, method, long_input, translation_model, length, *more]
         # The button says it is busy, the progress shows under it, then the notes beside the summary;
         # a result reaches the page only under the text it was made from (settle).
         started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
         done = started.then(on_summarize, run_inputs, [*outputs, made_from], api_name="summarize",
-                            show_progress_on=[status])
-        done.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
-                  api_visibility="private")
-
-        # A new article cancels the running summary and clears the results of the previous one.
-        def with_ready(load):
-            def loader(*args):
-                return [*load(*args), webapp.ready(), None]
-            name = getattr(getattr(load, "func", load), "__name__", "load")
-            loader.__name__ = loader.__qualname__ = f"{name}_then_ready"  # load_url_then_ready...
-            return loader
-
-        renewed = [*loaded, run, made_from]
-        examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=[done],
-                       api_visibility="private")
-        upload.upload(with_ready(partial(webapp.load_upload, state)), [upload], renewed, cancels=[done],
-                      api_visibility="private", show_progress_on=[input_status])
-        def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
-            return [*webapp.load_url(state, address, request), webapp.ready(), None]
-
-        for trigger in (fetch.click, url.submit):
-            trigger(load_url_then_ready, [url], renewed, cancels=[done],
-                    api_visibility="private", show_progress_on=[input_status], **FETCH)
-        clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None], None,
-                    [article, url, input_status, *outputs, run, made_from], queue=False, cancels=[done],
-                    api_visibility="private")
-        # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
-        article.change(None, [article], None, js=webapp.counter_js(state.service.max_chars), queue=False)
-        method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
-                      api_visibility="private")
-        for choice in (method, length, long_input, translation_model):  # the results no longer match them
-            choice.change(None, None, None, js=webapp.MARK_STALE_JS, queue=False)
+                            show_progress_on=[progress_slot])
+        settle = partial(webapp.settle, state)
+        brief = partial(brief_download, state)  # the brief of the result shown, or none
+        done.then(settle, [typed, method, made_from, article], settled, queue=False, api_visibility="private").then(
+            brief, [typed, made_from, article], [brief_file], queue=False, api_visibility="private")
 
         # A link to a summary: /?url=https://... fetches that article and summarises it. Once the page is
         # ready, page.js presses this hidden button when its address has a url parameter (so that a
@@ -225,8 +229,14 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         def open_link(request: gr.Request):
             return webapp.load_link(state, request)
 
-        opened = link.click(open_link, None, [url, *loaded, link_pending],
-                            api_visibility="private", show_progress_on=[input_status], **FETCH)
+        # the link's method and length first (/?url=…&method=…&length=…: what its sender saw), then its article
+        def choices_of_link(request: gr.Request):
+            return link_choices(state, request)
+
+        opened = link.click(choices_of_link, None, [method, length], queue=False,
+                            api_visibility="private").then(
+            open_link, None, [url, *loaded, link_pending], api_visibility="private",
+            show_progress_on=[input_status], **FETCH)
 
         def on_link(pending, text, summary_method, long_input, translation_model=None, summary_length=None,
                     *more_values, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
@@ -237,15 +247,64 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
         linked = opened.then(webapp.busy, None, [run], queue=False, api_visibility="private").then(
             on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
-            show_progress_on=[status])
-        linked.then(partial(webapp.settle, state), [typed, method, made_from, article], settled, queue=False,
+            show_progress_on=[progress_slot])
+        linked.then(settle, [typed, method, made_from, article], settled, queue=False,
+                    api_visibility="private").then(brief, [typed, made_from, article], [brief_file],
+                                                   queue=False, api_visibility="private")
+        # Stop, and a new article, cancel the running summary (in the browser, at once: nothing it sends
+        # afterwards is shown; settle's step then runs and readies the button). page.js presses Stop when
+        # the article is edited while a summary runs.
+        runs = [done, opened, linked]  # a link's fetch and its summary too
+        # (the progress too: a progress message already on its way when the run was cancelled would leave
+        # Gradio's tracker pending)
+        stop.click(stopped, None, [run, status, progress_slot], queue=False, cancels=runs, api_visibility="private",
+                   show_progress="hidden")
+        # A new article clears the results of the previous one.
+        def with_ready(load):
+            def loader(*args):
+                return [*load(*args), webapp.ready(), None, no_brief()]
+            name = getattr(getattr(load, "func", load), "__name__", "load")
+            loader.__name__ = loader.__qualname__ = f"{name}_then_ready"  # load_url_then_ready...
+            return loader
+
+        renewed = [*loaded, run, made_from, brief_file]
+        examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=runs,
+                       api_visibility="private")
+        upload.upload(with_ready(partial(webapp.load_upload, state)), [upload], renewed, cancels=runs,
+                      api_visibility="private", show_progress_on=[input_status])
+        def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
+            return [*webapp.load_url(state, address, request), webapp.ready(), None, no_brief()]
+
+        for trigger in (fetch.click, url.submit):
+            trigger(load_url_then_ready, [url], renewed, cancels=runs,
+                    api_visibility="private", show_progress_on=[input_status], **FETCH)
+        clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None, no_brief()], None,
+                    [article, url, input_status, *outputs, run, made_from, brief_file], queue=False, cancels=runs,
                     api_visibility="private")
+        # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
+        article.change(None, [article], None, js=webapp.counter_js(state.service.max_chars), queue=False)
+        method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
+                      api_visibility="private")
+        for choice in (method, length, long_input, translation_model):  # the results no longer match them
+            choice.change(None, None, None, js=webapp.MARK_STALE_JS, queue=False)
+
         demo.load(None, None, None, js=webapp.on_page_load_js(state.service.max_chars))
         # Gradio's "Runs -> Load run" puts back values only: the downloads and the notes come back here,
         # and what shows as HTML or Markdown is drawn again from the record (restore_run).
-        demo.load(partial(webapp.restore_run, state), [result, method, article],
-                  [json_file, markdown_file, summary_ar, summary_en, typed, made_from, aligned, status],
-                  queue=False, show_progress="hidden", api_visibility="private")
+        # Then the counter of the restored text, the choices that apply to its method, and the brief.
+        restored = demo.load(partial(webapp.restore_run, state), [result, method, article],
+                             [json_file, markdown_file, summary_ar, summary_en, typed, made_from, aligned, status],
+                             queue=False, show_progress="hidden", api_visibility="private")
+        restored.then(None, [article], None, js=webapp.counter_js(state.service.max_chars), queue=False).then(
+            partial(webapp.long_input_update, state), [method], [long_input], queue=False, show_progress="hidden",
+            api_visibility="private").then(brief, [typed, made_from, article], [brief_file], queue=False,
+                                           show_progress="hidden", api_visibility="private")
+        copy_english.click(None, None, None, js="() => { window.summarizerPage?.copyEnglish(); }", queue=False)
+
+        # Several articles at once: their digest across stories (summarizer/web/digest_tab.py), under the
+        # one-article desk, folded until opened; its API is /digest.
+        with gr.Accordion("Several articles: one digest, story by story", open=False, elem_id="digest-section"):
+            build_digest_tab(state)
 
         # The new inputs through the API: an article from a web address or a file, ready for /summarize.
         gr.api(url_reader(state), api_name="read_url", **FETCH)
@@ -256,6 +315,17 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> None:
     serve(parse_args(argv, prog))
+
+
+def _name_extra_parameters(fn: Callable, names: list[str]) -> None:
+    """Give ``fn``'s ``*more_values`` the names of the options they carry, in its signature: Gradio's API
+    (``view_api``, ``gradio_client``) lists a handler's parameters by name, and a ``*args`` has none."""
+    signature = inspect.signature(fn)
+    kept = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_POSITIONAL]
+    positional = [p for p in kept if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for name in names]
+    keyword = [p for p in kept if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    fn.__signature__ = signature.replace(parameters=[*positional, *extra, *keyword])
 
 
 def build_app(state: webapp.AppState, demo: gr.Blocks, *, concurrency: int = 1, max_queue: int = 16,

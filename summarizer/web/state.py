@@ -25,8 +25,8 @@ LONG_INPUT_LABELS = {
 }
 TRANSLATION_ADVICE = (
     "To get the English translation: on a machine with a network, run "
-    "`hf download Helsinki-NLP/opus-mt-ar-en --local-dir models/opus-mt-ar-en`, copy `models/` here, "
-    "and restart with `python app.py --translation-model models/opus-mt-ar-en` "
+    "`hf download Helsinki-NLP/opus-mt-tc-big-ar-en --local-dir models/opus-mt-tc-big-ar-en`, copy `models/` "
+    "here, and restart with `python app.py --translation-model models/opus-mt-tc-big-ar-en` "
     "(or copy a filled Hugging Face cache, `HF_HOME`, here and set `HF_HUB_OFFLINE=1`)."
 )
 SUMMARY_ADVICE = (
