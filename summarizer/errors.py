@@ -135,14 +135,31 @@ class ModelLoadError(SummarizerError, RuntimeError):
 
 
 # The package's default models by role (options.DEFAULT_SUMMARY_MODEL... are these).
-DEFAULT_MODELS = {"summary": "csebuetnlp/mT5_multilingual_XLSum", "translation": "Helsinki-NLP/opus-mt-ar-en"}
+DEFAULT_MODELS = {"summary": "csebuetnlp/mT5_multilingual_XLSum",
+                  "translation": "Helsinki-NLP/opus-mt-tc-big-ar-en"}
 MODEL_ADVICE = {
     "download-hub": ("On a machine with a network, download it (`hf download {model} --local-dir models/{short}`) "
                      "and pass that folder as {option}, or copy a filled Hugging Face cache (HF_HOME) here and set "
                      "HF_HUB_OFFLINE=1."),
     "check-folder": ("Check the folder given as {option}: it must hold config.json, the weights and the tokenizer "
                      "files (e.g. `hf download {default} --local-dir DIR` on a machine with a network)."),
+    "check-native": ("Check what was given as {option}: a CTranslate2 model needs model.bin, its vocabulary files "
+                     "and its SentencePiece models (src.spm.model and tgt.spm.model, or one shared "
+                     "sentencepiece.model); an Argos Translate package is the .argosmodel file or its unpacked "
+                     "folder."),
 }
+
+
+class IncompleteModel(ModelLoadError):
+    """A CTranslate2-native model (a CTranslate2 folder with SentencePiece models, an Argos Translate
+    package) lacks a file it cannot run without; ``missing`` says which: ``"model"`` (``model.bin`` or its
+    vocabulary), ``"sentencepiece"`` (its SentencePiece models) or ``"package"`` (an unreadable package)."""
+
+    code = "model-incomplete"
+
+    def __init__(self, role: str, model: str, reason: str, missing: str):
+        self.missing = missing
+        super().__init__(role, model, reason, "check-native")
 
 
 class ConversionError(SummarizerError):
@@ -186,6 +203,69 @@ class OutputError(SummarizerError):
 
 class OutputBusy(OutputError):
     """Another batch is writing the same OUTPUT now (it holds the lock file beside it)."""
+
+
+class OutputExists(OutputError):
+    """A file to write is already there and replacing it was not asked for (``--overwrite`` on the command
+    line, ``overwrite=True`` in Python): a document a user may have edited is never replaced unasked."""
+
+    code = "output-exists"
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(self.message(PYTHON))
+
+    def message(self, surface: str = PYTHON) -> str:
+        how = "add --overwrite" if surface == CLI else "pass overwrite=True"
+        return f"{self.path}: already exists: {how} to replace it, or name another file."
+
+
+class OutputFormatUnknown(OutputError):
+    """A file to write has a suffix no writer of its kind knows (``suffixes``: the ones that are known)."""
+
+    code = "output-format"
+
+    def __init__(self, path: str, what: str, suffixes: list[str]):
+        self.path, self.what, self.suffixes = path, what, suffixes
+        super().__init__(f"{path}: a {what} is written as {', '.join(suffixes)}: name a file with one of these "
+                         "suffixes.")
+
+
+class OutputIsInput(OutputError):
+    """The file to write is the input being read (also through a link): writing it would destroy the input."""
+
+    code = "output-is-input"
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(f"{path}: is the input itself: write to another file.")
+
+
+class OutputNotWritable(OutputError):
+    """The file to write cannot be made there: its folder is missing or read-only, or the name is a folder."""
+
+    code = "output-not-writable"
+
+    def __init__(self, path: str, why: str):
+        self.path, self.why = path, why
+        super().__init__(f"{path}: cannot be written ({why}): name a file in a folder you can write to.")
+
+
+# Why a document cannot be translated into a document of its own kind (``DocumentRefused.code``).
+DOCUMENT_ENCRYPTED = "document-encrypted"  # a password-protected Word file (an OLE2 container, not a zip)
+DOCUMENT_OLD_FORMAT = "document-old-format"  # a binary .doc of Word 97-2003
+DOCUMENT_TOO_BIG = "document-too-big"  # over the size limits of a document (the .docx bomb limits too)
+DOCUMENT_DAMAGED = "document-damaged"  # not the format its name says, or broken
+DOCUMENT_UNREADABLE = "document-unreadable"  # its reader refused it: a scanned PDF, a text that is not UTF-8...
+DOCUMENT_FORMAT = "document-format"  # no writer for this kind of file
+
+
+class DocumentRefused(InputError):
+    """A document that cannot be written back translated: ``code`` is one of the ``DOCUMENT_*`` codes above;
+    the message names the file and says what to do (how to convert it, remove its password...)."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message, code=code)
 
 
 class OverBudget(InputError):

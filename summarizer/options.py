@@ -44,6 +44,7 @@ from .choices import (
     check_int,
     int_range,
 )
+from .digest.group import DEFAULT_THRESHOLD as DIGEST_THRESHOLD
 from .errors import BadChoice, OptionError
 from .stages.methods import SUMMARY_LENGTHS, SUMMARY_METHODS
 
@@ -55,6 +56,7 @@ LOAD, CALL = "load", "call"
 # the REST API's requests and the page.
 CLI, SERVE, REST, PAGE = "cli", "serve", "rest", "page"
 EVERYWHERE = frozenset({CLI, SERVE, REST, PAGE})
+DIGEST = "digest"  # ``summarizer digest`` (and the digest's own route and tab): the options of a digest
 # What an option concerns: the summary (not offered where only a translation is made: ``summarizer
 # translate``, ``POST /api/v1/translate``) or the whole run.
 SUMMARY, RUN = "summary", "run"
@@ -188,8 +190,20 @@ for _option in (
     Option("num_beams", None, "beam size of both models (default: their published 4; 1: greedy, fastest)",
            type=int, minimum=1, maximum=MAX_BEAMS_CLI, surfaces=frozenset({CLI, REST}), flag="--beams"),
     Option("checks", DEFAULT_CHECKS, "", choices=CHECKS_MODES, surfaces=frozenset({CLI, SERVE, REST})),
+    Option("repair", "on", "a second try at flagged sentences (needs checks on)", choices={
+        "on": "a sentence whose English has a loop, copy-through, untranslated words or a number, negation or "
+              "name finding is translated again (the model's best few candidates, loops penalised) and the best "
+              "candidate with fewer such findings replaces it; the record keeps the first English",
+        "off": "keep the first English"}, label="Repair flagged sentences"),
 ):
     declare_option(_option)
+
+# A digest across articles (``summarizer digest``, ``Pipeline.digest``): its options show on that surface only.
+declare_option(Option(
+    "digest_threshold", round(DIGEST_THRESHOLD * 100),
+    "the similarity (percent; cosine of TF-IDF terms) an article needs with a story to join it; lower: bigger "
+    f"stories (default {round(DIGEST_THRESHOLD * 100)}, fitted on data: docs/digest.md)",
+    type=int, minimum=1, maximum=99, surfaces=frozenset({DIGEST})))
 
 
 def options_of(when: str | None = None, surface: str | None = None) -> dict[str, Option]:
@@ -378,7 +392,7 @@ def options_markdown() -> str:
         shown = option.surfaces
         lines.append("| " + " | ".join(cell(part) for part in (
             f"`{option.name}`", option.when, f"`{option.default}`", values,
-            f"`{option.flag_name}`" if shown & {CLI, SERVE} else "",
+            f"`{option.flag_name}`" if shown & {CLI, SERVE, DIGEST} else "",
             f"`{option.env_name}`" if SERVE in shown else "",
             "yes" if REST in shown and option.when == CALL else "",
             "yes" if PAGE in shown and option.when == CALL else "")) + " |")

@@ -13,7 +13,7 @@ import functools
 import itertools
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +27,7 @@ from .choices import (
     choice_of,
     licence_of,
 )
+from .digest.record import Digest
 from .engines.base import SUMMARY_DECODING, TRANSLATION_DECODING, DecodeSettings, Seq2SeqEngine
 from .engines.vocabulary import describe as describe_vocabulary
 from .errors import API, PYTHON, Cancelled, InputError, ModelLoadError, OptionError, ProcessingError
@@ -36,6 +37,7 @@ from .loading import LoadedStages, load_stages
 from .notices import Notice, notice
 from .options import Options, RunOptions
 from .redact import public_model_id
+from .repair import repair_pairs
 from .result import Result, RunInfo, SentencePair, SummaryInfo
 from .stages.abstractive import AbstractiveSummarizer
 from .stages.clean import clean_article, removal_words
@@ -66,8 +68,8 @@ class Pipeline:
 
     Args:
         summary_model / translation_model: hub id or local folder (HF format or a CTranslate2
-            export); translation_model may also name a choice: "fast" (Opus-MT ar-en, the default),
-            "best" (Opus-MT tc-big ar-en), "nllb-600m" (NLLB-200 distilled 600M, non-commercial).
+            export); translation_model may also name a choice: "best" (Opus-MT tc-big ar-en, the default),
+            "fast" (Opus-MT ar-en), "nllb-600m" (NLLB-200 distilled 600M, non-commercial).
             ``translation_model=None`` skips translation.
         summary_method: "abstractive" (mT5), "extractive" (LexRank), "lead" (first sentences) or
             "none" (translation only: no summary, no summary model loaded; see ``translate``). When
@@ -249,6 +251,67 @@ class Pipeline:
             raise OptionError("This pipeline has no translation model (translation_model=None): it cannot translate.")
         return self(text, options=options, progress=progress, **{**overrides, "summary_method": NO_SUMMARY})
 
+    def digest(self, articles: Iterable[str | dict], *, options: RunOptions | None = None,
+               progress: StageProgress | None = None, cancelled: CancelCheck | None = None, **overrides) -> Digest:
+        """Several articles grouped by story (``summarizer.digest.make_digest``: no model needed), each story
+        with its title, summary, what each article adds and where they disagree; plus, when this pipeline's
+        models are loaded, the abstract of each story's lead article (a summary method that needs the model)
+        and the English of everything. ``articles``: texts or dicts with ``text`` and optional ``id``/``date``,
+        read once (a generator is fine); bad ones are in ``Digest.skipped``. ``options``/``overrides``: as for
+        a call (``digest_threshold``, ``summary_sentences``, ``long_input``, ``num_beams``). ``cancelled``: checked
+        after each article read and each model batch; when it turns true the digest stops (``Cancelled``)."""
+        from .digest import make_digest
+
+        options = (options if options is not None else self.options).but(**overrides)
+        abstract = self.summarizer is not None and get_method(options.summary_method).needs_model
+        progress = _watching(progress, cancelled)
+        return make_digest(
+            articles, threshold=options.digest_threshold / 100, sentences=options.summary_sentences,
+            max_chars=self.max_chars, progress=progress,
+            summarise=(lambda docs: [s.text for s in self.summarizer.summarize(
+                docs, options.long_input, progress=_stage_hook(progress, "abstracts"))]) if abstract else None,
+            translate=(lambda texts: self.translator.translate(
+                texts, _stage_hook(progress, "translate"), decoding=self._translation_decoding(options)))
+            if self.translator is not None else None,
+            models={"summary": self.models["summary"]["id"] if abstract else None,
+                    "translation": (self.models["translation"] or {}).get("id")})
+
+    def translate_document(self, path, out, *, options: RunOptions | None = None, overwrite: bool = False,
+                           progress: StageProgress | None = None, cancelled: CancelCheck | None = None,
+                           check: Callable[[list[str]], object] | None = None, known: Mapping[str, str] | None = None):
+        """Translate the document ``path`` (.docx, .html, .txt, .md; a .pdf's text) into ``out``, a document of
+        the kind ``out``'s suffix names, formatting and layout kept (``summarizer.translated``; docs/documents.md).
+
+        Every different Arabic sentence of the document goes through this pipeline's translator in one
+        batched call (``options``: this call's, e.g. ``num_beams``; ``progress("translate", done, total)``);
+        ``overwrite`` replaces an ``out`` that exists; ``check(sentences)`` may refuse the work before it
+        starts (a server's budget); ``cancelled``: as for a call; ``known``: English already made for some Arabic
+        sentences (the page's result of the same document), used as it is, so only the rest reach the model
+        (and the budget). Returns a ``TranslatedDocument`` (what was
+        written, how many sentences, the Arabic letters left in it); refusals are coded errors, raised
+        before anything is written (``DocumentRefused``, ``OutputExists``...).
+        """
+        from .translated import translate_document
+
+        if self.translator is None:
+            raise OptionError("This pipeline has no translation model (translation_model=None): it cannot translate.")
+        decoding = self._translation_decoding(options if options is not None else self.options)
+
+        known = {ar: en for ar, en in (known or {}).items() if en.strip()}
+
+        def translate(sentences: list[str]) -> list[str]:
+            _stop_if(cancelled)
+            todo = [s for s in sentences if s not in known]
+            hook = _stage_hook(_watching(progress, cancelled), "translate")
+            made = dict(zip(todo, (t.text for t in self.translator.translate_scored(todo, hook, decoding=decoding)),
+                            strict=True)) if todo else {}
+            return [known[s] if s in known else made[s] for s in sentences]
+
+        def check_new(sentences: list[str]) -> object:
+            return check([s for s in sentences if s not in known]) if check is not None else None
+
+        return translate_document(path, out, translate, overwrite=overwrite, check=check_new)
+
     def batch(
         self,
         items: Iterable[str | dict],
@@ -349,6 +412,8 @@ class Pipeline:
             works.append(_Work(i, result))
         if works:  # a model or a bug may raise here: _run_group isolates the article that did
             self._summarize_and_translate(works, options, progress)
+            if options.checks == "on" and options.repair == "on":
+                self._repair(works, options)  # before the English summary: an extractive one is made of these
             self._translate_summaries(works, options, progress)
             if options.checks == "on":
                 self._check(works)
@@ -471,6 +536,16 @@ class Pipeline:
                 shown = ", ".join(map(str, empty[:10])) + (", ..." if len(empty) > 10 else "")
                 work.result.add_notice(notice("translation-empty", count=len(empty), total=n, shown=shown))
         _share_time(works, "translate", seconds)
+
+    def _repair(self, works: list[_Work], options: RunOptions) -> None:
+        """The sentences whose English a check flagged, translated again (``repair``: one batched call for
+        the group's flagged sentences, none when there are none); ``timings["repair"]`` says it ran."""
+        if self.translator is None:
+            return
+        started = time.perf_counter()
+        decoding = self._translation_decoding(options) or self.translator.decoding
+        repair_pairs(self.translator, [p for w in works for p in w.result.translation], decoding, rounded=_rounded)
+        _share_time(works, "repair", time.perf_counter() - started)
 
     def _translate_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
         if self.translator is None or not get_method(options.summary_method).writes_summary:

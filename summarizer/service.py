@@ -20,7 +20,7 @@ import math
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +34,7 @@ from .choices import (
     choice_of,
     translation_model_id,
 )
+from .digest.record import Digest
 from .errors import (
     ArticleTooLong,
     FetchBusy,
@@ -47,7 +48,7 @@ from .errors import (
 from .inputs.documents import FETCH_DEADLINE_S, Document, read_url
 from .loading import load_stages, why_not_loadable
 from .options import OPTIONS, Options, RunOptions
-from .pipeline import Pipeline, StageProgress
+from .pipeline import CancelCheck, Pipeline, StageProgress
 from .redact import public_model_id
 from .result import Result
 from .stages.methods import METHODS, NO_SUMMARY
@@ -423,6 +424,29 @@ class Service:
             raise OptionError("No translation model is loaded here: this server cannot translate.")
         with self._slot():
             return list(pipeline.batch(texts, options=options, progress=False, grow=False, cancelled=cancelled))
+
+    def translate_document(self, path, out, *, options: RunOptions | None = None, translation: str | None = None,
+                           overwrite: bool = False, cancelled: Callable[[], bool] | None = None,
+                           known: Mapping[str, str] | None = None):
+        """``Pipeline.translate_document`` in one place of the gate, with the translation choice
+        ``translation``; the document's sentences are held to the budget of one request (``OverBudget``)
+        before any is translated. The caller names ``path`` (an upload) and ``out`` (a file of its own)."""
+        options = options if options is not None else self.options
+        pipeline = self.pipeline_for(translation)
+        with self._slot():
+            return pipeline.translate_document(path, out, options=options, overwrite=overwrite, cancelled=cancelled,
+                                               check=lambda sentences: self.check_budget(sentences, options.num_beams),
+                                               known=known)
+
+    def digest(self, texts: Sequence[object], *, options: RunOptions | None = None, translation: str | None = None,
+               progress: StageProgress | None = None, cancelled: CancelCheck | None = None) -> Digest:
+        """``Pipeline.digest`` of ``texts`` (each held to the budget of one request, all together) in one place
+        of the gate, with the translation choice ``translation``; ``cancelled``: as for ``run``."""
+        options = options if options is not None else self.options
+        self.check_budget([t.get("text") if isinstance(t, dict) else t for t in texts], options.num_beams)
+        pipeline = self.pipeline_for(translation)
+        with self._slot():
+            return pipeline.digest(texts, options=options, progress=progress, cancelled=cancelled)
 
     def _slot(self):
         return self.gate.slot() if self.gate is not None else _no_gate()

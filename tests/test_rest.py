@@ -109,7 +109,7 @@ def test_translate_answers_sentence_pairs_with_scores_and_findings_without_a_sum
     assert [p["ar"] for p in record["translation"]] == full.sentences == record["sentences"]
     assert [p["en"] for p in record["translation"]] == [p.en for p in full.translation]
     for pair in record["translation"]:
-        assert set(pair) == {"ar", "en", "score", "findings"} and isinstance(pair["score"], float)
+        assert set(pair) == {"ar", "en", "score", "findings", "repair"} and isinstance(pair["score"], float)
     assert record["translation_text"] == " ".join(p["en"] for p in record["translation"] if p["en"])
     assert "summarize" not in record["timings"] or record["timings"]["summarize"] < 1
 
