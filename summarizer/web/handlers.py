@@ -117,7 +117,9 @@ def summarize(
     length = length_words(options.summary_length, result.summary_method)
     json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length or None)
     if progress is not None:
-        progress(1.0, desc="Done")
+        # The bar full, under no stage's name: the outcome is the status line's to say ("✔ Done in …"),
+        # once (a last stage named "Done" was announced as well when the page caught it first).
+        progress(1.0, desc="")
     return Outputs(
         summary_ar=result.summary_ar,
         translation=translation_lines(result),
