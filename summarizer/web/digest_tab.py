@@ -17,7 +17,6 @@ status. The tab holds the page's rules:
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 import uuid
@@ -28,16 +27,13 @@ from typing import Any, NamedTuple
 from ..batch.records import document_id
 from ..digest.record import Digest
 from ..digest.render import html_body, write_digest
-from ..errors import PAGE, ArticleTooLong, InputError, ModelLoadError, OptionError
+from ..errors import PAGE, ArticleTooLong, InputError
 from ..inputs.documents import document_suffixes, read_file
 from ..options import CALL, DIGEST, Option, options_of
-from ..redact import without_paths
-from .handlers import error_markdown, prune_exports
+from .handlers import error_markdown, failure_message, prune_exports
 from .rest import MAX_DIGEST_ARTICLES
 from .state import AppState
 from .uploads import uploaded_file
-
-log = logging.getLogger(__name__)
 
 # Pasted articles are told apart by a line of three dashes or more (alone on its line): a blank line is not
 # enough, since an article's paragraphs are separated by blank lines.
@@ -109,15 +105,8 @@ def run_digest(state: AppState, pasted: str | None, files: Iterable[object] | No
         digest = state.service.digest(_within_max_chars(items, state.service.max_chars), options=options,
                                       progress=_stage_progress(progress) if progress is not None else None)
         downloads = write_digest_exports(digest, state.export_dir)
-    except (InputError, OptionError) as exc:
-        return error_outputs(exc.message(PAGE))
-    except ModelLoadError as exc:
-        log.warning("%s", exc)
-        return error_outputs(f"Could not load the translation model: {exc.message(PAGE)}")
-    except Exception as exc:  # a bug or a model failure: logged here, one line on the page
-        log.exception("digest failed")
-        return error_outputs(f"Something went wrong while making the digest ({type(exc).__name__}: "
-                             f"{without_paths(str(exc))}).")
+    except Exception as exc:
+        return error_outputs(failure_message(exc, "making the digest"))
     return DigestOutputs(html_body(digest), status_markdown(digest), [str(p) for p in downloads],
                          digest.to_dict(), digest)
 

@@ -104,15 +104,8 @@ def summarize(
         if hook is not None:
             hook("clean", 0, 1)
         result = state.service.run(text, options=options, translation=translation, progress=hook, on_load=on_load)
-    except (InputError, OptionError) as exc:
-        return error_outputs(exc.message(PAGE))  # the page's words (no option names)
-    except ModelLoadError as exc:
-        log.warning("%s", exc)
-        return error_outputs(f"Could not load the translation model {translation}: {exc.message(PAGE)}")
-    except Exception as exc:  # a bug or a model failure: logged here, one line on the page
-        log.exception("summarize failed")
-        return error_outputs(f"Something went wrong while processing the article ({type(exc).__name__}: "
-                             f"{without_paths(str(exc))}).")  # its callers are not this server's user: no path
+    except Exception as exc:
+        return error_outputs(failure_message(exc, "processing the article", translation))
     total = time.perf_counter() - started
     length = length_words(options.summary_length, result.summary_method)
     json_file, markdown_file = write_exports(result, state.export_dir, summary_length=length or None)
@@ -141,6 +134,20 @@ def _with_length(record: dict, length: str) -> dict:
 def error_outputs(message: str) -> Outputs:
     """Empty outputs and a clear message (the page shows it beside the button, where the eye is)."""
     return Outputs("", "", "", "", error_markdown(message), None, None, {"error": message})
+
+
+def failure_message(exc: Exception, doing: str, translation: str | None = None) -> str:
+    """What the page says when a run fails: bad input or options in the page's words (no option names), a
+    model that would not load, else one line for a bug or a model failure (logged here), without any path
+    of this server."""
+    if isinstance(exc, (InputError, OptionError)):
+        return exc.message(PAGE)
+    if isinstance(exc, ModelLoadError):
+        log.warning("%s", exc)
+        model = f"the translation model {translation}" if translation else "the translation model"
+        return f"Could not load {model}: {exc.message(PAGE)}"
+    log.exception("%s failed", doing)
+    return f"Something went wrong while {doing} ({type(exc).__name__}: {without_paths(str(exc))})."
 
 
 def stage_progress(progress: Callable[..., Any]) -> StageProgress:
