@@ -313,7 +313,12 @@ class Cancelled(SummarizerError):
     code = "cancelled"
 
     def __init__(self) -> None:
-        super().__init__("The work was stopped: whoever asked for it is no longer waiting for the answer.")
+        super().__init__(self.message(PYTHON))
+
+    def message(self, surface: str = PYTHON) -> str:
+        if surface == PAGE:  # the page's Stop (or a new article) stopped it
+            return "Stopped: the summary was cancelled before it was done, and nothing was changed."
+        return "The work was stopped: whoever asked for it is no longer waiting for the answer."
 
 
 class FetchBusy(ServerBusy, InputError):

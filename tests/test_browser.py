@@ -80,6 +80,7 @@ class Gate:
         self.waiting = threading.Event()
 
     def __call__(self, *args, **kwargs):
+        self.cancelled = kwargs.get("cancelled") or (lambda: False)  # the run's switch, as the page's Stop sets it
         self.waiting.set()
         self.open.wait(timeout=120)
         return self._pipeline(*args, **kwargs)
@@ -843,6 +844,13 @@ def test_the_action_bar_stays_in_view_while_the_article_grows_and_runs(browser, 
         page.wait_for_function("() => !document.querySelector('#summarize').disabled")
 
 
+def _eventually(check, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"{check} still false after {seconds} s"
+        time.sleep(0.05)
+
+
 def test_stop_cancels_a_run_at_once_and_so_does_an_edit(browser, app):
     with opened(browser, app.url) as page:
         _load_example(page, 1)
@@ -857,6 +865,7 @@ def test_stop_cancels_a_run_at_once_and_so_does_an_edit(browser, app):
             page.wait_for_function("() => !document.querySelector('#summarize').disabled")
             assert "Stopped" in page.inner_text("#status") and page.locator("#stop").is_hidden()
             page.wait_for_function("() => document.activeElement && document.activeElement.id === 'summarize'")
+            _eventually(app.gate.cancelled)  # and on the server: the pipeline stops before its next batch
         page.wait_for_timeout(1500)  # the held run ends now: nothing of it is shown
         assert not page.evaluate("() => window.__shown") and page.locator("#aligned table.aligned").count() == 0
 
@@ -868,6 +877,7 @@ def test_stop_cancels_a_run_at_once_and_so_does_an_edit(browser, app):
             page.keyboard.insert_text(" خبر جديد")
             page.wait_for_function("() => !document.querySelector('#summarize').disabled")
             assert page.evaluate("() => !!document.activeElement.closest('#article')")
+            _eventually(app.gate.cancelled)
         page.wait_for_timeout(1500)
         assert not page.evaluate("() => window.__shown") and page.locator("#aligned table.aligned").count() == 0
         _summarize(page)  # and the next run gives its result
@@ -1029,6 +1039,30 @@ def test_the_bilingual_brief_is_downloaded_beside_json_and_markdown(browser, app
             assert "word/document.xml" in docx.namelist()
         _load_example(page, 2)  # another article: no brief until it is summarised
         page.wait_for_function("() => document.querySelector('#download-brief').disabled")
+
+
+def test_an_uploaded_document_is_downloaded_translated_in_its_own_format(browser, app, tmp_path):
+    import docx
+
+    from tests.translated_documents import make_arabic_docx
+
+    source = make_arabic_docx(tmp_path / "تقرير.docx")
+    with opened(browser, app.url) as page:
+        assert page.locator("#download-translated").count() == 0 or page.locator("#download-translated").is_hidden()
+        page.set_input_files("#url-row input[type=file]", str(source))
+        page.wait_for_function("() => document.querySelector('#input-status').innerText.includes('Loaded')")
+        _summarize(page)
+        button = page.locator("#download-translated")
+        button.wait_for(state="visible")
+        page.wait_for_function("() => !document.querySelector('#download-translated').disabled")
+        assert "Translated document (.docx)" in button.inner_text()
+        with page.expect_download() as caught:
+            button.click()
+        assert caught.value.suggested_filename.endswith(".en.docx")
+        translated = docx.Document(caught.value.path())
+        assert len(translated.paragraphs) == len(docx.Document(source).paragraphs)
+        _load_example(page, 2)  # a pasted or example article has no document to give back
+        button.wait_for(state="hidden")
 
 
 @pytest.mark.parametrize("size", SIZES)

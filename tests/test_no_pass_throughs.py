@@ -47,7 +47,7 @@ def test_the_page_state_holds_the_page_side_only():
     from summarizer.web.state import AppState
 
     own = {f.name for f in fields(AppState)} | {n for n in vars(AppState) if not n.startswith("_")}
-    assert own == {"service", "notices", "export_dir", "translations", "close"}
+    assert own == {"service", "notices", "export_dir", "runs", "translations", "close"}  # runs: the page's Stop
 
 
 def test_app_py_names_only_the_entry_it_starts():

@@ -12,9 +12,9 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..errors import PAGE, InputError, ModelLoadError, OptionError
+from ..errors import PAGE, Cancelled, InputError, ModelLoadError, OptionError
 from ..pipeline import STAGES, Result, StageProgress
 from ..redact import without_paths
 from ..render import (
@@ -29,6 +29,10 @@ from ..render import (
 )
 from ..stages.methods import SUMMARY_LENGTHS, method_of
 from .state import AppState, model_name
+
+if TYPE_CHECKING:
+    from ..service import Service
+    from ..translated import TranslatedDocument
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,7 @@ def summarize(
     translation: str | None = None,
     summary_length: str | None = None,
     more: dict[str, Any] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Outputs:
     """Run the pipeline on one article. Never raises: a bad input gives an error status instead.
 
@@ -86,6 +91,7 @@ def summarize(
     ``state.translations`` (None: the model loaded at start-up); another one is loaded on first use.
     ``summary_length``: short / standard / longer (None: the server's sentence count and mT5's limit).
     ``more``: the other run options the page shows (``more_page_options``), by name.
+    ``cancelled``: true once the page's Stop was pressed (``PageRuns``): the run ends at its next batch.
     """
     started = time.perf_counter()
     try:
@@ -103,7 +109,8 @@ def summarize(
         state.service.pipeline_for(translation, on_load)  # a choice's model loads first, then the stages run
         if hook is not None:
             hook("clean", 0, 1)
-        result = state.service.run(text, options=options, translation=translation, progress=hook, on_load=on_load)
+        result = state.service.run(text, options=options, translation=translation, progress=hook, on_load=on_load,
+                                   cancelled=cancelled)
     except Exception as exc:
         return error_outputs(failure_message(exc, "processing the article", translation))
     total = time.perf_counter() - started
@@ -140,7 +147,7 @@ def failure_message(exc: Exception, doing: str, translation: str | None = None) 
     """What the page says when a run fails: bad input or options in the page's words (no option names), a
     model that would not load, else one line for a bug or a model failure (logged here), without any path
     of this server."""
-    if isinstance(exc, (InputError, OptionError)):
+    if isinstance(exc, (InputError, OptionError, Cancelled)):
         return exc.message(PAGE)
     if isinstance(exc, ModelLoadError):
         log.warning("%s", exc)
@@ -244,19 +251,38 @@ def write_exports(result: Result, directory: str | Path, *, summary_length: str 
 
 
 def write_brief_export(result: Result, directory: str | Path) -> Path:
-    """Write ``result`` as a bilingual brief (.docx, ``summarizer.brief``) for the page's download, in a
-    folder of its own under ``directory`` (pruned with the other exports), so that the file keeps the name
-    made from the article's title (``brief_filename``) and two runs of one article never meet.
-
-    The translated document (``summarizer.translated``) is to be written here the same way."""
+    """Write ``result`` as a bilingual brief (.docx, ``summarizer.brief``) for the page's download, named
+    after the article's title (``brief_filename``)."""
     from ..brief import brief_filename, write_brief
 
+    return write_brief(result, _export_folder(directory) / brief_filename(result))
+
+
+def write_translated_export(result: Result, source: Path, source_name: str, service: Service, directory: str | Path,
+                            *, translation: str | None = None) -> TranslatedDocument:
+    """The uploaded document ``source`` (its user's name ``source_name``) translated into a document of its own
+    kind (a PDF's text into a .docx) for the page's download, named after the article's title
+    (``report.pdf`` -> ``<title>.en.docx``). The English of ``result`` (the page's run over the same
+    document) is used as it is, so only what the article's text left out (headers, footers, notes...) is
+    translated now, within the service's gate and budget."""
+    from ..brief import brief_filename
+    from ..translated import writer_for
+
+    suffix = writer_for(source_name).outputs[0]
+    out = _export_folder(directory) / brief_filename(result, suffix=f".en{suffix}")
+    known = {pair.ar: pair.en for pair in result.translation}
+    return service.translate_document(source, out, translation=translation, known=known)
+
+
+def _export_folder(directory: str | Path) -> Path:
+    """A new folder under ``directory`` for one download (pruned with the other exports), so that the file
+    keeps the name made from the article's title and two runs of one article never meet."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     prune_exports(directory)
     folder = directory / f"summary-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     folder.mkdir()
-    return write_brief(result, folder / brief_filename(result))
+    return folder
 
 
 def _write_whole(path: Path, text: str) -> None:

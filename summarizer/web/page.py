@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..arabic import arabic_share
 from ..errors import InputError
 from ..inputs.documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..options import CALL, PAGE, Option, options_of
 from ..pipeline import Result
+from ..redact import without_paths
 from ..render import aligned_html, describe_method, md_text, reasons_text, summary_sources
 from ..stages.methods import METHODS, get_method, method_of
 from .examples import examples
@@ -29,6 +30,7 @@ from .handlers import (
     text_digest,
     write_brief_export,
     write_exports,
+    write_translated_export,
 )
 from .state import AppState
 from .uploads import uploaded_file
@@ -277,6 +279,61 @@ def brief_download(state: AppState, result: Result | None, made_from: str | None
         log.warning("the bilingual brief was not written: %s", exc)
         return no_brief()
     return gr.update(value=str(path), interactive=True)
+
+
+# -- the translated document's download ----------------------------------------------------------
+class UploadedDocument(NamedTuple):
+    """The document an article came from, kept (server side, in a ``gr.State``) for its translation."""
+
+    path: str  # in this page's upload folder (checked again before it is read)
+    name: str  # its user's name for it, for its kind (report.docx)
+    digest: str  # text_digest of the article it gave
+
+
+def uploaded_document(path: Any, loaded: list[Any]) -> Any:
+    """After an upload (``load_upload``'s outputs ``loaded``): the document to translate when the article it
+    gave is summarised; unchanged when nothing was loaded."""
+    import gradio as gr
+
+    text = loaded[0]
+    if not isinstance(text, str):  # refused: the article (and its document) stay as they were
+        return gr.skip()
+    try:
+        real, name = uploaded_file(path)
+    except InputError:
+        return None
+    return UploadedDocument(str(real), name, text_digest(text))
+
+
+def translated_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None,
+                        document: UploadedDocument | None, translation: str | None = None) -> Any:
+    """After a summary of an uploaded document: the "Translated document" download, the document in its own
+    format (a PDF's text as a .docx) with the English of the result shown, hidden when the article on
+    screen is not that document's (pasted, edited, another source) or nothing could be written."""
+    import gradio as gr
+
+    if (document is None or result is None or not result.ok or not result.translation or made_from is None
+            or made_from != text_digest(on_screen) or made_from != document.digest):
+        return no_translated()
+    try:
+        real, _ = uploaded_file(document.path)  # still this page's upload (swept after a while)
+        done = write_translated_export(result, real, document.name, state.service, state.export_dir,
+                                       translation=translation or None)
+    except Exception as exc:  # the other downloads still hold the result; the log says why
+        log.warning("the translated document was not written: %s", without_paths(str(exc)))
+        return no_translated()
+    kind = Path(done.path).suffix
+    label = f"Translated document ({kind})"
+    if done.arabic_left:
+        label += f" · {done.arabic_left:,} Arabic letters left"
+    return gr.update(value=done.path, interactive=True, visible=True, label=label)
+
+
+def no_translated() -> Any:
+    """The translated document's download hidden: no uploaded document's result on screen."""
+    import gradio as gr
+
+    return gr.update(value=None, interactive=False, visible=False)
 
 
 def no_brief() -> Any:

@@ -38,7 +38,18 @@ from .boundary import install as install_boundary
 from .components import handler_checks
 from .digest_tab import build_digest_tab
 from .flags import add_server_arguments, api_keys
-from .page import NO_ENGLISH, STOP_LABEL, brief_download, link_choices, long_input_applies, no_brief, stopped
+from .page import (
+    NO_ENGLISH,
+    STOP_LABEL,
+    brief_download,
+    link_choices,
+    long_input_applies,
+    no_brief,
+    no_translated,
+    stopped,
+    translated_download,
+    uploaded_document,
+)
 from .state import app_for
 from .uploads import cache_sweeper, guard_uploads, own_upload_folder
 
@@ -60,6 +71,7 @@ DELETE_CACHE = (60, 600)
 # the next user's fetch.
 FETCH_CONCURRENCY = 8
 FETCH = {"concurrency_id": "fetch", "concurrency_limit": FETCH_CONCURRENCY}
+STOPS = {"concurrency_id": "stop", "concurrency_limit": None}  # Stop's server side: never waits for a slot
 DOCS_ASSETS = "/docs-assets"  # Swagger UI's script, style sheet and icon, for /docs
 
 
@@ -131,8 +143,9 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                                                           elem_id="download-md")
                         brief_file = gr.DownloadButton("Bilingual brief (.docx)", size="sm", interactive=False,
                                                        elem_id="download-brief")
-                        # The translated document's download (summarizer.translated,
-                        # Pipeline.translate_document) goes here, written like the brief (handlers.py).
+                        # An uploaded document, translated in its own format: shown after its summary.
+                        translated_file = gr.DownloadButton("Translated document", size="sm", interactive=False,
+                                                            visible=False, elem_id="download-translated")
             with gr.Row(equal_height=False, elem_id="inputs-and-options"):
                 with gr.Column(scale=3, min_width=320, elem_id="other-inputs"):
                     # A Fetch or an upload says what came of it here, beside the address box and the button.
@@ -192,6 +205,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 result = gr.JSON(label="Result", elem_id="result-json")
         typed = gr.State(None)  # the same result, typed, for the page's own handlers (not part of the API)
         made_from = gr.State(None)  # the digest of the text the shown result was made from
+        source_document = gr.State(None)  # the uploaded document the article came from (page.UploadedDocument)
 
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result, typed]
         loaded = [article, input_status, *outputs]
@@ -199,14 +213,15 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
         more_names = [option.name for option in webapp.more_page_options()]
 
-        def on_summarize(text, summary_method, long_input, translation_model=None, summary_length=None, *more_values,
-                         progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+        def on_summarize(request: gr.Request, text, summary_method, long_input, translation_model=None,
+                         summary_length=None, *more_values, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             """Summarise one Arabic article; returns the 8 outputs (the last one is the whole result as JSON).
             translation_model: a named choice (fast, best, nllb-600m) the app offers; default: the one loaded.
             summary_length: short, standard (default) or longer."""
-            out = webapp.summarize(state, text, summary_method, long_input, progress=progress,
-                                   translation=translation_model, summary_length=summary_length,
-                                   more=dict(zip(more_names, more_values, strict=False)))
+            with state.runs.running(session_of(request)) as cancelled:  # the page's Stop stops it here too
+                out = webapp.summarize(state, text, summary_method, long_input, progress=progress,
+                                       translation=translation_model, summary_length=summary_length,
+                                       more=dict(zip(more_names, more_values, strict=False)), cancelled=cancelled)
             return (*out, webapp.text_digest(text) if out.typed is not None else None)
 
         _name_extra_parameters(on_summarize, more_names)  # the API names them (`repair`), not `param_5`
@@ -218,8 +233,14 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                             show_progress_on=[progress_slot])
         settle = partial(webapp.settle, state)
         brief = partial(brief_download, state)  # the brief of the result shown, or none
-        done.then(settle, [typed, method, made_from, article], settled, queue=False, api_visibility="private").then(
-            brief, [typed, made_from, article], [brief_file], queue=False, api_visibility="private")
+        settled_run = done.then(settle, [typed, method, made_from, article], settled, queue=False,
+                                api_visibility="private")
+        settled_run.then(brief, [typed, made_from, article], [brief_file], queue=False, api_visibility="private")
+        # An uploaded document's own translation: the English shown is reused, the rest (headers, notes...)
+        # is translated in the queue, like a summary.
+        translated = settled_run.then(
+            partial(translated_download, state), [typed, made_from, article, source_document, translation_model],
+            [translated_file], api_visibility="private", show_progress="hidden")
 
         # A link to a summary: /?url=https://... fetches that article and summarises it. Once the page is
         # ready, page.js presses this hidden button when its address has a url parameter (so that a
@@ -238,12 +259,12 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             open_link, None, [url, *loaded, link_pending], api_visibility="private",
             show_progress_on=[input_status], **FETCH)
 
-        def on_link(pending, text, summary_method, long_input, translation_model=None, summary_length=None,
-                    *more_values, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
+        def on_link(request: gr.Request, pending, text, summary_method, long_input, translation_model=None,
+                    summary_length=None, *more_values, progress=gr.Progress()):  # noqa: B008 (Gradio idiom)
             if not pending:
                 return [gr.skip() for _ in range(len(outputs) + 1)]
-            return on_summarize(text, summary_method, long_input, translation_model, summary_length, *more_values,
-                                progress=progress)
+            return on_summarize(request, text, summary_method, long_input, translation_model, summary_length,
+                                *more_values, progress=progress)
 
         linked = opened.then(webapp.busy, None, [run], queue=False, api_visibility="private").then(
             on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
@@ -254,33 +275,48 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         # Stop, and a new article, cancel the running summary (in the browser, at once: nothing it sends
         # afterwards is shown; settle's step then runs and readies the button). page.js presses Stop when
         # the article is edited while a summary runs.
-        runs = [done, opened, linked]  # a link's fetch and its summary too
+        runs = [done, opened, linked, translated]  # a link's fetch and its summary too
         # (the progress too: a progress message already on its way when the run was cancelled would leave
         # Gradio's tracker pending)
         stop.click(stopped, None, [run, status, progress_slot], queue=False, cancels=runs, api_visibility="private",
                    show_progress="hidden")
+
+        # ...and on the server: the pipeline stops at its next model batch, and its place in the work
+        # gate goes to the next run (Gradio's cancels leave the handler's thread running to its end).
+        # Queued, in a group of its own that nothing waits behind: only a queued event says which page
+        # session sent it.
+        def stop_on_server(request: gr.Request):
+            state.runs.stop(session_of(request))
+
+        for trigger in (stop.click, examples.click, upload.upload, fetch.click, url.submit, clear.click):
+            trigger(stop_on_server, None, None, api_visibility="private", show_progress="hidden", **STOPS)
         # A new article clears the results of the previous one.
         def with_ready(load):
             def loader(*args):
-                return [*load(*args), webapp.ready(), None, no_brief()]
+                return [*load(*args), webapp.ready(), None, no_brief(), no_translated(), None]
             name = getattr(getattr(load, "func", load), "__name__", "load")
             loader.__name__ = loader.__qualname__ = f"{name}_then_ready"  # load_url_then_ready...
             return loader
 
-        renewed = [*loaded, run, made_from, brief_file]
+        renewed = [*loaded, run, made_from, brief_file, translated_file, source_document]
         examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=runs,
                        api_visibility="private")
-        upload.upload(with_ready(partial(webapp.load_upload, state)), [upload], renewed, cancels=runs,
+
+        def load_upload_then_ready(path):  # the document is kept for its translated download
+            loaded_now = webapp.load_upload(state, path)
+            return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), uploaded_document(path, loaded_now)]
+
+        upload.upload(load_upload_then_ready, [upload], renewed, cancels=runs,
                       api_visibility="private", show_progress_on=[input_status])
         def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
-            return [*webapp.load_url(state, address, request), webapp.ready(), None, no_brief()]
+            return [*webapp.load_url(state, address, request), webapp.ready(), None, no_brief(), no_translated(), None]
 
         for trigger in (fetch.click, url.submit):
             trigger(load_url_then_ready, [url], renewed, cancels=runs,
                     api_visibility="private", show_progress_on=[input_status], **FETCH)
-        clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None, no_brief()], None,
-                    [article, url, input_status, *outputs, run, made_from, brief_file], queue=False, cancels=runs,
-                    api_visibility="private")
+        clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None, no_brief(), no_translated(), None], None,
+                    [article, url, input_status, *outputs, run, made_from, brief_file, translated_file,
+                     source_document], queue=False, cancels=runs, api_visibility="private")
         # Counted in the browser, a moment after the typing stops (page.js); no round trip per keystroke.
         article.change(None, [article], None, js=webapp.counter_js(state.service.max_chars), queue=False)
         method.change(partial(webapp.long_input_update, state), [method], [long_input], queue=False,
@@ -315,6 +351,11 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
 def main(argv: Sequence[str] | None = None, prog: str | None = None) -> None:
     serve(parse_args(argv, prog))
+
+
+def session_of(request: gr.Request | None) -> str | None:
+    """The page session a request comes from (Gradio's ``session_hash``): whose run Stop stops."""
+    return getattr(request, "session_hash", None) or None
 
 
 def _name_extra_parameters(fn: Callable, names: list[str]) -> None:

@@ -6,6 +6,9 @@ import atexit
 import logging
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,54 @@ class PageNotice:
     details: str  # Markdown: the load error and how to get the model (commands)
 
 
+class PageRuns:
+    """The summaries each visitor's page is running, so that Stop stops them on the server too.
+
+    Gradio's ``cancels`` drops a run in the browser at once, but the handler's thread goes on until the
+    pipeline returns, holding a place in the work gate that the next visitor waits for. Each run of a
+    page session (Gradio's ``session_hash``) gets a switch here: Stop, a new article or Clear throws the
+    session's switches, and the pipeline stops at its next model batch (``Service.run(cancelled=...)``).
+    (An API client's calls share one session and may overlap: a new run never stops another.)
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._switches: dict[str, set[threading.Event]] = {}
+
+    @contextmanager
+    def running(self, session: str | None) -> Iterator[Callable[[], bool]]:
+        """A run of ``session``'s page: yields the ``cancelled()`` to give the pipeline. A run without a
+        session (none known) cannot be stopped from elsewhere."""
+        switch = threading.Event()
+        if session:
+            with self._lock:
+                self._switches.setdefault(session, set()).add(switch)
+        try:
+            yield switch.is_set
+        finally:
+            if session:
+                with self._lock:
+                    left = self._switches.get(session, set())
+                    left.discard(switch)
+                    if not left:
+                        self._switches.pop(session, None)
+
+    def stop(self, session: str | None) -> int:
+        """Stop ``session``'s running summaries: how many there were."""
+        if not session:
+            return 0
+        with self._lock:
+            switches = self._switches.pop(session, set())
+        for switch in switches:
+            switch.set()
+        return len(switches)
+
+    def __len__(self) -> int:
+        """The sessions with a run on."""
+        with self._lock:
+            return len(self._switches)
+
+
 @dataclass
 class AppState:
     """The page's side of a ``Service``: the notices it shows and where downloads are written.
@@ -55,6 +106,7 @@ class AppState:
     service: Service
     notices: list[PageNotice] = field(default_factory=list)
     export_dir: Path = field(default_factory=lambda: _scratch_dir())
+    runs: PageRuns = field(default_factory=PageRuns)  # each page's running summary, for Stop
 
     @property
     def translations(self) -> dict[str, str]:
