@@ -99,7 +99,7 @@ def _run_brief(args: argparse.Namespace) -> int:
         result.id = name
         document = documents[-1]
         path = write_brief(result, args.output, overwrite=args.overwrite, title=document.title,
-                           source=document.source or name)
+                           source=document.source or name, date=document.date)
         print(f"brief: {path}", file=sys.stderr)
         return result
 

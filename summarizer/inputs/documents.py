@@ -1,7 +1,7 @@
 """Articles from elsewhere than a text box: a web address, a saved web page, a Word or a PDF file.
 
 ``read_url(address)`` fetches a web address, ``read_file(path)`` reads a file; each returns a
-``Document`` (the article's text, its title when one is known, and what kind of source it was).
+``Document`` (the article's text, its title and date when they are known, and what kind of source it was).
 ``read_document(source)`` takes either, for the command line, whose user may read their own files;
 the web app calls ``read_url`` for addresses and reads files only through an upload. The reading is done by
 well-kept libraries, never by hand-written parsers: trafilatura finds the article in a web page
@@ -19,6 +19,8 @@ line runs for its user and does).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import io
 import re
 import urllib.parse
@@ -49,12 +51,14 @@ READ_IN_CAGE = True
 
 @dataclass(frozen=True)
 class Document:
-    """What was read: the article's text, its title ("" when unknown), and where it came from."""
+    """What was read: the article's text, its title and date ("" when unknown), and where it came from."""
 
     text: str
     title: str = ""
     source_kind: str = "text"  # "url", or the kind of the reader that read it (see READERS)
     source: str = ""  # the URL, or the file's name
+    # YYYY-MM-DD: a web page's own metadata, a Word file's or a PDF's creation date ("" when unknown)
+    date: str = ""
 
     @property
     def label(self) -> str:
@@ -289,14 +293,17 @@ def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Docum
     try:
         found = trafilatura.bare_extraction(
             data, url=url, with_metadata=True, include_comments=False, include_tables=False, include_images=False,
-            # no date is kept: no guessing one from the text, whose first try compiles dateparser's
-            # patterns for every language (4 s, in each new worker of the cage)
+            # the date only from the page's own metadata (article:published_time and other meta tags,
+            # JSON-LD's datePublished, <time datetime>, a fetched page's address): no guessing one from the
+            # text, whose first try compiles dateparser's patterns for every language (4 s, in each new
+            # worker of the cage)
             date_extraction_params=set_date_params(extensive=False),
         )
     except Exception:  # lxml's and trafilatura's own errors on a broken page: one message, no traceback
         raise InputError(f"{name} could not be read as a web page (its HTML is broken).") from None
     text = (getattr(found, "text", None) or "").strip() if found is not None else ""
     title = ((getattr(found, "title", None) or "") if found is not None else "").strip()
+    date = _iso_date(getattr(found, "date", None) if found is not None else None)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if lines and title and lines[0] == title:  # the headline: kept as the title, not as a sentence
         lines = lines[1:]
@@ -310,7 +317,7 @@ def _html(data: bytes, name: str, *, kind: str, url: str | None = None) -> Docum
             "list of links, or a page that shows its text only with JavaScript). Copy the article's text "
             "and paste it instead."
         )
-    return Document(text, title, kind, name)
+    return Document(text, title, kind, name, date)
 
 
 def _squeezed(text: str) -> str:
@@ -352,6 +359,7 @@ def _docx(data: bytes, name: str) -> Document:
         document = docx.Document(io.BytesIO(data))
         paragraphs = [p.text.strip() for p in _docx_paragraphs(document)]
         title = (document.core_properties.title or "").strip()
+        created = document.core_properties.created
     except Exception:  # PackageNotFoundError, BadZipFile, KeyError, lxml's errors: all "not a .docx"
         raise InputError(
             f"{name} is not a Word .docx file (or a damaged one). An old .doc file: open it in Word or "
@@ -360,7 +368,32 @@ def _docx(data: bytes, name: str) -> Document:
     text = "\n".join(p for p in paragraphs if p)
     if not text:
         raise InputError(f"{name} holds no text.")
-    return Document(text, title, "docx", name)
+    return Document(text, title, "docx", name, _docx_date(created))
+
+
+def _docx_date(created: object) -> str:
+    """A Word file's creation date, unless it is python-docx's template's.
+
+    python-docx makes a new file from a template of its own, whose creation date (2013-12-23 23:15 UTC)
+    stays unless the script sets one: a file made that way carries it whatever it holds. That one value is
+    dropped, and only it: Word and LibreOffice set the date when they create a file, and a script that sets
+    it means it. The template's author ("python-docx") would not do instead: a script that sets the date
+    often leaves the author as it is. The value is read from the installed template, not written here.
+    """
+    if created is None or created == _python_docx_template_created():
+        return ""
+    return _iso_date(created)
+
+
+@functools.cache
+def _python_docx_template_created() -> dt.datetime | None:
+    """The creation date that python-docx's template gives every file made from it (read once a process)."""
+    import docx
+
+    try:
+        return docx.Document().core_properties.created
+    except Exception:  # a python-docx without its template: no file of it to recognise
+        return None
 
 
 def _check_docx_size(data: bytes, name: str) -> None:
@@ -433,6 +466,7 @@ def _pdf(data: bytes, name: str) -> Document:
             raise InputError(f"{name} is password-protected: remove the password first.")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = str((reader.metadata or {}).get("/Title") or "").strip()
+        date = _pdf_date(reader)
     except InputError:
         raise
     except (PyPdfError, ValueError, KeyError, OSError) as exc:
@@ -445,7 +479,24 @@ def _pdf(data: bytes, name: str) -> Document:
             f"{name} has no text to read: it looks like a scanned PDF (pictures of pages). "
             "Run text recognition (OCR) on it first, or paste the article's text."
         )
-    return Document(text, title, "pdf", name)
+    return Document(text, title, "pdf", name, date)
+
+
+def _pdf_date(reader) -> str:
+    """The PDF's creation date (its document information's /CreationDate, ``D:YYYYMMDDHHmmSS+HH'mm'``); ""
+    when it has none or one that cannot be read: a broken date never makes the PDF unreadable."""
+    try:
+        info = reader.metadata
+        created = info.creation_date if info is not None else None
+        if created is None:
+            return ""
+        # pypdf's reading is lenient: "D:20241345" comes back as 2024-01-03 04:05. Only a date whose year,
+        # month and day are the first eight digits written is the one its writer meant.
+        if not str(info.creation_date_raw).strip().removeprefix("D:").startswith(created.strftime("%Y%m%d")):
+            return ""
+        return _iso_date(created)
+    except Exception:  # pypdf's ValueError for a date it cannot parse; a /CreationDate that is not a text
+        return ""
 
 
 _LEADING_STOP = re.compile(r"^([.!?؟:،؛…]+)\s*(?=[\u0600-\u06FF])")
@@ -469,7 +520,27 @@ _ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 def _with_kind(document: Document, kind: str) -> Document:
-    return Document(document.text, document.title, kind, document.source)
+    return dataclasses.replace(document, source_kind=kind)
+
+
+EARLIEST_DATE = dt.date(1995, 1, 1)  # htmldate's own earliest; before it, a writer's default (1970, 1601)
+
+
+def _iso_date(value: object) -> str:
+    """A date (a ``date``, a ``datetime``, or an ISO text as trafilatura gives it) as YYYY-MM-DD; "" for
+    none, or for one no article has: before ``EARLIEST_DATE``, or after tomorrow (time zones apart)."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        return ""
+    if not EARLIEST_DATE <= value <= dt.date.today() + dt.timedelta(days=1):
+        return ""
+    return value.isoformat()
 
 
 def _size(n: int) -> str:
