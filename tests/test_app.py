@@ -556,14 +556,16 @@ def test_a_link_to_a_summary_fetches_with_the_servers_rules(state, tiny_marian, 
     from types import SimpleNamespace
 
     nothing = webapp.load_link(state, SimpleNamespace(query_params={}))
-    assert nothing[-1] is False and all(update == {"__type__": "update"} for update in nothing[:-1])
+    assert nothing[-2] is False and all(update == {"__type__": "update"} for update in nothing[:-2] + nothing[-1:])
     link = local_site.url("article.html")
-    url, article, message, *results, pending = webapp.load_link(state, SimpleNamespace(query_params={"url": link}))
+    url, article, message, *results, pending, source = webapp.load_link(
+        state, SimpleNamespace(query_params={"url": link}))
     assert url == link and article.startswith("أعرب وزير الخارجية الروسي") and pending is True
     assert message.startswith("Loaded the article at") and len(results) == len(Outputs._fields)
+    assert source.source == link and source.digest == webapp.text_digest(article)  # what its brief will name
     closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)  # private addresses refused
     refused = webapp.load_link(closed, SimpleNamespace(query_params={"url": link}))
-    assert refused[-1] is False and "local or private network" in refused[2]
+    assert refused[-2] is False and "local or private network" in refused[2]
 
 
 def test_a_page_of_links_is_not_an_article(state, local_site):

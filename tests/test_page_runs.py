@@ -80,11 +80,9 @@ def test_stop_during_a_run_ends_it_at_the_next_batch(state, seed_texts):
 
 # -- the translated document's download ----------------------------------------------------------
 def _uploaded_and_summarised(state, path):
-    from summarizer.web.page import uploaded_document
+    from summarizer.web.page import read_upload
 
-    uploaded = as_upload(path)
-    loaded = webapp.load_upload(state, uploaded)
-    document = uploaded_document(uploaded, loaded)
+    loaded, document = read_upload(state, as_upload(path))
     out = webapp.summarize(state, loaded[0], "extractive", "lead")
     return loaded[0], document, out
 
@@ -130,11 +128,11 @@ def test_no_translated_document_for_an_edited_or_pasted_article(state, tmp_path)
 
 def test_a_document_outside_the_upload_folder_is_never_read(state, tmp_path):
     """The kept document is checked again before it is read: a path of the server is refused in silence."""
-    from summarizer.web.page import UploadedDocument, translated_download
+    from summarizer.web.page import translated_download
 
     text, document, out = _uploaded_and_summarised(state, make_arabic_docx(tmp_path / "a.docx"))
     outside = make_arabic_docx(tmp_path / "secret.docx")
-    forged = UploadedDocument(str(outside), "secret.docx", document.digest)
+    forged = document._replace(path=str(outside), name="secret.docx")
     update = translated_download(state, out.typed, webapp.text_digest(text), text, forged)
     assert update["visible"] is False and not list(state.export_dir.glob("**/*secret*"))
 
@@ -142,9 +140,33 @@ def test_a_document_outside_the_upload_folder_is_never_read(state, tmp_path):
 def test_a_refused_upload_keeps_the_document_before_it(state, tmp_path):
     import gradio as gr
 
-    from summarizer.web.page import uploaded_document
+    from summarizer.web.page import read_upload
 
     bad = tmp_path / "program.exe"
     bad.write_bytes(b"MZ\x00")
-    uploaded = as_upload(bad)
-    assert uploaded_document(uploaded, webapp.load_upload(state, uploaded)) == gr.skip()
+    assert read_upload(state, as_upload(bad))[1] == gr.skip()
+
+
+def test_the_brief_of_an_uploaded_file_names_its_title_source_and_date(state, tmp_path):
+    """The page's brief is headed by what the source says: a Word file's title and date, its name."""
+    import datetime as dt
+
+    import docx
+
+    from summarizer.web.page import brief_download
+
+    path = make_arabic_docx(tmp_path / "تقرير.docx")
+    document = docx.Document(path)
+    document.core_properties.title = "محادثات جنيف"
+    document.core_properties.created = dt.datetime(2024, 3, 5, 10, 0)
+    document.save(path)
+    text, source, out = _uploaded_and_summarised(state, path)
+    assert (source.title, source.source, source.date) == ("محادثات جنيف", "تقرير.docx", "2024-03-05")
+    update = brief_download(state, out.typed, webapp.text_digest(text), text, source)
+    brief = Path(update["value"])
+    assert brief.name == "محادثات-جنيف.docx"
+    written = "\n".join(p.text for p in docx.Document(brief).paragraphs)
+    assert "2024-03-05" in written and "تقرير.docx" in written
+    # the source of another text (the article was edited since) is not used
+    other = brief_download(state, out.typed, webapp.text_digest(text), text, source._replace(digest="0" * 16))
+    assert "2024-03-05" not in "\n".join(p.text for p in docx.Document(other["value"]).paragraphs)

@@ -250,12 +250,15 @@ def write_exports(result: Result, directory: str | Path, *, summary_length: str 
     return json_path, md_path
 
 
-def write_brief_export(result: Result, directory: str | Path) -> Path:
+def write_brief_export(result: Result, directory: str | Path, *, title: str | None = None, source: str | None = None,
+                       date: str | None = None) -> Path:
     """Write ``result`` as a bilingual brief (.docx, ``summarizer.brief``) for the page's download, named
-    after the article's title (``brief_filename``)."""
+    after the article's title (``brief_filename``: ``title``, else its first words); ``source`` and ``date``
+    head it when known."""
     from ..brief import brief_filename, write_brief
 
-    return write_brief(result, _export_folder(directory) / brief_filename(result))
+    out = _export_folder(directory) / brief_filename(result, title=title)
+    return write_brief(result, out, title=title, source=source, date=date)
 
 
 def write_translated_export(result: Result, source: Path, source_name: str, service: Service, directory: str | Path,

@@ -123,14 +123,23 @@ def load_example(state: AppState, index: int | None) -> list[Any]:
 
 def load_upload(state: AppState, path: str | Path | None) -> list[Any]:
     """An uploaded .txt, .html, .docx or .pdf file -> the article box (the results cleared)."""
+    return read_upload(state, path)[0]
+
+
+def read_upload(state: AppState, path: str | Path | None) -> tuple[list[Any], Any]:
+    """``load_upload``'s outputs, and the ``ArticleSource`` the page keeps for the article (``gr.skip()``
+    when nothing was loaded: the article on screen keeps its own)."""
+    import gradio as gr
+
     try:
         # Only this page's uploads: any other path (a server file, a link out of the upload folder)
         # is refused in the same words as a missing one. The upload keeps the user's file name.
         real, name = uploaded_file(path)
         document = read_file(real, name=name)
     except InputError as exc:
-        return _not_loaded(str(exc))
-    return _loaded(state, document.text, _describe(document))
+        return _not_loaded(str(exc)), gr.skip()
+    loaded = _loaded(state, document.text, _describe(document))
+    return loaded, _source_of(document, loaded, path=str(real), name=name)
 
 
 def client_of(request: Any) -> str | None:
@@ -143,20 +152,48 @@ def client_of(request: Any) -> str | None:
 def load_url(state: AppState, url: str | None, request: Any = None) -> list[Any]:
     """A web address -> the article found on it (the results cleared). ``request``: Gradio's, whose client
     address counts against the fetch queue's share of one client."""
+    return read_url(state, url, request)[0]
+
+
+def read_url(state: AppState, url: str | None, request: Any = None) -> tuple[list[Any], Any]:
+    """``load_url``'s outputs, and the ``ArticleSource`` the page keeps (as ``read_upload``)."""
+    import gradio as gr
+
     url = (url or "").strip()
     if not url:
-        return _not_loaded("Type or paste a web address (https://…) first.")
+        return _not_loaded("Type or paste a web address (https://…) first."), gr.skip()
     if "://" not in url:
         if not _looks_like_an_address(url):
-            return _not_loaded(f"“{url}” is not a web address: give one such as https://example.com/news/story.html.")
+            return (_not_loaded(f"“{url}” is not a web address: give one such as "
+                                "https://example.com/news/story.html."), gr.skip())
         # A site's name alone is read over https; a machine's own address (a port) is most often served
         # over plain http, where https fails with a cryptic TLS error.
         url = ("http://" if _HOST_WITH_PORT.match(url) else "https://") + url
     try:
         document = state.service.read_url(url, client=client_of(request))
     except InputError as exc:
-        return _not_loaded(str(exc))
-    return _loaded(state, document.text, _describe(document))
+        return _not_loaded(str(exc)), gr.skip()
+    loaded = _loaded(state, document.text, _describe(document))
+    return loaded, _source_of(document, loaded)
+
+
+class ArticleSource(NamedTuple):
+    """Where the article on screen came from, kept server side (a ``gr.State``) beside it: what its brief
+    says at the top (title, source, date) and, for an upload, the document to give back translated."""
+
+    digest: str  # text_digest of the article it gave: it applies while that text is on screen
+    title: str = ""
+    source: str = ""  # the file's name (its user's) or the web address
+    date: str = ""
+    path: str = ""  # an upload's file, in this page's upload folder (checked again before it is read)
+    name: str = ""  # its user's name for it, for its kind (report.docx)
+
+
+def _source_of(document: Document, loaded: list[Any], *, path: str = "", name: str = "") -> ArticleSource | None:
+    text = loaded[0]
+    if not isinstance(text, str):  # nothing loaded
+        return None
+    return ArticleSource(text_digest(text), document.title, document.source, document.date, path, name)
 
 
 _HOST_WITH_PORT = re.compile(r"^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]|[\w.-]+):\d+(/|$)")
@@ -266,15 +303,19 @@ def stopped() -> list[Any]:
 
 
 # -- the bilingual brief's download -------------------------------------------------------------
-def brief_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None) -> Any:
+def brief_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None,
+                   source: ArticleSource | None = None) -> Any:
     """After a summary (or a restored run): the "Bilingual brief (.docx)" download, written from the result
-    shown under the text on screen; off when there is none (an error, a dropped or cleared result)."""
+    shown under the text on screen, headed by its title, source and date when ``source`` (where the article
+    came from) knows them; off when there is none (an error, a dropped or cleared result)."""
     import gradio as gr
 
     if result is None or not result.ok or made_from is None or made_from != text_digest(on_screen):
         return no_brief()
+    known = source if source is not None and source.digest == made_from else None
     try:
-        path = write_brief_export(result, state.export_dir)
+        path = write_brief_export(result, state.export_dir, title=known.title if known else None,
+                                  source=known.source if known else None, date=known.date if known else None)
     except (OSError, ValueError) as exc:  # the JSON and Markdown downloads still hold the result
         log.warning("the bilingual brief was not written: %s", exc)
         return no_brief()
@@ -282,38 +323,15 @@ def brief_download(state: AppState, result: Result | None, made_from: str | None
 
 
 # -- the translated document's download ----------------------------------------------------------
-class UploadedDocument(NamedTuple):
-    """The document an article came from, kept (server side, in a ``gr.State``) for its translation."""
-
-    path: str  # in this page's upload folder (checked again before it is read)
-    name: str  # its user's name for it, for its kind (report.docx)
-    digest: str  # text_digest of the article it gave
-
-
-def uploaded_document(path: Any, loaded: list[Any]) -> Any:
-    """After an upload (``load_upload``'s outputs ``loaded``): the document to translate when the article it
-    gave is summarised; unchanged when nothing was loaded."""
-    import gradio as gr
-
-    text = loaded[0]
-    if not isinstance(text, str):  # refused: the article (and its document) stay as they were
-        return gr.skip()
-    try:
-        real, name = uploaded_file(path)
-    except InputError:
-        return None
-    return UploadedDocument(str(real), name, text_digest(text))
-
-
 def translated_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None,
-                        document: UploadedDocument | None, translation: str | None = None) -> Any:
+                        document: ArticleSource | None, translation: str | None = None) -> Any:
     """After a summary of an uploaded document: the "Translated document" download, the document in its own
     format (a PDF's text as a .docx) with the English of the result shown, hidden when the article on
     screen is not that document's (pasted, edited, another source) or nothing could be written."""
     import gradio as gr
 
-    if (document is None or result is None or not result.ok or not result.translation or made_from is None
-            or made_from != text_digest(on_screen) or made_from != document.digest):
+    if (document is None or not document.path or result is None or not result.ok or not result.translation
+            or made_from is None or made_from != text_digest(on_screen) or made_from != document.digest):
         return no_translated()
     try:
         real, _ = uploaded_file(document.path)  # still this page's upload (swept after a while)
@@ -438,7 +456,8 @@ def link_url(request: Any) -> str:
 
 
 def load_link(state: AppState, request: Any) -> list[Any]:
-    """On opening ``/?url=…``: (web address box, article, message, *cleared results, summarise next?).
+    """On opening ``/?url=…``: (web address box, article, message, *cleared results, summarise next?,
+    where the article came from).
 
     The address is fetched with the server's policy (``Service.read_url``: http(s) only, no private
     networks unless the server allows them), as if typed into the box and fetched. Without the
@@ -448,10 +467,9 @@ def load_link(state: AppState, request: Any) -> list[Any]:
 
     url = link_url(request)
     if not url:
-        return [gr.skip() for _ in range(3 + len(Outputs._fields))] + [False]
-    loaded = load_url(state, url, request)
-    fetched = not (isinstance(loaded[0], dict) and loaded[0].get("__type__") == "update")
-    return [url, *loaded, fetched]
+        return [gr.skip() for _ in range(3 + len(Outputs._fields))] + [False, gr.skip()]
+    loaded, source = read_url(state, url, request)
+    return [url, *loaded, isinstance(source, ArticleSource), source]
 
 
 def link_choices(state: AppState, request: Any) -> list[Any]:

@@ -46,9 +46,10 @@ from .page import (
     long_input_applies,
     no_brief,
     no_translated,
+    read_upload,
+    read_url,
     stopped,
     translated_download,
-    uploaded_document,
 )
 from .state import app_for
 from .uploads import cache_sweeper, guard_uploads, own_upload_folder
@@ -205,7 +206,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                 result = gr.JSON(label="Result", elem_id="result-json")
         typed = gr.State(None)  # the same result, typed, for the page's own handlers (not part of the API)
         made_from = gr.State(None)  # the digest of the text the shown result was made from
-        source_document = gr.State(None)  # the uploaded document the article came from (page.UploadedDocument)
+        source_document = gr.State(None)  # where the article on screen came from (page.ArticleSource)
 
         outputs = [summary_ar, translation, summary_en, aligned, status, json_file, markdown_file, result, typed]
         loaded = [article, input_status, *outputs]
@@ -235,7 +236,8 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         brief = partial(brief_download, state)  # the brief of the result shown, or none
         settled_run = done.then(settle, [typed, method, made_from, article], settled, queue=False,
                                 api_visibility="private")
-        settled_run.then(brief, [typed, made_from, article], [brief_file], queue=False, api_visibility="private")
+        settled_run.then(brief, [typed, made_from, article, source_document], [brief_file], queue=False,
+                         api_visibility="private")
         # An uploaded document's own translation: the English shown is reused, the rest (headers, notes...)
         # is translated in the queue, like a summary.
         translated = settled_run.then(
@@ -256,7 +258,7 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
 
         opened = link.click(choices_of_link, None, [method, length], queue=False,
                             api_visibility="private").then(
-            open_link, None, [url, *loaded, link_pending], api_visibility="private",
+            open_link, None, [url, *loaded, link_pending, source_document], api_visibility="private",
             show_progress_on=[input_status], **FETCH)
 
         def on_link(request: gr.Request, pending, text, summary_method, long_input, translation_model=None,
@@ -270,8 +272,8 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             on_link, [link_pending, *run_inputs], [*outputs, made_from], api_visibility="private",
             show_progress_on=[progress_slot])
         linked.then(settle, [typed, method, made_from, article], settled, queue=False,
-                    api_visibility="private").then(brief, [typed, made_from, article], [brief_file],
-                                                   queue=False, api_visibility="private")
+                    api_visibility="private").then(brief, [typed, made_from, article, source_document],
+                                                   [brief_file], queue=False, api_visibility="private")
         # Stop, and a new article, cancel the running summary (in the browser, at once: nothing it sends
         # afterwards is shown; settle's step then runs and readies the button). page.js presses Stop when
         # the article is edited while a summary runs.
@@ -302,14 +304,15 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=runs,
                        api_visibility="private")
 
-        def load_upload_then_ready(path):  # the document is kept for its translated download
-            loaded_now = webapp.load_upload(state, path)
-            return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), uploaded_document(path, loaded_now)]
+        def load_upload_then_ready(path):  # where the article came from is kept: its brief, its translation
+            loaded_now, source = read_upload(state, path)
+            return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
         upload.upload(load_upload_then_ready, [upload], renewed, cancels=runs,
                       api_visibility="private", show_progress_on=[input_status])
         def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
-            return [*webapp.load_url(state, address, request), webapp.ready(), None, no_brief(), no_translated(), None]
+            loaded_now, source = read_url(state, address, request)
+            return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
         for trigger in (fetch.click, url.submit):
             trigger(load_url_then_ready, [url], renewed, cancels=runs,
