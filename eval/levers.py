@@ -24,6 +24,14 @@ tokens, 36 per translated sentence). Experiments:
   heap per thread (glibc's default): a fresh process per setting, in turns (``--rounds``), each loading both
   restricted exports as the pipeline does (half the cores each) and running ``--articles`` articles (summary
   beside the translation, as in ``parallel``): peak resident memory (``VmHWM``) and seconds per article;
+* ``overlap``: the pipeline's article (the article's translation in a worker thread beside the summary, then
+  the summary's translation) with each translation setting of ``--settings`` (``OVERLAP_SETTINGS``: the
+  translation model's intra-op threads, CTranslate2 workers, batches), the summary model on one thread as the
+  pipeline loads it on 2 cores; the settings take turns per article (the order rotating), ``--rounds`` times
+  over ``--articles`` articles: seconds per article, the summary's and the translation's own seconds, the
+  median ratio to ``current`` (the pipeline's setting), and whether every output equals ``current``'s;
+* ``overlap-memory``: the same article runs in a fresh process per setting (in turns, ``--rounds``): peak
+  resident memory (``VmHWM``) with both models loaded and seconds per article;
 * ``backend``: CTranslate2's CPU backend, chosen by environment variables read when the library loads
   (``CT2_USE_MKL``, ``CT2_PACKED_GEMM``, ``CT2_FORCE_CPU_ISA``): one fresh process per setting, the
   settings taking turns (``--rounds``), each timing the summary and the article's translation on the
@@ -39,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -51,7 +60,8 @@ from eval.speed import article_sentences
 from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
 from summarizer.choices import DEFAULT_TRANSLATION_CHOICE
 
-EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "beams", "vocab", "heap", "backend")
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "beams", "vocab", "heap", "backend",
+               "overlap", "overlap-memory")
 HEAPS = ("one", "per-thread")
 # translation choice -> the folder name of its stand-in's exports under <cache>/ct2 (eval.speed writes them)
 TRANSLATION_EXPORTS = {"fast": f"marian-{PADDING_LAYOUT}", "best": f"tc-big-{PADDING_LAYOUT}"}
@@ -67,6 +77,23 @@ BACKENDS = {
 }
 _BACKEND_VARIABLES = ("CT2_USE_MKL", "CT2_PACKED_GEMM", "CT2_FORCE_CPU_ISA")
 
+# overlap: the translation settings of the pipeline's article. name -> the translation model's intra-op threads,
+# its CTranslate2 workers (``inter_threads``; 2: one call per text list, split by CTranslate2 into ``batch``-sized
+# batches that the two workers translate at the same time), its batches: at most ``batch`` sentences (an int),
+# "even" (as few batches of at most 16 as the pipeline makes, of equal sizes), "halves" (two batches), and with
+# ``tokens``, at most that many padded source tokens per batch (the stage's ``max_batch_tokens``);
+# ``summary_beside``: the summary's translation starts as soon as the summary is written, in the calling thread, on
+# the second worker, while the article's translation goes on (the article's batches sent one by one, as before).
+OVERLAP_SETTINGS = {
+    "current": {"threads": 1, "workers": 1, "batch": 16},  # the pipeline's on 2 cores
+    "threads2": {"threads": 2, "workers": 1, "batch": 16},
+    "batch32": {"threads": 1, "workers": 1, "batch": 32},
+    "even16": {"threads": 1, "workers": 1, "batch": "even"},
+    "tokens": {"threads": 1, "workers": 1, "batch": 64, "tokens": 1024},
+    "workers2": {"threads": 1, "workers": 2, "batch": "halves"},
+    "summary-beside": {"threads": 1, "workers": 2, "batch": 16, "summary_beside": True},
+}
+
 
 def _best(fn, *args, reps: int = 1, **kwargs) -> float:
     """The fastest of ``reps`` calls of ``fn(*args, **kwargs)``, in seconds."""
@@ -78,7 +105,8 @@ def _best(fn, *args, reps: int = 1, **kwargs) -> float:
     return min(times)
 
 
-def run(which: list[str], cache: Path, translation_choice: str = DEFAULT_TRANSLATION_CHOICE) -> dict:
+def run(which: list[str], cache: Path, translation_choice: str = DEFAULT_TRANSLATION_CHOICE, *,
+        settings: list[str] | None = None, rounds: int = 2, articles_count: int | None = None) -> dict:
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
     from summarizer.engines.ctranslate2_engine import CTranslate2Engine, available_cores
     from summarizer.stages.abstractive import AbstractiveSummarizer
@@ -220,6 +248,170 @@ def run(which: list[str], cache: Path, translation_choice: str = DEFAULT_TRANSLA
                                      for name, engine in (("restricted", translator), ("whole", whole))}
         emit("vocab", out["vocab"])
         del whole
+
+    if "overlap" in which:
+        count = articles_count or len(articles)
+        engines = overlap_engines(ct2 / f"{TRANSLATION_EXPORTS[translation_choice]}-int8-vocab-en",
+                                  settings or list(OVERLAP_SETTINGS))
+        out["overlap"] = run_overlap(load("mt5", "-vocab-ar", 1), engines, articles[:count], leads[:count], rounds,
+                                     summary_settings, translation_settings, log=lambda row: emit("overlap", row))
+        emit("overlap", out["overlap"])
+    out["load_average_end"] = os.getloadavg()
+    return out
+
+
+class _SubBatches:
+    """A ``ctranslate2.Translator`` whose ``translate_batch`` cuts each call into batches of ``size`` texts
+    (CTranslate2's ``max_batch_size``), which its workers translate at the same time."""
+
+    def __init__(self, translator):
+        self.translator, self.size = translator, 0
+
+    def translate_batch(self, source, **options):
+        return self.translator.translate_batch(source, max_batch_size=self.size, **options)
+
+
+def overlap_engines(folder: Path, names: list[str]) -> dict:
+    """The translation engine of each ``OVERLAP_SETTINGS`` name (one per threads and workers)."""
+    import ctranslate2
+
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+    from summarizer.engines.memory import release_free_memory
+
+    loaded: dict = {}
+    for name in names:
+        setting = OVERLAP_SETTINGS[name]
+        key = (setting["threads"], setting["workers"])
+        if key not in loaded:
+            engine = CTranslate2Engine.load(folder, threads=setting["threads"])
+            if setting["workers"] > 1:  # the same export, with more workers (the first copy freed first)
+                engine.translator = None
+                release_free_memory()
+                engine.translator = _SubBatches(ctranslate2.Translator(
+                    str(folder), device="cpu", inter_threads=setting["workers"], intra_threads=setting["threads"]))
+            loaded[key] = engine
+    return {name: loaded[(OVERLAP_SETTINGS[name]["threads"], OVERLAP_SETTINGS[name]["workers"])] for name in names}
+
+
+def overlap_translate(engine, setting: dict, decoding):
+    """``sentences -> English`` with ``setting``'s batches (``OVERLAP_SETTINGS``)."""
+    from summarizer.stages.translate import Translator
+
+    def translate(sentences: list[str]) -> list[str]:
+        n = max(len(sentences), 1)
+        size = {"even": math.ceil(n / math.ceil(n / 16)), "halves": math.ceil(n / 2)}.get(setting["batch"],
+                                                                                          setting["batch"])
+        if setting["workers"] > 1:  # one call, which CTranslate2 cuts into batches for its workers (0: uncut)
+            engine.translator.size, size = (0, size) if setting.get("summary_beside") else (size, n)
+        return Translator(engine, decoding=decoding, batch_size=size,
+                          max_batch_tokens=setting.get("tokens")).translate(sentences)
+
+    return translate
+
+
+def pipeline_article(summarizer, translate, lead: str, sentences: list[str], summary_settings,
+                     summary_beside: bool = False) -> tuple[dict, list]:
+    """One article as the pipeline runs it on the CPU: the article's translation submitted to a worker thread,
+    the summary in this one, then the summary's translation (``summary_beside``: as soon as the summary is
+    written, beside the article's translation). Seconds (the whole, the summary, the article's translation,
+    the summary's translation) and every output."""
+    from summarizer.stages.split import split_sentences
+
+    def timed(fn, *args):
+        started = time.perf_counter()
+        return fn(*args), time.perf_counter() - started
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(1) as pool:
+        english = pool.submit(timed, translate, sentences)
+        (summary,), summary_seconds = timed(summarizer.generate, [lead], summary_settings)
+        if summary_beside:
+            summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
+        article_english, translation_seconds = english.result()
+    if not summary_beside:
+        summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
+    seconds = time.perf_counter() - started
+    return ({"seconds": seconds, "summary": summary_seconds, "translation": translation_seconds,
+             "summary_translation": summary_translation_seconds}, [summary, *article_english, *summary_english])
+
+
+def run_overlap(summarizer, engines: dict, articles: list[list[str]], leads: list[str], rounds: int,
+                summary_settings, translation_settings, log=None) -> dict:
+    """``pipeline_article`` for every setting of ``engines`` (``OVERLAP_SETTINGS`` names; ``current`` is the
+    reference), the settings taking turns on each article, the order rotating, ``rounds`` times."""
+    names = list(engines)
+    if "current" not in names:
+        raise ValueError("overlap compares with the pipeline's setting: include 'current'")
+    translate = {name: overlap_translate(engines[name], OVERLAP_SETTINGS[name], translation_settings)
+                 for name in names}
+    rows: dict[str, list[dict]] = {name: [] for name in names}
+    outputs: dict = {}
+    for rep in range(rounds):
+        for i, (lead, sentences) in enumerate(zip(leads, articles, strict=True)):
+            shift = (i + rep) % len(names)
+            for name in names[shift:] + names[:shift]:
+                row, texts = pipeline_article(summarizer, translate[name], lead, sentences, summary_settings,
+                                              OVERLAP_SETTINGS[name].get("summary_beside", False))
+                rows[name].append(row)
+                outputs.setdefault((i, name), texts)
+                if log:
+                    log({"setting": name, "article": i, "round": rep, **row, "load_average": os.getloadavg()})
+    result: dict = {}
+    for name in names:
+        result[name] = {f"median_{k}": statistics.median(r[k] for r in rows[name]) for k in rows[name][0]}
+        result[name]["median_ratio"] = statistics.median(
+            r["seconds"] / c["seconds"] for r, c in zip(rows[name], rows["current"], strict=True))
+        result[name]["same_outputs"] = all(outputs[(i, name)] == outputs[(i, "current")]
+                                           for i in range(len(articles)))
+    return result | {"articles": len(articles), "rounds": rounds, "load_average": os.getloadavg()}
+
+
+def overlap_child(cache: Path, articles: int, setting: str, translation_choice: str) -> dict:
+    """In a fresh process: the summary model loaded as the pipeline loads it (half the cores, one heap), the
+    translation model with ``setting``, ``articles`` articles through ``pipeline_article``: seconds per article
+    and the process's peak resident memory."""
+    from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+    from summarizer.engines.ctranslate2_engine import CTranslate2Engine, one_heap
+    from summarizer.stages.abstractive import AbstractiveSummarizer
+
+    one_heap()
+    ct2 = cache.expanduser() / "ct2"
+    summarizer = CTranslate2Engine.load(ct2 / f"mt5-{PADDING_LAYOUT}-int8-vocab-ar")
+    engine = overlap_engines(ct2 / f"{TRANSLATION_EXPORTS[translation_choice]}-int8-vocab-en", [setting])[setting]
+    translate = overlap_translate(engine, OVERLAP_SETTINGS[setting],
+                                  TRANSLATION_DECODING.but(min_new_tokens=36, max_new_tokens=36))
+    summary_settings = SUMMARY_DECODING.but(min_new_tokens=84, max_new_tokens=84)
+    seconds = []
+    for path in SEEDS[:articles]:
+        sentences = article_sentences(path.read_text(encoding="utf-8"))
+        lead = AbstractiveSummarizer(summarizer).lead_input(sentences)[0]
+        seconds.append(pipeline_article(summarizer, translate, lead, sentences, summary_settings,
+                                        OVERLAP_SETTINGS[setting].get("summary_beside", False))[0]["seconds"])
+    return {"setting": setting, "seconds": seconds, "peak_mb": _peak_bytes() / 1e6}
+
+
+def _peak_bytes() -> int:
+    return next(int(line.split()[1]) * 1024 for line in Path("/proc/self/status").read_text().splitlines()
+                if line.startswith("VmHWM:"))
+
+
+def run_overlap_memory(cache: Path, names: list[str], rounds: int, articles: int, translation_choice: str) -> dict:
+    """``overlap_child`` in a fresh process per setting, the settings taking turns."""
+    import subprocess
+
+    out: dict = {"load_average_start": os.getloadavg(), "translation_choice": translation_choice}
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    for r in range(rounds):
+        for name in (names if r % 2 == 0 else names[::-1]):
+            done = subprocess.run(
+                [sys.executable, "-m", "eval.levers", "--overlap-child", name, "--cache", str(cache),
+                 "--articles", str(articles), "--translation-choice", translation_choice],
+                capture_output=True, text=True, check=True)
+            runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps({"round": r, **runs[name][-1], "load_average": os.getloadavg()}), flush=True)
+    out["overlap-memory"] = {name: {"peak_mb": statistics.median(run["peak_mb"] for run in done_runs),
+                                    "median_seconds": statistics.median(x for run in done_runs for x in run["seconds"])}
+                             for name, done_runs in runs.items()}
     out["load_average_end"] = os.getloadavg()
     return out
 
@@ -370,22 +562,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=str(DEFAULT_CACHE), help="where eval.speed keeps the stand-ins")
     parser.add_argument("--backends", nargs="+", default=["default", *BACKENDS], metavar="NAME",
                         help=f"backend: the settings to compare (default, {', '.join(BACKENDS)})")
-    parser.add_argument("--rounds", type=int, default=2, help="backend, heap: turns of every setting")
-    parser.add_argument("--articles", type=int, default=2, help="backend, heap: seed articles per process")
+    parser.add_argument("--rounds", type=int, default=2, help="backend, heap, overlap: turns of every setting")
+    parser.add_argument("--articles", type=int, default=None,
+                        help="backend, heap, overlap-memory: seed articles per process (default 2); overlap: "
+                             "seed articles (default all 5)")
+    parser.add_argument("--settings", nargs="+", choices=list(OVERLAP_SETTINGS), default=list(OVERLAP_SETTINGS),
+                        metavar="NAME", help="overlap, overlap-memory: the translation settings to compare "
+                                             f"({', '.join(OVERLAP_SETTINGS)}; 'current' is the pipeline's)")
     parser.add_argument("--vocabularies", nargs="+", choices=("restricted", "whole"), default=["restricted", "whole"],
                         help="backend: the restricted exports (variant 5), the whole-vocabulary ones (variant 4), or both")
     parser.add_argument("--translation-choice", choices=sorted(TRANSLATION_EXPORTS), default=DEFAULT_TRANSLATION_CHOICE,
                         help=f"the translation model's stand-in (default {DEFAULT_TRANSLATION_CHOICE}, the default's)")
     parser.add_argument("--backend-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--heap-child", choices=HEAPS, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--overlap-child", choices=list(OVERLAP_SETTINGS), default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    per_process = args.articles or 2
+    if args.overlap_child:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        print(json.dumps(overlap_child(Path(args.cache), per_process, args.overlap_child, args.translation_choice)))
+        return 0
     if args.heap_child:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        print(json.dumps(heap_child(Path(args.cache), args.articles, args.heap_child, args.translation_choice)))
+        print(json.dumps(heap_child(Path(args.cache), per_process, args.heap_child, args.translation_choice)))
         return 0
     if args.backend_child:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        print(json.dumps(backend_child(Path(args.cache), args.articles, args.vocabularies)))
+        print(json.dumps(backend_child(Path(args.cache), per_process, args.vocabularies)))
         return 0
     unknown = sorted(set(args.experiments) - set(EXPERIMENTS))
     if unknown:
@@ -393,13 +596,19 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     which = args.experiments or list(EXPERIMENTS)
     if "heap" in which:
-        print(json.dumps(run_heaps(Path(args.cache), args.rounds, args.articles, args.translation_choice)))
+        print(json.dumps(run_heaps(Path(args.cache), args.rounds, per_process, args.translation_choice)))
         which = [w for w in which if w != "heap"]
     if "backend" in which:
-        print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, args.articles, args.vocabularies)))
+        print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, per_process, args.vocabularies)))
         which = [w for w in which if w != "backend"]
+    settings = args.settings if "current" in args.settings else ["current", *args.settings]
+    if "overlap-memory" in which:
+        print(json.dumps(run_overlap_memory(Path(args.cache), settings, args.rounds, per_process,
+                                            args.translation_choice)))
+        which = [w for w in which if w != "overlap-memory"]
     if which:
-        print(json.dumps(run(which, Path(args.cache), args.translation_choice)))
+        print(json.dumps(run(which, Path(args.cache), args.translation_choice, settings=settings, rounds=args.rounds,
+                             articles_count=args.articles)))
     return 0
 
 

@@ -1,0 +1,58 @@
+"""eval.levers: the overlap experiment (translation settings of the pipeline's article) on the tiny models."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval import levers
+from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+from summarizer.engines.ctranslate2_engine import CTranslate2Engine
+from summarizer.engines.export import convert_model
+from summarizer.stages.split import split_sentences
+
+
+@pytest.fixture(scope="module")
+def tiny_exports(tiny_marian, tiny_mt5, tmp_path_factory):
+    root = tmp_path_factory.mktemp("levers")
+    return (convert_model(str(tiny_mt5), root / "mt5-int8", quantization="int8"),
+            convert_model(str(tiny_marian), root / "marian-int8", quantization="int8"))
+
+
+def test_overlap_times_every_setting_against_the_pipelines_and_compares_outputs(tiny_exports, seed_texts):
+    summary_folder, translation_folder = tiny_exports
+    articles = [split_sentences(text)[:20] for text in seed_texts[:2]]
+    leads = [" ".join(sentences[:3]) for sentences in articles]
+    names = list(levers.OVERLAP_SETTINGS)
+    engines = levers.overlap_engines(translation_folder, names)
+    rows = []
+    result = levers.run_overlap(
+        CTranslate2Engine.load(summary_folder, threads=1), engines, articles, leads, 1,
+        SUMMARY_DECODING.but(min_new_tokens=6, max_new_tokens=6),
+        TRANSLATION_DECODING.but(min_new_tokens=5, max_new_tokens=5), log=rows.append)
+
+    assert len(rows) == len(names) * len(articles)
+    assert result["current"]["median_ratio"] == 1.0
+    for name in names:
+        figures = result[name]
+        assert figures["median_seconds"] > 0 and figures["median_translation"] > 0, name
+        print(name, figures)
+        # threads, workers and batches change how the work is cut, never the outputs
+        assert figures["same_outputs"], name
+
+
+def test_overlap_batches_follow_the_setting(tiny_exports, monkeypatch):
+    _, translation_folder = tiny_exports
+    engine = levers.overlap_engines(translation_folder, ["current"])["current"]
+    sizes = []
+    monkeypatch.setattr(engine, "generate_scored", lambda texts, settings: sizes.append(len(texts)) or
+                        [type("H", (), {"text": "x", "score": 0.0, "tokens": 1})() for _ in texts])
+    sentences = [f"جملة رقم {i}." for i in range(18)]
+    for name, expected in (("current", [16, 2]), ("even16", [9, 9]), ("batch32", [18])):
+        sizes.clear()
+        levers.overlap_translate(engine, levers.OVERLAP_SETTINGS[name], TRANSLATION_DECODING)(sentences)
+        assert sizes == expected, name
+
+
+def test_overlap_needs_the_pipelines_setting():
+    with pytest.raises(ValueError, match="current"):
+        levers.run_overlap(None, {"threads2": None}, [], [], 1, None, None)
