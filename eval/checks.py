@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, NTREX_DEV, data_root
+from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, FLORES200_DEVTEST, NTREX_DEV, data_root
 from eval.report import bar_chart, environment, markdown_table, write_report
 from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
 from summarizer.checks import length as length_band
@@ -85,6 +85,7 @@ class Pair:
     index: int
     arabic: str
     english: str
+    document: str = ""  # the id of the source document ("": unknown, the pair stands alone)
 
 
 # ---------------------------------------------------------------- data
@@ -96,10 +97,31 @@ def _lines(path: Path) -> list[str]:
 
 
 def flores_pairs(root: Path, limit: int | None = None) -> list[Pair]:
+    """The FLORES-101 devtest pairs, each with the id of its FLORES-200 document (by URL) when
+    ``flores200/devtest.jsonl`` is there and its English sentences are these, in this order."""
     folder = root / FLORES101_SYSTEMS
     ar, en = _lines(folder / "source.ar"), _lines(folder / "reference.en")
-    pairs = [Pair("flores101-devtest", i, a, e) for i, (a, e) in enumerate(zip(ar, en, strict=True))]
+    documents = flores_documents(root, en)
+    pairs = [Pair("flores101-devtest", i, a, e, documents[i] if documents else "")
+             for i, (a, e) in enumerate(zip(ar, en, strict=True))]
     return pairs[:limit] if limit else pairs
+
+
+def flores_documents(root: Path, english: Sequence[str]) -> list[str] | None:
+    """The FLORES-200 document id of each FLORES-101 devtest sentence (the two share their English
+    side, sentence for sentence); None when the file is missing or the sentences differ."""
+    path = root / FLORES200_DEVTEST
+    if not path.is_file():
+        return None
+    ids: list[str] = []
+    sentences: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                doc = json.loads(line)
+                ids += [doc["id"]] * len(doc["en"])
+                sentences += [e.strip() for e in doc["en"]]
+    return ids if sentences == [e.strip() for e in english] else None
 
 
 def ntrex_pairs(root: Path, limit: int | None = None) -> tuple[list[Pair], int]:
@@ -116,7 +138,7 @@ def ntrex_pairs(root: Path, limit: int | None = None) -> tuple[list[Pair], int]:
             doc = json.loads(line)
             documents += 1
             for a, e in zip(doc["ar"], doc["en"], strict=False):
-                pairs.append(Pair("ntrex128-dev", len(pairs), a.strip(), e.strip()))
+                pairs.append(Pair("ntrex128-dev", len(pairs), a.strip(), e.strip(), doc["id"]))
     return pairs, documents
 
 
@@ -670,8 +692,109 @@ def name_false_alarms(pairs: Sequence[Pair]) -> dict:
             "findings": listed}
 
 
-def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int) -> dict:
-    """Per system: sentences with a name finding, and their mean chrF against the others'."""
+def documents_of(pairs: Sequence[Pair]) -> list[list[Pair]]:
+    """The pairs grouped into their documents (consecutive pairs of one id; a pair of no id alone)."""
+    out: list[list[Pair]] = []
+    for pair in pairs:
+        if out and pair.document and out[-1][0].document == pair.document:
+            out[-1].append(pair)
+        else:
+            out.append([pair])
+    return out
+
+
+def _article_name_codes(pairs: Sequence[tuple[str, str]]) -> list[set[str]]:
+    return [{f.code for f in findings} for findings in name_check.check_article_names(pairs)]
+
+
+def _half(index: int) -> str:
+    return "even" if index % 2 == 0 else "odd"
+
+
+def name_article_false_alarms(pairs: Sequence[Pair]) -> dict:
+    """The name check run on whole documents (:func:`summarizer.checks.names.check_article_names`: the
+    names an article teaches are held in each of its pairs) on human pairs: findings per code, per half
+    (even- and odd-numbered sentences), each new one (no finding of the pair check) listed."""
+    per_code: Counter[str] = Counter()
+    halves: dict[str, Counter[str]] = {"even": Counter(), "odd": Counter()}
+    sizes: Counter[str] = Counter()
+    flagged = 0
+    listed = []
+    documents = documents_of(pairs)
+    for doc in documents:
+        results = name_check.check_article_names([(p.arabic, p.english) for p in doc])
+        for pair, findings in zip(doc, results, strict=True):
+            codes = {f.code for f in findings}
+            per_code.update(codes)
+            halves[_half(pair.index)].update(codes)
+            sizes[_half(pair.index)] += 1
+            flagged += bool(codes)
+            alone = {f.message for f in name_check.check_names(pair.arabic, pair.english)}
+            listed += [{"index": pair.index, "document": pair.document, **f.to_dict(), "arabic": pair.arabic,
+                        "english": pair.english} for f in findings if f.message not in alone]
+    n = len(pairs)
+    return {"sentences": n, "documents": len(documents), "flagged": flagged, "rate": flagged / n if n else 0.0,
+            "per_code": {code: per_code.get(code, 0) for code in sorted(NAME_CODES)},
+            "rate_per_code": {code: per_code.get(code, 0) / n if n else 0.0 for code in sorted(NAME_CODES)},
+            "halves": {half: {"sentences": sizes[half], "per_code": {c: count.get(c, 0) for c in sorted(NAME_CODES)}}
+                       for half, count in halves.items()},
+            "new_findings": listed}
+
+
+def name_article_recall(pairs: Sequence[Pair], seed: int) -> dict:
+    """Recall per injected name error with the check run on whole documents: the error is injected into
+    one pair of a document (the same errors as :func:`name_recall`), the others left as the human wrote
+    them; caught when that pair has the counted finding and had none on the untouched document. Per
+    half (even- and odd-numbered sentences) too."""
+    pool = name_pool(pairs)
+    documents = documents_of(pairs)
+    out = {}
+    for kind, code in NAME_INJECTIONS.items():
+        rng = random.Random(f"{seed}:{kind}")
+        made: Counter[str] = Counter()
+        caught: Counter[str] = Counter()
+        per_set: dict[str, Counter[str]] = {}
+        for doc in documents:
+            originals = [(p.arabic, p.english) for p in doc]
+            before: list[set[str]] | None = None
+            for j, pair in enumerate(doc):
+                faulty = inject_name(pair, kind, rng, pool)
+                if faulty is None:
+                    continue
+                before = before or _article_name_codes(originals)
+                changed = [*originals[:j], (pair.arabic, faulty), *originals[j + 1:]]
+                hit = code in _article_name_codes(changed)[j] and code not in before[j]
+                alone = code in _name_codes(pair.arabic, faulty) and code not in _name_codes(pair.arabic, pair.english)
+                made[_half(pair.index)] += 1
+                caught[_half(pair.index)] += hit
+                per_set.setdefault(pair.dataset, Counter()).update(
+                    {"injected": 1, "caught": int(hit), "caught_pair_by_pair": int(alone)})
+        total, hits = sum(made.values()), sum(caught.values())
+        out[kind] = {"injected": total, "caught": hits, "recall": hits / total if total else None,
+                     "counted_code": code,
+                     "datasets": {name: {k: count.get(k, 0) for k in ("injected", "caught", "caught_pair_by_pair")}
+                                  for name, count in per_set.items()},
+                     "halves": {half: {"injected": made[half], "caught": caught[half],
+                                       "recall": caught[half] / made[half] if made[half] else None}
+                                for half in ("even", "odd")}}
+    return out
+
+
+def _spans(ids: Sequence[str]) -> list[range]:
+    """The index ranges of consecutive equal document ids."""
+    out: list[range] = []
+    start = 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[start]:
+            out.append(range(start, i))
+            start = i
+    return out
+
+
+def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int,
+                 documents: Sequence[str] | None = None) -> dict:
+    """Per system: sentences with a name finding, and their mean chrF against the others'; with
+    ``documents`` (each sentence's document id), the check run on whole documents."""
     from sacrebleu.metrics import CHRF
 
     chrf = CHRF()
@@ -682,7 +805,11 @@ def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples:
     out = {}
     for k, name in enumerate(names):
         hyps = _lines(folder / f"{name}.en")[: len(source)]
-        flags = np.array([bool(_name_codes(ar, hyp)) for ar, hyp in zip(source, hyps, strict=True)])
+        if documents is None:
+            flags = np.array([bool(_name_codes(ar, hyp)) for ar, hyp in zip(source, hyps, strict=True)])
+        else:
+            flags = np.array([bool(c) for doc in _spans(documents[: len(source)])
+                              for c in _article_name_codes([(source[i], hyps[i]) for i in doc])])
         scores = np.array([chrf.sentence_score(clean_markup(h), [r]).score for h, r in zip(hyps, reference, strict=True)])
         diff, low, high = bootstrap_difference(flags, scores, resamples, seed + k)
         out[name] = {"sentences": len(scores), "flagged": int(flags.sum()),
@@ -714,12 +841,23 @@ def name_bad_inputs() -> dict:
 def names_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limit: int | None, resamples: int,
                  seed: int) -> dict:
     """The name check's section: false alarms, recall on injected errors, real systems, bad input."""
-    return {
+    section = {
         "false_alarms": {"flores101-devtest": name_false_alarms(flores), "ntrex128-dev": name_false_alarms(ntrex)},
         "recall": name_recall([*flores, *ntrex], seed),
         "real_systems": name_systems(root, system_names(root), limit, resamples, seed),
         "bad_inputs": name_bad_inputs(),
     }
+    with_ids = [pairs for pairs in (flores, ntrex) if pairs and all(p.document for p in pairs)]
+    section["articles"] = {
+        "false_alarms": {pairs[0].dataset: name_article_false_alarms(pairs) for pairs in with_ids},
+        "recall": name_article_recall([p for pairs in with_ids for p in pairs], seed),
+        "real_systems": (name_systems(root, system_names(root), limit, resamples, seed,
+                                      [p.document for p in flores]) if flores and all(p.document for p in flores)
+                         else None),
+        "without_document_ids": [name for name, pairs in (("flores101-devtest", flores), ("ntrex128-dev", ntrex))
+                                 if pairs and not all(p.document for p in pairs)],
+    }
+    return section
 
 
 def names_markdown(section: dict) -> str:
@@ -744,7 +882,50 @@ def names_markdown(section: dict) -> str:
         markdown_table(["bad input", "characters", "seconds"], bad),
         "### Every name false alarm on the human translations",
         "\n".join(listed) or "none",
+        *(names_articles_markdown(section["articles"]) if "articles" in section else []),
     ])
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def names_articles_markdown(articles: dict) -> list[str]:
+    """The name check on whole documents: its part of the Markdown report."""
+    fa = [[name, r["documents"], r["sentences"],
+           *(f"{r['per_code'][c]} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES)),
+           *(f"{h['per_code']['name-missing']}/{h['sentences']}" for h in r["halves"].values())]
+          for name, r in articles["false_alarms"].items()]
+    rec = [[k, v["injected"], v["caught"], _pct(v["recall"]),
+            *(f"{h['caught']}/{h['injected']} ({_pct(h['recall'])})" for h in v["halves"].values())]
+           for k, v in articles["recall"].items()]
+    listed = [f"- {name} #{f['index']} ({f['document']}) `{f['code']}`: {f['message']}  \n  AR: {f['arabic']}  \n"
+              f"  EN: {f['english']}" for name, r in articles["false_alarms"].items() for f in r["new_findings"]]
+    per_set = [[k, name, v["injected"], f"{v['caught_pair_by_pair']} ({_pct(_share(v['caught_pair_by_pair'], v['injected']))})",
+                f"{v['caught']} ({_pct(_share(v['caught'], v['injected']))})"]
+               for k, r in articles["recall"].items() for name, v in r["datasets"].items()]
+    parts = [
+        "## Name check on whole documents (names learnt from the article)",
+        markdown_table(["data", "documents", "sentences", *sorted(NAME_CODES), "name-missing even", "name-missing odd"],
+                       fa),
+        markdown_table(["injected error (one pair of a document)", "injected", "caught", "recall", "even", "odd"], rec),
+        markdown_table(["injected error", "data", "injected", "caught pair by pair", "caught on whole documents"],
+                       per_set),
+    ]
+    systems = articles.get("real_systems")
+    if systems:
+        parts.append(f"Flagged sentences (whole documents) score lower on {systems['flagged_worse']} of "
+                     f"{len(systems['systems'])} systems.")
+        parts.append(markdown_table(
+            ["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"],
+            [[name, x["flagged"], f"{x['chrf_flagged']:.1f}" if x["chrf_flagged"] is not None else "n/a",
+              f"{x['chrf_unflagged']:.1f}" if x["chrf_unflagged"] is not None else "n/a",
+              f"{x['chrf_difference']:+.1f} [{x['ci_low']:+.1f}, {x['ci_high']:+.1f}]"]
+             for name, x in systems["systems"].items()]))
+    if articles["without_document_ids"]:
+        parts.append("No document ids for: " + ", ".join(articles["without_document_ids"]) + " (not measured here).")
+    parts += ["### Findings on whole documents that the pair check does not give", "\n".join(listed) or "none"]
+    return parts
 
 
 def names_summary_lines(section: dict) -> list[str]:
@@ -761,6 +942,17 @@ def names_summary_lines(section: dict) -> list[str]:
     lines.append(f"names: flagged worse on {section['real_systems']['flagged_worse']} of "
                  f"{len(section['real_systems']['systems'])} systems; bad inputs "
                  + ", ".join(f"{k} {v['seconds']:.3f} s" for k, v in section["bad_inputs"].items()))
+    articles = section.get("articles")
+    if articles:
+        lines += [f"names on documents, false alarms {name} ({r['documents']} documents): " + ", ".join(
+            f"{c} {r['per_code'][c]}/{r['sentences']} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES))
+            for name, r in articles["false_alarms"].items()]
+        lines += [f"names on documents, recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])}); "
+                  + ", ".join(f"{half} {h['caught']}/{h['injected']}" for half, h in v["halves"].items())
+                  for k, v in articles["recall"].items()]
+        if articles.get("real_systems"):
+            lines.append(f"names on documents: flagged worse on {articles['real_systems']['flagged_worse']} of "
+                         f"{len(articles['real_systems']['systems'])} systems")
     return lines
 
 

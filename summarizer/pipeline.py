@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .checks.registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, run_checks
+from .checks.registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, run_article_checks, run_checks
 from .choices import (
     DEFAULT_SUMMARY_MODEL,
     DEFAULT_TRANSLATION_MODEL,
@@ -574,9 +574,13 @@ class Pipeline:
         started = time.perf_counter()
         for work in works:
             result = work.result
-            for pair in result.translation:
-                if pair.en.strip():
-                    pair.findings = run_checks(PAIR, pair.ar, pair.en)
+            checked = [pair for pair in result.translation if pair.en.strip()]
+            for pair in checked:
+                pair.findings = run_checks(PAIR, pair.ar, pair.en)
+            # then the article's checks, which see every pair at once (a name the article teaches)
+            found = run_article_checks([(pair.ar, pair.en) for pair in checked], [pair.findings for pair in checked])
+            for pair, findings in zip(checked, found, strict=True):
+                pair.findings = findings
             summary = result.summary
             if not summary.exact:  # a summary made of the article's own sentences is their words: not held to them
                 if result.summary_ar.strip():

@@ -17,6 +17,7 @@ import pytest
 
 from summarizer import Pipeline
 from summarizer.checks.findings import Finding
+from summarizer.checks.registry import ARTICLE as WHOLE_ARTICLE
 from summarizer.checks.registry import (
     CATALOGUE,
     CHECKS,
@@ -150,7 +151,8 @@ def test_the_built_in_checks_and_what_they_look_at():
     assert {name: check.looks_at for name, check in CHECKS.items()} == {
         "translation": PAIR, "summary": SUMMARY, "summary-translation": SUMMARY_TRANSLATION,
         "negation": PAIR, "summary-negation": SUMMARY_TRANSLATION,
-        "names": PAIR, "names-summary-translation": SUMMARY_TRANSLATION, "names-summary": SUMMARY}
+        "names": PAIR, "names-summary-translation": SUMMARY_TRANSLATION, "names-summary": SUMMARY,
+        "article-names": WHOLE_ARTICLE}
     assert list(CATALOGUE) == BUILT_IN_CODES
     assert CHECKS["summary"].codes == ("summary-unsupported", "summary-new-name", "summary-coverage",
                                        "short-article", "number-unsupported")
@@ -190,3 +192,35 @@ def test_a_finding_with_an_unregistered_code_is_an_error():
         Finding("no-such-code", "x")
     with pytest.raises(ValueError, match="unknown check"):
         unregister_check("no-such-check")
+
+
+def test_an_article_check_sees_every_pair_at_once_and_adds_to_their_findings(tiny_mt5, tiny_marian):
+    """A check of the whole article (``ARTICLE``) runs after the pair checks, on the pairs with an English,
+    and what it returns is each pair's findings: here a toy that flags the last sentence."""
+    seen = []
+
+    @register_check("toy-article", looks_at=WHOLE_ARTICLE, codes={"toy-last": FindingCode("info", "The last one.")})
+    def toy(pairs, findings):
+        seen.append(len(pairs))
+        return [[*found, *([Finding("toy-last", "The last sentence.")] if i == len(pairs) - 1 else [])]
+                for i, found in enumerate(findings)]
+
+    try:
+        pipeline = Pipeline(summary_model=None, translation_model=str(tiny_marian), summary_method="lead")
+        result = pipeline(SEEDS[0].read_text(encoding="utf-8"))
+        marked = [i for i, pair in enumerate(result.translation) if any(f.code == "toy-last" for f in pair.findings)]
+        checked = [i for i, pair in enumerate(result.translation) if pair.en.strip()]
+        assert seen == [len(checked)] and marked == checked[-1:]
+    finally:
+        unregister_check("toy-article")
+
+
+def test_an_article_check_that_loses_pairs_is_said_by_name():
+    from summarizer.checks.registry import run_article_checks
+
+    register_check("toy-broken", looks_at=WHOLE_ARTICLE)(lambda pairs, findings: findings[:-1])
+    try:
+        with pytest.raises(ValueError, match="toy-broken"):
+            run_article_checks([("أ", "a"), ("ب", "b")], [[], []])
+    finally:
+        unregister_check("toy-broken")

@@ -98,3 +98,30 @@ def test_negation_section_on_a_slice(tmp_path):
     assert set(section["recall"]) == {"negation-removed", "negation-added"}
     assert len(section["real_systems"]["systems"]) == 7
     assert set(section["bad_inputs"]) == {"100,000 digits", "لا x 20,000", "mixed scripts"}
+
+
+def test_name_check_on_whole_documents_learns_the_articles_names():
+    from eval.checks import documents_of, name_article_false_alarms, name_article_recall
+
+    doc = [Pair("x", 0, "قال ترامب إن المحادثات ستستمر.", "On Monday, Trump said the talks would go on.", "d1"),
+           Pair("x", 1, "وقال ترامب إن الاتفاق قريب.", "Then Trump said the deal was close.", "d1"),
+           Pair("x", 2, "التقى الصحفيون لافروف.", "The reporters met Lavrov.", "d2"),
+           Pair("x", 3, "قال الوزير إن الاتفاق قريب.", "The minister said the deal was close.")]
+    assert [[p.index for p in d] for d in documents_of(doc)] == [[0, 1], [2], [3]]
+    alarms = name_article_false_alarms(doc)
+    assert alarms["documents"] == 3 and alarms["per_code"]["name-missing"] == 0
+    recall = name_article_recall(doc, 0)["name-dropped"]
+    # Trump dropped from either pair of d1 is caught (the other pair teaches ترامب); Lavrov, alone in d2, is not
+    assert recall["injected"] == 3 and recall["caught"] == 2
+    assert recall["halves"]["even"]["injected"] == 2 and recall["halves"]["odd"]["caught"] == 1
+    assert recall["datasets"]["x"] == {"injected": 3, "caught": 2, "caught_pair_by_pair": 0}
+
+
+@needs_data
+def test_flores_and_ntrex_pairs_carry_their_document_ids():
+    from eval.checks import documents_of, flores_pairs, ntrex_pairs
+
+    flores, (ntrex, documents) = flores_pairs(SHARED_DATA), ntrex_pairs(SHARED_DATA, 5)
+    if (SHARED_DATA / "flores200" / "devtest.jsonl").exists():
+        assert len(documents_of(flores)) == 281 and all(p.document for p in flores)
+    assert len(documents_of(ntrex)) == documents == 5

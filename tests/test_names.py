@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from summarizer.checks import CATALOGUE
+from summarizer.checks import names as name_module
 from summarizer.checks.names import (
     ArabicSide,
+    check_article_names,
     check_names,
     check_summary_names,
     check_summary_names_in_article,
@@ -152,6 +154,35 @@ def test_a_common_arabic_word_after_a_title_is_not_a_name():
         "name-missing"]
 
 
+def test_a_name_the_article_teaches_is_missing_where_one_pair_drops_it():
+    # Arabic has no capitals: ترامب is a name because the first pair's English renders it by Trump
+    article = [("قال ترامب إن المحادثات ستستمر.", "Trump said the talks would go on."),
+               ("وقال ترامب إن الاتفاق قريب.", "The deal is close, officials said.")]
+    assert check_names(*article[1]) == []  # one pair alone: ترامب follows no title
+    first, second = check_article_names(article)
+    assert first == []
+    assert codes(second) == ["name-missing"] and second[0].sentence == 1
+    assert second[0].evidence["names"] == ["ترامب"]
+    assert second[0].message == "The Arabic names ترامب; the English does not."
+
+
+def test_a_name_the_article_teaches_rendered_everywhere_is_not_missing():
+    article = [("التقى دونالد ترامب بالصحفيين في واشنطن.", "Donald Trump met reporters in Washington."),
+               ("وقال ترامب إن الاتفاق قريب.", "Trump said the deal was close."),
+               ("وأضاف دونالد ترامب أن المحادثات مستمرة.", "Trump added that the talks go on."),  # surname only
+               ("وأكد ترامب أن واشنطن مستعدة.", "He stressed that Washington was ready.")]  # a pronoun
+    assert check_article_names(article) == [[], [], [], []]
+
+
+def test_a_frequent_arabic_word_is_not_learnt_as_a_name(monkeypatch):
+    # المدينة (the city) sounds like Medina, but it is a common Arabic word (wordfreq): not a name elsewhere
+    article = [("زار المدينة أمس.", "He visited Medina yesterday."),
+               ("المدينة كبيرة جدا.", "The place is very large.")]
+    assert check_article_names(article) == [[], []]
+    monkeypatch.setattr(name_module, "LEARNT_COMMON_ZIPF", 99.0)
+    assert codes(check_article_names(article)[1]) == ["name-missing"]
+
+
 BAD = [
     " ".join(f"Name{i % 97}x Capital" for i in range(10_000)),
     ("لافروف " * 15_000),
@@ -168,3 +199,16 @@ def test_pathological_inputs_are_checked(text):
         for finding in check_names(arabic, english):
             assert finding.code in CATALOGUE
         check_summary_names_in_article([arabic], text)
+        check_article_names([(arabic, english), (text, english)])
+
+
+def test_the_pipeline_flags_a_name_the_article_taught_and_one_sentence_dropped():
+    """The article check runs in the pipeline's checks: a name rendered in one sentence and dropped in the
+    next is ``name-missing`` there (the pipeline's pairs, no model needed: the check is run as it runs them)."""
+    from summarizer.checks.registry import PAIR, run_article_checks, run_checks
+
+    pairs = [("قال لافروف إن المحادثات ستستأنف.", "Lavrov said the talks would resume."),
+             ("وأضاف لافروف أن الوفدين سيلتقيان.", "He added that the two delegations would meet.")]
+    found = run_article_checks(pairs, [run_checks(PAIR, ar, en) for ar, en in pairs])
+    assert [f.code for f in found[0]] == []
+    assert "name-missing" in [f.code for f in found[1]]

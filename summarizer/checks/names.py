@@ -17,6 +17,11 @@ after a title (قائلة، يشير) is the sentence going on, not a name.
   particles of foreign names (دي ميستورا، فون). Names elsewhere in the Arabic are not seen: this side
   is built for few false alarms, not for recall.
 
+* On a whole article (:func:`check_article_names`), ``name-missing`` also holds the names the article
+  teaches: an Arabic word that an English name renders by skeleton in one pair (ترامب for Trump) is a
+  name in every pair, and a pair whose English renders it by no word of that name (nor, for a name of
+  several words, by a pronoun) misses it. ``eval.checks`` measures it on the FLORES and NTREX documents.
+
 Registered (:mod:`.registry`) on each sentence pair, on the summary's translation, and on the Arabic
 summary against its article (a name in the summary that the article never mentions).
 """
@@ -33,7 +38,7 @@ from summarizer.arabic import normalize_arabic, words
 
 from .findings import Finding
 from .markup import clean_markup
-from .registry import PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
+from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
     PIECE_MIN,
     GluedIndex,
@@ -398,6 +403,7 @@ class ArabicSide:
     rows: dict[int, str]
     glued: GluedIndex
     glued_min: int  # the fewest classes a skeleton looked up in words run together has
+    raw: tuple[str, ...] = ()  # the words as written (word lists know أفريقيا, not افريقيا)
 
     @classmethod
     def read(cls, arabic: str) -> ArabicSide:
@@ -422,7 +428,7 @@ class ArabicSide:
         rows = _arabic_rows(tokens)
         rows.update(_glued_rows([t for t in tokens if spaceless and len(t) >= GLUED_PART], rows))
         return cls(tokens, [common_arabic(t) for t in raw], index, latin, rows, glued,
-                   PIECE_MIN if spaceless else GLUED_LONE_CLASSES)
+                   PIECE_MIN if spaceless else GLUED_LONE_CLASSES, tuple(raw))
 
     def renders(self, word: str) -> bool:
         """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
@@ -639,3 +645,148 @@ def check_summary_names_in_article(article_sentences: Sequence[str], summary: st
 
 def _in_article(arabic: str, article: ArabicSide) -> bool:
     return any(article.index.find(s) for part in arabic.split() for s in arabic_skeletons(part))
+
+
+# ---------------------------------------------------------------- names learnt from the article
+
+# An Arabic word that the article's English renders by a name somewhere (ترامب for Trump) is a name of
+# the article: learnt when its skeleton has this many classes or more (a shorter one matches some
+# English word by chance) and it is not a common Arabic word (Zipf, wordfreq, of the word as written;
+# fitted on the even-numbered FLORES devtest sentences).
+LEARNT_MIN_CLASSES = 3
+LEARNT_COMMON_ZIPF = 5.0
+# A match that teaches a name is stricter than one that clears a name: no deletion for a skeleton of up
+# to this many classes (France FRNS is not فيروس FRS), one beyond.
+LEARNT_EXACT_UP_TO = 4
+# An English pronoun renders a name of several words (he for Donald Trump) in a sentence after the first.
+_PRONOUNS = frozenset("he him his she her hers they them their theirs".split())
+
+
+@lru_cache(maxsize=50_000)
+def _zipf_arabic(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "ar", wordlist="small")
+
+
+_RAW_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
+
+
+def _raw_forms(word: str) -> set[str]:
+    """An Arabic word as written, without its article and without a one-letter clitic: the forms a word
+    list holds (it knows أفريقيا and كنيسة, not the normalised افريقيا and كنيسه)."""
+    forms = {word}
+    for article in _RAW_ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 2:
+            forms.add(word[len(article):])
+            break
+    forms |= {f[1:] for f in forms if f[:1] in "وفبلك" and len(f) >= 4}
+    return forms
+
+
+def _learnable(token: str, raw: str) -> frozenset[str]:
+    """The forms (clitics off) by which an Arabic word matched by an English name is learnt: none when
+    the word is short in classes, common in Arabic, or an adjective (the article and a nisba ending:
+    الأولمبية, which English may render by another word, Paralympics)."""
+    forms = {f for f in _clitic_forms(token) if len(arabic_skeleton(f)) >= LEARNT_MIN_CLASSES}
+    if (not forms or max(_zipf_arabic(f) for f in _raw_forms(raw)) >= LEARNT_COMMON_ZIPF
+            or any(f.startswith("ال") and f.endswith(_NISBA_ENDINGS) for f in _clitic_forms(token))):
+        return frozenset()
+    return frozenset(forms)
+
+
+def _learnt_allowed(skeleton: str) -> int:
+    """Deletions a match that teaches a name may take (:data:`LEARNT_EXACT_UP_TO`)."""
+    return 0 if len(skeleton) <= LEARNT_EXACT_UP_TO else 1
+
+
+def _learnt_cost(english: Iterable[str], token: str) -> int:
+    """The fewest deletions by which one of the English skeletons matches the Arabic word (one of its
+    forms) within what a teaching match may take; 9 for no match (Johnson is جونسون, not كنيسة)."""
+    index = SkeletonIndex()
+    for skeleton in arabic_skeletons(token):
+        index.add(skeleton, 0)
+    return min((allowed for s in english for allowed in range(_learnt_allowed(s) + 1)
+                if index.find(s, allowed=allowed)), default=9)
+
+
+def learn_names(sides: Sequence[ArabicSide], englishes: Sequence[str]) -> dict[str, frozenset[str]]:
+    """The names an article teaches: each form of an Arabic word that an English name of the same pair
+    renders by skeleton, with the words of that English name (lower case)."""
+    learnt: dict[str, set[str]] = {}
+    for side, english in zip(sides, englishes, strict=True):
+        for name in english_names(english):
+            group = {w.lower() for w in name.words}
+            for word in name.words:
+                if word_rows(word) or common_english(word.lower()):
+                    continue  # a known name is held by the table; a common word (Liberal) is translated
+                skeletons = [s for s in english_word_skeletons(word) if len(s) >= LEARNT_MIN_CLASSES]
+                costs = {k: _learnt_cost(skeletons, side.tokens[k])
+                         for k in {k for s in skeletons for k in side.index.find(s, allowed=_learnt_allowed(s))}}
+                best = min(costs.values(), default=9)
+                for k, cost in costs.items():
+                    if cost != best or cost == 9:
+                        continue  # another word matched better, or the pair of words at k matched, not the word
+                    token = side.tokens[k]
+                    raw = side.raw[k] if k < len(side.raw) else token
+                    for form in _learnable(token, raw):
+                        learnt.setdefault(form, set()).update(group)
+    return {form: frozenset(group) for form, group in learnt.items()}
+
+
+def learnt_missing(side: ArabicSide, english: str, learnt: dict[str, frozenset[str]]) -> list[str]:
+    """The Arabic words of one pair that are names the article taught and that its English does not
+    render (by skeleton, by another word of the same English name, or, for a name of several words, by
+    a pronoun)."""
+    if not learnt:
+        return []
+    english_side = EnglishSide.read(english)
+    english_words = {w.lower() for w in _ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS]}
+    out: list[str] = []
+    tokens = side.tokens
+    for i, token in enumerate(tokens):
+        groups = [learnt[f] for f in _clitic_forms(token) if f in learnt]
+        if not groups or token in out or english_side.renders(token):
+            continue
+        # a name written in two words (بيونج يانج) that the English writes as one (Pyongyang)
+        joined = [tokens[j] + tokens[j + 1] for j in (i - 1, i) if j >= 0 and j + 1 < len(tokens)]
+        if any(english_side.index.find(s) for w in joined for s in arabic_skeletons(w)):
+            continue
+        group = frozenset().union(*groups)
+        if group & english_words or (len(group) > 1 and _PRONOUNS & english_words):
+            continue
+        out.append(token)
+    return out
+
+
+def check_article_names(pairs: Sequence[tuple[str, str]]) -> list[list[Finding]]:
+    """:func:`check_names` on each sentence pair of one article, and ``name-missing`` for the names the
+    article teaches (:func:`article_names`). Findings numbered by pair."""
+    found = article_names(pairs, [compare_names(clean_markup(a), fold_latin(clean_markup(e))) for a, e in pairs])
+    return [[f.at(i) for f in findings] for i, findings in enumerate(found)]
+
+
+@register_check("article-names", looks_at=ARTICLE, reuses=("name-missing",))
+def article_names(pairs: Sequence[tuple[str, str]], findings: Sequence[list[Finding]]) -> list[list[Finding]]:
+    """An Arabic word that a name of one pair's English renders is a name wherever the article uses it
+    (Arabic has no capitals: this is how most Arabic names are seen), so a pair whose English does not
+    render it misses it: ``name-missing``, merged into the pair's own (``findings``)."""
+    cleaned = [(clean_markup(a), fold_latin(clean_markup(e))) for a, e in pairs]
+    sides = [ArabicSide.read(a) for a, _ in cleaned]
+    learnt = learn_names(sides, [e for _, e in cleaned])
+    return [_with_missing(list(found), learnt_missing(side, english, learnt)) if arabic.strip() and english.strip()
+            else list(found)
+            for (arabic, english), side, found in zip(cleaned, sides, findings, strict=True)]
+
+
+def _with_missing(findings: list[Finding], extra: Sequence[str]) -> list[Finding]:
+    """``findings`` with the Arabic names ``extra`` added to their ``name-missing`` finding (made if none)."""
+    held = next((f for f in findings if f.code == "name-missing"), None)
+    names = list(held.evidence["names"]) if held else []
+    new = [w for w in extra if w not in names]
+    if not new:
+        return findings
+    names += new
+    missing = Finding("name-missing", f"The Arabic names {_listed(names)}; the English does not.",
+                      evidence={"names": names, "skeletons": _skeletons_of_arabic(names)})
+    return [f for f in findings if f.code != "name-missing"] + [missing]

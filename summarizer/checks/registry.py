@@ -17,9 +17,12 @@ runs and what it is given:
 * :data:`SUMMARY`: a summary the method wrote (not one made of the article's own sentences) against
   its article: ``fn(article_sentences, summary, *, read_fraction)``, ``read_fraction`` the share of
   the article the summary model read (None when unknown);
-* :data:`SUMMARY_TRANSLATION`: that summary's English against it: ``fn(arabic_summary, english_summary)``.
+* :data:`SUMMARY_TRANSLATION`: that summary's English against it: ``fn(arabic_summary, english_summary)``;
+* :data:`ARTICLE`: every sentence pair of one article at once, after the pair checks, for what only the
+  whole article shows (a name the article teaches, dropped in one sentence): ``fn(pairs, findings)``,
+  ``findings`` the pairs' findings so far (one list per pair); it returns them, added to or merged.
 
-Each returns a list of :class:`.findings.Finding`. A code is declared by one check (``codes``); another
+Each returns a list of :class:`.findings.Finding` (an article check: one list per pair). A code is declared by one check (``codes``); another
 check that gives it names it in ``reuses``. Checks of one kind run in the order they were registered,
 and a sentence's findings are theirs in that order.
 """
@@ -35,8 +38,8 @@ from dataclasses import dataclass
 SEVERITIES = ("error", "warning", "info")
 
 # What a check looks at (see the module's docstring for what each is given).
-PAIR, SUMMARY, SUMMARY_TRANSLATION = "pair", "summary", "summary-translation"
-LOOKS_AT = (PAIR, SUMMARY, SUMMARY_TRANSLATION)
+PAIR, SUMMARY, SUMMARY_TRANSLATION, ARTICLE = "pair", "summary", "summary-translation", "article"
+LOOKS_AT = (PAIR, SUMMARY, SUMMARY_TRANSLATION, ARTICLE)
 
 # A check's function: given what it looks at, it returns a list of ``findings.Finding`` (not imported
 # here: that module imports this one for the catalogue).
@@ -117,6 +120,15 @@ def checks_of(looks_at: str) -> list[Check]:
 def run_checks(looks_at: str, *subject: object, **context: object) -> list:
     """The findings of every check of ``looks_at`` on ``subject``, check after check."""
     return [finding for check in checks_of(looks_at) for finding in check.run(*subject, **context)]
+
+
+def run_article_checks(pairs: list[tuple[str, str]], findings: list[list]) -> list[list]:
+    """Each pair's ``findings`` after every check of :data:`ARTICLE` has seen the whole article, in turn."""
+    for check in checks_of(ARTICLE):
+        findings = check.run(pairs, findings)
+        if len(findings) != len(pairs):  # a check's bug, said where it is
+            raise ValueError(f"the article check {check.name!r} returned {len(findings)} lists for {len(pairs)} pairs")
+    return findings
 
 
 class _Column(Mapping[str, str]):
