@@ -218,17 +218,52 @@
   document.addEventListener("change", (e) => {
     if (e.target instanceof Element && e.target.matches("input[type=file]")) bringBackMessages();
   });
-  document.addEventListener("input", (e) => {
-    if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
+  const runOn = () => !!(byId("summarize")?.disabled && byId("stop"));
+  const edited = (box) => {
     // A summary of the text that was there is running: stopped at once (nothing of it will be shown),
     // without taking the focus from the box.
-    const button = byId("summarize");
-    if (button && button.disabled && byId("stop")) { running = false; staleBeforeRun = true; byId("stop").click(); }
+    if (runOn()) { running = false; staleBeforeRun = true; byId("stop").click(); }
     putAwayErrors();
     markStale();
     const now = performance.now(), burst = now - typedAt < 400;  // typing on, or a first key / a paste
     typedAt = now;
-    counted(e.target.value, null, burst);
+    counted(box.value, null, burst);
+  };
+  // 4b. Typing in the article: each key changes the box, the counter, the out-of-date mark (and stops a
+  //     running summary) at once, but Gradio's own work on the box's value (its copy of the value, its
+  //     events) waits until the typing pauses: in a long article of paragraphs, about half of a key's
+  //     time. Gradio's value is brought up to date (flushArticle) before anything can read it: a pointer
+  //     pressed anywhere but in the box, a click, Ctrl+Enter, the box losing the focus. While a summary
+  //     runs, an edit reaches Gradio at once (the run's last steps compare the result with the article).
+  const TYPING_PAUSE_MS = 250;
+  let articleTimer = null, flushing = null;
+  const flushArticle = () => {
+    if (articleTimer === null) return;
+    clearTimeout(articleTimer);
+    articleTimer = null;
+    const box = document.querySelector("#article textarea");
+    if (!box) return;
+    flushing = new Event("input", { bubbles: true });  // Gradio reads the box's value on its input event
+    try { box.dispatchEvent(flushing); } finally { flushing = null; }
+  };
+  window.addEventListener("input", (e) => {
+    if (!e.isTrusted || !(e.target instanceof HTMLTextAreaElement) || !e.target.closest("#article")) return;
+    if (runOn()) { clearTimeout(articleTimer); articleTimer = null; return; }  // on to Gradio and the listener below
+    e.stopImmediatePropagation();
+    edited(e.target);
+    clearTimeout(articleTimer);
+    articleTimer = setTimeout(flushArticle, TYPING_PAUSE_MS);
+  }, true);
+  window.addEventListener("pointerdown", (e) => {
+    if (!(e.target instanceof Element && e.target.closest("#article textarea"))) flushArticle();
+  }, true);
+  window.addEventListener("click", flushArticle, true);  // also a click from a script (no pointer)
+  window.addEventListener("blur", (e) => {
+    if (e.target instanceof Element && e.target.closest("#article textarea")) flushArticle();
+  }, true);
+  document.addEventListener("input", (e) => {
+    if (e === flushing || !(e.target instanceof Element) || !e.target.closest("#article")) return;
+    edited(e.target);
   });
 
   // 5. The character counter, counted here a moment after the typing (or a paste) stops, and the
@@ -249,7 +284,8 @@
     const n = (text || "").length, f = (x) => x.toLocaleString("en-US");
     const over = n > max;
     p.classList.toggle("over", over);
-    p.textContent = `${f(n)} / ${f(max)} characters` + (over ? `: ${OVER_LIMIT}` : "");
+    const shown = `${f(n)} / ${f(max)} characters` + (over ? `: ${OVER_LIMIT}` : "");
+    if (p.textContent !== shown) p.textContent = shown;  // the same count again (Gradio's, after the typing): no change
     if (over !== wasOver) {
       wasOver = over;
       if (over) say(p.textContent);
@@ -271,7 +307,7 @@
     if (e.key !== "Enter" || !(e.ctrlKey || e.metaKey)) return;
     if (!(e.target instanceof Element) || !e.target.closest("#article")) return;
     const button = byId("summarize");
-    if (button && !button.disabled) { e.preventDefault(); button.click(); }
+    if (button && !button.disabled) { e.preventDefault(); flushArticle(); button.click(); }
   });
   document.addEventListener("click", (e) => {
     if (e.target instanceof Element && e.target.closest("#summarize, #fetch, #upload-button, #examples, #clear")) {
