@@ -150,18 +150,18 @@ def test_bad_input_gives_a_clear_message_not_an_exception(state, text, method, e
 def test_file_upload_utf8_and_bom(state, tmp_path, seed_texts):
     path = tmp_path / "article.txt"
     path.write_text(seed_texts[0], encoding="utf-8")
-    text, status, *_ = webapp.load_upload(state, as_upload(path))
+    text, status, *_ = webapp.read_upload(state, as_upload(path))[0]
     assert text == seed_texts[0] and "article.txt" in status
     path.write_bytes(b"\xef\xbb\xbf" + seed_texts[0].encode("utf-8"))
-    assert webapp.load_upload(state, as_upload(path))[0] == seed_texts[0]
-    assert webapp.load_upload(state, None)[0] == {"__type__": "update"}  # the text in the box stays
+    assert webapp.read_upload(state, as_upload(path))[0][0] == seed_texts[0]
+    assert webapp.read_upload(state, None)[0][0] == {"__type__": "update"}  # the text in the box stays
 
 
 def test_file_upload_not_utf8_names_the_file_and_keeps_the_text(state, tmp_path):
     path = tmp_path / "cp1256-article.txt"
     path.write_bytes("قال الوزير إن المحادثات ستستأنف.".encode("cp1256"))
     uploaded = as_upload(path)
-    text, status, *_ = webapp.load_upload(state, uploaded)
+    text, status, *_ = webapp.read_upload(state, uploaded)[0]
     assert text == {"__type__": "update"}  # the text already in the box stays
     assert "cp1256-article.txt" in status and "not UTF-8" in status
     assert str(uploaded.parent) not in status  # the upload's temp folder is not shown
@@ -298,8 +298,8 @@ def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, 
 
     for loaded in (
         webapp.load_example(state, 3),
-        webapp.load_upload(state, as_upload(make_docx(tmp_path / "story.docx", ARTICLE_LINES))),
-        webapp.load_url(state, local_site.url("article.html")),
+        webapp.read_upload(state, as_upload(make_docx(tmp_path / "story.docx", ARTICLE_LINES)))[0],
+        webapp.read_url(state, local_site.url("article.html"))[0],
     ):
         article, message, results = _article_and_message(loaded)
         assert article and message.startswith("Loaded ") and "Press **Summarise**" in message
@@ -308,7 +308,7 @@ def test_a_new_article_clears_the_previous_results(state, seed_texts, tmp_path, 
         assert translation == "" and status == "" and result is None and typed is None and "aligned-empty" in aligned
         assert json_file == md_file == {"value": None, "interactive": False, "__type__": "update"}
     assert webapp.load_example(state, 3)[0] == seed_texts[3]
-    assert "story.docx" in webapp.load_upload(state, as_upload(tmp_path / "story.docx"))[1]
+    assert "story.docx" in webapp.read_upload(state, as_upload(tmp_path / "story.docx"))[0][1]
 
 
 def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_path, local_site):
@@ -317,9 +317,9 @@ def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_pat
 
     make_pdf(scanned, [])
     for loaded, expected in (
-        (webapp.load_upload(state, as_upload(scanned)), "scan.pdf has no text to read"),
-        (webapp.load_url(state, local_site.url("section-index.html")), "No article found"),
-        (webapp.load_url(state, ""), "Type or paste a web address"),
+        (webapp.read_upload(state, as_upload(scanned))[0], "scan.pdf has no text to read"),
+        (webapp.read_url(state, local_site.url("section-index.html"))[0], "No article found"),
+        (webapp.read_url(state, "")[0], "Type or paste a web address"),
     ):
         article, message, results = _article_and_message(loaded)
         assert message.startswith("✘ **Error:**") and expected in message
@@ -329,7 +329,7 @@ def test_an_article_that_cannot_be_loaded_keeps_the_page_as_it_is(state, tmp_pat
 def test_the_page_does_not_fetch_local_addresses_unless_allowed(tiny_marian, local_site):
     closed = webapp.load_app(None, str(tiny_marian), summary_method="extractive", **FAST)
     assert not closed.service.allow_private_urls
-    _, message, _ = _article_and_message(webapp.load_url(closed, local_site.url("article.html")))
+    _, message, _ = _article_and_message(webapp.read_url(closed, local_site.url("article.html"))[0])
     assert "local or private network" in message
 
 
@@ -340,7 +340,7 @@ def test_counter_and_loading_an_article_over_the_limit(state):
     assert "100000" in webapp.counter_js(100_000)  # the browser counts against the same limit
     big = Path(state.export_dir) / "long-article.txt"
     big.write_text("قال الوزير إن المحادثات ستستأنف. " * 4_000, encoding="utf-8")  # 132,000 characters
-    article, message, _ = _article_and_message(webapp.load_upload(state, as_upload(big)))
+    article, message, _ = _article_and_message(webapp.read_upload(state, as_upload(big))[0])
     assert len(article) > 100_000 and "over this page's limit of 100,000" in message and "max" not in message
 
 
@@ -488,14 +488,14 @@ def test_a_result_is_shown_only_under_the_text_it_was_made_from(state, seed_text
 
 def test_the_page_wording(state, tmp_path, local_site, seed_texts):
     """Each message in the page's words: what to do, no option names, no "(s)" plurals."""
-    _, message, _ = _article_and_message(webapp.load_url(state, "not a url at all"))
+    _, message, _ = _article_and_message(webapp.read_url(state, "not a url at all")[0])
     assert "is not a web address" in message and "extension" not in message
     host = local_site.url("article.html").removeprefix("http://")  # 127.0.0.1:PORT/article.html
-    _, message, _ = _article_and_message(webapp.load_url(state, host))
+    _, message, _ = _article_and_message(webapp.read_url(state, host)[0])
     assert message.startswith("Loaded the article at") and "SSL" not in message  # http:// for an address with a port
     empty = tmp_path / "empty.txt"
     empty.write_text("", encoding="utf-8")
-    article, message, _ = _article_and_message(webapp.load_upload(state, as_upload(empty)))
+    article, message, _ = _article_and_message(webapp.read_upload(state, as_upload(empty))[0])
     assert article == {"__type__": "update"} and "holds no text" in message and "0 characters" not in message
     assert "in parts" not in webapp.counter_html(150_000, 100_000)
     info = webapp.translation_info(state)
@@ -569,7 +569,7 @@ def test_a_link_to_a_summary_fetches_with_the_servers_rules(state, tiny_marian, 
 
 
 def test_a_page_of_links_is_not_an_article(state, local_site):
-    _, message, _ = _article_and_message(webapp.load_url(state, local_site.url("links-only.html")))
+    _, message, _ = _article_and_message(webapp.read_url(state, local_site.url("links-only.html"))[0])
     assert "No article found" in message
 
 

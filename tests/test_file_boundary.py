@@ -164,7 +164,7 @@ def test_page_handlers_refuse_server_paths(tiny_marian, hostile_paths, tmp_path)
     state = webapp.load_app(None, str(tiny_marian), summary_method="extractive", warm=False,
                             export_dir=tmp_path, **FAST)
     for path in hostile_paths:
-        article, message, *_ = webapp.load_upload(state, path)
+        article, message, *_ = webapp.read_upload(state, path)[0]
         assert message == error_markdown(NOT_AN_UPLOAD), path
         assert "root:x" not in json.dumps(article)
 

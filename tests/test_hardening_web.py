@@ -156,7 +156,7 @@ def test_the_read_url_api_and_the_address_box_never_read_a_server_file(client, s
         answer = client.predict(path, api_name="/read_url")
         assert set(answer) == {"error"}, path
         api_messages[path] = answer["error"]
-        article, message, *_ = webapp.load_url(state, path)
+        article, message, *_ = webapp.read_url(state, path)[0]
         assert article == {"__type__": "update"} and message.startswith("✘ **Error:**"), path
         page_messages[path] = message
     for messages in (api_messages, page_messages):

@@ -111,6 +111,26 @@ def test_a_pdf_comes_back_as_a_word_file(state, tmp_path):
     assert update["visible"] and Path(update["value"]).suffix == ".docx"
 
 
+@pytest.mark.parametrize(("name", "body", "suffix"), [
+    ("story.html", "<html lang='ar' dir='rtl'><head><title>خبر</title><script>var x = 'لا';</script></head><body>"
+                   "<p>" + " ".join(ARTICLE * 3) + "</p><p>" + " ".join(ARTICLE[::-1] * 3) + "</p></body></html>",
+     ".html"),
+    ("story.txt", "\n\n".join(ARTICLE * 3), ".txt"),
+])
+def test_web_pages_and_text_files_come_back_in_their_own_format(state, tmp_path, name, body, suffix):
+    from summarizer.web.page import translated_download
+
+    source = tmp_path / name
+    source.write_text(body, encoding="utf-8")
+    text, document, out = _uploaded_and_summarised(state, source)
+    update = translated_download(state, out.typed, webapp.text_digest(text), text, document)
+    written = Path(update["value"])
+    assert update["visible"] and written.name.endswith(".en" + suffix)
+    if suffix == ".html":  # the page's script is left as it was, its direction turned
+        html = written.read_text(encoding="utf-8")
+        assert "var x = 'لا';" in html and 'dir="ltr"' in html
+
+
 def test_no_translated_document_for_an_edited_or_pasted_article(state, tmp_path):
     from summarizer.web.page import translated_download
 

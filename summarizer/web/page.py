@@ -121,14 +121,10 @@ def load_example(state: AppState, index: int | None) -> list[Any]:
     return _loaded(state, text, f"the example {isolate(label)}")
 
 
-def load_upload(state: AppState, path: str | Path | None) -> list[Any]:
-    """An uploaded .txt, .html, .docx or .pdf file -> the article box (the results cleared)."""
-    return read_upload(state, path)[0]
-
-
 def read_upload(state: AppState, path: str | Path | None) -> tuple[list[Any], Any]:
-    """``load_upload``'s outputs, and the ``ArticleSource`` the page keeps for the article (``gr.skip()``
-    when nothing was loaded: the article on screen keeps its own)."""
+    """An uploaded .txt, .html, .docx or .pdf file -> (the article box, its message, the results cleared),
+    and the ``ArticleSource`` the page keeps for the article (``gr.skip()`` when nothing was loaded: the
+    article on screen keeps its own)."""
     import gradio as gr
 
     try:
@@ -149,14 +145,10 @@ def client_of(request: Any) -> str | None:
     return host if isinstance(host, str) else None
 
 
-def load_url(state: AppState, url: str | None, request: Any = None) -> list[Any]:
-    """A web address -> the article found on it (the results cleared). ``request``: Gradio's, whose client
-    address counts against the fetch queue's share of one client."""
-    return read_url(state, url, request)[0]
-
-
 def read_url(state: AppState, url: str | None, request: Any = None) -> tuple[list[Any], Any]:
-    """``load_url``'s outputs, and the ``ArticleSource`` the page keeps (as ``read_upload``)."""
+    """A web address -> (the article found on it, its message, the results cleared), and the
+    ``ArticleSource`` the page keeps (as ``read_upload``). ``request``: Gradio's, whose client address
+    counts against the fetch queue's share of one client."""
     import gradio as gr
 
     url = (url or "").strip()

@@ -46,8 +46,6 @@ from .page import (
     long_input_applies,
     no_brief,
     no_translated,
-    read_upload,
-    read_url,
     stopped,
     translated_download,
 )
@@ -305,13 +303,13 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                        api_visibility="private")
 
         def load_upload_then_ready(path):  # where the article came from is kept: its brief, its translation
-            loaded_now, source = read_upload(state, path)
+            loaded_now, source = webapp.read_upload(state, path)
             return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
         upload.upload(load_upload_then_ready, [upload], renewed, cancels=runs,
                       api_visibility="private", show_progress_on=[input_status])
         def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
-            loaded_now, source = read_url(state, address, request)
+            loaded_now, source = webapp.read_url(state, address, request)
             return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
         for trigger in (fetch.click, url.submit):
