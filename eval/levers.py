@@ -397,23 +397,7 @@ def _peak_bytes() -> int:
 
 def run_overlap_memory(cache: Path, names: list[str], rounds: int, articles: int, translation_choice: str) -> dict:
     """``overlap_child`` in a fresh process per setting, the settings taking turns."""
-    import subprocess
-
-    out: dict = {"load_average_start": os.getloadavg(), "translation_choice": translation_choice}
-    runs: dict[str, list[dict]] = {name: [] for name in names}
-    for r in range(rounds):
-        for name in (names if r % 2 == 0 else names[::-1]):
-            done = subprocess.run(
-                [sys.executable, "-m", "eval.levers", "--overlap-child", name, "--cache", str(cache),
-                 "--articles", str(articles), "--translation-choice", translation_choice],
-                capture_output=True, text=True, check=True)
-            runs[name].append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(json.dumps({"round": r, **runs[name][-1], "load_average": os.getloadavg()}), flush=True)
-    out["overlap-memory"] = {name: {"peak_mb": statistics.median(run["peak_mb"] for run in done_runs),
-                                    "median_seconds": statistics.median(x for run in done_runs for x in run["seconds"])}
-                             for name, done_runs in runs.items()}
-    out["load_average_end"] = os.getloadavg()
-    return out
+    return _in_fresh_processes("overlap-memory", "--overlap-child", names, cache, rounds, articles, translation_choice)
 
 
 def _interleaved(articles: list[list[str]], calls: dict, reference) -> dict:
@@ -469,22 +453,29 @@ def heap_child(cache: Path, articles: int, heap: str, translation_choice: str) -
 
 def run_heaps(cache: Path, rounds: int, articles: int, translation_choice: str) -> dict:
     """``heap_child`` in a fresh process per setting, the settings taking turns."""
+    return _in_fresh_processes("heap", "--heap-child", list(HEAPS), cache, rounds, articles, translation_choice)
+
+
+def _in_fresh_processes(experiment: str, child_flag: str, settings: list[str], cache: Path, rounds: int,
+                        articles: int, translation_choice: str) -> dict:
+    """``python -m eval.levers CHILD_FLAG SETTING`` in a fresh process per setting and round, the settings
+    taking turns (the order reversed every other round): the median peak and seconds of each."""
     import subprocess
 
     out: dict = {"load_average_start": os.getloadavg(), "translation_choice": translation_choice}
-    runs: dict[str, list[dict]] = {heap: [] for heap in HEAPS}
+    runs: dict[str, list[dict]] = {setting: [] for setting in settings}
     for r in range(rounds):
-        for heap in (HEAPS if r % 2 == 0 else HEAPS[::-1]):
+        for setting in (settings if r % 2 == 0 else settings[::-1]):
             done = subprocess.run(
-                [sys.executable, "-m", "eval.levers", "--heap-child", heap, "--cache", str(cache),
+                [sys.executable, "-m", "eval.levers", child_flag, setting, "--cache", str(cache),
                  "--articles", str(articles), "--translation-choice", translation_choice],
                 capture_output=True, text=True, check=True)
-            runs[heap].append(json.loads(done.stdout.strip().splitlines()[-1]))
-            print(json.dumps({"heap": heap, "round": r, **runs[heap][-1], "load_average": os.getloadavg()}),
+            runs[setting].append(json.loads(done.stdout.strip().splitlines()[-1]))
+            print(json.dumps({"setting": setting, "round": r, **runs[setting][-1], "load_average": os.getloadavg()}),
                   flush=True)
-    out["heap"] = {heap: {"peak_mb": statistics.median(run["peak_mb"] for run in done_runs),
-                          "median_seconds": statistics.median(x for run in done_runs for x in run["seconds"])}
-                   for heap, done_runs in runs.items()}
+    out[experiment] = {setting: {"peak_mb": statistics.median(run["peak_mb"] for run in done_runs),
+                                 "median_seconds": statistics.median(x for run in done_runs for x in run["seconds"])}
+                       for setting, done_runs in runs.items()}
     out["load_average_end"] = os.getloadavg()
     return out
 

@@ -56,3 +56,26 @@ def test_overlap_batches_follow_the_setting(tiny_exports, monkeypatch):
 def test_overlap_needs_the_pipelines_setting():
     with pytest.raises(ValueError, match="current"):
         levers.run_overlap(None, {"threads2": None}, [], [], 1, None, None)
+
+
+def test_settings_in_fresh_processes_take_turns_and_give_medians(monkeypatch, tmp_path):
+    """The memory experiments run each setting in a process of its own, the order reversed every other
+    round, and report each setting's median peak and seconds (the child processes faked here)."""
+    import json
+    import subprocess
+    from types import SimpleNamespace
+
+    from eval import levers
+
+    order = []
+
+    def fake_run(command, **kwargs):
+        setting = command[command.index("--heap-child") + 1]
+        order.append(setting)
+        peak = {"a": [100, 300], "b": [200, 200]}[setting][sum(1 for s in order if s == setting) - 1]
+        return SimpleNamespace(stdout=json.dumps({"seconds": [1.0, 3.0], "peak_mb": peak}) + "\n")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    out = levers._in_fresh_processes("heap", "--heap-child", ["a", "b"], tmp_path, 2, 1, "best")
+    assert order == ["a", "b", "b", "a"]
+    assert out["heap"] == {"a": {"peak_mb": 200, "median_seconds": 2.0}, "b": {"peak_mb": 200, "median_seconds": 2.0}}
