@@ -570,25 +570,32 @@ def negation_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, l
     }
 
 
-def negation_markdown(section: dict) -> str:
-    """The negation check's part of the Markdown report."""
-    fa = [[name, r["sentences"], f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
-    rec = [[k, v["injected"], v["caught"], _pct(v["recall"])] for k, v in section["recall"].items()]
+def _systems_and_bad_inputs_markdown(section: dict) -> list[str]:
+    """A model-free check's real-system table (flagged against unflagged chrF) and its bad-input timings."""
     systems = [[name, s["flagged"], f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
                 f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
                 f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]"]
                for name, s in section["real_systems"]["systems"].items()]
     bad = [[name, v["chars"], f"{v['seconds']:.4f}"] for name, v in section["bad_inputs"].items()]
+    return [
+        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
+        f"{len(section['real_systems']['systems'])} systems.",
+        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
+        markdown_table(["bad input", "characters", "seconds"], bad),
+    ]
+
+
+def negation_markdown(section: dict) -> str:
+    """The negation check's part of the Markdown report."""
+    fa = [[name, r["sentences"], f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
+    rec = [[k, v["injected"], v["caught"], _pct(v["recall"])] for k, v in section["recall"].items()]
     listed = [f"- {name} #{f['index']}: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}"
               for name, r in section["false_alarms"].items() for f in r["findings"]]
     return "\n\n".join([
         "## Negation check (`negation-mismatch`)",
         markdown_table(["data", "sentences", "flagged (false alarms)"], fa),
         markdown_table(["injected error", "injected", "caught", "recall"], rec),
-        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
-        f"{len(section['real_systems']['systems'])} systems.",
-        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
-        markdown_table(["bad input", "characters", "seconds"], bad),
+        *_systems_and_bad_inputs_markdown(section),
         "### Every negation false alarm on the human translations",
         "\n".join(listed) or "none",
     ])
@@ -865,21 +872,13 @@ def names_markdown(section: dict) -> str:
     fa = [[name, r["sentences"], *(f"{r['per_code'][c]} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES)),
            f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
     rec = [[k, v["injected"], v["caught"], _pct(v["recall"]), v["counted_code"]] for k, v in section["recall"].items()]
-    systems = [[name, s["flagged"], f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
-                f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
-                f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]"]
-               for name, s in section["real_systems"]["systems"].items()]
-    bad = [[name, v["chars"], f"{v['seconds']:.4f}"] for name, v in section["bad_inputs"].items()]
     listed = [f"- {name} #{f['index']} `{f['code']}`: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}"
               for name, r in section["false_alarms"].items() for f in r["findings"]]
     return "\n\n".join([
         "## Name check (`name-unsupported`, `name-missing`)",
         markdown_table(["data", "sentences", *sorted(NAME_CODES), "either"], fa),
         markdown_table(["injected error", "injected", "caught", "recall", "counted as caught by"], rec),
-        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
-        f"{len(section['real_systems']['systems'])} systems.",
-        markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
-        markdown_table(["bad input", "characters", "seconds"], bad),
+        *_systems_and_bad_inputs_markdown(section),
         "### Every name false alarm on the human translations",
         "\n".join(listed) or "none",
         *(names_articles_markdown(section["articles"]) if "articles" in section else []),

@@ -47,6 +47,9 @@ def test_report_on_a_slice(tmp_path, capsys):
     assert payload["settings"]["length_band"]["low"] < 0 < payload["settings"]["length_band"]["high"]
     markdown = (out / "checks.md").read_text(encoding="utf-8")
     assert "## False alarms on human translations" in markdown and "## Real systems" in markdown
+    for section in ("## Negation check", "## Name check"):  # each with its systems and bad-input tables
+        part = markdown.split(section, 1)[1].split("\n## ", 1)[0]
+        assert "Flagged sentences score lower on" in part and "| bad input | characters | seconds |" in part
     assert (out / "checks_systems.png").stat().st_size > 0 and (out / "checks_recall.png").stat().st_size > 0
 
 
