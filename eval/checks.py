@@ -523,6 +523,15 @@ def negation_false_alarms(pairs: Sequence[Pair]) -> dict:
 
 def negation_systems(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int) -> dict:
     """Per system: sentences the negation check flags and the chrF of flagged against unflagged ones."""
+    return systems_flagged(root, names, limit, resamples, seed,
+                           lambda source, hyps: [_negation_flag(ar, hyp) for ar, hyp in zip(source, hyps, strict=True)])
+
+
+def systems_flagged(root: Path, names: Sequence[str], limit: int | None, resamples: int, seed: int,
+                    flags_of: Callable[[list[str], list[str]], Sequence[bool]]) -> dict:
+    """Per system of FLORES-101 devtest: the sentences ``flags_of(sources, hypotheses)`` flags, the mean chrF
+    of flagged and unflagged sentences and their difference with a bootstrap interval; and on how many
+    systems the flagged ones score lower."""
     from sacrebleu.metrics import CHRF
 
     chrf = CHRF()
@@ -533,7 +542,7 @@ def negation_systems(root: Path, names: Sequence[str], limit: int | None, resamp
     out = {}
     for k, name in enumerate(names):
         hyps = _lines(folder / f"{name}.en")[: len(source)]
-        flags = np.array([_negation_flag(ar, hyp) for ar, hyp in zip(source, hyps, strict=True)])
+        flags = np.array(flags_of(source, hyps), dtype=bool)
         scores = np.array([chrf.sentence_score(clean_markup(h), [r]).score for h, r in zip(hyps, reference, strict=True)])
         diff, low, high = bootstrap_difference(flags, scores, resamples, seed + k)
         out[name] = {
@@ -542,8 +551,9 @@ def negation_systems(root: Path, names: Sequence[str], limit: int | None, resamp
             "chrf_unflagged": float(scores[~flags].mean()) if (~flags).any() else None,
             "chrf_difference": diff, "ci_low": low, "ci_high": high,
         }
-    out_worse = sum(1 for s in out.values() if s["chrf_flagged"] is not None and s["chrf_difference"] > 0)
-    return {"systems": out, "flagged_worse": out_worse}
+    worse = sum(1 for s in out.values() if s["chrf_flagged"] is not None and s["chrf_unflagged"] is not None
+                and s["chrf_flagged"] < s["chrf_unflagged"])
+    return {"systems": out, "flagged_worse": worse}
 
 
 def negation_bad_inputs() -> dict:
@@ -802,30 +812,13 @@ def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples:
                  documents: Sequence[str] | None = None) -> dict:
     """Per system: sentences with a name finding, and their mean chrF against the others'; with
     ``documents`` (each sentence's document id), the check run on whole documents."""
-    from sacrebleu.metrics import CHRF
-
-    chrf = CHRF()
-    folder = root / FLORES101_SYSTEMS
-    source, reference = _lines(folder / "source.ar"), _lines(folder / "reference.en")
-    if limit:
-        source, reference = source[:limit], reference[:limit]
-    out = {}
-    for k, name in enumerate(names):
-        hyps = _lines(folder / f"{name}.en")[: len(source)]
+    def flags_of(source: list[str], hyps: list[str]) -> list[bool]:
         if documents is None:
-            flags = np.array([bool(_name_codes(ar, hyp)) for ar, hyp in zip(source, hyps, strict=True)])
-        else:
-            flags = np.array([bool(c) for doc in _spans(documents[: len(source)])
-                              for c in _article_name_codes([(source[i], hyps[i]) for i in doc])])
-        scores = np.array([chrf.sentence_score(clean_markup(h), [r]).score for h, r in zip(hyps, reference, strict=True)])
-        diff, low, high = bootstrap_difference(flags, scores, resamples, seed + k)
-        out[name] = {"sentences": len(scores), "flagged": int(flags.sum()),
-                     "chrf_flagged": float(scores[flags].mean()) if flags.any() else None,
-                     "chrf_unflagged": float(scores[~flags].mean()) if (~flags).any() else None,
-                     "chrf_difference": diff, "ci_low": low, "ci_high": high}
-    worse = sum(1 for s in out.values() if s["chrf_flagged"] is not None and s["chrf_unflagged"] is not None
-                and s["chrf_flagged"] < s["chrf_unflagged"])
-    return {"systems": out, "flagged_worse": worse}
+            return [bool(_name_codes(ar, hyp)) for ar, hyp in zip(source, hyps, strict=True)]
+        return [bool(c) for doc in _spans(documents[: len(source)])
+                for c in _article_name_codes([(source[i], hyps[i]) for i in doc])]
+
+    return systems_flagged(root, names, limit, resamples, seed, flags_of)
 
 
 def name_bad_inputs() -> dict:
