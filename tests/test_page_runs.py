@@ -190,3 +190,20 @@ def test_the_brief_of_an_uploaded_file_names_its_title_source_and_date(state, tm
     # the source of another text (the article was edited since) is not used
     other = brief_download(state, out.typed, webapp.text_digest(text), text, source._replace(digest="0" * 16))
     assert "2024-03-05" not in "\n".join(p.text for p in docx.Document(other["value"]).paragraphs)
+
+
+def test_stop_stops_the_translated_document_too(state, tmp_path, monkeypatch):
+    """The translated document is one of the page's runs: Stop (here thrown as its work starts) ends it at
+    its next batch, and the download stays hidden."""
+    from summarizer.web.page import translated_download
+
+    text, document, out = _uploaded_and_summarised(state, make_arabic_docx(tmp_path / "a.docx"))
+    translate = state.service.translate_document
+
+    def stopped_at_once(*args, **kwargs):
+        state.runs.stop("page")
+        return translate(*args, **kwargs)
+
+    monkeypatch.setattr(state.service, "translate_document", stopped_at_once)
+    update = translated_download(state, out.typed, webapp.text_digest(text), text, document, session="page")
+    assert update["visible"] is False and len(state.runs) == 0

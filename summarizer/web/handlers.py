@@ -262,19 +262,20 @@ def write_brief_export(result: Result, directory: str | Path, *, title: str | No
 
 
 def write_translated_export(result: Result, source: Path, source_name: str, service: Service, directory: str | Path,
-                            *, translation: str | None = None) -> TranslatedDocument:
+                            *, translation: str | None = None,
+                            cancelled: Callable[[], bool] | None = None) -> TranslatedDocument:
     """The uploaded document ``source`` (its user's name ``source_name``) translated into a document of its own
     kind (a PDF's text into a .docx) for the page's download, named after the article's title
     (``report.pdf`` -> ``<title>.en.docx``). The English of ``result`` (the page's run over the same
     document) is used as it is, so only what the article's text left out (headers, footers, notes...) is
-    translated now, within the service's gate and budget."""
+    translated now, within the service's gate and budget; ``cancelled``: as for a summary (the page's Stop)."""
     from ..brief import brief_filename
     from ..translated import writer_for
 
     suffix = writer_for(source_name).outputs[0]
     out = _export_folder(directory) / brief_filename(result, suffix=f".en{suffix}")
     known = {pair.ar: pair.en for pair in result.translation}
-    return service.translate_document(source, out, translation=translation, known=known)
+    return service.translate_document(source, out, translation=translation, known=known, cancelled=cancelled)
 
 
 def _export_folder(directory: str | Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..arabic import arabic_share
-from ..errors import InputError
+from ..errors import InputError, SummarizerError
 from ..inputs.documents import DOCUMENT_SUFFIXES, Document, read_file
 from ..options import CALL, PAGE, Option, options_of
 from ..pipeline import Result
@@ -316,10 +316,12 @@ def brief_download(state: AppState, result: Result | None, made_from: str | None
 
 # -- the translated document's download ----------------------------------------------------------
 def translated_download(state: AppState, result: Result | None, made_from: str | None, on_screen: str | None,
-                        document: ArticleSource | None, translation: str | None = None) -> Any:
+                        document: ArticleSource | None, translation: str | None = None, *,
+                        session: str | None = None) -> Any:
     """After a summary of an uploaded document: the "Translated document" download, the document in its own
     format (a PDF's text as a .docx) with the English of the result shown, hidden when the article on
-    screen is not that document's (pasted, edited, another source) or nothing could be written."""
+    screen is not that document's (pasted, edited, another source) or nothing could be written. Like a
+    summary, it is one of the ``session``'s runs: Stop or a new article stops it at its next batch."""
     import gradio as gr
 
     if (document is None or not document.path or result is None or not result.ok or not result.translation
@@ -327,10 +329,14 @@ def translated_download(state: AppState, result: Result | None, made_from: str |
         return no_translated()
     try:
         real, _ = uploaded_file(document.path)  # still this page's upload (swept after a while)
-        done = write_translated_export(result, real, document.name, state.service, state.export_dir,
-                                       translation=translation or None)
-    except Exception as exc:  # the other downloads still hold the result; the log says why
+        with state.runs.running(session) as cancelled:
+            done = write_translated_export(result, real, document.name, state.service, state.export_dir,
+                                           translation=translation or None, cancelled=cancelled)
+    except (SummarizerError, OSError) as exc:  # refused, stopped, or a full disk: the other downloads stay
         log.warning("the translated document was not written: %s", without_paths(str(exc)))
+        return no_translated()
+    except Exception:  # a bug: logged whole; the page keeps its other downloads
+        log.exception("the translated document was not written")
         return no_translated()
     kind = Path(done.path).suffix
     label = f"Translated document ({kind})"

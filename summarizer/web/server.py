@@ -236,10 +236,13 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
                                 api_visibility="private")
         settled_run.then(brief, [typed, made_from, article, source_document], [brief_file], queue=False,
                          api_visibility="private")
+        def translated_of_session(request: gr.Request, *inputs):  # Stop stops it too
+            return translated_download(state, *inputs, session=session_of(request))
+
         # An uploaded document's own translation: the English shown is reused, the rest (headers, notes...)
         # is translated in the queue, like a summary.
         translated = settled_run.then(
-            partial(translated_download, state), [typed, made_from, article, source_document, translation_model],
+            translated_of_session, [typed, made_from, article, source_document, translation_model],
             [translated_file], api_visibility="private", show_progress="hidden")
 
         # A link to a summary: /?url=https://... fetches that article and summarises it. Once the page is
