@@ -22,6 +22,8 @@ SAME = [
     ("Syria", "سوريا"), ("Geneva", "جنيف"), ("Washington", "واشنطن"), ("Assad", "الأسد"), ("Obama", "أوباما"),
     ("Trump", "ترامب"), ("Putin", "بوتين"), ("Michael", "مايكل"), ("Charles", "تشارلز"), ("Jordan", "الأردن"),
     ("Welsh", "الويلزي"), ("Syrian", "السوري"),
+    # English letters read another way: gh as f, Pinyin zh and q, a German st at a word's start
+    ("Bough", "بوف"), ("Guizhou", "قويتشو"), ("Qinghai", "تشينغهاي"), ("Steinem", "شتاينم"),
 ]
 DIFFERENT = [("Lavrov", "كيري"), ("Obama", "بوتين"), ("Hammond", "لافروف"), ("Geneva", "واشنطن"), ("Kerry", "موسكو")]
 
@@ -152,6 +154,25 @@ def test_a_common_arabic_word_after_a_title_is_not_a_name():
                        "The president said after the meeting that the talks go on.") == []
     assert codes(check_names("وقال الرئيس ماكرون إن المحادثات مستمرة.", "The president said the talks go on.")) == [
         "name-missing"]
+
+
+def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():
+    # فإن ("indeed") normalises to فان but is not the particle of Van Gogh's name
+    assert check_names("ووفقًا لآخر تقرير، فإن قراءات مستوى سطح البحر تُشير إلى تسونامي.",
+                       "According to the latest bulletin, sea level readings indicated a tsunami.") == []
+    assert codes(check_names("رسم فان غوخ لوحاته في فرنسا.", "He painted in France.")) == ["name-missing"]
+    # a relative pronoun after a title ends the title: the words after it are the sentence going on
+    assert check_names("سيحل ديفي محل الوزير في وظيفة وزير الأعمال التي سيتركها.",
+                       "Davey will take the Business Minister job he is leaving.") == []
+
+
+def test_the_word_after_a_rendered_name_is_not_the_rest_of_it():
+    # الرئيس ترامب تحقيقا: Trump is rendered, تحقيقا (an investigation) is the sentence going on
+    assert check_names("فتح الرئيس ترامب تحقيقا في الاتهامات.",
+                       "President Trump has opened an investigation into the allegations.") == []
+    # a whole name dropped is still missing
+    assert codes(check_names("فتح الرئيس ترامب تحقيقا في الاتهامات.",
+                             "The president has opened an investigation into the allegations.")) == ["name-missing"]
 
 
 def test_a_name_the_article_teaches_is_missing_where_one_pair_drops_it():

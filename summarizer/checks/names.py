@@ -515,17 +515,21 @@ def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
     return [name for name in unique.values() if not _supported(name, side)]
 
 
-def arabic_name_words(tokens: Sequence[str], common: Sequence[bool] = ()) -> list[int]:
+def arabic_name_words(side: ArabicSide) -> list[int]:
     """Indexes of the Arabic words that the text marks as names: the words after a title (past up to
-    :data:`_TITLE_REACH` words with the article) or after a foreign particle, up to :data:`_NAME_WORDS`."""
+    :data:`_TITLE_REACH` words with the article, but not a relative pronoun: وزير الأعمال التي سيتركها) or
+    after a foreign particle (as written: فإن, "indeed", is not فان, "van"), up to :data:`_NAME_WORDS`."""
+    tokens, common = side.tokens, side.common
     stop = _stopwords()
     out: list[int] = []
     for i, token in enumerate(tokens):
         base = token[1:] if token[:1] in "وف" and token[1:] in _TITLES else token
         j = i + 1
-        while base in _TITLES and j < len(tokens) and j - i <= _TITLE_REACH and tokens[j].startswith("ال"):
+        while (base in _TITLES and j < len(tokens) and j - i <= _TITLE_REACH and tokens[j].startswith("ال")
+               and tokens[j] not in stop):
             j += 1
-        if base in _FOREIGN_PARTICLES or base in _DEFINITE_TITLES or (base in _CONSTRUCT_TITLES and j > i + 1):
+        particle = base in _FOREIGN_PARTICLES and "إ" not in (side.raw[i] if i < len(side.raw) else "")
+        if particle or base in _DEFINITE_TITLES or (base in _CONSTRUCT_TITLES and j > i + 1):
             out.extend(_name_after(tokens, j, stop, common))
     return sorted(set(out))
 
@@ -570,8 +574,12 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     out = [form for row, form in side.rows.items()
            if row not in english.rows and form not in covered and not form.endswith(_NISBA_ENDINGS)
            and not english.renders(form)]
-    for k in arabic_name_words(side.tokens, side.common):
-        if side.tokens[k] not in out and not english.renders(side.tokens[k]):
+    marked = arabic_name_words(side)
+    rendered = {k for k in marked if english.renders(side.tokens[k])}
+    for k in marked:
+        # the word after a name the English gives is the sentence going on (الرئيس ترامب تحقيقا), not
+        # the rest of the name: a translation drops a whole name, not its second word
+        if side.tokens[k] not in out and k not in rendered and k - 1 not in rendered:
             out.append(side.tokens[k])
     return out
 
@@ -635,7 +643,7 @@ def check_summary_names_in_article(article_sentences: Sequence[str], summary: st
         return []
     ours, theirs = ArabicSide.read(summary), ArabicSide.read(article)
     new = [form for row, form in ours.rows.items() if row not in theirs.rows and not _in_article(form, theirs)]
-    new += [ours.tokens[k] for k in arabic_name_words(ours.tokens, ours.common)
+    new += [ours.tokens[k] for k in arabic_name_words(ours)
             if ours.tokens[k] not in new and not _in_article(ours.tokens[k], theirs)]
     if not new:
         return []

@@ -41,8 +41,11 @@ _ENGLISH_RE = re.compile("|".join(g for g, _ in _ENGLISH_GROUPS) + "|[aeiouy]|w|
 _ENGLISH_CLASS = dict(_ENGLISH_GROUPS)
 _VOWELS = frozenset("aeiouy")
 # Letters English reads two ways: ch as in Michael, c as in Recep (Turkish), th as in Merriweather (ز),
-# sh as in Welsh (ويلزي), p as in Singapore (سنغافورة), a silent gh as in Kavanaugh (كافانو).
-_READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""))
+# sh as in Welsh (ويلزي), p as in Singapore (سنغافورة), a silent gh as in Kavanaugh (كافانو) and one read
+# f as in Bough (بوف), Pinyin's zh and q as in Guizhou (قويتشو) and Qinghai (تشينغهاي); "^" marks a
+# reading at the start of a word only: a German st as in Steinem (شتاينم).
+_READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""), ("gh", "f"),
+             ("zh", "ch"), ("q", "ch"), ("^st", "sht"))
 # Classes a writer adds or drops between the scripts (h, w, y as vowel carriers).
 _SOFT = str.maketrans("", "", "HWY")
 # A skeleton longer than this is looked up whole only (no deletion variants): no name is that long.
@@ -79,7 +82,10 @@ def english_skeletons(word: str) -> set[str]:
     low = word.lower()
     readings = {low}
     for written, read in _READINGS:
-        readings |= {r.replace(written, read) for r in readings if written in r}
+        if written.startswith("^"):
+            readings |= {read + r[len(written) - 1:] for r in readings if r.startswith(written[1:])}
+        else:
+            readings |= {r.replace(written, read) for r in readings if written in r}
     return {s for s in map(english_skeleton, readings) if s}
 
 
