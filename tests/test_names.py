@@ -88,7 +88,8 @@ def test_a_name_at_a_sentence_start_is_never_flagged_alone():
 
 def test_acronyms_are_flagged_only_when_known():
     assert check_names("أعلنت الوكالة ذلك.", "The IAEA announced it.") == []
-    assert codes(check_names("أعلنت روسيا ذلك.", "The EU announced it.")) == ["name-unsupported"]
+    # the EU is not in the Arabic, and روسيا (a country) is not in the English
+    assert codes(check_names("أعلنت روسيا ذلك.", "The EU announced it.")) == ["name-unsupported", "name-missing"]
 
 
 def test_headlines_in_title_case_are_not_read_for_names():
@@ -154,6 +155,19 @@ def test_a_common_arabic_word_after_a_title_is_not_a_name():
                        "The president said after the meeting that the talks go on.") == []
     assert codes(check_names("وقال الرئيس ماكرون إن المحادثات مستمرة.", "The president said the talks go on.")) == [
         "name-missing"]
+
+
+def test_every_country_is_a_known_name_in_both_languages():
+    # the CLDR's names of countries (babel): a country the English drops is missing, its adjective renders it
+    assert codes(check_names("وصل الوفد إلى تشيلي أمس.", "The delegation arrived yesterday.")) == ["name-missing"]
+    assert check_names("وصل الوفد إلى تشيلي أمس.", "The delegation arrived in Chile yesterday.") == []
+    assert check_names("قالت الحكومة في فرنسا إنها ستدرس الأمر.", "The French government said it would study it.") == []
+    assert check_names("بدأ الإسبان فترة الاستعمار.", "The Spaniards started the colonization period.") == []
+    # a country's name that is also a common word (مالي: financial) is not a name
+    assert check_names("تواجه الشركة عجزا ماليا وضغطا مالي كبيرا.", "The company faces a large deficit.") == []
+    # a country inside a longer country's name is that name only
+    findings = check_names("تحطمت طائرة في بابوا غينيا الجديدة.", "A plane crashed.")
+    assert findings[0].evidence["names"] == ["بابوا غينيا الجديده"]
 
 
 def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():

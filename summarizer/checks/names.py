@@ -38,6 +38,7 @@ from summarizer.arabic import normalize_arabic, words
 
 from .findings import Finding
 from .markup import clean_markup
+from .place_names import country_names
 from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
     PIECE_MIN,
@@ -100,6 +101,7 @@ jew, jewish | اليهود اليهودي اليهوديه
 christian, christianity | المسيحيين المسيحيون المسيحي المسيحيه
 muslim, islam, islamic | الاسلام الاسلامي الاسلاميه المسلمين المسلمون
 arab, arabic | العرب العربي العربيه
+palestine, palestinian | فلسطين الفلسطيني الفلسطينيه الفلسطينيين
 korea, korean | كوريا الكوري الكوريه
 mediterranean | البحر_المتوسط
 casablanca | الدار_البيضاء
@@ -116,37 +118,50 @@ arctic, antarctic, antarctica | القطب القطبي القطبيه
 # An adjective of a known name (الأمريكية، البريطاني) is often folded into another word in English (USOC,
 # BST): only the names themselves are missed.
 _NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
-_ENDINGS = r"(?:'s|’s|s|n|ns|ian|ians|ese|i|is)?"
+
+
+# Endings an English form may take (a plural, a possessive, an adjective: Syrians, UN's, Iraqi).
+_ENDINGS = ("'s", "’s", "s", "n", "ns", "ian", "ians", "ese", "i", "is")
 
 
 @dataclass(frozen=True)
 class Exonym:
-    """One name of :data:`EXONYMS`: a pattern of its English forms, and its Arabic forms (normalised,
-    without the article)."""
+    """One name of :data:`EXONYMS`: its English forms (lower case: any case; ``acronyms``: that case
+    only) and its Arabic forms (normalised, without the article)."""
 
-    english: re.Pattern[str]
-    acronyms: re.Pattern[str] | None
+    english: tuple[str, ...]
+    acronyms: tuple[str, ...]
     arabic: tuple[str, ...]
+    country: bool = False  # from the CLDR's list, not the table
 
 
-def _pattern(forms: Sequence[str], flags: int) -> re.Pattern[str] | None:
-    if not forms:
-        return None
-    alternatives = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![A-Za-z])(?:{alternatives}){_ENDINGS}(?![A-Za-z])", flags)
+def _exonym(english: Sequence[str], arabic: Sequence[str], *, country: bool = False) -> Exonym:
+    forms = [" ".join(f.split()) for f in english if f.strip()]
+    bare = tuple(_bare(normalize_arabic(f).replace("_", " ")) for f in arabic)
+    bare += tuple(f + ending for f in bare if f.endswith("ي") for ending in ("ين", "ون"))
+    return Exonym(tuple(f for f in forms if f == f.lower()), tuple(f for f in forms if f != f.lower()), bare,
+                  country)
 
 
 def _exonyms() -> tuple[Exonym, ...]:
-    out = []
-    for row in _EXONYM_ROWS.strip().splitlines():
-        en, ar = row.split("|")
-        forms = [f.strip() for f in en.split(",") if f.strip()]
-        lower = [f for f in forms if f == f.lower()]
-        upper = [f for f in forms if f != f.lower()]
-        arabic = tuple(_bare(normalize_arabic(f).replace("_", " ")) for f in ar.split())
-        arabic += tuple(f + ending for f in arabic if f.endswith("ي") for ending in ("ين", "ون"))
-        out.append(Exonym(_pattern(lower, re.IGNORECASE) or re.compile(r"(?!)"), _pattern(upper, 0), arabic))
+    """The table above, then every country of the CLDR (:mod:`.place_names`) the table does not hold."""
+    out = [_exonym(en.split(","), ar.split()) for en, ar in
+           (row.split("|") for row in _EXONYM_ROWS.strip().splitlines())]
+    held = {f for e in out for f in e.english}
+    for english, arabic in country_names():
+        if english[0] not in held:
+            out.append(_exonym(english, [arabic.replace(" ", "_"), *_adjectives(arabic)], country=True))
     return tuple(out)
+
+
+def _adjectives(country: str) -> list[str]:
+    """The nisba adjectives of a country's Arabic name of one word (إسبانيا: إسباني، إسبانية، إسبانيون...)
+    and the stem that a plural of its people may be (الإسبان)."""
+    if " " in country:
+        return []
+    name = _bare(normalize_arabic(country))
+    stem = name[:-2] if name.endswith("يا") else name[:-1] if name.endswith(("ا", "ه")) else name
+    return [stem + ending for ending in _NISBA_ENDINGS] + ([stem] if stem != name and len(stem) >= 4 else [])
 
 
 def _bare(form: str) -> str:
@@ -154,12 +169,18 @@ def _bare(form: str) -> str:
 
 
 EXONYMS = _exonyms()
+# Each English form to its rows: any case, and acronyms in their own case.
+_ROWS_OF: dict[str, frozenset[int]] = {}
+_ACRONYM_ROWS_OF: dict[str, frozenset[int]] = {}
+for _row, _e in enumerate(EXONYMS):
+    for _table, _forms in ((_ROWS_OF, _e.english), (_ACRONYM_ROWS_OF, _e.acronyms)):
+        for _form in _forms:
+            _table[_form] = _table.get(_form, frozenset()) | {_row}
 
 
 _DOTTED_RE = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
 # The first words of the table's English names of two words or more (united nations, west bank).
-_FIRST_WORDS = frozenset(f.split()[0] for row in _EXONYM_ROWS.strip().splitlines()
-                         for f in row.split("|")[0].lower().split(",") if " " in f.strip())
+_FIRST_WORDS = frozenset(f.split()[0] for e in EXONYMS for f in (*e.english, *e.acronyms) if " " in f)
 
 
 def english_rows(text: str) -> set[int]:
@@ -179,9 +200,17 @@ def english_rows(text: str) -> set[int]:
 
 @lru_cache(maxsize=10_000)
 def word_rows(word: str) -> frozenset[int]:
-    """The rows of :data:`EXONYMS` that one English word (or run of words) is a form of."""
-    return frozenset(row for row, e in enumerate(EXONYMS)
-                     if e.english.fullmatch(word) or (e.acronyms is not None and e.acronyms.fullmatch(word)))
+    """The rows of :data:`EXONYMS` that one English word (or run of words) is a form of: a form, or a
+    form with one of :data:`_ENDINGS`."""
+    text = " ".join(word.split())
+    low = text.lower()
+    out = _ROWS_OF.get(low, frozenset()) | _ACRONYM_ROWS_OF.get(text, frozenset())
+    for ending in _ENDINGS:
+        if low.endswith(ending) and len(low) > len(ending):
+            out |= _ROWS_OF.get(low[: -len(ending)], frozenset())
+            if text.endswith(ending):
+                out |= _ACRONYM_ROWS_OF.get(text[: -len(ending)], frozenset())
+    return out
 
 
 # Capitalised English words that are not names: function words (a sentence or clause start), titles,
@@ -467,12 +496,13 @@ def common_arabic(word: str) -> bool:
 
 
 def _glued_rows(glued: Sequence[str], found: dict[int, str]) -> dict[int, str]:
-    """The rows of :data:`EXONYMS` named inside words run together (forms of four letters or more)."""
+    """The rows of :data:`EXONYMS` named inside words run together (forms of four letters or more; of a
+    country of the CLDR, five: نيوي, Niue, is inside بنيويورك)."""
     if not glued:
         return {}
     text = " ".join(glued)
     return {row: form for row, exonym in enumerate(EXONYMS) if row not in found
-            for form in exonym.arabic[:1] if len(form) >= 4 and form.replace(" ", "") in text}
+            for form in exonym.arabic[:1] if len(form) >= 4 + exonym.country and form.replace(" ", "") in text}
 
 
 @lru_cache(maxsize=50_000)
@@ -493,7 +523,11 @@ def _arabic_rows(tokens: Sequence[str]) -> dict[int, str]:
             if form in singles or form in pairs or form in triples:
                 out[row] = form
                 break
-    return out
+    # a country inside a longer name the text gives is part of that name (غينيا in بابوا غينيا الجديدة);
+    # the table's own names stay (كوريا in كوريا الشمالية: an English Korean renders it)
+    longer = {form for form in out.values() if " " in form}
+    return {row: form for row, form in out.items()
+            if not (EXONYMS[row].country and any(form != other and f" {form} " in f" {other} " for other in longer))}
 
 
 # ---------------------------------------------------------------- the comparison
@@ -572,7 +606,8 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     # a form inside a name the English gives (بريطانيا in خروج بريطانيا, Brexit) is rendered with it
     covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
     out = [form for row, form in side.rows.items()
-           if row not in english.rows and form not in covered and not form.endswith(_NISBA_ENDINGS)
+           if row not in english.rows and form not in covered
+           and (not form.endswith(_NISBA_ENDINGS) or (EXONYMS[row].country and form == EXONYMS[row].arabic[0]))
            and not english.renders(form)]
     marked = arabic_name_words(side)
     rendered = {k for k in marked if english.renders(side.tokens[k])}
