@@ -462,8 +462,13 @@ class ArabicSide:
     def renders(self, word: str) -> bool:
         """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
         English ``word``."""
-        return word.lower() in self.latin or any(
-            self.index.find(s) or self._glued_holds(s) for s in english_word_skeletons(word))
+        if word.lower() in self.latin:
+            return True
+        stop = _stopwords()
+        # a function word (في، بين، على) renders a name only by its very sound (Bean بين), not within a
+        # deletion: Glen is not كان
+        return any(self.index.find(s, allowed=0) or any(self.tokens[i] not in stop for i in self.index.find(s))
+                   or self._glued_holds(s) for s in english_word_skeletons(word))
 
     def _glued_holds(self, skeleton: str) -> bool:
         """Whether words run together hold the skeleton, or (five classes or more) the skeleton less
@@ -592,6 +597,7 @@ class EnglishSide:
         for n, token in enumerate(_ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS]):
             if _base(token).lower() in _NOT_NAMES:  # Minister is not ميستورا
                 continue
+
             for skeleton in english_word_skeletons(_base(token)):
                 index.add(skeleton, n)
         return cls(index, english_rows(english))
