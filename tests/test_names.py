@@ -170,6 +170,14 @@ def test_every_country_is_a_known_name_in_both_languages():
     assert findings[0].evidence["names"] == ["بابوا غينيا الجديده"]
 
 
+def test_a_function_word_renders_a_name_only_by_its_exact_sound():
+    # Glen (KLN) is كان (KN) less one class: a function word does not render a name within a deletion
+    assert codes(check_names("كان الجو جميلا أمس.", "Yesterday, said Glen, the weather was fine.")) == [
+        "name-unsupported"]
+    # ...but by its very sound it may (Mr Bean and بين)
+    assert check_names("وقف بين الناس.", "Bean stood among the people.") == []
+
+
 def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():
     # فإن ("indeed") normalises to فان but is not the particle of Van Gogh's name
     assert check_names("ووفقًا لآخر تقرير، فإن قراءات مستوى سطح البحر تُشير إلى تسونامي.",
