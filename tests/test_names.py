@@ -170,6 +170,12 @@ def test_every_country_is_a_known_name_in_both_languages():
     assert findings[0].evidence["names"] == ["بابوا غينيا الجديده"]
 
 
+def test_the_full_stop_of_an_abbreviation_or_an_initial_starts_no_sentence():
+    strong = [w for name in english_names("Dr. Kowalski met George W. Bush, said U.S. Kowalczyk.") for w in name.strong]
+    assert strong == ["Kowalski", "George", "Bush", "Kowalczyk"]
+    assert [w for n in english_names("He left. Kowalski stayed.") for w in n.strong] == []  # a sentence start
+
+
 def test_a_function_word_renders_a_name_only_by_its_exact_sound():
     # Glen (KLN) is كان (KN) less one class: a function word does not render a name within a deletion
     assert codes(check_names("كان الجو جميلا أمس.", "Yesterday, said Glen, the weather was fine.")) == [

@@ -261,6 +261,14 @@ _PARTICLES = frozenset("de del della di da van von der den al el bin ibn bint ab
 _COMMON_ENDINGS = ("tion", "sion", "ity", "ness", "ment", "ical", "ology", "ing", "ous", "ive", "ship", "ance",
                    "ence", "ics", "ism", "ist", "able", "ible", "ful", "less", "ward", "ary", "ory")
 _START_RE = re.compile(r"[.!?:;\"“”«»(\[\u2014\u2013]|\s-\s")
+# Words written with a full stop that ends no sentence: titles before a name (Dr. Ohio, Lt. Col. Vann).
+_ABBREVIATIONS = frozenset("mr mrs ms dr prof st lt col gen sen rep gov capt sgt maj adm rev hon jr sr".split())
+
+
+def _abbreviated(previous: str, gap: str) -> bool:
+    """Whether the only sentence mark between two words is the full stop of an abbreviation or an
+    initial (Dr. Smith, U.S. Senator, George W. Bush): the next word starts no sentence."""
+    return gap.strip() == "." and (previous.lower() in _ABBREVIATIONS or (len(previous) == 1 and previous.isupper()))
 _ENGLISH_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 # Arabic titles and the particles of foreign names: the words after them are a name. A definite title
@@ -378,7 +386,7 @@ def english_names(english: str) -> list[EnglishName]:
     for m in matches:
         word = _base(m.group())
         gap = english[previous_end:m.start()] if previous_end >= 0 else "."
-        starts = bool(_START_RE.search(gap))
+        starts = bool(_START_RE.search(gap)) and not _abbreviated(previous, gap)
         previous_end = m.end()
         joins = not starts and gap.strip(" -'’") == "" and (word[0].isupper() or (run and word in _PARTICLES))
         if run and not joins:
