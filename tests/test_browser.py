@@ -146,7 +146,9 @@ def _in_viewport(page, selector: str) -> bool:
 def _load_example(page, n: int) -> str:
     button = page.locator("#examples button").nth(n)
     button.click()
-    page.wait_for_function("() => document.querySelector('#input-status').innerText.includes('Loaded the example')")
+    # the status line and the live region both say it (the live region may follow a moment later)
+    page.wait_for_function("() => ['#input-status', '#stage-live'].every("
+                           "(s) => (document.querySelector(s)?.innerText || '').includes('Loaded the example'))")
     return page.input_value("#article textarea")
 
 
