@@ -167,7 +167,29 @@ def test_every_country_is_a_known_name_in_both_languages():
     assert check_names("تواجه الشركة عجزا ماليا وضغطا مالي كبيرا.", "The company faces a large deficit.") == []
     # a country inside a longer country's name is that name only
     findings = check_names("تحطمت طائرة في بابوا غينيا الجديدة.", "A plane crashed.")
-    assert findings[0].evidence["names"] == ["بابوا غينيا الجديده"]
+    assert findings[0].evidence["names"] == ["بابوا غينيا الجديدة"]  # as the text writes it
+    assert check_names("وصل إلى ألبانيا.", "He arrived.")[0].message == "The Arabic names ألبانيا; the English does not."
+    # one name inside another is said once
+    assert check_names("قالت سيول إن كوريا الجنوبية سترد.", "Officials said the South would respond."
+                       )[0].evidence["names"] == ["كوريا الجنوبية"]
+
+
+@pytest.mark.parametrize(("arabic", "english"), [
+    ("وقعت الإمارات اتفاقا.", "The UAE signed an agreement."),  # a short name the CLDR does not give
+    ("قال مسؤول سعودي إن السعودية سترد.", "A Saudi official said Saudi Arabia would respond."),
+    ("قال مسؤول دنماركي ذلك.", "A Danish official said so."),  # another spelling (الدانمرك in the CLDR)
+    ("قال مسؤول بولوني ذلك.", "A senior Polish official said so."),
+    ("قال أردوغان إن تركيا سترد.", "Erdogan said Ankara would respond."),  # the capital for the country
+    ("قالت تركيا إنها سترد.", "Türkiye said it would respond."),  # the CLDR's name, accents folded
+    ("قالت تركيا إنها سترد.", "Turkey said it would respond."),
+    ("وصل الوفد إلى قطر.", "The delegation reached Doha."),
+    ("اندلعت اشتباكات في ساحل العاج.", "Clashes broke out in Ivory Coast."),
+    ("اندلعت اشتباكات في ساحل العاج.", "Clashes broke out in Côte d’Ivoire."),
+    ("اندلعت اشتباكات في ساحل العاج.", "Clashes broke out in Cote d'Ivoire."),
+    ("عاد اللاجئون إلى ميانمار.", "The refugees returned to Burma."),
+])
+def test_the_everyday_names_of_a_country_render_it(arabic, english):
+    assert check_names(arabic, english) == []
 
 
 def test_the_full_stop_of_an_abbreviation_or_an_initial_starts_no_sentence():

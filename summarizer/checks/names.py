@@ -30,15 +30,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 from summarizer.arabic import normalize_arabic, words
 
 from .findings import Finding
 from .markup import clean_markup
-from .place_names import country_names
+from .place_names import countries
 from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
     PIECE_MIN,
@@ -64,34 +65,38 @@ GLUED_LONE, GLUED_LONE_CLASSES = 9, 4
 # Words run together are read for their first GLUED_LETTERS letters each, until GLUED_PIECES pieces
 # are held: a sentence is far shorter, and the bound keeps a text of one huge word cheap.
 GLUED_LETTERS, GLUED_PIECES = 2000, 50_000
+# A known name is looked for inside words run together when it has this many letters or more (a
+# country of the CLDR: GLUED_COUNTRY, for نيوي, Niue, is inside بنيويورك).
+GLUED_KNOWN, GLUED_COUNTRY = 4, 5
 
-# Names whose English is not a transliteration of the Arabic (or not only): English forms, comma
+# Names whose English is not a transliteration of the Arabic (or not only), with the capital that
+# stands for a country's government (Berlin for ألمانيا): English forms, comma
 # separated (lower case: any case; with capitals: an acronym, that case only; each may take a plural or
 # adjective ending) | Arabic forms (normalised on reading; "_" joins the words of one name).
 _EXONYM_ROWS = """
 aleppo | حلب
 damascus | دمشق
-egypt, egyptian | مصر مصري مصريه المصري المصريه المصريين المصريون
-germany, german | المانيا الماني الالماني الالمانيه الالمان
-jordan, jordanian | الاردن اردني الاردني الاردنيه
-lebanon, lebanese | لبنان لبناني اللبناني اللبنانيه
+egypt, egyptian, cairo | مصر مصري مصريه المصري المصريه المصريين المصريون
+germany, german, berlin | المانيا الماني الالماني الالمانيه الالمان
+jordan, jordanian, amman | الاردن اردني الاردني الاردنيه
+lebanon, lebanese, beirut | لبنان لبناني اللبناني اللبنانيه
 UN, U.N., united nations | الامم_المتحده الاممي الامميه
-US, U.S., USA, U.S.A., united states, america, american | الولايات_المتحده امريكا اميركا الامريكي الاميركي الامريكيه الاميركيه
-UK, U.K., britain, british, briton, united kingdom, england, english | بريطانيا المملكه_المتحده البريطاني البريطانيه انجلترا انكلترا
+US, U.S., USA, U.S.A., united states, america, american, washington | الولايات_المتحده امريكا اميركا الامريكي الاميركي الامريكيه الاميركيه
+UK, U.K., britain, british, briton, united kingdom, england, english, london | بريطانيا المملكه_المتحده البريطاني البريطانيه انجلترا انكلترا
 EU, E.U., european union, europe, european | الاتحاد_الاوروبي اوروبا الاوروبي الاوروبيه الاوروبيين
 NATO | الناتو حلف_شمال_الاطلسي
-china, chinese | الصين الصيني الصينيه الصينيين
-japan, japanese | اليابان الياباني اليابانيه
-greece, greek | اليونان اليوناني اليونانيه
-morocco, moroccan | المغرب المغربي المغربيه
+china, chinese, beijing | الصين الصيني الصينيه الصينيين
+japan, japanese, tokyo | اليابان الياباني اليابانيه
+greece, greek, athens | اليونان اليوناني اليونانيه
+morocco, moroccan, rabat | المغرب المغربي المغربيه
 algeria, algerian, algiers | الجزائر الجزائري الجزائريه
-hungary, hungarian | المجر المجري المجريه
-austria, austrian | النمسا النمساوي النمساويه
-switzerland, swiss | سويسرا السويسري السويسريه
-netherlands, dutch, holland | هولندا الهولندي الهولنديه
-cyprus, cypriot | قبرص القبرصي القبرصيه
-ethiopia, ethiopian | اثيوبيا الاثيوبي الاثيوبيه
-india, indian | الهند الهندي الهنديه
+hungary, hungarian, budapest | المجر المجري المجريه
+austria, austrian, vienna | النمسا النمساوي النمساويه
+switzerland, swiss, bern, berne | سويسرا السويسري السويسريه
+netherlands, dutch, holland, amsterdam, the hague | هولندا الهولندي الهولنديه
+cyprus, cypriot, nicosia | قبرص القبرصي القبرصيه
+ethiopia, ethiopian, addis ababa | اثيوبيا الاثيوبي الاثيوبيه
+india, indian, new delhi | الهند الهندي الهنديه
 jerusalem | القدس
 mecca | مكه
 cairo | القاهره
@@ -121,66 +126,91 @@ _NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
 
 
 # Endings an English form may take (a plural, a possessive, an adjective: Syrians, UN's, Iraqi).
-_ENDINGS = ("'s", "’s", "s", "n", "ns", "ian", "ians", "ese", "i", "is")
+_ENDINGS = ("'s", "s", "n", "ns", "ian", "ians", "ese", "i", "is")
+
+
+def fold_latin(text: str) -> str:
+    """Latin letters without their accents (Chişinău -> Chisinau), so that a name is one word."""
+    if text.isascii():
+        return text
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True)
 class Exonym:
     """One name of :data:`EXONYMS`: its English forms (lower case: any case; ``acronyms``: that case
-    only) and its Arabic forms (normalised, without the article)."""
+    only; accents folded, one apostrophe) and its Arabic forms (normalised, without the article)."""
 
     english: tuple[str, ...]
     acronyms: tuple[str, ...]
     arabic: tuple[str, ...]
+    names: tuple[str, ...]  # the Arabic forms that are names, not adjectives: what a translation may miss
     country: bool = False  # from the CLDR's list, not the table
 
 
-def _exonym(english: Sequence[str], arabic: Sequence[str], *, country: bool = False) -> Exonym:
-    forms = [" ".join(f.split()) for f in english if f.strip()]
-    bare = tuple(_bare(normalize_arabic(f).replace("_", " ")) for f in arabic)
-    bare += tuple(f + ending for f in bare if f.endswith("ي") for ending in ("ين", "ون"))
-    return Exonym(tuple(f for f in forms if f == f.lower()), tuple(f for f in forms if f != f.lower()), bare,
-                  country)
+def _english_form(text: str) -> str:
+    """An English name as the tables hold it and look it up: one space, no accent, one apostrophe."""
+    return fold_latin(" ".join(text.split())).replace("’", "'")
+
+
+def _exonym(english: Sequence[str], arabic: Sequence[str], names: Sequence[str] | None = None, *,
+            country: bool = False) -> Exonym:
+    """A row of :data:`EXONYMS` from its English forms (as typed: lower case for any case), its Arabic
+    forms (as written, "_" or a space joining the words of one name; one ending in ي, an adjective,
+    brings its plurals الأمريكيين، الأمريكيون) and those of them that are names (by default the
+    forms without a nisba ending)."""
+    forms = [_english_form(f) for f in english if f.strip()]
+    bare = [_bare(normalize_arabic(f).replace("_", " ")) for f in arabic]
+    bare += [f + ending for f in bare if f.endswith("ي") for ending in ("ين", "ون")]
+    named = ([f for f in bare if not f.endswith(_NISBA_ENDINGS)] if names is None
+             else [_bare(normalize_arabic(f).replace("_", " ")) for f in names])
+    return Exonym(tuple(f for f in forms if f == f.lower()), tuple(f for f in forms if f != f.lower()),
+                  tuple(dict.fromkeys(bare)), tuple(dict.fromkeys(named)), country)
 
 
 def _exonyms() -> tuple[Exonym, ...]:
-    """The table above, then every country of the CLDR (:mod:`.place_names`) the table does not hold."""
+    """The table above, then every country of the CLDR (:mod:`.place_names`) whose name the table
+    does not hold."""
     out = [_exonym(en.split(","), ar.split()) for en, ar in
            (row.split("|") for row in _EXONYM_ROWS.strip().splitlines())]
     held = {f for e in out for f in e.english}
-    for english, arabic in country_names():
-        if english[0] not in held:
-            out.append(_exonym(english, [arabic.replace(" ", "_"), *_adjectives(arabic)], country=True))
+    for country in countries():
+        if _english_form(country.english[0]).lower() not in held:
+            arabic = [a for name in country.arabic for a in (name, *_adjectives(name))]
+            out.append(_exonym(country.english, arabic, country.arabic, country=True))
     return tuple(out)
 
 
 def _adjectives(country: str) -> list[str]:
-    """The nisba adjectives of a country's Arabic name of one word (إسبانيا: إسباني، إسبانية، إسبانيون...)
-    and the stem that a plural of its people may be (الإسبان)."""
+    """The nisba adjectives of a country's Arabic name of one word (إسبانيا: إسباني، إسبانية، إسبانيون...;
+    السعودية: سعودي)."""
     if " " in country:
         return []
     name = _bare(normalize_arabic(country))
-    stem = name[:-2] if name.endswith("يا") else name[:-1] if name.endswith(("ا", "ه")) else name
-    return [stem + ending for ending in _NISBA_ENDINGS] + ([stem] if stem != name and len(stem) >= 4 else [])
+    stem = name[:-2] if name.endswith(("يا", "يه")) else name[:-1] if name.endswith(("ا", "ه")) else name
+    return [stem + ending for ending in _NISBA_ENDINGS]
 
 
 def _bare(form: str) -> str:
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
+def _rows_of(exonyms: Sequence[Exonym]) -> tuple[Mapping[str, frozenset[int]], Mapping[str, frozenset[int]]]:
+    """Each English form to the rows it is a form of: the forms of any case, and the acronyms."""
+    tables: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
+    for row, exonym in enumerate(exonyms):
+        for table, forms in zip(tables, (exonym.english, exonym.acronyms), strict=True):
+            for form in forms:
+                table.setdefault(form, set()).add(row)
+    any_case, acronyms = ({form: frozenset(rows) for form, rows in t.items()} for t in tables)
+    return MappingProxyType(any_case), MappingProxyType(acronyms)
+
+
 EXONYMS = _exonyms()
-# Each English form to its rows: any case, and acronyms in their own case.
-_ROWS_OF: dict[str, frozenset[int]] = {}
-_ACRONYM_ROWS_OF: dict[str, frozenset[int]] = {}
-for _row, _e in enumerate(EXONYMS):
-    for _table, _forms in ((_ROWS_OF, _e.english), (_ACRONYM_ROWS_OF, _e.acronyms)):
-        for _form in _forms:
-            _table[_form] = _table.get(_form, frozenset()) | {_row}
-
-
+_ROWS_OF, _ACRONYM_ROWS_OF = _rows_of(EXONYMS)
 _DOTTED_RE = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
 # The first words of the table's English names of two words or more (united nations, west bank).
-_FIRST_WORDS = frozenset(f.split()[0] for e in EXONYMS for f in (*e.english, *e.acronyms) if " " in f)
+_FIRST_WORDS = frozenset(f.split()[0].lower() for e in EXONYMS for f in (*e.english, *e.acronyms) if " " in f)
 
 
 def english_rows(text: str) -> set[int]:
@@ -202,7 +232,7 @@ def english_rows(text: str) -> set[int]:
 def word_rows(word: str) -> frozenset[int]:
     """The rows of :data:`EXONYMS` that one English word (or run of words) is a form of: a form, or a
     form with one of :data:`_ENDINGS`."""
-    text = " ".join(word.split())
+    text = _english_form(word)
     low = text.lower()
     out = _ROWS_OF.get(low, frozenset()) | _ACRONYM_ROWS_OF.get(text, frozenset())
     for ending in _ENDINGS:
@@ -269,6 +299,8 @@ def _abbreviated(previous: str, gap: str) -> bool:
     """Whether the only sentence mark between two words is the full stop of an abbreviation or an
     initial (Dr. Smith, U.S. Senator, George W. Bush): the next word starts no sentence."""
     return gap.strip() == "." and (previous.lower() in _ABBREVIATIONS or (len(previous) == 1 and previous.isupper()))
+
+
 _ENGLISH_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 # Arabic titles and the particles of foreign names: the words after them are a name. A definite title
@@ -364,13 +396,6 @@ def common_english(word: str) -> bool:
 
 def _acronym(word: str) -> bool:
     return sum(1 for ch in word if ch.isupper()) >= 2
-
-
-def fold_latin(text: str) -> str:
-    """Latin letters without their accents (Chişinău -> Chisinau), so that a name is one word."""
-    if text.isascii():
-        return text
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
 def english_names(english: str) -> list[EnglishName]:
@@ -509,13 +534,13 @@ def common_arabic(word: str) -> bool:
 
 
 def _glued_rows(glued: Sequence[str], found: dict[int, str]) -> dict[int, str]:
-    """The rows of :data:`EXONYMS` named inside words run together (forms of four letters or more; of a
-    country of the CLDR, five: نيوي, Niue, is inside بنيويورك)."""
+    """The rows of :data:`EXONYMS` named inside words run together (:data:`GLUED_KNOWN`)."""
     if not glued:
         return {}
     text = " ".join(glued)
     return {row: form for row, exonym in enumerate(EXONYMS) if row not in found
-            for form in exonym.arabic[:1] if len(form) >= 4 + exonym.country and form.replace(" ", "") in text}
+            for form in exonym.arabic[:1]
+            if len(form) >= (GLUED_COUNTRY if exonym.country else GLUED_KNOWN) and form.replace(" ", "") in text}
 
 
 @lru_cache(maxsize=50_000)
@@ -557,9 +582,14 @@ def _supported(name: EnglishName, side: ArabicSide) -> bool:
 
 
 def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
-    """The English names none of whose words has an Arabic counterpart."""
+    """The English names none of whose words has an Arabic counterpart. A known name of several words
+    that the Arabic gives supports each of its words, however the English run is cut (Cote in
+    Cote d'Ivoire, whose d'Ivoire starts no run)."""
     unique = {(name.text, name.strong, name.words): name for name in english_names(english) if name.strong}
-    return [name for name in unique.values() if not _supported(name, side)]
+    known = {word for row in english_rows(english) if row in side.rows
+             for form in (*EXONYMS[row].english, *EXONYMS[row].acronyms) for word in form.lower().split()}
+    return [name for name in unique.values()
+            if not _supported(name, side) and not all(w.lower() in known for w in name.words)]
 
 
 def arabic_name_words(side: ArabicSide) -> list[int]:
@@ -605,7 +635,6 @@ class EnglishSide:
         for n, token in enumerate(_ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS]):
             if _base(token).lower() in _NOT_NAMES:  # Minister is not ميستورا
                 continue
-
             for skeleton in english_word_skeletons(_base(token)):
                 index.add(skeleton, n)
         return cls(index, english_rows(english))
@@ -616,13 +645,15 @@ class EnglishSide:
 
 
 def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
-    """The Arabic names (normalised) that no English word renders."""
+    """The Arabic names (normalised: :func:`as_written` gives the text's own words) that no English word
+    renders."""
     # a form inside a name the English gives (بريطانيا in خروج بريطانيا, Brexit) is rendered with it
     covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
     out = [form for row, form in side.rows.items()
-           if row not in english.rows and form not in covered
-           and (not form.endswith(_NISBA_ENDINGS) or (EXONYMS[row].country and form == EXONYMS[row].arabic[0]))
+           if row not in english.rows and form not in covered and form in EXONYMS[row].names
            and not english.renders(form)]
+    # a name inside another one missing is said with it (كوريا in كوريا الجنوبية)
+    out = [form for form in out if not any(form != other and f" {form} " in f" {other} " for other in out)]
     marked = arabic_name_words(side)
     rendered = {k for k in marked if english.renders(side.tokens[k])}
     for k in marked:
@@ -631,6 +662,16 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
         if side.tokens[k] not in out and k not in rendered and k - 1 not in rendered:
             out.append(side.tokens[k])
     return out
+
+
+def as_written(side: ArabicSide, name: str) -> str:
+    """A name found in the Arabic (normalised, perhaps a table's form without its article) as the text
+    writes it: ألبانيا, بابوا غينيا الجديدة, not بانيا, بابوا غينيا الجديده."""
+    parts = name.split()
+    for i in range(len(side.tokens) - len(parts) + 1):
+        if all(part == side.tokens[i + k] or part in _clitic_forms(side.tokens[i + k]) for k, part in enumerate(parts)):
+            return " ".join(side.raw[i:i + len(parts)]) if len(side.raw) == len(side.tokens) else name
+    return name
 
 
 def _listed(items: Sequence[str]) -> str:
@@ -655,7 +696,7 @@ def compare_names(arabic: str, english: str) -> list[Finding]:
             evidence={"names": unsupported,
                       "skeletons": {n: sorted({s for w in n.split() for s in english_word_skeletons(w)})
                                     for n in unsupported}}))
-    missing = missing_names(side, EnglishSide.read(english))
+    missing = [as_written(side, name) for name in missing_names(side, EnglishSide.read(english))]
     if missing:
         findings.append(Finding(
             "name-missing", f"The Arabic names {_listed(missing)}; the English does not.",
@@ -831,7 +872,8 @@ def article_names(pairs: Sequence[tuple[str, str]], findings: Sequence[list[Find
     cleaned = [(clean_markup(a), fold_latin(clean_markup(e))) for a, e in pairs]
     sides = [ArabicSide.read(a) for a, _ in cleaned]
     learnt = learn_names(sides, [e for _, e in cleaned])
-    return [_with_missing(list(found), learnt_missing(side, english, learnt)) if arabic.strip() and english.strip()
+    return [_with_missing(list(found), [as_written(side, w) for w in learnt_missing(side, english, learnt)])
+            if arabic.strip() and english.strip()
             else list(found)
             for (arabic, english), side, found in zip(cleaned, sides, findings, strict=True)]
 
@@ -840,7 +882,8 @@ def _with_missing(findings: list[Finding], extra: Sequence[str]) -> list[Finding
     """``findings`` with the Arabic names ``extra`` added to their ``name-missing`` finding (made if none)."""
     held = next((f for f in findings if f.code == "name-missing"), None)
     names = list(held.evidence["names"]) if held else []
-    new = [w for w in extra if w not in names]
+    held_names = {normalize_arabic(n) for n in names}
+    new = [w for w in extra if normalize_arabic(w) not in held_names]
     if not new:
         return findings
     names += new
