@@ -206,6 +206,29 @@ def test_a_function_word_renders_a_name_only_by_its_exact_sound():
     assert check_names("وقف بين الناس.", "Bean stood among the people.") == []
 
 
+def test_every_form_of_every_country_renders_each_of_its_arabic_names():
+    from summarizer.checks.place_names import countries
+
+    failed = []
+    for country in countries():
+        for form in country.english:
+            shown = form if form != form.lower() else " ".join(w[:1].upper() + w[1:] for w in form.split())
+            for arabic in country.arabic:
+                if check_names(f"تحدث مسؤولون من {arabic} أمس.", f"Officials of {shown} spoke yesterday."):
+                    failed.append((form, arabic))
+    assert len(countries()) > 200 and failed == []
+
+
+def test_the_region_codes_typed_by_hand_are_the_cldrs():
+    from babel import Locale
+
+    from summarizer.checks import place_names
+
+    codes = set(Locale("en").territories)
+    for table in (place_names._OTHER_ENGLISH, place_names._OTHER_ARABIC, place_names._CAPITALS):
+        assert set(table) <= codes
+
+
 def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():
     # فإن ("indeed") normalises to فان but is not the particle of Van Gogh's name
     assert check_names("ووفقًا لآخر تقرير، فإن قراءات مستوى سطح البحر تُشير إلى تسونامي.",

@@ -211,18 +211,21 @@ _ROWS_OF, _ACRONYM_ROWS_OF = _rows_of(EXONYMS)
 _DOTTED_RE = re.compile(r"(?<![A-Za-z])(?:[A-Z]\.){2,}")
 # The first words of the table's English names of two words or more (united nations, west bank).
 _FIRST_WORDS = frozenset(f.split()[0].lower() for e in EXONYMS for f in (*e.english, *e.acronyms) if " " in f)
+# The most words of an English name of the table (French Southern and Antarctic Lands).
+_LONGEST = max(len(f.split()) for e in EXONYMS for f in (*e.english, *e.acronyms))
 
 
 def english_rows(text: str) -> set[int]:
     """The rows of :data:`EXONYMS` that an English text (its first :data:`MAX_WORDS` words) names: by
-    its words, its pairs and triples of words that start a name of the table, and its dotted acronyms."""
+    its words, its runs of words that start a name of the table, and its dotted acronyms."""
     tokens = _ENGLISH_TOKEN_RE.findall(text)[:MAX_WORDS]
     out: set[int] = set()
     for word in set(tokens):
         out |= word_rows(word)
     for i, word in enumerate(tokens):
         if word.lower() in _FIRST_WORDS:
-            out |= word_rows(" ".join(tokens[i:i + 2])) | word_rows(" ".join(tokens[i:i + 3]))
+            for n in range(2, _LONGEST + 1):
+                out |= word_rows(" ".join(tokens[i:i + n]))
     for dotted in set(_DOTTED_RE.findall(text[:MAX_WORDS * 20])):
         out |= word_rows(dotted)
     return out
