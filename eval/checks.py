@@ -840,6 +840,9 @@ def name_bad_inputs() -> dict:
         "one Arabic word repeated": ("لافروف " * 15_000, capitals),
         "one huge Arabic word": ("ولافروفكيريموسكوواشنطن" * 5_000, capitals),
         "mixed scripts": (" ".join(f"Kerry لافروف {i} ج" for i in range(6_000)),) * 2,
+        "a title before each of 2,500 rare words": (
+            " ".join(f"الرئيس {chr(0x628 + i % 20)}{chr(0x628 + i // 20 % 20)}{chr(0x641 + i // 400 % 7)}ستون"
+                     for i in range(2_500)), capitals),
     }
     out = {}
     for label, (arabic, english) in cases.items():

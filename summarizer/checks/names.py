@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 
 from summarizer.arabic import normalize_arabic, words
@@ -495,6 +495,19 @@ class ArabicSide:
         return cls(tokens, [common_arabic(t) for t in raw], index, latin, rows, glued,
                    PIECE_MIN if spaceless else GLUED_LONE_CLASSES, tuple(raw))
 
+    @cached_property
+    def positions(self) -> dict[str, list[int]]:
+        """Each word and each of its forms without a clitic (:func:`_clitic_forms`) to where it stands."""
+        out: dict[str, list[int]] = {}
+        for i in range(len(self.tokens)):
+            for form in self.forms_at(i):
+                out.setdefault(form, []).append(i)
+        return out
+
+    def forms_at(self, i: int) -> frozenset[str]:
+        """The word at ``i`` and its forms without a clitic; none past the end."""
+        return _clitic_forms(self.tokens[i]) | {self.tokens[i]} if i < len(self.tokens) else frozenset()
+
     def renders(self, word: str) -> bool:
         """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
         English ``word``."""
@@ -671,13 +684,21 @@ def as_written(side: ArabicSide, name: str) -> str:
     """A name found in the Arabic (normalised, perhaps a table's form without its article) as the text
     writes it: ألبانيا, بابوا غينيا الجديدة, not بانيا, بابوا غينيا الجديده."""
     parts = name.split()
-    for i in range(len(side.tokens) - len(parts) + 1):
-        if all(part == side.tokens[i + k] or part in _clitic_forms(side.tokens[i + k]) for k, part in enumerate(parts)):
-            return " ".join(side.raw[i:i + len(parts)]) if len(side.raw) == len(side.tokens) else name
+    if len(side.raw) != len(side.tokens):
+        return name
+    for i in side.positions.get(parts[0], ()):
+        if all(part in side.forms_at(i + k) for k, part in enumerate(parts[1:], 1)):
+            return " ".join(side.raw[i:i + len(parts)])
     return name
 
 
+# A reason names this many names at most; the finding's evidence holds them all.
+LISTED = 10
+
+
 def _listed(items: Sequence[str]) -> str:
+    if len(items) > LISTED:
+        return ", ".join(items[:LISTED]) + f" and {len(items) - LISTED:,} more"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
