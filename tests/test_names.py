@@ -239,6 +239,26 @@ def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():
                        "Davey will take the Business Minister job he is leaving.") == []
 
 
+@pytest.mark.parametrize(("arabic", "english"), [
+    ("الرئيس يستقبل وفدا برلمانيا.", "The president receives a parliamentary delegation."),
+    ("أجرى الرئيس اتصالا هاتفيا مع نظيره الأمريكي.", "The president held a phone call with his US counterpart."),
+    ("أصدر الرئيس مرسوما بتعيين الحكومة.", "The president issued a decree appointing the government."),
+    ("وزير الخارجية الأمريكي يزور القاهرة", "US Secretary of State visits Cairo"),
+    ("رئيس الوزراء سيتلقى الخبر اليوم.", "The prime minister will receive the news today."),
+    ("جدد الرئيس ثقته بالحكومة.", "The president renewed his confidence in the government."),
+    ("دعا مجلس الأمن إلى وقف القتال في السودان.", "The UN Security Council called for a halt to the fighting in Sudan."),
+    ("تأهل ريال مدريد إلى نهائي دوري أبطال أوروبا.", "Real Madrid reached the Champions League final."),
+])
+def test_a_verb_or_an_inflected_word_after_a_title_is_not_a_name(arabic, english):
+    # the present, the future, a case or pronoun ending: the sentence going on (الرئيس يستقبل، مرسوما، ثقته)
+    assert check_names(arabic, english) == []
+
+
+def test_a_name_after_a_title_is_still_a_name_whatever_its_first_letter():
+    for arabic in ("قال رئيس الوزراء يائير لابيد ذلك.", "قال الرئيس تبون ذلك.", "قال وزير الخارجية سيرغي لافروف ذلك."):
+        assert codes(check_names(arabic, "The president said so.")) == ["name-missing"]
+
+
 def test_the_word_after_a_rendered_name_is_not_the_rest_of_it():
     # الرئيس ترامب تحقيقا: Trump is rendered, تحقيقا (an investigation) is the sentence going on
     assert check_names("فتح الرئيس ترامب تحقيقا في الاتهامات.",

@@ -80,7 +80,8 @@ egypt, egyptian, cairo | مصر مصري مصريه المصري المصريه 
 germany, german, berlin | المانيا الماني الالماني الالمانيه الالمان
 jordan, jordanian, amman | الاردن اردني الاردني الاردنيه
 lebanon, lebanese, beirut | لبنان لبناني اللبناني اللبنانيه
-UN, U.N., united nations | الامم_المتحده الاممي الامميه
+UN, U.N., united nations, security council | الامم_المتحده الاممي الامميه مجلس_الامن
+champions league | دوري_ابطال_اوروبا
 US, U.S., USA, U.S.A., united states, america, american, washington | الولايات_المتحده امريكا اميركا الامريكي الاميركي الامريكيه الاميركيه
 UK, U.K., britain, british, briton, united kingdom, england, english, london | بريطانيا المملكه_المتحده البريطاني البريطانيه انجلترا انكلترا
 EU, E.U., european union, europe, european | الاتحاد_الاوروبي اوروبا الاوروبي الاوروبيه الاوروبيين
@@ -612,7 +613,7 @@ def arabic_name_words(side: ArabicSide) -> list[int]:
     """Indexes of the Arabic words that the text marks as names: the words after a title (past up to
     :data:`_TITLE_REACH` words with the article, but not a relative pronoun: وزير الأعمال التي سيتركها) or
     after a foreign particle (as written: فإن, "indeed", is not فان, "van"), up to :data:`_NAME_WORDS`."""
-    tokens, common = side.tokens, side.common
+    tokens = side.tokens
     stop = _stopwords()
     out: list[int] = []
     for i, token in enumerate(tokens):
@@ -623,19 +624,58 @@ def arabic_name_words(side: ArabicSide) -> list[int]:
             j += 1
         particle = base in _FOREIGN_PARTICLES and "إ" not in (side.raw[i] if i < len(side.raw) else "")
         if particle or base in _DEFINITE_TITLES or (base in _CONSTRUCT_TITLES and j > i + 1):
-            out.extend(_name_after(tokens, j, stop, common))
+            out.extend(_name_after(side, j, stop))
     return sorted(set(out))
 
 
-def _name_after(tokens: Sequence[str], j: int, stop: frozenset[str], common: Sequence[bool]) -> list[int]:
+def _name_after(side: ArabicSide, j: int, stop: frozenset[str]) -> list[int]:
+    tokens, common = side.tokens, side.common
     out = []
     for k in range(j, min(j + _NAME_WORDS, len(tokens))):
         word = tokens[k]
         if (word.startswith(_NOT_A_NAME_START) or word in stop or len(word) < 3 or word in _TITLES
-                or word in _LETTER_NAMES or (k < len(common) and common[k])):
+                or word in _LETTER_NAMES or (k < len(common) and common[k])
+                or (k < len(side.raw) and inflected(side.raw[k]))):
             break
         out.append(k)
     return out
+
+
+# A form of an Arabic word (Zipf, wordfreq) at least this frequent is a word of the language: the
+# word whose shape says it is inflected from it is that word, not a name.
+INFLECTED_ZIPF = 3.5
+_TANWEEN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ: a noun's case ending, which a name does not take
+_PRONOUNS_AR = ("هما", "هم", "ها", "ه")
+_IMPERFECT = {"ي": "ت", "ت": "ي"}
+
+
+def inflected(raw: str) -> bool:
+    """Whether an Arabic word (as written) is a verb or an inflected common word rather than a name, by
+    its shape and the frequency of what it is inflected from: a case ending (اتصالاً، حظا: حظ), a
+    pronoun ending (نظيره: نظير، ثقته: ثقة), the future (سيتلقى: يتلقى), the present of a verb whose
+    other person is a word too (يستقبل and تستقبل; not يحيى, for تحيى is rare), the past of a feminine
+    subject (تعودت: تعود). What the title before it seems to announce (الرئيس يستقبل...) is then the
+    sentence going on."""
+    if _TANWEEN & set(raw):
+        return True
+    word = "".join(ch for ch in raw if not unicodedata.combining(ch))
+
+    def known(form: str, zipf: float = INFLECTED_ZIPF) -> bool:
+        return len(form) >= 2 and _zipf_arabic(form) >= zipf
+
+    if word.endswith("ا") and known(word[:-1]):
+        return True
+    for pronoun in _PRONOUNS_AR:
+        if word.endswith(pronoun) and len(word) - len(pronoun) >= 2:
+            stem = word[: -len(pronoun)]
+            if known(stem) or (stem.endswith("ت") and known(stem[:-1] + "ة")):
+                return True
+            break
+    if word.startswith("س") and known(word[1:], 3.0):
+        return True
+    if word[:1] in _IMPERFECT and known(word) and known(_IMPERFECT[word[0]] + word[1:], 3.0):
+        return True
+    return word.endswith("ت") and known(word[:-1], 4.0)
 
 
 @dataclass
