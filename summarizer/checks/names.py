@@ -323,9 +323,8 @@ _FOREIGN_PARTICLES = frozenset(normalize_arabic(w) for w in "دي فون فان"
 _LETTER_NAMES = frozenset(normalize_arabic(w) for w in """
 إيه بي سي دي إي إف جي إتش آي جيه كيه إل إم إن أو كيو آر إس تي يو في دبليو إكس واي زد
 """.split())
-# A word after a title that starts with the article or a one-letter clitic (لشركة، وطلب، بصورة) is the
-# sentence going on, not a name: a name after its title carries neither.
-_NOT_A_NAME_START = ("ال", "و", "ف", "ب", "ل", "ك")
+# A word after a title that carries the article or a one-letter clitic (لشركة، وطلب، بصورة) is the
+# sentence going on, not a name: a name after its title carries neither (:func:`_after_clitic`).
 _TITLE_REACH = 3  # words (with the article: الخارجية الروسي) between a title and its name
 _NAME_WORDS = 2  # words of a name after its title
 
@@ -628,12 +627,34 @@ def arabic_name_words(side: ArabicSide) -> list[int]:
     return sorted(set(out))
 
 
+# What is left of a word after a one-letter clitic is a word of the language (Zipf, wordfreq) when at
+# least this frequent: وطلب is و + طلب, while بشار, فلاديمير, كامالا are names.
+CLITIC_REST_ZIPF = 3.0
+
+
+def _after_clitic(raw: str) -> bool:
+    """Whether an Arabic word (as written) is a clitic on a word of the language rather than a name that
+    starts with the same letter: the article (الرئيس، للسياحة), a clitic on a frequent or inflected word
+    (وطلب، ومنافسته، ولإهانته), not بشار or فلاديمير."""
+    word = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    if word.startswith(("ال", "لل")):
+        return True
+    for _ in range(2):
+        if word[:1] not in "وفبلك" or len(word) < 4:
+            return False
+        word = word[1:]
+        if word.startswith("ال") or _zipf_arabic(word) >= CLITIC_REST_ZIPF or inflected(word):
+            return True
+    return False
+
+
 def _name_after(side: ArabicSide, j: int, stop: frozenset[str]) -> list[int]:
     tokens, common = side.tokens, side.common
     out = []
     for k in range(j, min(j + _NAME_WORDS, len(tokens))):
         word = tokens[k]
-        if (word.startswith(_NOT_A_NAME_START) or word in stop or len(word) < 3 or word in _TITLES
+        if (_after_clitic(side.raw[k] if k < len(side.raw) else word) or word in stop or len(word) < 3
+                or word in _TITLES
                 or word in _LETTER_NAMES or (k < len(common) and common[k])
                 or (k < len(side.raw) and inflected(side.raw[k]))):
             break
