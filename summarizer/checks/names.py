@@ -506,7 +506,7 @@ class ArabicSide:
 
     def forms_at(self, i: int) -> frozenset[str]:
         """The word at ``i`` and its forms without a clitic; none past the end."""
-        return _clitic_forms(self.tokens[i]) | {self.tokens[i]} if i < len(self.tokens) else frozenset()
+        return _clitic_forms(self.tokens[i]) if i < len(self.tokens) else frozenset()
 
     def renders(self, word: str) -> bool:
         """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
