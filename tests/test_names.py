@@ -246,6 +246,7 @@ def test_what_only_looks_like_a_title_or_a_particle_marks_no_name():
     ("وزير الخارجية الأمريكي يزور القاهرة", "US Secretary of State visits Cairo"),
     ("رئيس الوزراء سيتلقى الخبر اليوم.", "The prime minister will receive the news today."),
     ("جدد الرئيس ثقته بالحكومة.", "The president renewed his confidence in the government."),
+    ("جدد الرئيس ثقتـه بالحكومة.", "The president renewed his confidence in the government."),  # a tatweel
     ("التقى الرئيس وفدا برلمانيا ومنافسته في الانتخابات.", "The president met a parliamentary delegation and his rival in the election."),
     ("طلب الرئيس للسياحة خطة جديدة.", "The tourism chief asked for a new plan."),
     ("دعا مجلس الأمن إلى وقف القتال في السودان.", "The UN Security Council called for a halt to the fighting in Sudan."),

@@ -636,7 +636,7 @@ def _after_clitic(raw: str) -> bool:
     """Whether an Arabic word (as written) is a clitic on a word of the language rather than a name that
     starts with the same letter: the article (الرئيس، للسياحة), a clitic on a frequent or inflected word
     (وطلب، ومنافسته، ولإهانته), not بشار or فلاديمير."""
-    word = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    word = normalize_arabic(raw, alef=False, ya=False, ta_marbuta=False)  # as written, less marks and tatweel
     if word.startswith(("ال", "لل")):
         return True
     for _ in range(2):
@@ -679,7 +679,7 @@ def inflected(raw: str) -> bool:
     sentence going on."""
     if _TANWEEN & set(raw):
         return True
-    word = "".join(ch for ch in raw if not unicodedata.combining(ch))
+    word = normalize_arabic(raw, alef=False, ya=False, ta_marbuta=False)  # as written, less marks and tatweel
 
     def known(form: str, zipf: float = INFLECTED_ZIPF) -> bool:
         return len(form) >= 2 and _zipf_arabic(form) >= zipf
