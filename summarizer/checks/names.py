@@ -513,11 +513,17 @@ class ArabicSide:
         English ``word``."""
         if word.lower() in self.latin:
             return True
-        stop = _stopwords()
-        # a function word (في، بين، على) renders a name only by its very sound (Bean بين), not within a
-        # deletion: Glen is not كان
-        return any(self.index.find(s, allowed=0) or any(self.tokens[i] not in stop for i in self.index.find(s))
+        return any(self.index.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
                    or self._glued_holds(s) for s in english_word_skeletons(word))
+
+    def _near(self, i: int, skeleton: str) -> bool:
+        """Whether the word at ``i`` (or the pair it starts), whose skeleton is within a deletion of
+        ``skeleton``, may render the name. A function word (في، بين، على) renders a name only by its very
+        sound (Bean بين): Glen is not كان. Nor does a common word render a name of three classes or
+        fewer within a deletion: among the words of a sentence some common one is that close by chance
+        (Uppsala ``BSL`` and السلاح, Jean and كنا), while a name written as a common word is written
+        exactly (روما Rome, كيم Kim)."""
+        return self.tokens[i] not in _stopwords() and (len(skeleton) > SHORT_SKELETON or not self.common[i])
 
     def _glued_holds(self, skeleton: str) -> bool:
         """Whether words run together hold the skeleton, or (five classes or more) the skeleton less
@@ -539,6 +545,8 @@ def _spaceless(tokens: Sequence[str]) -> bool:
 # An Arabic word at least this frequent (Zipf, wordfreq) is a common word (يشير، عقب، منطقة), not a name
 # after a title: fitted on half the human-translated sentences.
 ARABIC_COMMON_ZIPF = 4.5
+# An English name of at most this many skeleton classes matches a common Arabic word only exactly.
+SHORT_SKELETON = 3
 
 
 @lru_cache(maxsize=50_000)
@@ -594,7 +602,9 @@ def _supported(name: EnglishName, side: ArabicSide) -> bool:
     for word in name.words:
         if word_rows(word) & set(side.rows) or side.renders(word):
             return True
-    return len(name.words) > 1 and side.renders("".join(name.words))
+    # the run read as one word, with its common words too: New York is نيويورك, Los Angeles لوس أنجلوس
+    joined = {"".join(name.words), "".join(name.text.split())} if len(name.text.split()) > 1 else set()
+    return any(len(word) > 1 and side.renders(word) for word in joined)
 
 
 def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
