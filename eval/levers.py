@@ -480,7 +480,7 @@ def _in_fresh_processes(experiment: str, child_flag: str, settings: list[str], c
     return out
 
 
-def backend_child(cache: Path, articles: int, vocabularies: list[str]) -> dict:
+def backend_child(cache: Path, articles: int, vocabularies: list[str], translation_choice: str) -> dict:
     """In a process whose CTranslate2 environment is already set: the summary and the article's
     translation, restricted (variant 5) and whole vocabulary (variant 4), one article at a time."""
     from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
@@ -494,7 +494,8 @@ def backend_child(cache: Path, articles: int, vocabularies: list[str]) -> dict:
     texts = [article_sentences(p.read_text(encoding="utf-8")) for p in SEEDS[:articles]]
     engines = {
         name: (CTranslate2Engine.load(ct2 / f"mt5-{PADDING_LAYOUT}-int8{ar}", threads=available_cores()),
-               CTranslate2Engine.load(ct2 / f"marian-{PADDING_LAYOUT}-int8{en}", threads=available_cores()))
+               CTranslate2Engine.load(ct2 / f"{TRANSLATION_EXPORTS[translation_choice]}-int8{en}",
+                                     threads=available_cores()))
         for name, ar, en in (("restricted", "-vocab-ar", "-vocab-en"), ("whole", "", ""))
         if name in vocabularies
     }
@@ -515,7 +516,8 @@ def backend_child(cache: Path, articles: int, vocabularies: list[str]) -> dict:
     return {k: statistics.median(r[k] for r in rows) for k in rows[0]} | {"rows": rows}
 
 
-def run_backends(cache: Path, names: list[str], rounds: int, articles: int, vocabularies: list[str]) -> dict:
+def run_backends(cache: Path, names: list[str], rounds: int, articles: int, vocabularies: list[str],
+                 translation_choice: str) -> dict:
     """``backend_child`` in a fresh process per setting (CTranslate2 reads them once, at load), in turns."""
     import subprocess
 
@@ -528,7 +530,8 @@ def run_backends(cache: Path, names: list[str], rounds: int, articles: int, voca
             env = {**base, **BACKENDS.get(name, {}), "CT2_VERBOSE": "1"}
             done = subprocess.run(
                 [sys.executable, "-m", "eval.levers", "--backend-child", "--cache", str(cache),
-                 "--articles", str(articles), "--vocabularies", *vocabularies],
+                 "--articles", str(articles), "--translation-choice", translation_choice,
+                 "--vocabularies", *vocabularies],
                 env=env, capture_output=True, text=True, check=True,
             )
             child = json.loads(done.stdout.strip().splitlines()[-1])
@@ -579,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.backend_child:
         os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        print(json.dumps(backend_child(Path(args.cache), per_process, args.vocabularies)))
+        print(json.dumps(backend_child(Path(args.cache), per_process, args.vocabularies, args.translation_choice)))
         return 0
     unknown = sorted(set(args.experiments) - set(EXPERIMENTS))
     if unknown:
@@ -590,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_heaps(Path(args.cache), args.rounds, per_process, args.translation_choice)))
         which = [w for w in which if w != "heap"]
     if "backend" in which:
-        print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, per_process, args.vocabularies)))
+        print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, per_process, args.vocabularies,
+                                     args.translation_choice)))
         which = [w for w in which if w != "backend"]
     settings = args.settings if "current" in args.settings else ["current", *args.settings]
     if "overlap-memory" in which:

@@ -79,3 +79,39 @@ def test_settings_in_fresh_processes_take_turns_and_give_medians(monkeypatch, tm
     out = levers._in_fresh_processes("heap", "--heap-child", ["a", "b"], tmp_path, 2, 1, "best")
     assert order == ["a", "b", "b", "a"]
     assert out["heap"] == {"a": {"peak_mb": 200, "median_seconds": 2.0}, "b": {"peak_mb": 200, "median_seconds": 2.0}}
+
+
+@pytest.mark.parametrize("choice", ["best", "fast"])
+def test_the_backend_experiment_times_the_chosen_translation_model(monkeypatch, tmp_path, choice):
+    """Each backend's child process loads the stand-in of the translation choice asked for (it loaded
+    the ``fast`` one whatever was asked)."""
+    import json
+    import subprocess
+    from types import SimpleNamespace
+
+    from summarizer.engines import ctranslate2_engine
+
+    commands = []
+
+    def fake_run(command, **kwargs):
+        commands.append(command)
+        return SimpleNamespace(stdout=json.dumps({"restricted_summary": 1.0, "restricted_translation": 2.0}) + "\n",
+                               stderr="")
+
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    levers.run_backends(tmp_path, ["default"], 1, 1, ["restricted"], choice)
+    assert commands[0][commands[0].index("--translation-choice") + 1] == choice
+
+    loaded = []
+
+    def fake_load(folder, **kwargs):
+        loaded.append(folder.name)
+        if len(loaded) == 2:
+            raise RuntimeError("stop")  # both folders are known: the timing itself is not the point here
+        return object()
+
+    monkeypatch.setattr(ctranslate2_engine.CTranslate2Engine, "load", staticmethod(fake_load))
+    with pytest.raises(RuntimeError):
+        levers.backend_child(tmp_path, 1, ["restricted"], choice)
+    assert loaded == [f"mt5-{levers.PADDING_LAYOUT}-int8-vocab-ar",
+                      f"{levers.TRANSLATION_EXPORTS[choice]}-int8-vocab-en"]
