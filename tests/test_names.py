@@ -22,8 +22,10 @@ SAME = [
     ("Syria", "سوريا"), ("Geneva", "جنيف"), ("Washington", "واشنطن"), ("Assad", "الأسد"), ("Obama", "أوباما"),
     ("Trump", "ترامب"), ("Putin", "بوتين"), ("Michael", "مايكل"), ("Charles", "تشارلز"), ("Jordan", "الأردن"),
     ("Welsh", "الويلزي"), ("Syrian", "السوري"),
-    # English letters read another way: gh as f, Pinyin zh and q, a German st at a word's start
+    # English letters read another way: gh as f, Pinyin zh and q, a German st at a word's start, the -ić
+    # of a Slavic name written -ic
     ("Bough", "بوف"), ("Guizhou", "قويتشو"), ("Qinghai", "تشينغهاي"), ("Steinem", "شتاينم"),
+    ("Modric", "مودريتش"), ("Kovacic", "كوفاتشيتش"), ("Djokovic", "ديوكوفيتش"),
 ]
 DIFFERENT = [("Lavrov", "كيري"), ("Obama", "بوتين"), ("Hammond", "لافروف"), ("Geneva", "واشنطن"), ("Kerry", "موسكو")]
 

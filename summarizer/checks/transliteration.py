@@ -45,7 +45,7 @@ _VOWELS = frozenset("aeiouy")
 # f as in Bough (بوف), Pinyin's zh and q as in Guizhou (قويتشو) and Qinghai (تشينغهاي); "^" marks a
 # reading at the start of a word only: a German st as in Steinem (شتاينم).
 _READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""), ("gh", "f"),
-             ("zh", "ch"), ("q", "ch"), ("^st", "sht"))
+             ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"))
 # Classes a writer adds or drops between the scripts (h, w, y as vowel carriers).
 _SOFT = str.maketrans("", "", "HWY")
 # A skeleton longer than this is looked up whole only (no deletion variants): no name is that long.
@@ -84,6 +84,8 @@ def english_skeletons(word: str) -> set[str]:
     for written, read in _READINGS:
         if written.startswith("^"):
             readings |= {read + r[len(written) - 1:] for r in readings if r.startswith(written[1:])}
+        elif written.endswith("$"):
+            readings |= {r[:1 - len(written)] + read for r in readings if r.endswith(written[:-1])}
         else:
             readings |= {r.replace(written, read) for r in readings if written in r}
     return {s for s in map(english_skeleton, readings) if s}
