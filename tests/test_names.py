@@ -101,6 +101,21 @@ def test_headlines_in_title_case_are_not_read_for_names():
 def test_things_named_with_generic_words_are_not_flagged():
     assert check_names("بنيت الأهرامات قديما.", "The Great Pyramid was built long ago.") == []
     assert check_names("غزا الحلفاء فرنسا.", "The Allies invaded France.") == []
+    assert check_names("فاز منتخب جنوب أفريقيا للرجبي.", "The Springboks, South Africa's rugby team, won.") == []
+
+
+def test_one_word_after_the_that_is_no_plural_is_read_as_a_name():
+    # a name used as an adjective or a place (the Chelsea striker, the Kremlin) is held to the Arabic
+    assert check_names("سجل مهاجم تشيلسي هدفين.", "The Chelsea striker scored twice.") == []
+    assert check_names("قال الكرملين إن المحادثات مستمرة.", "Talks go on, the Kremlin said.") == []
+    assert codes(check_names("سجل المهاجم هدفين.", "The Maybelline striker scored twice.")) == ["name-unsupported"]
+    # the names whose Arabic is a translation, not a transliteration, are known names
+    for arabic, english in [("رفع الاحتياطي الفيدرالي الفائدة.", "The Fed raised rates."),
+                            ("عادت إلى الدوري الألماني.", "She returned to the Bundesliga."),
+                            ("وافق البرلمان الألماني على الخطة.", "The plan was approved by the Bundestag."),
+                            ("ارتفعت الأسعار في منطقة اليورو.", "Prices rose across the Eurozone."),
+                            ("وُضع أبو الهول كخلفية للقصة.", "The Sphinx is the backdrop of the story.")]:
+        assert check_names(arabic, english) == [], english
 
 
 def test_registered_on_pairs_and_summaries():

@@ -120,6 +120,14 @@ scotland, scottish, scot | اسكتلندا سكوتلندا الاسكتلند�
 jesus, christ | يسوع المسيح
 constantinople | القسطنطينيه
 arctic, antarctic, antarctica | القطب القطبي القطبيه
+sphinx | ابو_الهول
+eurozone, euro zone, euro area | منطقه_اليورو
+levant | بلاد_الشام
+fed, federal reserve | الاحتياطي_الفيدرالي الاحتياطي_الاتحادي
+bundestag, german parliament | البوندستاغ البرلمان_الالماني
+bundesliga, german league | البوندسليغا الدوري_الالماني
+bundesbank, german central bank | البوندسبنك البنك_المركزي_الالماني
+politburo | المكتب_السياسي
 """
 # An adjective of a known name (الأمريكية، البريطاني) is often folded into another word in English (USOC,
 # BST): only the names themselves are missed.
@@ -431,19 +439,16 @@ def english_names(english: str) -> list[EnglishName]:
 
 
 def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
-    """A run of capitalised words as a name. A run after "the" (the Allies, the Treasury, The Report),
-    or with a word of :data:`_GENERIC`, names a thing or a group, not a person or a place: it may
-    match an Arabic word, but is never flagged."""
+    """A run of capitalised words as a name. A run that names a thing or a group (:func:`_names_a_thing`:
+    the Allies, the Great Pyramid) may match an Arabic word, but is never flagged; one word after "the"
+    that is no plural (the Kremlin, the Chelsea striker) is read as any other (a common English word
+    among them, the Treasury, stays unflagged as everywhere)."""
     while run and run[-1][0] in _PARTICLES:
         run = run[:-1]
     if run and run[0][0].lower() == "the":
         run, after_the = run[1:], True
     named = [w for w, start in run if not start and not _weak(w) and w.lower() not in _MONTHS]
-    # a run with a common English word (Costume Design, Traffic Flow) names a thing Arabic translates;
-    # a title (President, Yesterday) says nothing of the rest of the run
-    thing = after_the or any(w.lower() in _GENERIC or w.lower().rstrip("s") in _GENERIC
-                             or (len(run) > 1 and w.lower() not in _NOT_NAMES
-                                 and common_english(w.lower()) and not word_rows(w)) for w, _ in run)
+    thing = _names_a_thing([w for w, _ in run], after_the)
     strong = tuple(
         w for w, start in run if word_rows(w) or (not thing and not _weak(w) and w.lower() not in _PARTICLES
                                                   and not start
@@ -451,6 +456,18 @@ def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
     usable = tuple(w for w, _ in run if word_rows(w) or (w.lower() not in _NOT_NAMES and w.lower() not in _PARTICLES
                                                           and len(w) > 1))
     return EnglishName(" ".join(w for w, _ in run), strong, usable)
+
+
+def _names_a_thing(words: list[str], after_the: bool) -> bool:
+    """Whether a run names a thing or a group (never flagged): a plural or several words after "the"
+    (one word that is no plural is a name used as a place or an adjective), a word of :data:`_GENERIC`, or,
+    in a run of several words, a common English word (Costume Design, Traffic Flow: Arabic translates
+    it; a title, President or Yesterday, says nothing of the rest of the run)."""
+    if after_the and not (len(words) == 1 and not words[0].lower().endswith("s")):
+        return True
+    return any(w.lower() in _GENERIC or w.lower().rstrip("s") in _GENERIC
+               or (len(words) > 1 and w.lower() not in _NOT_NAMES and common_english(w.lower()) and not word_rows(w))
+               for w in words)
 
 
 # ---------------------------------------------------------------- the Arabic side
