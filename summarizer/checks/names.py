@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 
@@ -480,12 +480,13 @@ class ArabicSide:
 
     tokens: list[str]
     common: list[bool]
-    index: SkeletonIndex
+    index: SkeletonIndex  # each word's skeletons
     latin: set[str]
     rows: dict[int, str]
     glued: GluedIndex
     glued_min: int  # the fewest classes a skeleton looked up in words run together has
     raw: tuple[str, ...] = ()  # the words as written (word lists know أفريقيا, not افريقيا)
+    pairs: SkeletonIndex = field(default_factory=SkeletonIndex)  # two neighbours run together (بيونغ يانغ)
 
     @classmethod
     def read(cls, arabic: str) -> ArabicSide:
@@ -493,7 +494,7 @@ class ArabicSide:
         latin = {t.lower() for t in all_tokens if t.isascii()}
         raw = [t for t in all_tokens if not t.isascii()]
         tokens = [normalize_arabic(t) for t in raw]
-        index, glued = SkeletonIndex(), GluedIndex()
+        index, pairs, glued = SkeletonIndex(), SkeletonIndex(), GluedIndex()
         skeleton_sets = [arabic_skeletons(t) if len(t) <= GLUED else frozenset() for t in tokens]
         spaceless = _spaceless(tokens)  # then any word may be words run together
         # else a long word may be two run together (فريقهارتس), looked up for longer skeletons only
@@ -502,15 +503,22 @@ class ArabicSide:
             if len(token) >= shortest and len(glued.pieces) < GLUED_PIECES:
                 glued.add(arabic_skeleton(token[:GLUED_LETTERS]))
         # each skeleton, and each of two neighbours run together, indexed once (a repeated word costs nothing)
-        held = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
-        held.update({first + second: i for i in reversed(range(len(tokens) - 1))
-                     for first in skeleton_sets[i] for second in skeleton_sets[i + 1]})
-        for skeleton, i in held.items():
-            index.add(skeleton, i)
+        words_at = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
+        pairs_at = {first + second: i for i in reversed(range(len(tokens) - 1))
+                    for first in skeleton_sets[i] for second in skeleton_sets[i + 1]}
+        for skeleton, at in words_at.items():
+            index.add(skeleton, at)
+        for skeleton, at in pairs_at.items():
+            pairs.add(skeleton, at)
         rows = _arabic_rows(tokens)
         rows.update(_glued_rows([t for t in tokens if spaceless and len(t) >= GLUED_PART], rows))
         return cls(tokens, [common_arabic(t) for t in raw], index, latin, rows, glued,
-                   PIECE_MIN if spaceless else GLUED_LONE_CLASSES, tuple(raw))
+                   PIECE_MIN if spaceless else GLUED_LONE_CLASSES, tuple(raw), pairs)
+
+    def find(self, skeleton: str, *, allowed: int | None = None) -> set[int]:
+        """Where a word, or two neighbours run together, match ``skeleton`` (within ``allowed`` deletions;
+        ``None``: the budget of its length)."""
+        return self.index.find(skeleton, allowed=allowed) | self.pairs.find(skeleton, allowed=allowed)
 
     @cached_property
     def positions(self) -> dict[str, list[int]]:
@@ -527,10 +535,12 @@ class ArabicSide:
 
     def renders(self, word: str) -> bool:
         """Whether an Arabic word or pair of words (or a piece of words run together) sounds like the
-        English ``word``."""
+        English ``word``. Two neighbours run together render a name only by their very sound (بيونغ يانغ
+        Pyongyang, عبد الله Abdullah): within a deletion, some pair of a sentence's words matches a long
+        name by chance (أكثر من and Tweezerman)."""
         if word.lower() in self.latin:
             return True
-        return any(self.index.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
+        return any(self.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
                    or self._glued_holds(s) for s in english_word_skeletons(word))
 
     def _near(self, i: int, skeleton: str) -> bool:
@@ -854,7 +864,7 @@ def check_summary_names_in_article(article_sentences: Sequence[str], summary: st
 
 
 def _in_article(arabic: str, article: ArabicSide) -> bool:
-    return any(article.index.find(s) for part in arabic.split() for s in arabic_skeletons(part))
+    return any(article.find(s) for part in arabic.split() for s in arabic_skeletons(part))
 
 
 # ---------------------------------------------------------------- names learnt from the article
@@ -932,7 +942,7 @@ def learn_names(sides: Sequence[ArabicSide], englishes: Sequence[str]) -> dict[s
                     continue  # a known name is held by the table; a common word (Liberal) is translated
                 skeletons = [s for s in english_word_skeletons(word) if len(s) >= LEARNT_MIN_CLASSES]
                 costs = {k: _learnt_cost(skeletons, side.tokens[k])
-                         for k in {k for s in skeletons for k in side.index.find(s, allowed=_learnt_allowed(s))}}
+                         for k in {k for s in skeletons for k in side.find(s, allowed=_learnt_allowed(s))}}
                 best = min(costs.values(), default=9)
                 for k, cost in costs.items():
                     if cost != best or cost == 9:
