@@ -42,6 +42,7 @@ from .markup import clean_markup
 from .place_names import countries
 from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
+    ARTICLES,
     PIECE_MIN,
     GluedIndex,
     SkeletonIndex,
@@ -889,14 +890,11 @@ def _zipf_arabic(word: str) -> float:
     return zipf_frequency(word, "ar", wordlist="small")
 
 
-_RAW_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
-
-
 def _raw_forms(word: str) -> set[str]:
     """An Arabic word as written, without its article and without a one-letter clitic: the forms a word
     list holds (it knows أفريقيا and كنيسة, not the normalised افريقيا and كنيسه)."""
     forms = {word}
-    for article in _RAW_ARTICLES:
+    for article in ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
             forms.add(word[len(article):])
             break

@@ -53,7 +53,7 @@ MAX_FUZZY = 16
 
 # The article and one-letter clitics an Arabic word may carry before a name, and the endings of a
 # nisba adjective or a plural (روسي، الروسية، السوريون) that a name takes.
-_ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
+ARTICLES = ("وال", "فال", "بال", "كال", "لل", "ال")
 _PREFIXES = ("و", "ف", "ب", "ل", "ك")
 _NISBA = ("يون", "يين", "يه", "ي")
 # English endings of adjectives and plurals made from names (Syrian, Iraqi, Lebanese, Britons).
@@ -123,7 +123,7 @@ def arabic_forms(word: str, *, nisba: bool = True) -> set[str]:
     nisba ending."""
     word = normalize_arabic(word)
     forms = {word}
-    for article in _ARTICLES:
+    for article in ARTICLES:
         if word.startswith(article) and len(word) - len(article) >= 2:
             forms.add(word[len(article):])
             break
