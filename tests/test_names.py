@@ -215,6 +215,17 @@ def test_the_full_stop_of_an_abbreviation_or_an_initial_starts_no_sentence():
     assert [w for n in english_names("He left. Kowalski stayed.") for w in n.strong] == []  # a sentence start
 
 
+def test_a_word_at_a_sentence_start_is_a_name_when_the_sentence_says_so():
+    # a possessive or an apposition (an age, a description) says the first word is a name
+    assert codes(check_names("أمّن هدف منغا الأول الفوز.", "Salvador's first goal secured victory.")) == [
+        "name-unsupported"]
+    assert codes(check_names("اعتقل نورين البالغ 20 عاما.", "Sergio, 20, has been arrested.")) == ["name-unsupported"]
+    assert check_names("قال كوب، الرئيس التنفيذي، ذلك.", "Coupe, the chief executive, said so.") == []
+    # a bare first word, or an adverb before a comma, is not read (Meanwhile, Geopolitically)
+    assert [n.strong for n in english_names("Geopolitically, the move matters.")] == [()]
+    assert [n.strong for n in english_names("Kowalski stayed.")] == [()]
+
+
 def test_a_function_word_renders_a_name_only_by_its_exact_sound():
     # Glen (KLN) is كان (KN) less one class: a function word does not render a name within a deletion
     assert codes(check_names("كان الجو جميلا أمس.", "Yesterday, said Glen, the weather was fine.")) == [

@@ -410,6 +410,18 @@ def _acronym(word: str) -> bool:
     return sum(1 for ch in word if ch.isupper()) >= 2
 
 
+# What after a word at a sentence start says it is a name: a possessive (Salvador's header) or an
+# apposition, an age or a description (Noren, 20, has been...; Sergio, the chief executive, ...).
+_NAMED_AT_START_RE = re.compile(r"['’]s\b|, (?:\d+,|the |a |an )")
+
+
+def _named_at_start(english: str, end: int, word: str) -> bool:
+    """Whether the word ending at ``end``, which starts a sentence, is read as a name there (an adverb
+    before a comma is none: Geopolitically, the move ...)."""
+    return bool(_NAMED_AT_START_RE.match(english, end)) and not (word.lower().endswith("ly")
+                                                                 and english.startswith(",", end))
+
+
 def english_names(english: str) -> list[EnglishName]:
     """The proper names of an English text: runs of capitalised words (particles inside a run kept),
     each with the words that make it a name. A word at a sentence start may match, but is never flagged."""
@@ -423,7 +435,8 @@ def english_names(english: str) -> list[EnglishName]:
     for m in matches:
         word = _base(m.group())
         gap = english[previous_end:m.start()] if previous_end >= 0 else "."
-        starts = bool(_START_RE.search(gap)) and not _abbreviated(previous, gap)
+        starts = (bool(_START_RE.search(gap)) and not _abbreviated(previous, gap)
+                  and not _named_at_start(english, m.start() + len(word), word))
         previous_end = m.end()
         joins = not starts and gap.strip(" -'’") == "" and (word[0].isupper() or (run and word in _PARTICLES))
         if run and not joins:
