@@ -26,6 +26,8 @@ SAME = [
     # of a Slavic name written -ic
     ("Bough", "بوف"), ("Guizhou", "قويتشو"), ("Qinghai", "تشينغهاي"), ("Steinem", "شتاينم"),
     ("Modric", "مودريتش"), ("Kovacic", "كوفاتشيتش"), ("Djokovic", "ديوكوفيتش"),
+    # Arabic letters as spoken (ظ ذ as z, ث as s), Pinyin x as sh, the ة of a first word as t before the second
+    ("Hafez", "حافظ"), ("Mahfouz", "محفوظ"), ("Osman", "عثمان"), ("Xi", "شي"), ("Hibatullah", "هبة الله"),
 ]
 DIFFERENT = [("Lavrov", "كيري"), ("Obama", "بوتين"), ("Hammond", "لافروف"), ("Geneva", "واشنطن"), ("Kerry", "موسكو")]
 
@@ -224,6 +226,27 @@ def test_a_word_at_a_sentence_start_is_a_name_when_the_sentence_says_so():
     # a bare first word, or an adverb before a comma, is not read (Meanwhile, Geopolitically)
     assert [n.strong for n in english_names("Geopolitically, the move matters.")] == [()]
     assert [n.strong for n in english_names("Kowalski stayed.")] == [()]
+
+
+@pytest.mark.parametrize(("arabic", "english"), [
+    # the past of a derived verb after a title is the sentence going on, not a name
+    ("أكدت المصادر أن الرئيس اجتمع بقادة الأحزاب.", "Sources confirmed that the president met party leaders."),
+    ("استقبل الملك وفدا مصريا.", "The king received an Egyptian delegation."),
+    ("قال الأمير إن وزير الخارجية انتقد القرار.", "The prince said the foreign minister criticised the decision."),
+    # institutions whose Arabic is a translation
+    ("قالت وزارة الدفاع الأمريكية إن الجنود عادوا.", "The soldiers returned, the Pentagon said."),
+    ("قالت الرئاسة الفرنسية إن الرئيس يتابع الوضع.", "The Elysee said the president was following the situation."),
+    ("صوت البرلمان الإسرائيلي على القانون.", "The Knesset voted on the law."),
+    ("فاز إنتر بلقب الدوري الإيطالي.", "Inter won the Scudetto."),
+    ("قرار الاحتياطي الفيدرالي فاجأ الأسواق.", "The Fed's decision surprised markets."),
+    ("هاجمت طائرات مسيرة مواقع في القطاع.", "Drones attacked positions in the Strip."),
+    ("أعلن تنظيم داعش مسؤوليته.", "Islamic State claimed responsibility."),
+    # a first word that the sentence says is not a name, or that is a common word
+    ("أخرج المسعفون خمسة أشخاص، بحسب الدفاع المدني.", "Rescuers, the civil defence said, pulled out five people."),
+    ("ارتفع سعر الذهب اليوم.", "Gold's price rose today."),
+])
+def test_everyday_news_raises_no_name_finding(arabic, english):
+    assert check_names(arabic, english) == []
 
 
 def test_a_function_word_renders_a_name_only_by_its_exact_sound():

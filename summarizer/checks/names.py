@@ -124,7 +124,24 @@ arctic, antarctic, antarctica | القطب القطبي القطبيه
 sphinx | ابو_الهول
 eurozone, euro zone, euro area | منطقه_اليورو
 levant | بلاد_الشام
-fed, federal reserve | الاحتياطي_الفيدرالي الاحتياطي_الاتحادي
+fed, federal reserve, us central bank | الاحتياطي_الفيدرالي الاحتياطي_الاتحادي الفيدرالي المركزي_الامريكي البنك_المركزي_الامريكي
+pentagon, defense department, department of defense, us defense ministry | البنتاغون البنتاجون وزاره_الدفاع_الامريكيه وزاره_الدفاع_الاميركيه
+elysee, french presidency | الاليزيه الرئاسه_الفرنسيه
+knesset, israeli parliament | الكنيست البرلمان_الاسرائيلي
+duma, russian parliament | مجلس_الدوما مجلس_النواب_الروسي
+rada, ukrainian parliament | الرادا البرلمان_الاوكراني
+serie a, scudetto, italian league | الدوري_الايطالي
+la liga, liga, spanish league | الليغا الليجا الدوري_الاسباني
+ligue 1, french league | الدوري_الفرنسي
+ballon d'or, golden ball | الكره_الذهبيه
+islamic state, isis, isil, daesh | داعش تنظيم_الدوله_الاسلاميه
+shiite, shiites, shia, shias, shi'ite | الشيعه الشيعي الشيعيه
+alawite, alawites | العلويين العلويون العلوي العلويه
+berber, berbers, amazigh | الامازيغ الامازيغي الامازيغيه
+nineveh | نينوى
+tigris | دجله
+hurghada | الغردقه
+heliopolis | مصر_الجديده
 bundestag, german parliament | البوندستاغ البرلمان_الالماني
 bundesliga, german league | البوندسليغا الدوري_الالماني
 bundesbank, german central bank | البوندسبنك البنك_المركزي_الالماني
@@ -296,7 +313,8 @@ science research art arts music film book library series show story history rese
 water space hurricane storm cyclone typhoon tropical species blue blues red green white black golden silver
 upper lower greater little big grand holy father mother brother sister uncle capital team club cross crescent
 order independence liberty freedom peace human rights trade business industry economy market markets exchange
-stock index star stars general officer members member party parties prime supreme
+stock index star stars general officer members member party parties prime supreme strip horn pontiff
+gendarmerie
 """.split())
 _MONTHS = frozenset({"may"})  # a month, and a name (Theresa May): a name only beside another name
 _PARTICLES = frozenset("de del della di da van von der den al el bin ibn bint abu le la du dos das ben".split())
@@ -411,15 +429,25 @@ def _acronym(word: str) -> bool:
 
 
 # What after a word at a sentence start says it is a name: a possessive (Salvador's header) or an
-# apposition, an age or a description (Noren, 20, has been...; Sergio, the chief executive, ...).
+# apposition, an age or a description (Noren, 20, has been...; Sergio, the chief executive, ...), unless
+# the description is who says the sentence (Rescuers, the civil defence said, ...).
 _NAMED_AT_START_RE = re.compile(r"['’]s\b|, (?:\d+,|the |a |an )")
+_SAID_RE = re.compile(r", [^,.;]*\b(?:said|says|added|told|reported|announced)\b")
+# A word this frequent in English (Gold's price, Football, the world's sport...) starts a sentence as a
+# common word more often than as a name.
+START_COMMON_ZIPF = 5.0
 
 
 def _named_at_start(english: str, end: int, word: str) -> bool:
     """Whether the word ending at ``end``, which starts a sentence, is read as a name there (an adverb
     before a comma is none: Geopolitically, the move ...)."""
-    return bool(_NAMED_AT_START_RE.match(english, end)) and not (word.lower().endswith("ly")
-                                                                 and english.startswith(",", end))
+    if not _NAMED_AT_START_RE.match(english, end) or _SAID_RE.match(english, end):
+        return False
+    if word.lower().endswith("ly") and english.startswith(",", end):
+        return False
+    from wordfreq import zipf_frequency
+
+    return bool(word_rows(word)) or zipf_frequency(word.lower(), "en", wordlist="small") < START_COMMON_ZIPF
 
 
 def english_names(english: str) -> list[EnglishName]:
@@ -518,8 +546,10 @@ class ArabicSide:
                 glued.add(arabic_skeleton(token[:GLUED_LETTERS]))
         # each skeleton, and each of two neighbours run together, indexed once (a repeated word costs nothing)
         words_at = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
-        pairs_at = {first + second: i for i in reversed(range(len(tokens) - 1))
-                    for first in skeleton_sets[i] for second in skeleton_sets[i + 1]}
+        # the ة of a first word is a t before the second (هبة الله Hibatullah, آية الله Ayatollah)
+        pairs_at = {first + tied + second: i for i in reversed(range(len(tokens) - 1))
+                    for first in skeleton_sets[i] for second in skeleton_sets[i + 1]
+                    for tied in ({"", "T"} if raw[i].endswith("ة") else {""})}
         for skeleton, at in words_at.items():
             index.add(skeleton, at)
         for skeleton, at in pairs_at.items():
@@ -610,7 +640,10 @@ def _glued_rows(glued: Sequence[str], found: dict[int, str]) -> dict[int, str]:
 
 @lru_cache(maxsize=50_000)
 def _clitic_forms(token: str) -> frozenset[str]:
-    return frozenset(arabic_forms(token, nisba=False))
+    """A word without its article or a clitic, and an adjective without the alif of its indefinite
+    accusative (وفدا مصريا: مصري)."""
+    forms = arabic_forms(token, nisba=False)
+    return frozenset(forms | {f[:-1] for f in forms if f.endswith("يا") and len(f) >= 5})
 
 
 def _arabic_rows(tokens: Sequence[str]) -> dict[int, str]:
@@ -719,6 +752,8 @@ INFLECTED_ZIPF = 3.5
 _TANWEEN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ: a noun's case ending, which a name does not take
 _PRONOUNS_AR = ("هما", "هم", "ها", "ه")
 _IMPERFECT = {"ي": "ت", "ت": "ي"}
+# The past of derived verbs: istaf'ala (استقبل), ifta'ala (اجتمع، انتقد) and infa'ala (انسحب).
+_DERIVED_PAST = re.compile(r"است...|ا.ت..|ان...")
 
 
 def inflected(raw: str) -> bool:
@@ -726,8 +761,9 @@ def inflected(raw: str) -> bool:
     its shape and the frequency of what it is inflected from: a case ending (اتصالاً، حظا: حظ), a
     pronoun ending (نظيره: نظير، ثقته: ثقة), the future (سيتلقى: يتلقى), the present of a verb whose
     other person is a word too (يستقبل and تستقبل; not يحيى, for تحيى is rare), the past of a feminine
-    subject (تعودت: تعود). What the title before it seems to announce (الرئيس يستقبل...) is then the
-    sentence going on."""
+    subject (تعودت: تعود), the past of a derived verb that is a word itself (استقبل، اجتمع، انتقد: forms
+    X, VIII and VII, whose shapes names seldom take). What the title before it seems to announce
+    (الرئيس يستقبل...) is then the sentence going on."""
     if _TANWEEN & set(raw):
         return True
     word = normalize_arabic(raw, alef=False, ya=False, ta_marbuta=False)  # as written, less marks and tatweel
@@ -746,6 +782,8 @@ def inflected(raw: str) -> bool:
     if word.startswith("س") and known(word[1:], 3.0):
         return True
     if word[:1] in _IMPERFECT and known(word) and known(_IMPERFECT[word[0]] + word[1:], 3.0):
+        return True
+    if _DERIVED_PAST.fullmatch(normalize_arabic(word)) and known(word, 3.0):
         return True
     return word.endswith("ت") and known(word[:-1], 4.0)
 

@@ -45,7 +45,7 @@ _VOWELS = frozenset("aeiouy")
 # f as in Bough (بوف), Pinyin's zh and q as in Guizhou (قويتشو) and Qinghai (تشينغهاي); "^" marks a
 # reading at the start of a word only: a German st as in Steinem (شتاينم).
 _READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""), ("gh", "f"),
-             ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"))
+             ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"), ("^x", "sh"))
 # Classes a writer adds or drops between the scripts (h, w, y as vowel carriers).
 _SOFT = str.maketrans("", "", "HWY")
 # A skeleton longer than this is looked up whole only (no deletion variants): no name is that long.
@@ -227,10 +227,16 @@ def match(a: str, b: str) -> bool:
     return bool(index.find(a, allowed=budget(min(len(a), len(b)) if a and b else 0)))
 
 
+# Letters that spoken Arabic, and the English spellings taken from it, say as z and s: Hafez حافظ, Mahfouz
+# محفوظ, Kazem كاظم, Osman عثمان. A word with them is read both ways.
+_SPOKEN = str.maketrans({"ظ": "ز", "ذ": "ز", "ث": "س"})
+
+
 @lru_cache(maxsize=50_000)
 def arabic_skeletons(word: str) -> frozenset[str]:
-    """The skeletons of an Arabic word's forms (:func:`arabic_forms`)."""
-    return frozenset(s for s in map(arabic_skeleton, arabic_forms(word)) if s)
+    """The skeletons of an Arabic word's forms (:func:`arabic_forms`), each also as spoken (:data:`_SPOKEN`)."""
+    return frozenset(s for form in arabic_forms(word) for s in {arabic_skeleton(form), arabic_skeleton(form.translate(_SPOKEN))}
+                     if s)
 
 
 @lru_cache(maxsize=50_000)
