@@ -233,6 +233,7 @@ def test_a_word_at_a_sentence_start_is_a_name_when_the_sentence_says_so():
     ("أكدت المصادر أن الرئيس اجتمع بقادة الأحزاب.", "Sources confirmed that the president met party leaders."),
     ("استقبل الملك وفدا مصريا.", "The king received an Egyptian delegation."),
     ("قال الأمير إن وزير الخارجية انتقد القرار.", "The prince said the foreign minister criticised the decision."),
+    ("قال المتحدث إن الرئيس اتخذ القرار أمس.", "The spokesman said the president took the decision yesterday."),
     # institutions whose Arabic is a translation
     ("قالت وزارة الدفاع الأمريكية إن الجنود عادوا.", "The soldiers returned, the Pentagon said."),
     ("قالت الرئاسة الفرنسية إن الرئيس يتابع الوضع.", "The Elysee said the president was following the situation."),

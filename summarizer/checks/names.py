@@ -752,8 +752,8 @@ INFLECTED_ZIPF = 3.5
 _TANWEEN = frozenset("\u064b\u064c\u064d")  # ً ٌ ٍ: a noun's case ending, which a name does not take
 _PRONOUNS_AR = ("هما", "هم", "ها", "ه")
 _IMPERFECT = {"ي": "ت", "ت": "ي"}
-# The past of derived verbs: istaf'ala (استقبل), ifta'ala (اجتمع، انتقد) and infa'ala (انسحب).
-_DERIVED_PAST = re.compile(r"است...|ا.ت..|ان...")
+# The past of derived verbs: istaf'ala (استقبل), ifta'ala (اجتمع، انتقد; اتخذ، اطلع) and infa'ala (انسحب).
+_DERIVED_PAST = re.compile(r"است...|ا.ت..|ان...|ا[تط]..")
 
 
 def inflected(raw: str) -> bool:
