@@ -546,7 +546,7 @@ class ArabicSide:
                 glued.add(arabic_skeleton(token[:GLUED_LETTERS]))
         # each skeleton, and each of two neighbours run together, indexed once (a repeated word costs nothing)
         words_at = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
-        # the ة of a first word is a t before the second (هبة الله Hibatullah, آية الله Ayatollah)
+        # the ة of a first word is a t before the second (هبة الله Hibatullah, رحمة الله Rahmatullah)
         pairs_at = {first + tied + second: i for i in reversed(range(len(tokens) - 1))
                     for first in skeleton_sets[i] for second in skeleton_sets[i + 1]
                     for tied in ({"", "T"} if raw[i].endswith("ة") else {""})}
