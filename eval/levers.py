@@ -10,8 +10,12 @@ tokens, 36 per translated sentence). Experiments:
 * ``threads``: CTranslate2 with 1 and 2 intra-op threads;
 * ``parallel``: the summary and the article's translation at the same time (one thread each) against
   one after the other (all threads, then one thread), the summary's translation after both;
-* ``batch``: the article's translation with batches of 4, 8, 16 (the pipeline's) and 32 sentences,
+* ``batch``: the article's translation with batches of 4, 8 (the pipeline's on the CPU), 16 and 32 sentences,
   interleaved, as the median ratio to 16;
+* ``alone``: the article's translation with no summary beside it (``ALONE_SETTINGS``): one CTranslate2 worker
+  on every core against two workers on one half each, the batches taken in turn by two threads
+  (``Translator.translate_scored``, the pipeline's), batches of 8 and 16, interleaved, as the median ratio
+  to ``one-worker16`` (the pipeline's setting before two workers), and whether the outputs are equal;
 * ``merge``: the article's sentences and the summary's translated in one call (batches of 16) against
   two calls, as the pipeline does;
 * ``vmap``: CTranslate2's vocabulary map (``vmap.txt`` with the restricted set, ``use_vmap=True``) on
@@ -29,7 +33,8 @@ tokens, 36 per translated sentence). Experiments:
   translation model's intra-op threads, CTranslate2 workers, batches), the summary model on one thread as the
   pipeline loads it on 2 cores; the settings take turns per article (the order rotating), ``--rounds`` times
   over ``--articles`` articles: seconds per article, the summary's and the translation's own seconds, the
-  median ratio to ``current`` (the pipeline's setting), and whether every output equals ``current``'s;
+  median ratio to ``waits`` (the pipeline's setting before its summary's thread joined the translation), and
+  whether every output equals ``waits``'s;
 * ``overlap-memory``: the same article runs in a fresh process per setting (in turns, ``--rounds``): peak
   resident memory (``VmHWM``) with both models loaded and seconds per article;
 * ``backend``: CTranslate2's CPU backend, chosen by environment variables read when the library loads
@@ -60,7 +65,7 @@ from eval.speed import article_sentences
 from eval.standins import DEFAULT_CACHE, PADDING_LAYOUT, SEEDS
 from summarizer.choices import DEFAULT_TRANSLATION_CHOICE
 
-EXPERIMENTS = ("split", "threads", "parallel", "batch", "merge", "vmap", "beams", "vocab", "heap", "backend",
+EXPERIMENTS = ("split", "threads", "parallel", "batch", "alone", "merge", "vmap", "beams", "vocab", "heap", "backend",
                "overlap", "overlap-memory")
 HEAPS = ("one", "per-thread")
 # translation choice -> the folder name of its stand-in's exports under <cache>/ct2 (eval.speed writes them)
@@ -83,9 +88,13 @@ _BACKEND_VARIABLES = ("CT2_USE_MKL", "CT2_PACKED_GEMM", "CT2_FORCE_CPU_ISA")
 # "even" (as few batches of at most 16 as the pipeline makes, of equal sizes), "halves" (two batches), and with
 # ``tokens``, at most that many padded source tokens per batch (the stage's ``max_batch_tokens``);
 # ``summary_beside``: the summary's translation starts as soon as the summary is written, in the calling thread, on
-# the second worker, while the article's translation goes on (the article's batches sent one by one, as before).
+# the second worker, while the article's translation goes on (the article's batches sent one by one, as before);
+# ``joins``: as ``summary_beside``, then the calling thread takes the article's batches that are left
+# (``Translator.start``: the pipeline's on 2 cores, with batches of 8).
 OVERLAP_SETTINGS = {
-    "current": {"threads": 1, "workers": 1, "batch": 16},  # the pipeline's on 2 cores
+    "waits": {"threads": 1, "workers": 1, "batch": 16},  # the pipeline's on 2 cores before "joins"
+    "joins": {"threads": 1, "workers": 2, "batch": 8, "joins": True},  # the pipeline's on 2 cores
+    "joins16": {"threads": 1, "workers": 2, "batch": 16, "joins": True},
     "threads2": {"threads": 2, "workers": 1, "batch": 16},
     "batch32": {"threads": 1, "workers": 1, "batch": 32},
     "even16": {"threads": 1, "workers": 1, "batch": "even"},
@@ -93,6 +102,11 @@ OVERLAP_SETTINGS = {
     "workers2": {"threads": 1, "workers": 2, "batch": "halves"},
     "summary-beside": {"threads": 1, "workers": 2, "batch": 16, "summary_beside": True},
 }
+
+
+# alone: a translation with no summary beside it. name -> (CTranslate2 workers, sentences per batch); one worker
+# gets every core, two get half each and two threads.
+ALONE_SETTINGS = {"one-worker16": (1, 16), "one-worker8": (1, 8), "two-workers8": (2, 8), "two-workers16": (2, 16)}
 
 
 def _best(fn, *args, reps: int = 1, **kwargs) -> float:
@@ -192,6 +206,29 @@ def run(which: list[str], cache: Path, translation_choice: str = DEFAULT_TRANSLA
                             "median_ratio_to_16": statistics.median(x / y for x, y in zip(times[b], times[16], strict=True))}
                         for b in sizes}
         emit("batch", out["batch"])
+
+    if "alone" in which:
+        folder = ct2 / f"{TRANSLATION_EXPORTS[translation_choice]}-int8-vocab-en"
+        engines = {w: CTranslate2Engine.load(folder, share_cores=False, workers=w) for w in (1, 2)}
+        stages = {name: Translator(engines[w], decoding=translation_settings, batch_size=b)
+                  for name, (w, b) in ALONE_SETTINGS.items()}
+        times = {name: [] for name in stages}
+        english = {}
+        for rep in range(rounds):
+            for i, sentences in enumerate(articles):
+                names = list(stages)[(i + rep) % len(stages):] + list(stages)[:(i + rep) % len(stages)]
+                for name in names:
+                    started = time.perf_counter()
+                    english[(i, name)] = stages[name].translate(sentences)
+                    times[name].append(time.perf_counter() - started)
+        out["alone"] = {name: {"median_seconds": statistics.median(times[name]),
+                               "median_ratio": statistics.median(
+                                   x / y for x, y in zip(times[name], times["one-worker16"], strict=True)),
+                               "same_outputs": all(english[(i, name)] == english[(i, "one-worker16")]
+                                                   for i in range(len(articles)))}
+                        for name in stages}
+        emit("alone", out["alone"])
+        del engines, stages
 
     if "merge" in which:
         stage = Translator(translator, decoding=translation_settings, batch_size=16)
@@ -302,32 +339,50 @@ def overlap_translate(engine, setting: dict, decoding):
         size = {"even": math.ceil(n / math.ceil(n / 16)), "halves": math.ceil(n / 2)}.get(setting["batch"],
                                                                                           setting["batch"])
         if setting["workers"] > 1:  # one call, which CTranslate2 cuts into batches for its workers (0: uncut)
-            engine.translator.size, size = (0, size) if setting.get("summary_beside") else (size, n)
+            engine.translator.size, size = (0, size) if _beside(setting) else (size, n)
         return Translator(engine, decoding=decoding, batch_size=size,
                           max_batch_tokens=setting.get("tokens")).translate(sentences)
 
+    def start(sentences: list[str]):
+        """``joins``: the article's translation as a job that more than one thread works through."""
+        engine.translator.size = 0
+        return Translator(engine, decoding=decoding, batch_size=setting["batch"]).start(sentences)
+
+    translate.start = start  # type: ignore[attr-defined]
     return translate
 
 
+def _beside(setting: dict) -> bool:
+    """Whether the summary's translation starts as soon as the summary is written (``OVERLAP_SETTINGS``)."""
+    return bool(setting.get("summary_beside") or setting.get("joins"))
+
+
 def pipeline_article(summarizer, translate, lead: str, sentences: list[str], summary_settings,
-                     summary_beside: bool = False) -> tuple[dict, list]:
+                     setting: dict) -> tuple[dict, list]:
     """One article as the pipeline runs it on the CPU: the article's translation submitted to a worker thread,
-    the summary in this one, then the summary's translation (``summary_beside``: as soon as the summary is
-    written, beside the article's translation). Seconds (the whole, the summary, the article's translation,
-    the summary's translation) and every output."""
+    the summary in this one, then the summary's translation (``setting``, ``OVERLAP_SETTINGS``: with
+    ``summary_beside``, as soon as the summary is written, beside the article's translation; with ``joins``,
+    this thread then takes what is left of the article's batches). Seconds (the whole, the summary, the
+    article's translation, the summary's translation) and every output."""
     from summarizer.stages.split import split_sentences
 
     def timed(fn, *args):
         started = time.perf_counter()
         return fn(*args), time.perf_counter() - started
 
+    summary_beside, joins = _beside(setting), bool(setting.get("joins"))
     started = time.perf_counter()
     with ThreadPoolExecutor(1) as pool:
-        english = pool.submit(timed, translate, sentences)
+        job = translate.start(sentences) if joins else None
+        english = pool.submit(timed, job.work) if job else pool.submit(timed, translate, sentences)
         (summary,), summary_seconds = timed(summarizer.generate, [lead], summary_settings)
         if summary_beside:
             summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
+        if job:
+            job.work()
         article_english, translation_seconds = english.result()
+    if job:
+        article_english = [t.text for t in job.result()]
     if not summary_beside:
         summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
     seconds = time.perf_counter() - started
@@ -337,11 +392,11 @@ def pipeline_article(summarizer, translate, lead: str, sentences: list[str], sum
 
 def run_overlap(summarizer, engines: dict, articles: list[list[str]], leads: list[str], rounds: int,
                 summary_settings, translation_settings, log=None) -> dict:
-    """``pipeline_article`` for every setting of ``engines`` (``OVERLAP_SETTINGS`` names; ``current`` is the
+    """``pipeline_article`` for every setting of ``engines`` (``OVERLAP_SETTINGS`` names; ``waits`` is the
     reference), the settings taking turns on each article, the order rotating, ``rounds`` times."""
     names = list(engines)
-    if "current" not in names:
-        raise ValueError("overlap compares with the pipeline's setting: include 'current'")
+    if "waits" not in names:
+        raise ValueError("overlap compares with the setting before the summary's thread joined: include 'waits'")
     translate = {name: overlap_translate(engines[name], OVERLAP_SETTINGS[name], translation_settings)
                  for name in names}
     rows: dict[str, list[dict]] = {name: [] for name in names}
@@ -351,7 +406,7 @@ def run_overlap(summarizer, engines: dict, articles: list[list[str]], leads: lis
             shift = (i + rep) % len(names)
             for name in names[shift:] + names[:shift]:
                 row, texts = pipeline_article(summarizer, translate[name], lead, sentences, summary_settings,
-                                              OVERLAP_SETTINGS[name].get("summary_beside", False))
+                                              OVERLAP_SETTINGS[name])
                 rows[name].append(row)
                 outputs.setdefault((i, name), texts)
                 if log:
@@ -360,8 +415,8 @@ def run_overlap(summarizer, engines: dict, articles: list[list[str]], leads: lis
     for name in names:
         result[name] = {f"median_{k}": statistics.median(r[k] for r in rows[name]) for k in rows[name][0]}
         result[name]["median_ratio"] = statistics.median(
-            r["seconds"] / c["seconds"] for r, c in zip(rows[name], rows["current"], strict=True))
-        result[name]["same_outputs"] = all(outputs[(i, name)] == outputs[(i, "current")]
+            r["seconds"] / c["seconds"] for r, c in zip(rows[name], rows["waits"], strict=True))
+        result[name]["same_outputs"] = all(outputs[(i, name)] == outputs[(i, "waits")]
                                            for i in range(len(articles)))
     return result | {"articles": len(articles), "rounds": rounds, "load_average": os.getloadavg()}
 
@@ -386,7 +441,7 @@ def overlap_child(cache: Path, articles: int, setting: str, translation_choice: 
         sentences = article_sentences(path.read_text(encoding="utf-8"))
         lead = AbstractiveSummarizer(summarizer).lead_input(sentences)[0]
         seconds.append(pipeline_article(summarizer, translate, lead, sentences, summary_settings,
-                                        OVERLAP_SETTINGS[setting].get("summary_beside", False))[0]["seconds"])
+                                        OVERLAP_SETTINGS[setting])[0]["seconds"])
     return {"setting": setting, "seconds": seconds, "peak_mb": _peak_bytes() / 1e6}
 
 
@@ -562,7 +617,8 @@ def main(argv: list[str] | None = None) -> int:
                              "seed articles (default all 5)")
     parser.add_argument("--settings", nargs="+", choices=list(OVERLAP_SETTINGS), default=list(OVERLAP_SETTINGS),
                         metavar="NAME", help="overlap, overlap-memory: the translation settings to compare "
-                                             f"({', '.join(OVERLAP_SETTINGS)}; 'current' is the pipeline's)")
+                                             f"({', '.join(OVERLAP_SETTINGS)}; 'joins' is the pipeline's, 'waits' its "
+                                             "setting before, the reference)")
     parser.add_argument("--vocabularies", nargs="+", choices=("restricted", "whole"), default=["restricted", "whole"],
                         help="backend: the restricted exports (variant 5), the whole-vocabulary ones (variant 4), or both")
     parser.add_argument("--translation-choice", choices=sorted(TRANSLATION_EXPORTS), default=DEFAULT_TRANSLATION_CHOICE,
@@ -596,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_backends(Path(args.cache), args.backends, args.rounds, per_process, args.vocabularies,
                                      args.translation_choice)))
         which = [w for w in which if w != "backend"]
-    settings = args.settings if "current" in args.settings else ["current", *args.settings]
+    settings = args.settings if "waits" in args.settings else ["waits", *args.settings]
     if "overlap-memory" in which:
         print(json.dumps(run_overlap_memory(Path(args.cache), settings, args.rounds, per_process,
                                             args.translation_choice)))

@@ -80,6 +80,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from dataclasses import asdict, dataclass, field
@@ -88,10 +89,14 @@ from pathlib import Path
 from eval.data import FLORES101_SYSTEMS, add_data_root_option, data_path, data_root
 from eval.report import bar_chart, markdown_table, write_report
 from eval.standins import DEFAULT_CACHE, SEEDS, ensure_choice_standins, ensure_standins, read_info
-from summarizer.choices import DEFAULT_TRANSLATION_CHOICE
+from summarizer.choices import BATCH_LIMITS, DEFAULT_TRANSLATION_CHOICE
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_NAME = "speed"
+CPU_TRANSLATION_BATCH, CPU_SUMMARY_BATCH = BATCH_LIMITS["cpu"]["translation"][0], BATCH_LIMITS["cpu"]["summary"][0]
+# The memory probe's article: its first 16 sentences, two of the pipeline's translation batches on the CPU,
+# which its two threads may translate at the same time (the peak of both is what is measured).
+PROBE_SENTENCES = 16
 VARIANTS = ("naive", "transformers", "ct2-float32", "ct2-int8", "ct2-int8-vocab", "fast-int8-vocab")
 LABELS = {
     "naive": "(1) naive transformers, 1 sentence/call",
@@ -125,19 +130,35 @@ MB = 1e6
 
 
 # -- timing proxies --------------------------------------------------------------------------
-@dataclass
 class StageTimer:
-    """Counts what one stage sends to its engine: calls, inputs, seconds."""
+    """Counts what one stage sends to its engine: calls, inputs, and the seconds during which at least one
+    of its calls ran (two threads translate at once: their calls' wall time, not its sum)."""
 
-    calls: int = 0
-    inputs: int = 0
-    seconds: float = 0.0
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._since = 0.0
+        self.reset()
 
     def reset(self) -> None:
         self.calls, self.inputs, self.seconds = 0, 0, 0.0
 
     def snapshot(self) -> dict:
         return {"calls": self.calls, "inputs": self.inputs, "seconds": self.seconds}
+
+    def started(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._since = time.perf_counter()
+            self._running += 1
+
+    def ended(self, inputs: int) -> None:
+        with self._lock:
+            self._running -= 1
+            if self._running == 0:
+                self.seconds += time.perf_counter() - self._since
+            self.calls += 1
+            self.inputs += inputs
 
 
 class TimedEngine:
@@ -151,6 +172,7 @@ class TimedEngine:
         self.max_input_tokens = engine.max_input_tokens
         self.vocab_restriction = getattr(engine, "vocab_restriction", None)
         self.shares_cores = getattr(engine, "shares_cores", False)
+        self.workers = getattr(engine, "workers", 1)
 
     def count_tokens(self, texts):
         return self.inner.count_tokens(texts)
@@ -163,12 +185,11 @@ class TimedEngine:
         return self._timed(self.inner.generate_scored, texts, settings)
 
     def _timed(self, call, texts, settings):
-        started = time.perf_counter()
-        outputs = call(texts, settings)
-        self.timer.seconds += time.perf_counter() - started
-        self.timer.calls += 1
-        self.timer.inputs += len(texts)
-        return outputs
+        self.timer.started()
+        try:
+            return call(texts, settings)
+        finally:
+            self.timer.ended(len(texts))
 
 
 @dataclass
@@ -677,7 +698,7 @@ def run_benchmark(args) -> dict:
 
     memory = {}
     if not args.no_memory:
-        probe_text = " ".join(sentences[0][: args.translation_batch_size])
+        probe_text = " ".join(sentences[0][:PROBE_SENTENCES])
         for name in [m for m in MEMORY_ENGINES if m in selected]:
             log(f"memory: {name} (fresh process)...")
             memory[name] = measure_memory(name, models, decoding, batch_sizes, probe_text)
@@ -1073,7 +1094,7 @@ def render_markdown(payload: dict, command: str) -> str:
         f"- (1) naive ran on the first {s['naive_articles']} of {s['articles']} articles (it is the slowest); "
         "x(1) article speed-ups are medians over the articles both ran.",
         "- Memory: a fresh process per engine, both models loaded (RSS loaded) and the peak over one article "
-        "(its first sentences, one translation batch). (1) naive loads the same models as (2). transformers "
+        f"(its first {PROBE_SENTENCES} sentences). (1) naive loads the same models as (2). transformers "
         "memory-maps safetensors weights, so its RSS right after loading is low: the weights become resident "
         "as the first article reads them (the peak column).",
         "",
@@ -1277,7 +1298,7 @@ def run_choices(args) -> dict:
 
     memory = {}
     if not args.no_memory:
-        probe_text = " ".join(sentences[0][: args.translation_batch_size])
+        probe_text = " ".join(sentences[0][:PROBE_SENTENCES])
         for choice in choices:
             log(f"memory: {choice} (fresh process)...")
             memory[choice] = _probe_in_subprocess(choice, {
@@ -1378,7 +1399,7 @@ def render_choices_markdown(payload: dict, command: str) -> str:
         "report (`python -m eval.speed`), which does not depend on the translation model.",
         "- Forced output lengths: every choice decodes the same number of tokens per sentence (NLLB's include its "
         "forced language code); tok/s = forced tokens x sentences / translation seconds.",
-        "- Peak RSS: a fresh process with this translation model alone (int8), over one translation batch.",
+        f"- Peak RSS: a fresh process with this translation model alone (int8), over {PROBE_SENTENCES} sentences.",
         "- Forced lengths checked on a warm-up call: "
         + ", ".join(f"{c} {'ok' if e['forced_length_check']['ok'] else 'FAILED'}" for c, e in entries.items()) + "; "
         "scores present and finite on every article: "
@@ -1416,8 +1437,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "English length, see the report)")
     parser.add_argument("--summary-tokens", type=_positive, default=84,
                         help="forced output tokens per summary (default 84, the published max_length)")
-    parser.add_argument("--translation-batch-size", type=_positive, default=16, help="pipeline default 16")
-    parser.add_argument("--summary-batch-size", type=_positive, default=8, help="pipeline default 8")
+    parser.add_argument("--translation-batch-size", type=_positive, default=CPU_TRANSLATION_BATCH,
+                        help=f"the pipeline's on the CPU (default {CPU_TRANSLATION_BATCH})")
+    parser.add_argument("--summary-batch-size", type=_positive, default=CPU_SUMMARY_BATCH,
+                        help=f"the pipeline's on the CPU (default {CPU_SUMMARY_BATCH})")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     parser.add_argument(
         "--what-if-summary-beams", type=_positive, nargs="*", default=[2, 1], metavar="B",

@@ -93,7 +93,7 @@ def default_quantization(role: str, device: str, quantization: str | None,
 # small fixed batches (eval.speed measured no gain beyond them on 2 cores); on a GPU, batches cut by
 # tokens and large enough to keep it busy (the summary's 512-token inputs times 4 beams dominate).
 BATCH_LIMITS: dict[str, dict[str, tuple[int, int | None]]] = {
-    "cpu": {"summary": (8, None), "translation": (16, None)},
+    "cpu": {"summary": (8, None), "translation": (8, None)},
     "cuda": {"summary": (64, 16_384), "translation": (512, 16_384)},
 }
 # Articles that share model batches in Pipeline.batch (the CLI's --group-size), by device.

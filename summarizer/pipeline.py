@@ -61,6 +61,7 @@ class _Work:
 
     index: int
     result: Result
+    summary_translated: bool = False  # a written summary's English is made (_translate_written_summaries)
 
 
 class Pipeline:
@@ -483,26 +484,37 @@ class Pipeline:
     def _summarize_and_translate(self, works: list[_Work], options: RunOptions, progress) -> None:
         """The summary and the articles' translation: at the same time when both engines were loaded to
         share the cores (CTranslate2 on the CPU: each model on half of them, engines/ctranslate2_engine.py),
-        else one after the other. The results are the same either way: the translation's outcome is
-        written into the results after the summary's, in the order a sequential run writes them."""
+        else one after the other.
+
+        Side by side, the articles' translation starts on a thread of its own; the summary's thread, its
+        summaries written, translates the written summaries, then takes batches of the articles'
+        translation that are left (``Translator.start``: the translation model has two workers then), so
+        neither half of the cores idles while the other works. The results are the same either way: every
+        batch is fixed before it runs, and the outcome is written into the results in the order a
+        sequential run writes them."""
         if self.translator is None:
             self._summarize(works, options, progress)
             for work in works:
                 work.result.translation = [SentencePair(s) for s in work.result.sentences]
             return
+        job = self.translator.start([s for w in works for s in w.result.sentences], _stage_hook(progress, "translate"),
+                                    decoding=self._translation_decoding(options))
         if not (get_method(options.summary_method).needs_model and self._stages_share_cores()):
             self._summarize(works, options, progress)
-            self._apply_translation(works, *self._translate_articles(works, options, progress))
-            return
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
-            # in the caller's context: a progress hook may rely on context variables (the web page's does)
-            translating = pool.submit(contextvars.copy_context().run, self._translate_articles, works, options,
-                                      progress)
-            try:
-                self._summarize(works, options, progress)
-            finally:
-                translated = translating.result()  # waits; a summary error still propagates after it
-        self._apply_translation(works, *translated)
+            started = time.perf_counter()
+            job.work(threads=getattr(self.translator.engine, "workers", 1))
+        else:
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
+                # in the caller's context: a progress hook may rely on context variables (the web page's does)
+                translating = pool.submit(contextvars.copy_context().run, job.work)
+                try:
+                    self._summarize(works, options, progress)
+                    self._translate_written_summaries(works, options, progress)
+                    job.work()
+                finally:
+                    translating.result()  # waits; a summary error still propagates after it
+        self._apply_translation(works, job.result(), time.perf_counter() - started)
 
     def _stages_share_cores(self) -> bool:
         engines = (self.summarizer.engine if self.summarizer else None,
@@ -514,16 +526,8 @@ class Pipeline:
             return None
         return self.translator.decoding.but(num_beams=options.num_beams)
 
-    def _translate_articles(self, works: list[_Work], options: RunOptions, progress) -> tuple[list, float]:
-        """Every sentence of the articles, translated (writes nothing: it may run beside the summary)."""
-        assert self.translator is not None
-        started = time.perf_counter()
-        flat = [s for w in works for s in w.result.sentences]
-        translated = self.translator.translate_scored(flat, _stage_hook(progress, "translate"),
-                                                      decoding=self._translation_decoding(options))
-        return translated, time.perf_counter() - started
-
-    def _apply_translation(self, works: list[_Work], translated: list, seconds: float) -> None:
+    @staticmethod
+    def _apply_translation(works: list[_Work], translated: list, seconds: float) -> None:
         offset = 0
         for work in works:
             n = len(work.result.sentences)
@@ -548,14 +552,26 @@ class Pipeline:
         _share_time(works, "repair", time.perf_counter() - started)
 
     def _translate_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
+        """The English summaries: a summary made of the article's own sentences joins their (repaired)
+        translation; a written one is translated, unless that was done beside the articles' translation."""
         if self.translator is None or not get_method(options.summary_method).writes_summary:
             return
-        started = time.perf_counter()
-        # A summary made of the article's own sentences reuses their aligned translation.
-        written = [w for w in works if not w.result.summary.exact]
         for work in works:
             if work.result.summary.exact:
                 work.result.summary_en = " ".join(work.result.translation[i].en for i in work.result.summary.used)
+        left = [w for w in works if not w.summary_translated]
+        if left:
+            self._translate_written_summaries(left, options, progress)
+
+    def _translate_written_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
+        """The written summaries' English (no model reads a summary made of the article's sentences);
+        ``works`` are marked done, so that ``_translate_summaries`` does not translate them again."""
+        if self.translator is None or not get_method(options.summary_method).writes_summary:
+            return
+        for work in works:
+            work.summary_translated = True
+        started = time.perf_counter()
+        written = [w for w in works if not w.result.summary.exact]
         summary_sentences = [split_sentences(w.result.summary_ar) for w in written]
         english = self.translator.translate(
             [s for ss in summary_sentences for s in ss], _stage_hook(progress, "summary_en"),

@@ -77,14 +77,14 @@ def held(state):  # noqa: F811
 def batches(state, monkeypatch):  # noqa: F811
     """The translator's calls, counted (one per group of lines: a model batch each, here)."""
     translator = state.service.pipeline.translator
-    real = translator.translate_scored
+    real = translator.start  # what every translation of the pipeline goes through
     calls: list[int] = []
 
     def counted(sentences, progress=None, decoding=None):
         calls.append(len(sentences))
         return real(sentences, progress, decoding)
 
-    monkeypatch.setattr(translator, "translate_scored", counted)
+    monkeypatch.setattr(translator, "start", counted)
     return calls
 
 
@@ -190,7 +190,7 @@ def test_libretranslate_work_stops_when_its_client_leaves(url, state, batches, m
 
     monkeypatch.setattr(state.service, "translate", translate)
     translator = state.service.pipeline.translator
-    counted = translator.translate_scored
+    counted = translator.start
     started = threading.Event()
 
     def first_waits_for_the_client_to_leave(sentences, progress=None, decoding=None):
@@ -199,7 +199,7 @@ def test_libretranslate_work_stops_when_its_client_leaves(url, state, batches, m
             _until(lambda: seen.get("cancelled") is not None and seen["cancelled"](), 20)
         return counted(sentences, progress, decoding)
 
-    monkeypatch.setattr(translator, "translate_scored", first_waits_for_the_client_to_leave)
+    monkeypatch.setattr(translator, "start", first_waits_for_the_client_to_leave)
     _post_and_leave(url, "/translate", {"q": "\n".join([LINE] * 400), "source": "ar", "target": "en"}, started)
     gate = state.service.gate
     assert _until(lambda: gate.load()["admitted"] == 0)

@@ -31,7 +31,7 @@ def test_overlap_times_every_setting_against_the_pipelines_and_compares_outputs(
         TRANSLATION_DECODING.but(min_new_tokens=5, max_new_tokens=5), log=rows.append)
 
     assert len(rows) == len(names) * len(articles)
-    assert result["current"]["median_ratio"] == 1.0
+    assert result["waits"]["median_ratio"] == 1.0
     for name in names:
         figures = result[name]
         assert figures["median_seconds"] > 0 and figures["median_translation"] > 0, name
@@ -42,19 +42,19 @@ def test_overlap_times_every_setting_against_the_pipelines_and_compares_outputs(
 
 def test_overlap_batches_follow_the_setting(tiny_exports, monkeypatch):
     _, translation_folder = tiny_exports
-    engine = levers.overlap_engines(translation_folder, ["current"])["current"]
+    engine = levers.overlap_engines(translation_folder, ["waits"])["waits"]
     sizes = []
     monkeypatch.setattr(engine, "generate_scored", lambda texts, settings: sizes.append(len(texts)) or
                         [type("H", (), {"text": "x", "score": 0.0, "tokens": 1})() for _ in texts])
     sentences = [f"جملة رقم {i}." for i in range(18)]
-    for name, expected in (("current", [16, 2]), ("even16", [9, 9]), ("batch32", [18])):
+    for name, expected in (("waits", [16, 2]), ("even16", [9, 9]), ("batch32", [18])):
         sizes.clear()
         levers.overlap_translate(engine, levers.OVERLAP_SETTINGS[name], TRANSLATION_DECODING)(sentences)
         assert sizes == expected, name
 
 
 def test_overlap_needs_the_pipelines_setting():
-    with pytest.raises(ValueError, match="current"):
+    with pytest.raises(ValueError, match="waits"):
         levers.run_overlap(None, {"threads2": None}, [], [], 1, None, None)
 
 

@@ -199,27 +199,78 @@ def test_a_model_loaded_alone_keeps_every_core(tiny_mt5, tiny_marian):
 
 
 def test_summary_beside_translation_equals_one_after_the_other(pipeline, seed_texts, monkeypatch):
-    """Running the summary while the article is translated changes no output, score, warning or order."""
+    """Running the summary while the article is translated, and the summary's thread then taking batches of
+    the translation, changes no output, score, warning or order."""
     import threading
+    import time
 
-    threads = set()
-    translate_scored = pipeline.translator.translate_scored
+    engine = pipeline.translator.engine
+    calls: list[tuple[str, int]] = []
+    generate_scored = engine.generate_scored
 
-    def recording(*args, **kwargs):
-        threads.add(threading.current_thread().name)
-        return translate_scored(*args, **kwargs)
+    def recording(texts, settings):
+        name = threading.current_thread().name
+        calls.append((name, len(texts)))
+        if name.startswith("summarizer-translate"):
+            time.sleep(0.05)  # the translation thread is slow: the summary's thread, once done, has batches to take
+        return generate_scored(texts, settings)
 
-    monkeypatch.setattr(pipeline.translator, "translate_scored", recording)
+    monkeypatch.setattr(engine, "generate_scored", recording)
+    monkeypatch.setattr(pipeline.translator, "batch_size", 2)
     items = [{"id": f"a{i}", "text": t} for i, t in enumerate(seed_texts)]
     beside = [r.to_dict() for r in pipeline.batch(items, group_size=2, progress=False)]
-    assert any(name.startswith("summarizer-translate") for name in threads)  # the concurrent path ran
-    threads.clear()
+    names = {name for name, _ in calls}
+    assert any(name.startswith("summarizer-translate") for name in names)  # the concurrent path ran
+    assert threading.current_thread().name in names  # and the summary's thread translated too
+    calls.clear()
     monkeypatch.setattr(pipeline.summarizer.engine, "shares_cores", False)
     after = [r.to_dict() for r in pipeline.batch(items, group_size=2, progress=False)]
-    assert threads == {threading.current_thread().name}
+    # one after the other: the translation's own two threads (this one and a helper), no side-by-side thread
+    assert not any(name.startswith("summarizer-translate") for name, _ in calls)
     for a, b in zip(beside, after, strict=True):
         a.pop("timings"), b.pop("timings")
         assert a == b
+
+
+def test_the_translation_model_has_two_workers_on_the_cpu(pipeline, tiny_mt5, tiny_marian):
+    """Two CTranslate2 workers over one copy of the weights, each on half the cores, beside the summary
+    or alone (two threads translate); the summary model has one."""
+    assert pipeline.translator.engine.translator.num_translators == 2
+    assert pipeline.summarizer.engine.translator.num_translators == 1
+    alone = Pipeline(str(tiny_mt5), str(tiny_marian), summary_method="extractive")
+    assert alone.translator.engine.translator.num_translators == 2 and alone.translator.engine.workers == 2
+    from summarizer.engines.ctranslate2_engine import available_cores, cpu_threads
+
+    half = max(available_cores() // 2, 1)
+    assert cpu_threads("cpu", True, None, 2) == (True, half) and cpu_threads("cpu", False, None, 2) == (False, half)
+    assert cpu_threads("cpu", False, None, 1) == (False, available_cores())  # the summary model alone: every core
+    assert cpu_threads("cpu", True, 3, 2) == (False, 3)  # threads given: as given, not shared
+
+
+def test_a_translation_alone_is_worked_by_two_threads_with_the_same_outputs(tiny_mt5, tiny_marian, seed_texts,
+                                                                            monkeypatch):
+    """``translate_scored`` with the engine's two workers: two threads take the batches; the outputs equal
+    a one-thread run's, batch by batch (the batches are fixed before they run)."""
+    import threading
+
+    translator = Pipeline(str(tiny_mt5), str(tiny_marian), summary_method="extractive").translator
+    engine = translator.engine
+    names = []
+    generate_scored = engine.generate_scored
+
+    def recording(texts, settings):
+        names.append(threading.current_thread().name)
+        return generate_scored(texts, settings)
+
+    monkeypatch.setattr(engine, "generate_scored", recording)
+    monkeypatch.setattr(translator, "batch_size", 2)
+    sentences = [s for text in seed_texts for s in text.splitlines() if s.strip()][:30]
+    two = translator.translate_scored(sentences)
+    assert any(name.startswith("summarizer-batch") for name in names)
+    monkeypatch.setattr(engine, "workers", 1)
+    names.clear()
+    assert translator.translate_scored(sentences) == two
+    assert set(names) == {threading.current_thread().name}
 
 
 def test_a_summary_error_beside_the_translation_still_fails_the_article(pipeline, seed_texts, monkeypatch):

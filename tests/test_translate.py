@@ -120,3 +120,44 @@ def test_counting_a_text_over_the_limit_prints_no_tokenizer_warning(tiny_marian)
         library.removeHandler(handler)
     assert not any("sequence length is longer" in m for m in after_counting), after_counting
     assert any("sequence length is longer" in r.getMessage() for r in records)
+
+
+def test_a_job_worked_by_two_threads_equals_one_thread(marian, seed_texts):
+    """``Translator.start``: batches fixed before they run, taken by whichever thread is free; every batch
+    runs once and the outputs (texts and scores) are those of ``translate_scored``."""
+    import threading
+
+    engine = RecordingEngine(marian)
+    engine.generate_scored = lambda texts, settings: (engine.calls.append(list(texts)),
+                                                      marian.generate_scored(texts, settings))[1]
+    sentences = [line for line in seed_texts[2].splitlines() if line.strip()]
+    translator = Translator(engine, decoding=GREEDY, batch_size=2)
+    job = translator.start(sentences)
+    helper = threading.Thread(target=job.work)
+    helper.start()
+    job.work()
+    helper.join()
+    shared = job.result()
+    assert sum(len(call) for call in engine.calls) == len(sentences)  # no batch ran twice
+    engine.calls.clear()
+    assert shared == translator.translate_scored(sentences)
+
+
+def test_a_failing_batch_ends_the_job_for_every_thread(marian, seed_texts):
+    """The thread whose batch raised sees the error; no batch starts after it (a cancelled page, a broken
+    model: the other thread stops at its next batch instead of translating the rest for nothing)."""
+    from summarizer.engines.batching import BatchQueue
+
+    calls = []
+
+    def call(texts, settings):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise RuntimeError("model broke")
+        return list(texts)
+
+    queue = BatchQueue(marian, [f"s{i}" for i in range(10)], GREEDY, 2, call=call)
+    with pytest.raises(RuntimeError, match="model broke"):
+        queue.work()
+    queue.work()  # another thread arriving later finds nothing left to take
+    assert len(calls) == 2

@@ -5,7 +5,10 @@ Shared by the summary and translation stages so that both cut and batch the same
 
 from __future__ import annotations
 
+import contextvars
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 
 from .base import DecodeSettings, Hypothesis, Seq2SeqEngine
 
@@ -64,24 +67,83 @@ def generate_batched(
     *,
     call: Callable[[list[str], DecodeSettings], list] | None = None,
     max_tokens: int | None = None,
+    threads: int = 1,
 ) -> list:
     """Run ``texts`` through ``engine`` in batches of similar length (padding is wasted work).
 
     ``call`` runs one batch (default ``engine.generate``: texts; ``scored_generate(engine)``: hypotheses).
     ``max_tokens``: a batch also ends before its padded size (longest input x texts) passes this
     many tokens, so that on a GPU many short sentences share a batch and long inputs do not overflow it.
+    ``threads``: how many threads take the batches in turn (``BatchQueue.work_in``; the engine's workers).
     """
-    call = call or engine.generate
-    outputs: list = [""] * len(texts)
-    batches = plan_batches(texts, batch_size, engine.count_tokens(texts) if max_tokens else None, max_tokens)
-    done = 0
-    for batch in batches:
-        for i, out in zip(batch, call([texts[i] for i in batch], settings), strict=True):
-            outputs[i] = out
-        done += len(batch)
-        if progress:
-            progress(done, len(texts))
-    return outputs
+    queue = BatchQueue(engine, texts, settings, batch_size, progress, call=call, max_tokens=max_tokens)
+    queue.work_in(threads)
+    return queue.outputs
+
+
+class BatchQueue:
+    """The batches of one ``generate_batched`` call, which more than one thread may work through.
+
+    Each ``work()`` takes the next batch nobody has taken until none is left, so a thread whose own stage
+    is done can help with this one: the pipeline's summary thread joins the article's translation once
+    the summary is written (docs/speed.md). The batches are fixed when the queue is made, so the outputs
+    are the same whichever thread, and whichever of the engine's workers, runs each batch. A batch that
+    raises ends the queue for every thread (no batch is started after it) and raises in the thread that
+    ran it; ``outputs`` is complete once every ``work()`` has returned without raising.
+    """
+
+    def __init__(self, engine: Seq2SeqEngine, texts: list[str], settings: DecodeSettings, batch_size: int,
+                 progress: ProgressHook | None = None, *,
+                 call: Callable[[list[str], DecodeSettings], list] | None = None, max_tokens: int | None = None):
+        self._call = call or engine.generate
+        self._texts = texts
+        self._settings = settings
+        self._progress = progress
+        self._batches = plan_batches(texts, batch_size, engine.count_tokens(texts) if max_tokens else None,
+                                     max_tokens)
+        self._next = 0
+        self._done = 0
+        self._lock = threading.Lock()
+        self.outputs: list = [""] * len(texts)
+
+    def work(self) -> None:
+        """Run batches until none is left to take (returns at once when others have taken them all)."""
+        while (batch := self._take()) is not None:
+            try:
+                outputs = self._call([self._texts[i] for i in batch], self._settings)
+                with self._lock:
+                    for i, out in zip(batch, outputs, strict=True):
+                        self.outputs[i] = out
+                    self._done += len(batch)
+                    if self._progress:  # one thread at a time: a progress bar is not made for two
+                        self._progress(self._done, len(self._texts))
+            except BaseException:
+                with self._lock:
+                    self._next = len(self._batches)
+                raise
+
+    def work_in(self, threads: int) -> None:
+        """``work()`` in this thread and in ``threads - 1`` more, each in the caller's context (a progress
+        hook may rely on context variables: the web page's does); returns when every batch is done, and
+        raises the first error of this thread, else of the others."""
+        if threads <= 1 or len(self._batches) <= 1:
+            self.work()
+            return
+        with ThreadPoolExecutor(threads - 1, thread_name_prefix="summarizer-batch") as pool:
+            helpers = [pool.submit(contextvars.copy_context().run, self.work) for _ in range(threads - 1)]
+            try:
+                self.work()
+            finally:
+                wait(helpers)
+        for helper in helpers:
+            helper.result()
+
+    def _take(self) -> list[int] | None:
+        with self._lock:
+            if self._next >= len(self._batches):
+                return None
+            self._next += 1
+            return self._batches[self._next - 1]
 
 
 def plan_batches(texts: list[str], batch_size: int, token_counts: list[int] | None = None,

@@ -96,6 +96,7 @@ class CTranslate2Engine(TokenizedEngine):
         # True when it was loaded to run beside the other model (its share of the cores, see ``load``):
         # the pipeline then summarises an article while it translates it.
         self.shares_cores = False
+        self.workers = 1  # calls that may run at the same time (CTranslate2's inter_threads)
 
     @classmethod
     def load(
@@ -107,6 +108,7 @@ class CTranslate2Engine(TokenizedEngine):
         quantization: str | None = None,
         threads: int | None = None,
         share_cores: bool = True,
+        workers: int = 1,
     ) -> CTranslate2Engine:
         """Load the CTranslate2 export in ``folder`` (making one is the loader's job, not the engine's).
 
@@ -118,12 +120,18 @@ class CTranslate2Engine(TokenizedEngine):
         one model after the other). On a GPU, with ``threads`` given, or with ``share_cores=False``
         (the loader's choice when the pipeline loads one CTranslate2 model only), every call has all
         the cores and the pipeline sends one call after the other.
+
+        ``workers`` (CTranslate2's ``inter_threads``: calls run at the same time, each on its own threads,
+        over one copy of the weights): the loader gives the translation model two on the CPU, each on half
+        the cores: a translation is worked through by two threads (``Translator.translate_scored``), and
+        beside the summary, the summary's thread joins the translation's once the summary is written,
+        instead of leaving its cores idle (docs/speed.md).
         """
         import ctranslate2
 
         folder = Path(folder)
         tokenizer = load_tokenizer(folder)
-        shares_cores = share_cores and device == "cpu" and not threads
+        shares_cores, intra_threads = cpu_threads(device, share_cores, threads, workers)
         if shares_cores:
             one_heap()
         torch_threads = _torch_threads()
@@ -131,8 +139,8 @@ class CTranslate2Engine(TokenizedEngine):
             str(folder),
             device=device,
             compute_type=quantization or "default",
-            inter_threads=1,
-            intra_threads=threads or (max(available_cores() // 2, 1) if shares_cores else available_cores()),
+            inter_threads=workers,
+            intra_threads=intra_threads,
         )
         if torch_threads is not None:  # CTranslate2 set the OpenMP threads of this thread, which torch reads
             import torch
@@ -154,6 +162,7 @@ class CTranslate2Engine(TokenizedEngine):
         )
         engine.vocab_restriction = _vocab_restriction(folder)
         engine.shares_cores = shares_cores
+        engine.workers = workers
         return engine
 
     def generate(self, texts: list[str], settings: DecodeSettings) -> list[str]:
@@ -261,6 +270,15 @@ def _torch_threads() -> int | None:
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter: how many heaps ("arenas") threads may get
+
+
+def cpu_threads(device: str, share_cores: bool, threads: int | None, workers: int = 1) -> tuple[bool, int]:
+    """Whether a model shares the cores with the pipeline's other model, and its intra-op threads per
+    worker: half the cores this process may use (at least one) when it shares them, else the cores
+    split over its ``workers``; ``threads`` when given (which also means it does not share them).
+    ``CTranslate2Engine.load``."""
+    shares = share_cores and device == "cpu" and not threads
+    return shares, threads or max(available_cores() // (2 if shares else workers), 1)
 
 
 def one_heap() -> None:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import IncompleteModel, ModelLoadError
-from .ctranslate2_engine import CTranslate2Engine, _check_runs_on_gpu, _torch_threads, available_cores
+from .ctranslate2_engine import CTranslate2Engine, _check_runs_on_gpu, _torch_threads, cpu_threads
 from .export import cache_root, export_cache_dir
 from .family import CT2_NATIVE, family_of
 from .locate import (
@@ -315,10 +315,11 @@ class NativeEngine(CTranslate2Engine):
 
     @classmethod
     def open(cls, source: ModelSource, *, role: str, device: str = "cpu", quantization: str | None = None,
-             restriction: str | None = None, share_cores: bool = True, threads: int | None = None) -> NativeEngine:
+             restriction: str | None = None, share_cores: bool = True, threads: int | None = None,
+             workers: int = 1) -> NativeEngine:
         """Load the native model ``source`` (``restriction``: the output language its decoder is limited to,
-        through a vocabulary map; ``None``: the whole vocabulary). Raises ``IncompleteModel`` when a part
-        is missing."""
+        through a vocabulary map; ``None``: the whole vocabulary; the threads and ``workers`` as
+        ``CTranslate2Engine.load`` takes them). Raises ``IncompleteModel`` when a part is missing."""
         import ctranslate2
 
         files = native_files(source, role)
@@ -327,11 +328,11 @@ class NativeEngine(CTranslate2Engine):
         tokenizer = SentencePieceTokenizer(files, config)
         folder, info = (vmap_folder(source, files, tokenizer, restriction) if restriction
                         else (files.model_dir, None))
-        shares_cores = share_cores and device == "cpu" and not threads
+        shares_cores, intra_threads = cpu_threads(device, share_cores, threads, workers)
         torch_threads = _torch_threads()
         translator = ctranslate2.Translator(
-            str(folder), device=device, compute_type=quantization or "default", inter_threads=1,
-            intra_threads=threads or (max(available_cores() // 2, 1) if shares_cores else available_cores()))
+            str(folder), device=device, compute_type=quantization or "default", inter_threads=workers,
+            intra_threads=intra_threads)
         if torch_threads is not None:  # see CTranslate2Engine.load
             import torch
 
@@ -343,6 +344,7 @@ class NativeEngine(CTranslate2Engine):
                      family=family_of(CT2_NATIVE.model_types[0], tokenizer), source_model=source.name)
         engine.vocab_restriction = info
         engine.shares_cores = shares_cores
+        engine.workers = workers
         return engine
 
     def count_tokens(self, texts: list[str]) -> list[int]:

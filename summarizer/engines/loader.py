@@ -63,7 +63,9 @@ def load_engine(
     """Load (or reuse) ``model`` for ``role`` ("summary" or "translation").
 
     ``share_cores``: a CTranslate2 model on the CPU gets half the cores, to run beside the other
-    model (see ``CTranslate2Engine.load``); ``False`` when it will run alone, with all of them.
+    model (see ``CTranslate2Engine.load``); ``False`` when it will run alone, with all of them. A
+    translation model on the CPU gets two workers on half the cores each, whether it shares them or
+    not: two threads translate (docs/speed.md).
 
     ``vocab_restriction="on"``: a Hugging Face model is exported for CTranslate2 with its target
     vocabulary trimmed to the role's output language (Arabic summary, English translation; see
@@ -114,18 +116,19 @@ def _load_ctranslate2(
     source: ModelSource, role: str, device: str, quantization: str | None, restriction: str | None = None,
     share_cores: bool = True,
 ) -> Seq2SeqEngine:
-    from .ctranslate2_engine import CTranslate2Engine
+    from .ctranslate2_engine import CTranslate2Engine, available_cores
 
     if device == "cuda":
         _check_cublas()
+    workers = 2 if role == "translation" and device == "cpu" and available_cores() > 1 else 1  # see load_engine
     if source.kind == NATIVE:  # shipped for CTranslate2, with SentencePiece models: nothing to convert
         from .ctranslate2_native import NativeEngine
 
         return NativeEngine.open(source, role=role, device=device, quantization=quantization,
-                                 restriction=restriction, share_cores=share_cores)
+                                 restriction=restriction, share_cores=share_cores, workers=workers)
     folder = ensure_export(source, quantization, role=role, restriction=restriction)
     return CTranslate2Engine.load(folder, source.name, device=device, quantization=quantization,
-                                  share_cores=share_cores)
+                                  share_cores=share_cores, workers=workers)
 
 
 def _load_transformers(source: ModelSource, device: str) -> Seq2SeqEngine:

@@ -18,8 +18,8 @@ from ..engines.base import TRANSLATION_DECODING, DecodeSettings, Hypothesis, Seq
 from ..engines.batching import (
     SAFETY_TOKENS,
     BatchedStage,
+    BatchQueue,
     ProgressHook,
-    generate_batched,
     longest_fitting_prefix,
     pack,
     scored_generate,
@@ -64,12 +64,21 @@ class Translator(BatchedStage):
     def translate_scored(self, sentences: list[str], progress: ProgressHook | None = None,
                          decoding: DecodeSettings | None = None) -> list[Translation]:
         """One ``Translation`` (text and score) per sentence, in order; ``decoding``: this call's settings
-        instead of the translator's own (a per-call beam size)."""
+        instead of the translator's own (a per-call beam size). Translated by as many threads as the engine
+        has workers (two for CTranslate2 on the CPU: docs/speed.md)."""
+        job = self.start(sentences, progress, decoding)
+        job.work(threads=getattr(self.engine, "workers", 1))
+        return job.result()
+
+    def start(self, sentences: list[str], progress: ProgressHook | None = None,
+              decoding: DecodeSettings | None = None) -> TranslationJob:
+        """``translate_scored`` in steps, for more than one thread: the sentences cut and batched now,
+        translated by every thread that calls the job's ``work()``, and read with ``result()`` once all
+        have returned (the pipeline's translation thread, then its summary thread too)."""
         pieces = self.preprocess(sentences)
-        outputs = generate_batched(self.engine, [p.text for p in pieces], decoding or self.decoding, self.batch_size,
-                                   progress,
-                                   call=scored_generate(self.engine), max_tokens=self.max_batch_tokens)
-        return self.postprocess(len(sentences), pieces, outputs)
+        queue = BatchQueue(self.engine, [p.text for p in pieces], decoding or self.decoding, self.batch_size,
+                           progress, call=scored_generate(self.engine), max_tokens=self.max_batch_tokens)
+        return TranslationJob(len(sentences), pieces, queue)
 
     def preprocess(self, sentences: list[str]) -> list[_Piece]:
         counts = self.engine.count_tokens(sentences)
@@ -126,3 +135,20 @@ def _combine(parts: list[Hypothesis]) -> Translation:
     if tokens == 0:
         return Translation(text, 0.0, 0)
     return Translation(text, sum(part.score * part.tokens for part in parts) / tokens, tokens)
+
+
+@dataclass
+class TranslationJob:
+    """Sentences on their way through ``Translator.start``: ``work()`` from any number of threads, then
+    ``result()``, one ``Translation`` per sentence in order."""
+
+    sentences: int
+    pieces: list[_Piece]
+    queue: BatchQueue
+
+    def work(self, threads: int = 1) -> None:
+        """Translate batches until none is left to take, in this thread (and ``threads - 1`` more)."""
+        self.queue.work_in(threads)
+
+    def result(self) -> list[Translation]:
+        return Translator.postprocess(self.sentences, self.pieces, self.queue.outputs)
