@@ -1054,7 +1054,9 @@ def render_markdown(payload: dict, command: str) -> str:
         f"`{command}` - {s['mode']}; {s['articles']} seed articles ({sum(s['sentences_per_article'])} sentences), "
         f"{s['beams']} beams everywhere, forced output lengths: translation N_t = {s['translation_tokens']} tokens per "
         f"sentence, summary N_s = {s['summary_tokens']} tokens per article. Threads: torch {s['torch_threads']}, "
-        f"CTranslate2 {s['ctranslate2_threads']} per model (summary beside the article's translation). Translation "
+        f"CTranslate2 {s['ctranslate2_threads']} per model and per translation worker (summary beside the article's "
+        "translation; two translation workers, the summary's thread joining the translation once the summary is "
+        "written). Translation "
         f"model: the `{s.get('translation_choice', 'fast')}` stand-in. Load average (1/5/15 min) at start "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
