@@ -500,12 +500,19 @@ def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
     return EnglishName(" ".join(w for w, _ in run), strong, usable)
 
 
+def _plural(word: str) -> bool:
+    """Whether a capitalised word reads as a plural (the Allies, the Democrats): an -s that no singular
+    name ends in as often (Massachusetts, Erectus, Paris, Texas, Carlos)."""
+    lower = word.lower()
+    return lower.endswith("s") and not lower.endswith(("ss", "us", "is", "as", "os"))
+
+
 def _names_a_thing(words: list[str], after_the: bool) -> bool:
     """Whether a run names a thing or a group (never flagged): a plural or several words after "the"
     (one word that is no plural is a name used as a place or an adjective), a word of :data:`_GENERIC`, or,
     in a run of several words, a common English word (Costume Design, Traffic Flow: Arabic translates
     it; a title, President or Yesterday, says nothing of the rest of the run)."""
-    if after_the and not (len(words) == 1 and not words[0].lower().endswith("s")):
+    if after_the and not (len(words) == 1 and not _plural(words[0])):
         return True
     return any(w.lower() in _GENERIC or w.lower().rstrip("s") in _GENERIC
                or (len(words) > 1 and w.lower() not in _NOT_NAMES and common_english(w.lower()) and not word_rows(w))
