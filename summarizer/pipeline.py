@@ -497,14 +497,18 @@ class Pipeline:
             for work in works:
                 work.result.translation = [SentencePair(s) for s in work.result.sentences]
             return
-        job = self.translator.start([s for w in works for s in w.result.sentences], _stage_hook(progress, "translate"),
+        translator = self.translator
+
+        def start():  # announces the stage: only once it starts, so that progress follows the work's order
+            return translator.start([s for w in works for s in w.result.sentences], _stage_hook(progress, "translate"),
                                     decoding=self._translation_decoding(options))
+
         if not (get_method(options.summary_method).needs_model and self._stages_share_cores()):
             self._summarize(works, options, progress)
-            started = time.perf_counter()
-            job.work(threads=getattr(self.translator.engine, "workers", 1))
+            started, job = time.perf_counter(), start()
+            job.work(threads=translator.workers)
         else:
-            started = time.perf_counter()
+            started, job = time.perf_counter(), start()
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="summarizer-translate") as pool:
                 # in the caller's context: a progress hook may rely on context variables (the web page's does)
                 translating = pool.submit(contextvars.copy_context().run, job.work)

@@ -93,7 +93,7 @@ def translate_candidates(translator: Translator, sentences: list[str], decoding:
     outputs: list[list[Hypothesis]] = generate_batched(
         translator.engine, [p.text for p in pieces], decoding, translator.batch_size,
         call=lambda texts, settings: call(texts, settings, nbest), max_tokens=translator.max_batch_tokens,
-        threads=getattr(translator.engine, "workers", 1))
+        threads=translator.workers)
     ranks = max((len(hypotheses) for hypotheses in outputs), default=0)
     by_rank = [Translator.postprocess(len(sentences), pieces, [h[min(k, len(h) - 1)] for h in outputs])
                for k in range(ranks)]

@@ -174,6 +174,14 @@ def test_progress_hook_sees_every_model_stage(pipeline, seed_texts):
     assert {"summarize", "translate", "summary_en"} <= set(seen)
 
 
+def test_progress_reports_the_stages_in_the_order_they_run(pipeline, seed_texts, monkeypatch):
+    """One after the other, the translation is announced after the summary, not when its batches are made."""
+    monkeypatch.setattr(pipeline.summarizer.engine, "shares_cores", False)
+    seen = []
+    pipeline(seed_texts[1], progress=lambda stage, done, total: seen.append(stage))
+    assert seen.index("translate") > max(i for i, stage in enumerate(seen) if stage == "summarize")
+
+
 def test_bad_options():
     with pytest.raises(ValueError, match="summary_method"):
         Pipeline(None, None, summary_method="magic")

@@ -26,6 +26,10 @@ class RecordingEngine:
         self.calls.append(list(texts))
         return self.inner.generate(texts, settings)
 
+    def generate_scored(self, texts, settings):
+        self.calls.append(list(texts))
+        return self.inner.generate_scored(texts, settings)
+
 
 @pytest.fixture(scope="module")
 def marian(tiny_marian):
@@ -128,8 +132,6 @@ def test_a_job_worked_by_two_threads_equals_one_thread(marian, seed_texts):
     import threading
 
     engine = RecordingEngine(marian)
-    engine.generate_scored = lambda texts, settings: (engine.calls.append(list(texts)),
-                                                      marian.generate_scored(texts, settings))[1]
     sentences = [line for line in seed_texts[2].splitlines() if line.strip()]
     translator = Translator(engine, decoding=GREEDY, batch_size=2)
     job = translator.start(sentences)

@@ -67,8 +67,14 @@ class Translator(BatchedStage):
         instead of the translator's own (a per-call beam size). Translated by as many threads as the engine
         has workers (two for CTranslate2 on the CPU: docs/speed.md)."""
         job = self.start(sentences, progress, decoding)
-        job.work(threads=getattr(self.engine, "workers", 1))
+        job.work(threads=self.workers)
         return job.result()
+
+    @property
+    def workers(self) -> int:
+        """How many calls the engine runs at the same time (CTranslate2's workers), so how many threads
+        should take this translator's batches (an engine that does not say: one)."""
+        return getattr(self.engine, "workers", 1)
 
     def start(self, sentences: list[str], progress: ProgressHook | None = None,
               decoding: DecodeSettings | None = None) -> TranslationJob:
