@@ -43,14 +43,7 @@ import numpy as np
 
 from eval.data import ANT_DEV, ENV_VAR, FLORES101_SYSTEMS, FLORES200_DEVTEST, NTREX_DEV, data_root
 from eval.report import bar_chart, environment, markdown_table, write_report
-from summarizer.checks import (
-    CATALOGUE,
-    check_summary,
-    check_translation,
-    clean_markup,
-    name_shape,
-    repetition,
-)
+from summarizer.checks import CATALOGUE, check_summary, check_translation, clean_markup, repetition
 from summarizer.checks import length as length_band
 from summarizer.checks import names as name_check
 from summarizer.checks import negation as negation_check
@@ -868,7 +861,6 @@ def names_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limi
         "real_systems": name_systems(root, system_names(root), limit, resamples, seed),
         "bad_inputs": name_bad_inputs(),
     }
-    section["held_out"] = name_held_out(flores, ntrex, seed)
     with_ids = [pairs for pairs in (flores, ntrex) if pairs and all(p.document for p in pairs)]
     section["articles"] = {
         "false_alarms": {pairs[0].dataset: name_article_false_alarms(pairs) for pairs in with_ids},
@@ -882,38 +874,18 @@ def names_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limi
     return section
 
 
-def name_held_out(flores: Sequence[Pair], ntrex: Sequence[Pair], seed: int) -> dict:
-    """False alarms and recall pair by pair on the odd-numbered sentences alone: the name-shape model
-    (:mod:`summarizer.checks.name_shape`) learnt from the even-numbered ones, so these are unseen by it."""
-    def odd(pairs: Sequence[Pair]) -> list[Pair]:
-        return [p for p in pairs if p.index % 2 == 1]
-
-    return {"learnt_from": name_shape.shipped_model().learnt_from,
-            "false_alarms": {"flores101-devtest": name_false_alarms(odd(flores)),
-                             "ntrex128-dev": name_false_alarms(odd(ntrex))},
-            "recall": name_recall([*odd(flores), *odd(ntrex)], seed)}
-
-
-def _name_tables(section: dict) -> list[str]:
+def names_markdown(section: dict) -> str:
+    """The name check's part of the Markdown report."""
     fa = [[name, r["sentences"], *(f"{r['per_code'][c]} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES)),
            f"{r['flagged']} ({_pct(r['rate'])})"] for name, r in section["false_alarms"].items()]
     rec = [[k, v["injected"], v["caught"], _pct(v["recall"]),
             ", ".join(f"{c} {n}" for c, n in v["by_code"].items())] for k, v in section["recall"].items()]
-    return [markdown_table(["data", "sentences", *sorted(NAME_CODES), "either"], fa),
-            markdown_table(["injected error", "injected", "caught (a new name finding)", "recall", "by code"], rec)]
-
-
-def names_markdown(section: dict) -> str:
-    """The name check's part of the Markdown report."""
     listed = [f"- {name} #{f['index']} `{f['code']}`: {f['message']}  \n  AR: {f['arabic']}  \n  EN: {f['english']}"
               for name, r in section["false_alarms"].items() for f in r["findings"]]
-    held_out = section.get("held_out")
     return "\n\n".join([
         "## Name check (`name-unsupported`, `name-missing`)",
-        *_name_tables(section),
-        *(["### The odd-numbered sentences alone (unseen by the name-shape model)",
-           f"The name-shape model learnt from {held_out['learnt_from']}.", *_name_tables(held_out)]
-          if held_out else []),
+        markdown_table(["data", "sentences", *sorted(NAME_CODES), "either"], fa),
+        markdown_table(["injected error", "injected", "caught (a new name finding)", "recall", "by code"], rec),
         *_systems_and_bad_inputs_markdown(section),
         "### Every name false alarm on the human translations",
         "\n".join(listed) or "none",
@@ -963,22 +935,13 @@ def names_articles_markdown(articles: dict) -> list[str]:
     return parts
 
 
-def _per_code_line(label: str, alarms: dict) -> str:
-    return f"{label}: " + ", ".join(f"{c} {alarms['per_code'][c]}/{alarms['sentences']} "
-                                    f"({_pct(alarms['rate_per_code'][c])})" for c in sorted(NAME_CODES))
-
-
 def names_summary_lines(section: dict) -> list[str]:
     """The name check's headline figures, one a line."""
-    lines = [_per_code_line(f"names false alarms {name}", r) for name, r in section["false_alarms"].items()]
+    lines = [f"names false alarms {name}: " + ", ".join(
+        f"{c} {r['per_code'][c]}/{r['sentences']} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES))
+        for name, r in section["false_alarms"].items()]
     lines += [f"names recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
               for k, v in section["recall"].items()]
-    held_out = section.get("held_out")
-    if held_out:
-        lines += [_per_code_line(f"names false alarms {name}, odd-numbered sentences (unseen by the name-shape model)",
-                                 r) for name, r in held_out["false_alarms"].items()]
-        lines += [f"names recall {k}, odd-numbered sentences: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
-                  for k, v in held_out["recall"].items()]
     lines += [f"names system {name}: flagged {s['flagged']}/{s['sentences']}, chrF flagged "
               f"{s['chrf_flagged'] or 0:.2f} unflagged {s['chrf_unflagged'] or 0:.2f}, difference "
               f"{s['chrf_difference']:+.2f} [{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]"
@@ -988,8 +951,9 @@ def names_summary_lines(section: dict) -> list[str]:
                  + ", ".join(f"{k} {v['seconds']:.3f} s" for k, v in section["bad_inputs"].items()))
     articles = section.get("articles")
     if articles:
-        lines += [_per_code_line(f"names on documents, false alarms {name} ({r['documents']} documents)", r)
-                  for name, r in articles["false_alarms"].items()]
+        lines += [f"names on documents, false alarms {name} ({r['documents']} documents): " + ", ".join(
+            f"{c} {r['per_code'][c]}/{r['sentences']} ({_pct(r['rate_per_code'][c])})" for c in sorted(NAME_CODES))
+            for name, r in articles["false_alarms"].items()]
         lines += [f"names on documents, recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])}); "
                   + ", ".join(f"{half} {h['caught']}/{h['injected']}" for half, h in v["halves"].items())
                   for k, v in articles["recall"].items()]

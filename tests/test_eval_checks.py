@@ -50,9 +50,6 @@ def test_report_on_a_slice(tmp_path, capsys):
     for section in ("## Negation check", "## Name check"):  # each with its systems and bad-input tables
         part = markdown.split(section, 1)[1].split("\n## ", 1)[0]
         assert "Flagged sentences score lower on" in part and "| bad input | characters | seconds |" in part
-    held_out = payload["names"]["held_out"]  # the name-shape model learnt from the even-numbered sentences
-    assert held_out["false_alarms"]["flores101-devtest"]["sentences"] == 20 and "even-numbered" in held_out["learnt_from"]
-    assert "unseen by the name-shape model" in markdown
     assert (out / "checks_systems.png").stat().st_size > 0 and (out / "checks_recall.png").stat().st_size > 0
 
 

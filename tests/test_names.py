@@ -6,7 +6,6 @@ import pytest
 
 from summarizer.checks import CATALOGUE
 from summarizer.checks import names as name_module
-from summarizer.checks.name_shape import ShapeModel, shipped_model
 from summarizer.checks.names import (
     ArabicSide,
     check_article_names,
@@ -14,8 +13,6 @@ from summarizer.checks.names import (
     check_summary_names,
     check_summary_names_in_article,
     english_names,
-    shape_candidates,
-    shaped_names,
 )
 from summarizer.checks.registry import CHECKS, SEVERITY_OF, run_checks
 from summarizer.checks.transliteration import arabic_skeletons, english_word_skeletons
@@ -427,26 +424,9 @@ def test_the_pipeline_flags_a_name_the_article_taught_and_one_sentence_dropped()
     assert "name-missing" in [f.code for f in found[1]]
 
 
-# ---------------------------------------------------------------- names read by their letters
-
-
-def test_a_name_spelled_from_another_language_is_read_by_its_letters():
-    # no title and no table name: the letters of سيمينوف say it is a name (summarizer.checks.name_shape)
-    findings = check_names("أسس سيمينوف الشركة.", "The company was founded.")
-    assert codes(findings) == ["name-missing"] and findings[0].evidence["names"] == ["سيمينوف"]
-    assert check_names("أسس سيمينوف الشركة.", "Siminoff founded the company.") == []
-
-
-def test_common_and_inflected_words_are_not_read_as_names_by_their_letters():
-    side = ArabicSide.read("قالت الحكومة إن المدرسة الجديدة ستفتح في المدينة، وأعلن الرئيس اعتزاله.")
-    assert shaped_names(side) == []
-    # a known name spelled another way is the table's (دنماركي: الدانمرك), not the model's
-    assert shape_candidates(ArabicSide.read("قال مسؤول دنماركي ذلك.")) == []
-
-
-def test_the_models_threshold_decides_which_words_are_names():
-    shipped = shipped_model()
-    side = ArabicSide.read("أسس سيمينوف الشركة.")
-    assert shaped_names(side) == [1]
-    assert shaped_names(side, ShapeModel(shipped.weights, shipped.bias, 1.01)) == []
-    assert shaped_names(side, ShapeModel(shipped.weights, shipped.bias, 0.0)) == shape_candidates(side)
+def test_a_known_name_is_rendered_by_its_english_or_by_its_exact_sound_only():
+    # within one deletion "virus" (FRS) would render فرنسا (FRNS): a known name dropped went unseen
+    findings = check_names("أعلنت فرنسا أن الفيروس انتشر.", "It was announced that the virus had spread.")
+    assert codes(findings) == ["name-missing"] and findings[0].evidence["names"] == ["فرنسا"]
+    assert check_names("أعلنت فرنسا أن الفيروس انتشر.", "France announced that the virus had spread.") == []
+    assert check_names("قال إن أوكرانيا سترد.", "He said Ukraine would respond.") == []

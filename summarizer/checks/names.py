@@ -1,6 +1,6 @@
 """Names held across the translation: every person or place one side names, the other names too.
 
-No translation model, no name list of people: a name crosses between the scripts by sound, so the two sides are
+No model, no name list of people: a name crosses between the scripts by sound, so the two sides are
 compared by transliteration skeleton (:mod:`.transliteration`: لافروف and Lavrov are both ``LFRF``).
 Word frequencies (``wordfreq``) tell a common word from a name: a capitalised English word that is
 frequent in English only (Literature, Engineers) is translated, not spelled, and a frequent Arabic word
@@ -14,10 +14,8 @@ after a title (قائلة، يشير) is the sentence going on, not a name.
 * ``name-missing``: a name in the Arabic that no English word renders. Arabic has no capitals, so a
   word counts as a name only where the text says so: a known name of :data:`EXONYMS` (countries,
   capitals, organisations); the words after a title (الرئيس، وزير الخارجية الروسي، السيد ...), after the
-  particles of foreign names (دي ميستورا، فون); and a word whose letters say it is a name spelled from
-  another language (:mod:`.name_shape`, a small logistic regression learnt from half of FLORES and
-  NTREX). Other names in the Arabic are not seen: this side is built for few false alarms, not for
-  recall.
+  particles of foreign names (دي ميستورا، فون). Names elsewhere in the Arabic are not seen: this side
+  is built for few false alarms, not for recall.
 
 * On a whole article (:func:`check_article_names`), ``name-missing`` also holds the names the article
   teaches: an Arabic word that an English name renders by skeleton in one pair (ترامب for Trump) is a
@@ -41,7 +39,6 @@ from summarizer.arabic import normalize_arabic, words
 
 from .findings import Finding
 from .markup import clean_markup
-from .name_shape import ShapeModel, name_likelihood, shape_features, shipped_model
 from .place_names import countries
 from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
@@ -816,40 +813,17 @@ class EnglishSide:
         return cls(index, english_rows(english))
 
     def renders(self, arabic: str, *, allowed: int | None = None) -> bool:
-        """Whether an English word sounds like the Arabic word(s) ``arabic``."""
+        """Whether an English word sounds like the Arabic word(s) ``arabic`` (within ``allowed`` deletions;
+        the usual budget for the skeleton's length unless given)."""
         return any(self.index.find(s, allowed=allowed) for part in arabic.split() for s in arabic_skeletons(part))
 
 
-# A word read as a name by its letters alone (:mod:`.name_shape`) has a skeleton of at least this many
-# classes: a shorter one is spelled by many Arabic words and rendered by some English word by chance.
-SHAPE_MIN_CLASSES = 3
-
-
-def shape_candidates(side: ArabicSide) -> list[int]:
-    """Indexes of the Arabic words that the name-shape model (:mod:`.name_shape`) reads: not a common
-    word of the language, a verb or an inflected word (:func:`inflected`), words run together (longer
-    than :data:`GLUED`), a word of :data:`SHAPE_MIN_CLASSES` classes or fewer, nor a known name of
-    :data:`EXONYMS` spelled another way (دنماركي: الدانمرك; the table holds those)."""
-    return [k for k, token in enumerate(side.tokens)
-            if not side.common[k] and len(token) <= GLUED and len(arabic_skeleton(token)) >= SHAPE_MIN_CLASSES
-            and not inflected(side.raw[k] if k < len(side.raw) else token) and not spelled_rows(token)]
-
-
-def shaped_names(side: ArabicSide, model: ShapeModel | None = None) -> list[int]:
-    """Indexes of the words of :func:`shape_candidates` whose letters say they are names spelled from
-    another language (``model`` the shipped one unless given)."""
-    def likelihood(token: str) -> float:
-        return name_likelihood(token) if model is None else model.likelihood(shape_features(token))
-
-    threshold = (model or shipped_model()).threshold
-    return [k for k in shape_candidates(side) if likelihood(side.tokens[k]) >= threshold]
-
-
-def missing_names(side: ArabicSide, english: EnglishSide, shape: ShapeModel | None = None) -> list[str]:
+def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     """The Arabic names (normalised: :func:`as_written` gives the text's own words) that no English word
-    renders: known names, names after a title, and words whose letters say they are names (``shape``
-    the model that says so, the shipped one unless given)."""
-    # a form inside a name the English gives (بريطانيا in خروج بريطانيا, Brexit) is rendered with it
+    renders."""
+    # a form inside a name the English gives (بريطانيا in خروج بريطانيا, Brexit) is rendered with it; a
+    # known name is rendered by its English forms, or else by a word of exactly its sound: within the
+    # usual deletion "virus" renders فرنسا (FRS, FRNS) and "urges" العراق
     covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
     out = [form for row, form in side.rows.items()
            if row not in english.rows and form not in covered and form in EXONYMS[row].names
@@ -863,36 +837,7 @@ def missing_names(side: ArabicSide, english: EnglishSide, shape: ShapeModel | No
         # the rest of the name: a translation drops a whole name, not its second word
         if side.tokens[k] not in out and k not in rendered and k - 1 not in rendered:
             out.append(side.tokens[k])
-    for k in unrendered_shaped(side, english, shape):
-        if side.tokens[k] not in out:
-            out.append(side.tokens[k])
     return out
-
-
-def unrendered_shaped(side: ArabicSide, english: EnglishSide, model: ShapeModel | None = None) -> list[int]:
-    """Indexes of the words of :func:`shaped_names` that no English word renders."""
-    return [k for k in shaped_names(side, model) if not english.renders(side.tokens[k])]
-
-
-@lru_cache(maxsize=1)
-def _rows_by_arabic_skeleton() -> Mapping[str, frozenset[int]]:
-    """The rows of :data:`EXONYMS` by the skeletons (of :data:`SHAPE_MIN_CLASSES` or more) of the words
-    of their Arabic forms (أسينشيون of جزيرة أسينشيون)."""
-    out: dict[str, set[int]] = {}
-    for row, exonym in enumerate(EXONYMS):
-        for form in exonym.arabic:
-            for skeleton in (s for part in form.split() for s in arabic_skeletons(part)):
-                if len(skeleton) >= SHAPE_MIN_CLASSES:
-                    out.setdefault(skeleton, set()).add(row)
-    return MappingProxyType({skeleton: frozenset(rows) for skeleton, rows in out.items()})
-
-
-def spelled_rows(token: str) -> frozenset[int]:
-    """The rows of :data:`EXONYMS` whose Arabic a word spells, by skeleton, with its article, a clitic or
-    a nisba ending off."""
-    table = _rows_by_arabic_skeleton()
-    return frozenset(row for form in arabic_forms(token) for skeleton in arabic_skeletons(form)
-                     for row in table.get(skeleton, ()))
 
 
 def as_written(side: ArabicSide, name: str) -> str:
