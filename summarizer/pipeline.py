@@ -44,7 +44,7 @@ from .stages.clean import clean_article, removal_words
 from .stages.methods import FALLBACK, NO_SUMMARY, MethodContext, get_method
 from .stages.split import split_sentences
 from .stages.summary_sources import overlap_sources
-from .stages.translate import Translator
+from .stages.translate import JoinedSentences, TranslationJob, Translator
 
 STAGES = ("clean", "split", "summarize", "translate", "summary_en")
 
@@ -61,7 +61,25 @@ class _Work:
 
     index: int
     result: Result
-    summary_translated: bool = False  # a written summary's English is made (_translate_written_summaries)
+
+
+@dataclass
+class _JoinedSummaries:
+    """The written summaries whose sentences joined the articles' translation, read once it is done."""
+
+    works: list[_Work]
+    written: list[_Work]
+    sentences: list[list[str]]
+    joined: JoinedSentences
+    started: float
+
+    def apply(self, job: TranslationJob) -> None:
+        english = [t.text for t in job.joined_result(self.joined)]
+        offset = 0
+        for work, sentences in zip(self.written, self.sentences, strict=True):
+            work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
+            offset += len(sentences)
+        _share_time(self.works, "summary_en", time.perf_counter() - self.started)
 
 
 class Pipeline:
@@ -415,7 +433,7 @@ class Pipeline:
             self._summarize_and_translate(works, options, progress)
             if options.checks == "on" and options.repair == "on":
                 self._repair(works, options)  # before the English summary: an extractive one is made of these
-            self._translate_summaries(works, options, progress)
+            self._translate_summaries(works, options)
             if options.checks == "on":
                 self._check(works)
         return results
@@ -487,25 +505,28 @@ class Pipeline:
         else one after the other.
 
         Side by side, the articles' translation starts on a thread of its own; the summary's thread, its
-        summaries written, translates the written summaries, then takes batches of the articles'
-        translation that are left (``Translator.start``: the translation model has two workers then), so
-        neither half of the cores idles while the other works. The results are the same either way: every
-        batch is fixed before it runs, and the outcome is written into the results in the order a
-        sequential run writes them."""
+        summaries written, adds their sentences to the translation and takes its batches that are left
+        (``Translator.start``: the translation model has two workers then), so neither half of the cores
+        idles while the other works. Either way the summaries' sentences share the articles' last batch
+        when they fit in it (``BatchQueue.join``): the same batches, so the same outputs, in both orders,
+        and one batch fewer to run. The outcome is written into the results in the order a sequential run
+        writes them."""
         if self.translator is None:
             self._summarize(works, options, progress)
             for work in works:
                 work.result.translation = [SentencePair(s) for s in work.result.sentences]
             return
         translator = self.translator
+        more_to_come = get_method(options.summary_method).writes_summary
 
         def start():  # announces the stage: only once it starts, so that progress follows the work's order
             return translator.start([s for w in works for s in w.result.sentences], _stage_hook(progress, "translate"),
-                                    decoding=self._translation_decoding(options))
+                                    decoding=self._translation_decoding(options), more_to_come=more_to_come)
 
         if not (get_method(options.summary_method).needs_model and self._stages_share_cores()):
             self._summarize(works, options, progress)
             started, job = time.perf_counter(), start()
+            summaries = self._join_written_summaries(job, works, options, progress)
             job.work(threads=translator.workers)
         else:
             started, job = time.perf_counter(), start()
@@ -514,11 +535,14 @@ class Pipeline:
                 translating = pool.submit(contextvars.copy_context().run, job.work)
                 try:
                     self._summarize(works, options, progress)
-                    self._translate_written_summaries(works, options, progress)
+                    summaries = self._join_written_summaries(job, works, options, progress)
                     job.work()
                 finally:
+                    job.release()  # after a summary error: the held batch runs, the translation thread ends
                     translating.result()  # waits; a summary error still propagates after it
         self._apply_translation(works, job.result(), time.perf_counter() - started)
+        if summaries is not None:
+            summaries.apply(job)
 
     def _stages_share_cores(self) -> bool:
         engines = (self.summarizer.engine if self.summarizer else None,
@@ -555,37 +579,26 @@ class Pipeline:
         repair_pairs(self.translator, [p for w in works for p in w.result.translation], decoding, rounded=_rounded)
         _share_time(works, "repair", time.perf_counter() - started)
 
-    def _translate_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
-        """The English summaries: a summary made of the article's own sentences joins their (repaired)
-        translation; a written one is translated, unless that was done beside the articles' translation."""
+    def _translate_summaries(self, works: list[_Work], options: RunOptions) -> None:
+        """The English summaries made of the article's own sentences: their (repaired) translation joined.
+        A written summary was translated with the articles (``_join_written_summaries``)."""
         if self.translator is None or not get_method(options.summary_method).writes_summary:
             return
         for work in works:
             if work.result.summary.exact:
                 work.result.summary_en = " ".join(work.result.translation[i].en for i in work.result.summary.used)
-        left = [w for w in works if not w.summary_translated]
-        if left:
-            self._translate_written_summaries(left, options, progress)
 
-    def _translate_written_summaries(self, works: list[_Work], options: RunOptions, progress) -> None:
-        """The written summaries' English (no model reads a summary made of the article's sentences);
-        ``works`` are marked done, so that ``_translate_summaries`` does not translate them again."""
-        if self.translator is None or not get_method(options.summary_method).writes_summary:
-            return
-        for work in works:
-            work.summary_translated = True
-        started = time.perf_counter()
+    def _join_written_summaries(self, job: TranslationJob, works: list[_Work], options: RunOptions,
+                                progress) -> _JoinedSummaries | None:
+        """The written summaries' sentences join the articles' translation (no model reads a summary made
+        of the article's sentences); None, and the job released, when the method writes none."""
+        if not get_method(options.summary_method).writes_summary:
+            job.release()
+            return None
         written = [w for w in works if not w.result.summary.exact]
-        summary_sentences = [split_sentences(w.result.summary_ar) for w in written]
-        english = self.translator.translate(
-            [s for ss in summary_sentences for s in ss], _stage_hook(progress, "summary_en"),
-            decoding=self._translation_decoding(options),
-        )
-        offset = 0
-        for work, sentences in zip(written, summary_sentences, strict=True):
-            work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
-            offset += len(sentences)
-        _share_time(works, "summary_en", time.perf_counter() - started)
+        sentences = [split_sentences(w.result.summary_ar) for w in written]
+        joined = job.join([s for ss in sentences for s in ss], _stage_hook(progress, "summary_en"))
+        return _JoinedSummaries(works, written, sentences, joined, time.perf_counter())
 
     def _check(self, works: list[_Work]) -> None:
         """Every output held to its source by every registered check of its kind (``checks.registry``; no

@@ -80,9 +80,9 @@ def batches(state, monkeypatch):  # noqa: F811
     real = translator.start  # what every translation of the pipeline goes through
     calls: list[int] = []
 
-    def counted(sentences, progress=None, decoding=None):
+    def counted(sentences, progress=None, decoding=None, **kwargs):
         calls.append(len(sentences))
-        return real(sentences, progress, decoding)
+        return real(sentences, progress, decoding, **kwargs)
 
     monkeypatch.setattr(translator, "start", counted)
     return calls
@@ -193,11 +193,11 @@ def test_libretranslate_work_stops_when_its_client_leaves(url, state, batches, m
     counted = translator.start
     started = threading.Event()
 
-    def first_waits_for_the_client_to_leave(sentences, progress=None, decoding=None):
+    def first_waits_for_the_client_to_leave(sentences, progress=None, decoding=None, **kwargs):
         if not batches:
             started.set()
             _until(lambda: seen.get("cancelled") is not None and seen["cancelled"](), 20)
-        return counted(sentences, progress, decoding)
+        return counted(sentences, progress, decoding, **kwargs)
 
     monkeypatch.setattr(translator, "start", first_waits_for_the_client_to_leave)
     _post_and_leave(url, "/translate", {"q": "\n".join([LINE] * 400), "source": "ar", "target": "en"}, started)

@@ -8,6 +8,7 @@ import pytest
 
 from summarizer import InputError, Pipeline, Result
 from summarizer.engines.base import SUMMARY_DECODING, TRANSLATION_DECODING
+from summarizer.stages.split import split_sentences
 
 FAST_SUMMARY = SUMMARY_DECODING.but(num_beams=1, max_new_tokens=12)
 FAST_TRANSLATION = TRANSLATION_DECODING.but(num_beams=1, max_new_tokens=8)
@@ -238,6 +239,43 @@ def test_summary_beside_translation_equals_one_after_the_other(pipeline, seed_te
     for a, b in zip(beside, after, strict=True):
         a.pop("timings"), b.pop("timings")
         assert a == b
+
+
+def test_the_summary_shares_the_articles_last_batch_in_either_order(pipeline, seed_texts, monkeypatch):
+    """The summary's sentences go into the article's last batch when they fit: one batch fewer, and the
+    same batches whether the summary runs beside the translation or before it."""
+    engine = pipeline.translator.engine
+    calls: list[list[str]] = []
+    generate_scored = engine.generate_scored
+
+    def recording(texts, settings):
+        calls.append(list(texts))
+        return generate_scored(texts, settings)
+
+    monkeypatch.setattr(engine, "generate_scored", recording)
+    monkeypatch.setattr(pipeline.translator, "batch_size", 4)  # 18 sentences: 4, 4, 4, 4 and 2, with room
+    beside = pipeline(seed_texts[2])
+    summary = set(split_sentences(beside.summary_ar))
+    batches = {tuple(sorted(c)) for c in calls}
+    assert len(beside.sentences) == 18 and len(calls) == 5  # the summary's sentences cost no batch of their own
+    assert any(summary & set(c) and set(c) - summary for c in calls)  # a batch of both
+    calls.clear()
+    monkeypatch.setattr(pipeline.summarizer.engine, "shares_cores", False)
+    after = pipeline(seed_texts[2])
+    assert {tuple(sorted(c)) for c in calls} == batches
+    assert after.summary_en == beside.summary_en and after.translation == beside.translation
+
+
+def test_a_summary_error_releases_the_held_batch(pipeline, seed_texts, monkeypatch):
+    """The translation thread waiting for the summary's sentences is let go when the summary fails."""
+    monkeypatch.setattr(pipeline.translator, "batch_size", 2)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("summary model broke")
+
+    monkeypatch.setattr(pipeline.summarizer, "summarize", broken)
+    result = next(pipeline.batch([seed_texts[2]], progress=False))
+    assert not result.ok and "summary model broke" in result.error
 
 
 def test_the_translation_model_has_two_workers_on_the_cpu(pipeline, tiny_mt5, tiny_marian):

@@ -163,3 +163,109 @@ def test_a_failing_batch_ends_the_job_for_every_thread(marian, seed_texts):
         queue.work()
     queue.work()  # another thread arriving later finds nothing left to take
     assert len(calls) == 2
+
+
+def _echo_queue(marian, texts, batch_size, calls, *, fail_on=None):
+    from summarizer.engines.batching import BatchQueue
+
+    def call(batch, settings):
+        calls.append(list(batch))
+        if fail_on is not None and len(calls) == fail_on:
+            raise RuntimeError("model broke")
+        return [t.upper() for t in batch]
+
+    return BatchQueue(marian, texts, GREEDY, batch_size, call=call)
+
+
+def test_sentences_that_join_later_share_the_held_last_batch_when_they_fit(marian):
+    """The summary's sentence goes into the article's last batch (one batch fewer); the batches depend on
+    the texts only, never on which thread got where first."""
+    calls: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc", "d", "e"], 2, calls)
+    queue.hold_last()
+    assert queue.batch_count == 3
+    where = queue.join(["summary"])
+    queue.work()
+    assert calls == [["aaaa", "bbb"], ["cc", "d"], ["e", "summary"]]
+    assert [queue.outputs[i] for i in where] == ["SUMMARY"] and queue.outputs[:5] == ["AAAA", "BBB", "CC", "D", "E"]
+
+
+def test_sentences_that_do_not_fit_get_batches_of_their_own_after_the_held_one(marian):
+    calls: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc"], 2, calls)
+    queue.hold_last()
+    queue.join(["x", "yy"])  # with "cc": three, over the batch size of 2
+    queue.work()
+    assert calls == [["aaaa", "bbb"], ["cc"], ["yy", "x"]]
+    released: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc"], 2, released)
+    queue.hold_last()
+    queue.release()  # nothing joins: the held batch runs as it is
+    queue.release()  # and once is enough
+    queue.work()
+    assert released == [["aaaa", "bbb"], ["cc"]] and queue.outputs == ["AAAA", "BBB", "CC"]
+    full: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc", "d"], 2, full)
+    queue.hold_last()  # a full last batch could share with nothing: it is not held
+    queue.work()  # so this returns without a join
+    assert full == [["aaaa", "bbb"], ["cc", "d"]]
+
+
+def test_a_thread_that_finds_only_the_held_batch_waits_for_the_join(marian):
+    import threading
+
+    calls: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc"], 2, calls)
+    queue.hold_last()
+    helper = threading.Thread(target=queue.work)
+    helper.start()
+    helper.join(timeout=0.5)
+    assert helper.is_alive() and calls == [["aaaa", "bbb"]]  # waiting: the held batch is not its to run yet
+    queue.join(["s"])
+    helper.join(timeout=10)
+    assert not helper.is_alive() and calls == [["aaaa", "bbb"], ["cc", "s"]]
+
+
+def test_a_failing_batch_wakes_a_thread_waiting_for_the_held_batch(marian):
+    import threading
+
+    calls: list[list[str]] = []
+    queue = _echo_queue(marian, ["aaaa", "bbb", "cc", "d", "e"], 2, calls, fail_on=1)
+    queue.hold_last()
+    with pytest.raises(RuntimeError, match="model broke"):
+        queue.work()
+    helper = threading.Thread(target=queue.work)
+    helper.start()
+    helper.join(timeout=10)
+    assert not helper.is_alive() and len(calls) == 1
+    queue.join(["s"])  # a join after the end starts nothing
+    queue.work()
+    assert len(calls) == 1
+
+
+def test_each_part_of_a_queue_reports_its_own_progress(marian):
+    calls: list[list[str]] = []
+    article: list[tuple[int, int]] = []
+    summary: list[tuple[int, int]] = []
+    from summarizer.engines.batching import BatchQueue
+
+    queue = BatchQueue(marian, ["aaaa", "bbb", "cc"], GREEDY, 2, lambda d, t: article.append((d, t)),
+                       call=lambda batch, settings: calls.append(batch) or list(batch))
+    queue.hold_last()
+    queue.join(["s"], lambda d, t: summary.append((d, t)))
+    queue.work()
+    assert article == [(2, 3), (3, 3)] and summary == [(1, 1)]
+
+
+def test_a_translation_job_translates_the_joined_sentences_as_translate_scored_would(marian, seed_texts):
+    engine = RecordingEngine(marian)
+    sentences = [line for line in seed_texts[2].splitlines() if line.strip()]
+    sentences = sentences[: len(sentences) // 2 * 2 - 1]  # an odd number: the last batch has room for one
+    translator = Translator(engine, decoding=GREEDY, batch_size=2)
+    job = translator.start(sentences, more_to_come=True)  # more batches than the engine's one worker: held
+    joined = job.join(["قال المتحدث إن الاجتماع انتهى."])
+    job.work()
+    assert len(engine.calls) == (len(sentences) + 1) // 2  # the summary's sentence cost no batch of its own
+    assert engine.calls[-1][-1] == "قال المتحدث إن الاجتماع انتهى." and len(engine.calls[-1]) == 2
+    article, summary = job.result(), job.joined_result(joined)
+    assert len(article) == len(sentences) and all(t.text for t in article) and len(summary) == 1 and summary[0].text

@@ -9,6 +9,7 @@ import contextvars
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
 
 from .base import DecodeSettings, Hypothesis, Seq2SeqEngine
 
@@ -81,52 +82,110 @@ def generate_batched(
     return queue.outputs
 
 
+@dataclass
+class _Part:
+    """Texts of a queue that report their progress to one hook: the queue's own, or texts that joined it."""
+
+    indices: range
+    progress: ProgressHook | None
+    done: int = 0
+
+
 class BatchQueue:
     """The batches of one ``generate_batched`` call, which more than one thread may work through.
 
     Each ``work()`` takes the next batch nobody has taken until none is left, so a thread whose own stage
     is done can help with this one: the pipeline's summary thread joins the article's translation once
-    the summary is written (docs/speed.md). The batches are fixed when the queue is made, so the outputs
-    are the same whichever thread, and whichever of the engine's workers, runs each batch. A batch that
-    raises ends the queue for every thread (no batch is started after it) and raises in the thread that
-    ran it; ``outputs`` is complete once every ``work()`` has returned without raising.
+    the summary is written (docs/speed.md). The batches are fixed before they run, so the outputs are the
+    same whichever thread, and whichever of the engine's workers, runs each batch. A batch that raises
+    ends the queue for every thread (no batch is started after it) and raises in the thread that ran it;
+    ``outputs`` is complete once every ``work()`` has returned without raising.
+
+    Texts known later (the summary's sentences, written while the article is translated) ``join`` the
+    queue. The last batch may be held for them (``hold_last``): they go into it when they fit, so that a
+    one-sentence summary does not cost a batch of its own (a batch costs nearly as much for one sentence
+    as for eight: every decoding step reads the whole model). Which batches there are then depends only on
+    the texts, never on which thread got where first: a thread that finds only the held batch waits for
+    ``join`` (or ``release``), which whoever holds it must call.
     """
 
     def __init__(self, engine: Seq2SeqEngine, texts: list[str], settings: DecodeSettings, batch_size: int,
                  progress: ProgressHook | None = None, *,
                  call: Callable[[list[str], DecodeSettings], list] | None = None, max_tokens: int | None = None):
+        self._engine = engine
         self._call = call or engine.generate
-        self._texts = texts
+        self._texts = list(texts)
         self._settings = settings
-        self._progress = progress
-        self._batches = plan_batches(texts, batch_size, engine.count_tokens(texts) if max_tokens else None,
-                                     max_tokens)
+        self._batch_size = batch_size
+        self._max_tokens = max_tokens
+        self._lengths = self._lengths_of(self._texts)
+        self._batches = plan_batches(self._texts, batch_size, self._lengths, max_tokens)
+        self._parts = [_Part(range(len(self._texts)), progress)]
+        self._held: list[int] | None = None
         self._next = 0
-        self._done = 0
-        self._lock = threading.Lock()
-        self.outputs: list = [""] * len(texts)
+        self._stopped = False
+        self._ready = threading.Condition()
+        self.outputs: list = [""] * len(self._texts)
+
+    @property
+    def batch_count(self) -> int:
+        return len(self._batches) + (self._held is not None)
+
+    def hold_last(self) -> None:
+        """Hold the last batch (before any ``work()``) until :meth:`join` or :meth:`release`, when it has
+        room for more texts (a full one could share with nothing: it runs when its turn comes)."""
+        with self._ready:
+            if self._held is None and self._next < len(self._batches) and len(self._batches[-1]) < self._batch_size:
+                self._held = self._batches.pop()
+
+    def join(self, texts: list[str], progress: ProgressHook | None = None) -> range:
+        """Add ``texts`` to the queue, reporting to ``progress``: into the held batch when the two make one
+        batch within the limits, else in batches of their own after it. Releases the held batch. Returns
+        where their outputs are in ``outputs``."""
+        with self._ready:
+            start = len(self._texts)
+            if not texts and self._held is None:
+                return range(start, start)
+            lengths = self._lengths_of(texts)
+            planned = [[start + i for i in batch] for batch in plan_batches(list(texts), self._batch_size, lengths,
+                                                                           self._max_tokens)]
+            self._texts += texts
+            self._lengths += lengths
+            self.outputs += [""] * len(texts)
+            self._parts.append(_Part(range(start, start + len(texts)), progress))
+            held, self._held = self._held, None
+            if held is not None and len(planned) == 1 and self._fits(held + planned[0]):
+                planned = [held + planned[0]]
+            elif held is not None:
+                planned.insert(0, held)
+            self._batches += planned
+            self._ready.notify_all()
+            return range(start, start + len(texts))
+
+    def release(self) -> None:
+        """Let the held batch run as it is (nothing joins it; a no-op once joined)."""
+        self.join([])
 
     def work(self) -> None:
         """Run batches until none is left to take (returns at once when others have taken them all)."""
         while (batch := self._take()) is not None:
             try:
                 outputs = self._call([self._texts[i] for i in batch], self._settings)
-                with self._lock:
+                with self._ready:
                     for i, out in zip(batch, outputs, strict=True):
                         self.outputs[i] = out
-                    self._done += len(batch)
-                    if self._progress:  # one thread at a time: a progress bar is not made for two
-                        self._progress(self._done, len(self._texts))
+                    self._report(batch)
             except BaseException:
-                with self._lock:
-                    self._next = len(self._batches)
+                with self._ready:
+                    self._stopped = True
+                    self._ready.notify_all()
                 raise
 
     def work_in(self, threads: int) -> None:
         """``work()`` in this thread and in ``threads - 1`` more, each in the caller's context (a progress
         hook may rely on context variables: the web page's does); returns when every batch is done, and
         raises the first error of this thread, else of the others."""
-        if threads <= 1 or len(self._batches) <= 1:
+        if threads <= 1 or self.batch_count <= 1:
             self.work()
             return
         with ThreadPoolExecutor(threads - 1, thread_name_prefix="summarizer-batch") as pool:
@@ -139,11 +198,29 @@ class BatchQueue:
             helper.result()
 
     def _take(self) -> list[int] | None:
-        with self._lock:
-            if self._next >= len(self._batches):
+        with self._ready:
+            while not self._stopped and self._next >= len(self._batches) and self._held is not None:
+                self._ready.wait()
+            if self._stopped or self._next >= len(self._batches):
                 return None
             self._next += 1
             return self._batches[self._next - 1]
+
+    def _report(self, batch: list[int]) -> None:
+        """Each part's progress (called with the lock held: one thread at a time, as a progress bar needs)."""
+        for part in self._parts:
+            done = sum(i in part.indices for i in batch)
+            if done:
+                part.done += done
+                if part.progress:
+                    part.progress(part.done, len(part.indices))
+
+    def _lengths_of(self, texts: list[str]) -> list[int]:
+        return self._engine.count_tokens(texts) if self._max_tokens and texts else [len(t) for t in texts]
+
+    def _fits(self, batch: list[int]) -> bool:
+        return len(batch) <= self._batch_size and (
+            self._max_tokens is None or max(self._lengths[i] for i in batch) * len(batch) <= self._max_tokens)
 
 
 def plan_batches(texts: list[str], batch_size: int, token_counts: list[int] | None = None,

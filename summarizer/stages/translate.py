@@ -77,14 +77,20 @@ class Translator(BatchedStage):
         return getattr(self.engine, "workers", 1)
 
     def start(self, sentences: list[str], progress: ProgressHook | None = None,
-              decoding: DecodeSettings | None = None) -> TranslationJob:
+              decoding: DecodeSettings | None = None, *, more_to_come: bool = False) -> TranslationJob:
         """``translate_scored`` in steps, for more than one thread: the sentences cut and batched now,
         translated by every thread that calls the job's ``work()``, and read with ``result()`` once all
-        have returned (the pipeline's translation thread, then its summary thread too)."""
+        have returned (the pipeline's translation thread, then its summary thread too).
+
+        ``more_to_come``: sentences will ``join`` the job (the summary's, once it is written). When the job
+        has more batches than the engine has workers, its last batch then waits for them, so that they
+        share it (``BatchQueue.join``); the caller must ``join`` or ``release`` the job."""
         pieces = self.preprocess(sentences)
         queue = BatchQueue(self.engine, [p.text for p in pieces], decoding or self.decoding, self.batch_size,
                            progress, call=scored_generate(self.engine), max_tokens=self.max_batch_tokens)
-        return TranslationJob(len(sentences), pieces, queue)
+        if more_to_come and queue.batch_count > self.workers:
+            queue.hold_last()
+        return TranslationJob(len(sentences), pieces, queue, self)
 
     def preprocess(self, sentences: list[str]) -> list[_Piece]:
         counts = self.engine.count_tokens(sentences)
@@ -146,15 +152,40 @@ def _combine(parts: list[Hypothesis]) -> Translation:
 @dataclass
 class TranslationJob:
     """Sentences on their way through ``Translator.start``: ``work()`` from any number of threads, then
-    ``result()``, one ``Translation`` per sentence in order."""
+    ``result()``, one ``Translation`` per sentence in order; sentences that ``join`` it later, with
+    ``joined_result``."""
 
     sentences: int
     pieces: list[_Piece]
     queue: BatchQueue
+    translator: Translator
 
     def work(self, threads: int = 1) -> None:
         """Translate batches until none is left to take, in this thread (and ``threads - 1`` more)."""
         self.queue.work_in(threads)
 
     def result(self) -> list[Translation]:
-        return Translator.postprocess(self.sentences, self.pieces, self.queue.outputs)
+        return Translator.postprocess(self.sentences, self.pieces, self.queue.outputs[: len(self.pieces)])
+
+    def join(self, sentences: list[str], progress: ProgressHook | None = None) -> JoinedSentences:
+        """Translate ``sentences`` with this job (into its held last batch when they fit there)."""
+        pieces = self.translator.preprocess(sentences)
+        where = self.queue.join([p.text for p in pieces], progress)
+        return JoinedSentences(len(sentences), pieces, where)
+
+    def release(self) -> None:
+        """No sentences will join: the held last batch, if any, runs as it is."""
+        self.queue.release()
+
+    def joined_result(self, joined: JoinedSentences) -> list[Translation]:
+        return Translator.postprocess(joined.sentences, joined.pieces, self.queue.outputs[joined.where.start:
+                                                                                          joined.where.stop])
+
+
+@dataclass(frozen=True)
+class JoinedSentences:
+    """Sentences that joined a ``TranslationJob``: where their pieces' outputs are."""
+
+    sentences: int
+    pieces: list[_Piece]
+    where: range
