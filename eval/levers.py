@@ -90,10 +90,14 @@ _BACKEND_VARIABLES = ("CT2_USE_MKL", "CT2_PACKED_GEMM", "CT2_FORCE_CPU_ISA")
 # ``summary_beside``: the summary's translation starts as soon as the summary is written, in the calling thread, on
 # the second worker, while the article's translation goes on (the article's batches sent one by one, as before);
 # ``joins``: as ``summary_beside``, then the calling thread takes the article's batches that are left
-# (``Translator.start``: the pipeline's on 2 cores, with batches of 8).
+# (``Translator.start``, with batches of 8); ``shares``: as ``joins``, and the summary's sentences join the
+# article's job, into its last batch when it has room (held for them when there are more than 2 batches: the
+# pipeline's on 2 cores; its outputs may differ from the others' in the last digits, as a batch of other
+# sentences may change them).
 OVERLAP_SETTINGS = {
     "waits": {"threads": 1, "workers": 1, "batch": 16},  # the pipeline's on 2 cores before "joins"
-    "joins": {"threads": 1, "workers": 2, "batch": 8, "joins": True},  # the pipeline's on 2 cores
+    "joins": {"threads": 1, "workers": 2, "batch": 8, "joins": True},  # the pipeline's before "shares"
+    "shares": {"threads": 1, "workers": 2, "batch": 8, "joins": True, "shares": True},  # the pipeline's on 2 cores
     "joins16": {"threads": 1, "workers": 2, "batch": 16, "joins": True},
     "threads2": {"threads": 2, "workers": 1, "batch": 16},
     "batch32": {"threads": 1, "workers": 1, "batch": 32},
@@ -326,6 +330,7 @@ def overlap_engines(folder: Path, names: list[str]) -> dict:
                 release_free_memory()
                 engine.translator = _SubBatches(ctranslate2.Translator(
                     str(folder), device="cpu", inter_threads=setting["workers"], intra_threads=setting["threads"]))
+                engine.workers = setting["workers"]  # as the pipeline's: its last batch is held past 2 batches
             loaded[key] = engine
     return {name: loaded[(OVERLAP_SETTINGS[name]["threads"], OVERLAP_SETTINGS[name]["workers"])] for name in names}
 
@@ -344,9 +349,11 @@ def overlap_translate(engine, setting: dict, decoding):
                           max_batch_tokens=setting.get("tokens")).translate(sentences)
 
     def start(sentences: list[str]):
-        """``joins``: the article's translation as a job that more than one thread works through."""
+        """``joins``: the article's translation as a job that more than one thread works through (with
+        ``shares``, its last batch held for the summary's sentences, as the pipeline holds it)."""
         engine.translator.size = 0
-        return Translator(engine, decoding=decoding, batch_size=setting["batch"]).start(sentences)
+        return Translator(engine, decoding=decoding, batch_size=setting["batch"]).start(
+            sentences, more_to_come=bool(setting.get("shares")))
 
     translate.start = start  # type: ignore[attr-defined]
     return translate
@@ -362,27 +369,36 @@ def pipeline_article(summarizer, translate, lead: str, sentences: list[str], sum
     """One article as the pipeline runs it on the CPU: the article's translation submitted to a worker thread,
     the summary in this one, then the summary's translation (``setting``, ``OVERLAP_SETTINGS``: with
     ``summary_beside``, as soon as the summary is written, beside the article's translation; with ``joins``,
-    this thread then takes what is left of the article's batches). Seconds (the whole, the summary, the
-    article's translation, the summary's translation) and every output."""
+    this thread then takes what is left of the article's batches; with ``shares``, the summary's sentences
+    join the article's job, into its held last batch when they fit, and its time is the article's). Seconds
+    (the whole, the summary, the article's translation, the summary's translation) and every output."""
     from summarizer.stages.split import split_sentences
 
     def timed(fn, *args):
         started = time.perf_counter()
         return fn(*args), time.perf_counter() - started
 
-    summary_beside, joins = _beside(setting), bool(setting.get("joins"))
+    summary_beside, joins, shares = _beside(setting), bool(setting.get("joins")), bool(setting.get("shares"))
     started = time.perf_counter()
     with ThreadPoolExecutor(1) as pool:
         job = translate.start(sentences) if joins else None
         english = pool.submit(timed, job.work) if job else pool.submit(timed, translate, sentences)
-        (summary,), summary_seconds = timed(summarizer.generate, [lead], summary_settings)
-        if summary_beside:
-            summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
-        if job:
-            job.work()
+        try:
+            (summary,), summary_seconds = timed(summarizer.generate, [lead], summary_settings)
+            if shares:  # the summary's sentences join the article's job: they are translated with it
+                joined, summary_translation_seconds = job.join(split_sentences(summary) or ["."]), 0.0
+            elif summary_beside:
+                summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
+            if job:
+                job.work()
+        finally:
+            if job:
+                job.release()
         article_english, translation_seconds = english.result()
     if job:
         article_english = [t.text for t in job.result()]
+    if shares:
+        summary_english = [t.text for t in job.joined_result(joined)]
     if not summary_beside:
         summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
     seconds = time.perf_counter() - started

@@ -1056,7 +1056,7 @@ def render_markdown(payload: dict, command: str) -> str:
         f"sentence, summary N_s = {s['summary_tokens']} tokens per article. Threads: torch {s['torch_threads']}, "
         f"CTranslate2 {s['ctranslate2_threads']} per model and per translation worker (summary beside the article's "
         "translation; two translation workers, the summary's thread joining the translation once the summary is "
-        "written). Translation "
+        "written, the summary's sentences in the article's last batch when it has room). Translation "
         f"model: the `{s.get('translation_choice', 'fast')}` stand-in. Load average (1/5/15 min) at start "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_start'])}, at end "
         f"{'/'.join(f'{x:.1f}' for x in s['load_average_end'])}.",
