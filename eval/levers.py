@@ -391,6 +391,10 @@ def pipeline_article(summarizer, translate, lead: str, sentences: list[str], sum
                 summary_english, summary_translation_seconds = timed(translate, split_sentences(summary) or ["."])
             if job:
                 job.work()
+        except BaseException:
+            if job:
+                job.stop()
+            raise
         finally:
             if job:
                 job.release()

@@ -71,7 +71,6 @@ class _JoinedSummaries:
     written: list[_Work]
     sentences: list[list[str]]
     joined: JoinedSentences
-    started: float
 
     def apply(self, job: TranslationJob) -> None:
         english = [t.text for t in job.joined_result(self.joined)]
@@ -79,7 +78,7 @@ class _JoinedSummaries:
         for work, sentences in zip(self.written, self.sentences, strict=True):
             work.result.summary_en = " ".join(e for e in english[offset : offset + len(sentences)] if e)
             offset += len(sentences)
-        _share_time(self.works, "summary_en", time.perf_counter() - self.started)
+        _share_time(self.works, "summary_en", job.joined_seconds(self.joined))
 
 
 class Pipeline:
@@ -537,8 +536,11 @@ class Pipeline:
                     self._summarize(works, options, progress)
                     summaries = self._join_written_summaries(job, works, options, progress)
                     job.work()
+                except BaseException:
+                    job.stop()  # the articles fail (or were cancelled): no batch starts after those running
+                    raise
                 finally:
-                    job.release()  # after a summary error: the held batch runs, the translation thread ends
+                    job.release()  # a no-op once joined or stopped: a waiting translation thread ends
                     translating.result()  # waits; a summary error still propagates after it
         self._apply_translation(works, job.result(), time.perf_counter() - started)
         if summaries is not None:
@@ -592,13 +594,16 @@ class Pipeline:
                                 progress) -> _JoinedSummaries | None:
         """The written summaries' sentences join the articles' translation (no model reads a summary made
         of the article's sentences); None, and the job released, when the method writes none."""
-        if not get_method(options.summary_method).writes_summary:
+        written = [w for w in works if not w.result.summary.exact] if get_method(
+            options.summary_method).writes_summary else []
+        if not written:
             job.release()
+            if get_method(options.summary_method).writes_summary:
+                _share_time(works, "summary_en", 0.0)  # made of the article's own English: nothing to translate
             return None
-        written = [w for w in works if not w.result.summary.exact]
         sentences = [split_sentences(w.result.summary_ar) for w in written]
         joined = job.join([s for ss in sentences for s in ss], _stage_hook(progress, "summary_en"))
-        return _JoinedSummaries(works, written, sentences, joined, time.perf_counter())
+        return _JoinedSummaries(works, written, sentences, joined)
 
     def _check(self, works: list[_Work]) -> None:
         """Every output held to its source by every registered check of its kind (``checks.registry``; no

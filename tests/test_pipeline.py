@@ -266,16 +266,40 @@ def test_the_summary_shares_the_articles_last_batch_in_either_order(pipeline, se
     assert after.summary_en == beside.summary_en and after.translation == beside.translation
 
 
-def test_a_summary_error_releases_the_held_batch(pipeline, seed_texts, monkeypatch):
-    """The translation thread waiting for the summary's sentences is let go when the summary fails."""
-    monkeypatch.setattr(pipeline.translator, "batch_size", 2)
+def test_the_summarys_english_is_timed_by_its_own_batches(pipeline, seed_texts):
+    """A summary made of the article's sentences is not translated (0 s); a written one is timed by the
+    batches that held its sentences, not by the whole translation."""
+    assert pipeline(seed_texts[2], summary_method="lead").timings["summary_en"] == 0.0
+    written = pipeline(seed_texts[2]).timings
+    assert 0 < written["summary_en"] < written["translate"]
+
+
+def test_a_summary_error_lets_the_waiting_translation_thread_go(pipeline, seed_texts, monkeypatch):
+    """The translation thread waiting for the summary's sentences is let go when the summary fails, and
+    starts no batch after the one it is running: the article fails, its translation is not wanted."""
+    import threading
+
+    monkeypatch.setattr(pipeline.translator, "batch_size", 2)  # 18 sentences: 9 batches, the last held
+    engine = pipeline.translator.engine
+    calls: list[int] = []
+    generate_scored = engine.generate_scored
+    first_done = threading.Event()
+
+    def recording(texts, settings):
+        calls.append(len(texts))
+        out = generate_scored(texts, settings)
+        first_done.set()
+        return out
 
     def broken(*args, **kwargs):
+        assert first_done.wait(30)  # the translation has started
         raise RuntimeError("summary model broke")
 
+    monkeypatch.setattr(engine, "generate_scored", recording)
     monkeypatch.setattr(pipeline.summarizer, "summarize", broken)
     result = next(pipeline.batch([seed_texts[2]], progress=False))
     assert not result.ok and "summary model broke" in result.error
+    assert len(calls) < 9  # stopped, not translated to the end
 
 
 def test_the_translation_model_has_two_workers_on_the_cpu(pipeline, tiny_mt5, tiny_marian):

@@ -190,13 +190,14 @@ def test_sentences_that_join_later_share_the_held_last_batch_when_they_fit(maria
     assert [queue.outputs[i] for i in where] == ["SUMMARY"] and queue.outputs[:5] == ["AAAA", "BBB", "CC", "D", "E"]
 
 
-def test_sentences_that_do_not_fit_get_batches_of_their_own_after_the_held_one(marian):
+def test_what_does_not_fit_in_the_held_batch_gets_batches_of_its_own_after_it(marian):
+    """As many of the joined texts as fit go into the held batch, longest first; the others follow."""
     calls: list[list[str]] = []
     queue = _echo_queue(marian, ["aaaa", "bbb", "cc"], 2, calls)
     queue.hold_last()
-    queue.join(["x", "yy"])  # with "cc": three, over the batch size of 2
+    queue.join(["x", "yy", "zzz"])  # "cc" has room for one
     queue.work()
-    assert calls == [["aaaa", "bbb"], ["cc"], ["yy", "x"]]
+    assert calls == [["aaaa", "bbb"], ["cc", "zzz"], ["yy", "x"]]
     released: list[list[str]] = []
     queue = _echo_queue(marian, ["aaaa", "bbb", "cc"], 2, released)
     queue.hold_last()

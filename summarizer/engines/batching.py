@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -89,6 +90,7 @@ class _Part:
     indices: range
     progress: ProgressHook | None
     done: int = 0
+    seconds: float = 0.0  # the time of the batches that held any of its texts
 
 
 class BatchQueue:
@@ -139,26 +141,28 @@ class BatchQueue:
                 self._held = self._batches.pop()
 
     def join(self, texts: list[str], progress: ProgressHook | None = None) -> range:
-        """Add ``texts`` to the queue, reporting to ``progress``: into the held batch when the two make one
-        batch within the limits, else in batches of their own after it. Releases the held batch. Returns
+        """Add ``texts`` to the queue, reporting to ``progress``: into the held batch as many as fit there
+        (longest first), the others in batches of their own after it. Releases the held batch. Returns
         where their outputs are in ``outputs``."""
         with self._ready:
             start = len(self._texts)
             if not texts and self._held is None:
                 return range(start, start)
-            lengths = self._lengths_of(texts)
-            planned = [[start + i for i in batch] for batch in plan_batches(list(texts), self._batch_size, lengths,
-                                                                           self._max_tokens)]
             self._texts += texts
-            self._lengths += lengths
+            self._lengths += self._lengths_of(texts)
             self.outputs += [""] * len(texts)
             self._parts.append(_Part(range(start, start + len(texts)), progress))
             held, self._held = self._held, None
-            if held is not None and len(planned) == 1 and self._fits(held + planned[0]):
-                planned = [held + planned[0]]
-            elif held is not None:
-                planned.insert(0, held)
-            self._batches += planned
+            rest = list(range(start, start + len(texts)))
+            if held is not None:  # the held batch takes what fits of them, longest first (as batches are made)
+                for i in sorted(rest, key=lambda i: self._lengths[i], reverse=True):
+                    if self._fits([*held, i]):
+                        held.append(i)
+                rest = [i for i in rest if i not in held]
+                self._batches.append(held)
+            planned = plan_batches([self._texts[i] for i in rest], self._batch_size, [self._lengths[i] for i in rest],
+                                   self._max_tokens)
+            self._batches += [[rest[k] for k in batch] for batch in planned]
             self._ready.notify_all()
             return range(start, start + len(texts))
 
@@ -166,19 +170,25 @@ class BatchQueue:
         """Let the held batch run as it is (nothing joins it; a no-op once joined)."""
         self.join([])
 
+    def stop(self) -> None:
+        """Start no batch after those running (the work is no longer wanted: its article failed)."""
+        with self._ready:
+            self._stopped = True
+            self._ready.notify_all()
+
     def work(self) -> None:
         """Run batches until none is left to take (returns at once when others have taken them all)."""
-        while (batch := self._take()) is not None:
+        while (taken := self._take()) is not None:
+            batch, texts = taken
             try:
-                outputs = self._call([self._texts[i] for i in batch], self._settings)
+                started = time.perf_counter()
+                outputs = self._call(texts, self._settings)
                 with self._ready:
                     for i, out in zip(batch, outputs, strict=True):
                         self.outputs[i] = out
-                    self._report(batch)
+                    self._report(batch, time.perf_counter() - started)
             except BaseException:
-                with self._ready:
-                    self._stopped = True
-                    self._ready.notify_all()
+                self.stop()
                 raise
 
     def work_in(self, threads: int) -> None:
@@ -197,21 +207,30 @@ class BatchQueue:
         for helper in helpers:
             helper.result()
 
-    def _take(self) -> list[int] | None:
+    def busy_seconds(self, indices: range) -> float:
+        """The time of the batches that held any of the texts that joined at ``indices`` (a shared batch
+        counts whole)."""
+        with self._ready:
+            return sum(part.seconds for part in self._parts if part.indices == indices)
+
+    def _take(self) -> tuple[list[int], list[str]] | None:
         with self._ready:
             while not self._stopped and self._next >= len(self._batches) and self._held is not None:
                 self._ready.wait()
             if self._stopped or self._next >= len(self._batches):
                 return None
             self._next += 1
-            return self._batches[self._next - 1]
+            batch = self._batches[self._next - 1]
+            return batch, [self._texts[i] for i in batch]
 
-    def _report(self, batch: list[int]) -> None:
-        """Each part's progress (called with the lock held: one thread at a time, as a progress bar needs)."""
+    def _report(self, batch: list[int], seconds: float) -> None:
+        """Each part's progress and time (called with the lock held: one thread at a time, as a progress
+        bar needs)."""
         for part in self._parts:
             done = sum(i in part.indices for i in batch)
             if done:
                 part.done += done
+                part.seconds += seconds
                 if part.progress:
                     part.progress(part.done, len(part.indices))
 

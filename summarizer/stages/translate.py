@@ -177,6 +177,14 @@ class TranslationJob:
         """No sentences will join: the held last batch, if any, runs as it is."""
         self.queue.release()
 
+    def stop(self) -> None:
+        """No batch starts after those running (the caller failed: the translation is not wanted)."""
+        self.queue.stop()
+
+    def joined_seconds(self, joined: JoinedSentences) -> float:
+        """The time of the batches that translated ``joined`` (a batch shared with the article's counts whole)."""
+        return self.queue.busy_seconds(joined.where)
+
     def joined_result(self, joined: JoinedSentences) -> list[Translation]:
         return Translator.postprocess(joined.sentences, joined.pieces, self.queue.outputs[joined.where.start:
                                                                                           joined.where.stop])
