@@ -104,7 +104,7 @@ class BatchQueue:
     ``outputs`` is complete once every ``work()`` has returned without raising.
 
     Texts known later (the summary's sentences, written while the article is translated) ``join`` the
-    queue. The last batch may be held for them (``hold_last``): they go into it when they fit, so that a
+    queue. The last batch may be held for them (``hold_last``): as many as fit go into it, so that a
     one-sentence summary does not cost a batch of its own (a batch costs nearly as much for one sentence
     as for eight: every decoding step reads the whole model). Which batches there are then depends only on
     the texts, never on which thread got where first: a thread that finds only the held batch waits for
