@@ -44,6 +44,7 @@ from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, 
 from .transliteration import (
     ARTICLES,
     PIECE_MIN,
+    SOFT_CLASSES,
     GluedIndex,
     SkeletonIndex,
     arabic_forms,
@@ -73,7 +74,9 @@ GLUED_KNOWN, GLUED_COUNTRY = 4, 5
 # Names whose English is not a transliteration of the Arabic (or not only), with the capital that
 # stands for a country's government (Berlin for ألمانيا): English forms, comma
 # separated (lower case: any case; with capitals: an acronym, that case only; each may take a plural or
-# adjective ending) | Arabic forms (normalised on reading; "_" joins the words of one name).
+# adjective ending) | Arabic forms (normalised on reading; "_" joins the words of one name); a third field
+# "| optional" marks what a translation need not give, and the known names written inside it (الهند in جوز
+# الهند, coconut; أطباء بلا حدود, which a translator may give in French or as an acronym).
 _EXONYM_ROWS = """
 aleppo | حلب
 damascus | دمشق
@@ -110,7 +113,13 @@ muslim, islam, islamic | الاسلام الاسلامي الاسلاميه ال
 arab, arabic | العرب العربي العربيه
 palestine, palestinian | فلسطين الفلسطيني الفلسطينيه الفلسطينيين
 korea, korean | كوريا الكوري الكوريه
-mediterranean | البحر_المتوسط
+mediterranean | البحر_المتوسط المتوسطي
+house of commons, commons | مجلس_العموم
+doctors without borders, medecins sans frontieres, MSF | اطباء_بلا_حدود | optional
+gospel, gospels, bible, biblical | الانجيل الاناجيل الكتاب_المقدس
+mary, marian, virgin mary | مريم المريمي المريميه
+sagittarius | مجره_القوس برج_القوس
+coconut, coconuts | جوز_الهند جوزه_الهند | optional
 casablanca | الدار_البيضاء
 hebron | الخليل
 mediterranean | البحر_الابيض_المتوسط
@@ -156,6 +165,11 @@ _NISBA_ENDINGS = ("ي", "يه", "يين", "يون")
 _ENDINGS = ("'s", "s", "n", "ns", "ian", "ians", "ese", "i", "is")
 
 
+# Accented Latin letters (Payaguá in an Arabic text), folded on the Arabic side without touching its
+# Arabic letters (whose hamza a fold would take off).
+_LATIN_ACCENTED_RE = re.compile(r"[\u00C0-\u024F\u1E00-\u1EFF]+")
+
+
 def fold_latin(text: str) -> str:
     """Latin letters without their accents (Chişinău -> Chisinau), so that a name is one word."""
     if text.isascii():
@@ -198,8 +212,8 @@ def _exonym(english: Sequence[str], arabic: Sequence[str], names: Sequence[str] 
 def _exonyms() -> tuple[Exonym, ...]:
     """The table above, then every country of the CLDR (:mod:`.place_names`) whose name the table
     does not hold."""
-    out = [_exonym(en.split(","), ar.split()) for en, ar in
-           (row.split("|") for row in _EXONYM_ROWS.strip().splitlines())]
+    out = [_exonym(en.split(","), ar.split(), [] if optional.strip() == "optional" else None) for en, ar, optional in
+           ((*row.split("|"), "")[:3] for row in _EXONYM_ROWS.strip().splitlines())]
     held = {f for e in out for f in e.english}
     for country in countries():
         if _english_form(country.english[0]).lower() not in held:
@@ -293,7 +307,7 @@ jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri 
 monday tuesday wednesday thursday friday saturday sunday
 god allah lord prophet christmas easter ramadan eid internet web earth sun moon north south east west
 northern southern eastern western central middle bc ad am pm ok tv rev reverend sen rep gov gen col lt sgt capt
-jr sr inc ltd co corp plc llc yesterday today tomorrow
+jr sr inc ltd co corp plc llc yesterday today tomorrow celsius fahrenheit centigrade
 is are was were be been being has have had do does did will would can could should might must shall
 very just only even still while although though because whether once again however yet both either
 """.split())
@@ -314,7 +328,7 @@ water space hurricane storm cyclone typhoon tropical species blue blues red gree
 upper lower greater little big grand holy father mother brother sister uncle capital team club cross crescent
 order independence liberty freedom peace human rights trade business industry economy market markets exchange
 stock index star stars general officer members member party parties prime supreme strip horn pontiff
-gendarmerie
+gendarmerie mount mt
 """.split())
 _MONTHS = frozenset({"may"})  # a month, and a name (Theresa May): a name only beside another name
 _PARTICLES = frozenset("de del della di da van von der den al el bin ibn bint abu le la du dos das ben".split())
@@ -387,9 +401,15 @@ def _is_heading(text: str, tokens: Sequence[str]) -> bool:
     return caps / len(long) >= 0.6 and not text.rstrip().endswith((".", "!", "?", '."', ".”", ".'"))
 
 
+# What an apostrophe may glue to an English word: a possessive or a contraction (Ring's, I'm, don't).
+# Any other tail is part of the name (Xi'an, O'Brien, Qur'an).
+_CLITIC_TAILS = frozenset("s m re ve ll d t".split())
+
+
 def _base(token: str) -> str:
-    """A word without its possessive or contraction: Ring's -> Ring, I'm -> I."""
-    return re.split(r"['’]", token, maxsplit=1)[0]
+    """A word without its possessive or contraction: Ring's -> Ring, I'm -> I; Xi'an stays Xi'an."""
+    head, _, tail = token.replace("’", "'").partition("'")
+    return head if tail.lower() in _CLITIC_TAILS else token
 
 
 def _weak(word: str) -> bool:
@@ -398,7 +418,7 @@ def _weak(word: str) -> bool:
     singular = low[:-1] if low.endswith("s") else low
     return (low in _NOT_NAMES or singular in _NOT_NAMES or low in _GENERIC or singular in _GENERIC
             or low.endswith(_COMMON_ENDINGS) or _acronym(word) or len(word) < 2
-            or (common_english(low) and not word_rows(word)))
+            or (common_english(low) and not word_rows(word)) or not any(ch in "aeiouy" for ch in low))
 
 
 # Languages whose word lists tell a common English word from a name: a name (Washington, Kim, Putin) is
@@ -438,14 +458,23 @@ _SAID_RE = re.compile(r", [^,.;]*\b(?:said|says|added|told|reported|announced)\b
 START_COMMON_ZIPF = 5.0
 
 
+# A word under this Zipf frequency in English is not in wordfreq's large English list, which holds every
+# word down to one in a hundred million: at a sentence start it is a name (Tsouvallaris, Bumthang).
+START_UNKNOWN_ZIPF = 1.0
+
+
 def _named_at_start(english: str, end: int, word: str) -> bool:
-    """Whether the word ending at ``end``, which starts a sentence, is read as a name there (an adverb
-    before a comma is none: Geopolitically, the move ...)."""
+    """Whether the word ending at ``end``, which starts a sentence, is read as a name there: a word English
+    does not know, or one a possessive or an apposition follows (an adverb before a comma is none:
+    Geopolitically, the move ...)."""
+    from wordfreq import zipf_frequency
+
+    if word.isalpha() and zipf_frequency(word.lower(), "en", wordlist="large") < START_UNKNOWN_ZIPF:
+        return True
     if not _NAMED_AT_START_RE.match(english, end) or _SAID_RE.match(english, end):
         return False
     if word.lower().endswith("ly") and english.startswith(",", end):
         return False
-    from wordfreq import zipf_frequency
 
     return bool(word_rows(word)) or zipf_frequency(word.lower(), "en", wordlist="small") < START_COMMON_ZIPF
 
@@ -540,7 +569,8 @@ class ArabicSide:
     @classmethod
     def read(cls, arabic: str) -> ArabicSide:
         all_tokens = words(arabic)[:MAX_WORDS]
-        latin = {t.lower() for t in all_tokens if t.isascii()}
+        latin = {t.lower() for t in words(_LATIN_ACCENTED_RE.sub(lambda m: fold_latin(m.group()), arabic))
+                 if t.isascii()}
         raw = [t for t in all_tokens if not t.isascii()]
         tokens = [normalize_arabic(t) for t in raw]
         index, pairs, glued = SkeletonIndex(), SkeletonIndex(), GluedIndex()
@@ -580,6 +610,15 @@ class ArabicSide:
                 out.setdefault(form, []).append(i)
         return out
 
+    @cached_property
+    def soft_word(self) -> bool:
+        """Whether the text has a rare word of vowels, h, w and y only (هاواي، آيوا، أوهايو): what renders a
+        name of those only (Hawaii, Iowa, Ohio), whose h, w and y a writer adds or drops as vowels."""
+        stop = _stopwords()
+        return any(len(t) >= 3 and not self.common[i] and t not in stop
+                   and not any(s.translate(SOFT_CLASSES) for s in arabic_skeletons(t))
+                   for i, t in enumerate(self.tokens))
+
     def forms_at(self, i: int) -> frozenset[str]:
         """The word at ``i`` and its forms without a clitic; none past the end."""
         return _clitic_forms(self.tokens[i]) if i < len(self.tokens) else frozenset()
@@ -590,6 +629,8 @@ class ArabicSide:
         Pyongyang, عبد الله Abdullah): within a deletion, some pair of a sentence's words matches a long
         name by chance (أكثر من and Tweezerman)."""
         if word.lower() in self.latin:
+            return True
+        if self.soft_word and not any(s.translate(SOFT_CLASSES) for s in english_word_skeletons(word)):
             return True
         return any(self.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
                    or self._glued_holds(s) for s in english_word_skeletons(word))
@@ -825,6 +866,7 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     # known name is rendered by its English forms, or else by a word of exactly its sound: within the
     # usual deletion "virus" renders فرنسا (FRS, FRNS) and "urges" العراق
     covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
+    covered |= {_bare(word) for row, form in side.rows.items() if not EXONYMS[row].names for word in form.split()}
     out = [form for row, form in side.rows.items()
            if row not in english.rows and form not in covered and form in EXONYMS[row].names
            and not english.renders(form, allowed=0)]

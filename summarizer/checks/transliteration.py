@@ -47,7 +47,7 @@ _VOWELS = frozenset("aeiouy")
 _READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""), ("gh", "f"),
              ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"), ("^x", "sh"))
 # Classes a writer adds or drops between the scripts (h, w, y as vowel carriers).
-_SOFT = str.maketrans("", "", "HWY")
+SOFT_CLASSES = str.maketrans("", "", "HWY")
 # A skeleton longer than this is looked up whole only (no deletion variants): no name is that long.
 MAX_FUZZY = 16
 
@@ -157,7 +157,7 @@ def keys(skeleton: str) -> Iterator[tuple[str, int]]:
     """The lookup keys of a skeleton, each with the deletions it took: the skeleton, the skeleton
     without h/w/y (free: they are vowel carriers), and each one-deletion variant."""
     yield skeleton, 0
-    soft = skeleton.translate(_SOFT)
+    soft = skeleton.translate(SOFT_CLASSES)
     if soft and soft != skeleton:
         yield soft, 0
     if 3 <= len(skeleton) <= MAX_FUZZY:
