@@ -57,6 +57,9 @@ from .transliteration import (
 # A text longer than this many words on a side is checked on its first words only: no sentence or
 # summary is that long, and the bound keeps any input's cost flat.
 MAX_WORDS = 5000
+# ... and for its first this many distinct English names: an article names a few hundred at most, and a
+# text of thousands of made-up names costs what these cost.
+MAX_NAMES = 1000
 # An Arabic "word" longer than this is words run together (a text that lost its spaces): no Arabic word
 # is this long (والاستثمارات has 12 letters).
 GLUED = 13
@@ -734,6 +737,7 @@ def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
     that the Arabic gives supports each of its words, however the English run is cut (Cote in
     Cote d'Ivoire, whose d'Ivoire starts no run)."""
     unique = {(name.text, name.strong, name.words): name for name in english_names(english) if name.strong}
+    unique = dict(list(unique.items())[:MAX_NAMES])
     known = {word for row in english_rows(english) if row in side.rows
              for form in (*EXONYMS[row].english, *EXONYMS[row].acronyms) for word in form.lower().split()}
     return [name for name in unique.values()
