@@ -460,6 +460,7 @@ def test_names_that_arabic_translates_are_known_names():
     assert check_names("على الإنجيل باللغة اللاتينية.", "on the Bible in Latin.") == []
     assert check_names("مكان الظهورات المريمية الشهيرة.", "a place of famous Marian apparitions.") == []
     assert check_names("تتجاوز 30 درجة مئوية.", "exceed 30 degrees Celsius.") == []
+    assert check_names("بجو أكثر من أوروبا المتوسطية.", "an atmosphere more of Mediterranean Europe.") == []
     assert check_names("اعتاد التردد على جبل النور.", 'He used to go to Mount "Light".') == []
     # the Sagittarius galaxy rendered word for word is a name lost
     assert codes(check_names("رصدت عن مجرة القوس.", "observed about the arc galaxy.")) == ["name-missing"]

@@ -116,7 +116,7 @@ muslim, islam, islamic | الاسلام الاسلامي الاسلاميه ال
 arab, arabic | العرب العربي العربيه
 palestine, palestinian | فلسطين الفلسطيني الفلسطينيه الفلسطينيين
 korea, korean | كوريا الكوري الكوريه
-mediterranean | البحر_المتوسط المتوسطي
+mediterranean | البحر_المتوسط المتوسطي المتوسطيه
 house of commons, commons | مجلس_العموم
 doctors without borders, medecins sans frontieres, MSF | اطباء_بلا_حدود | optional
 gospel, gospels, bible, biblical | الانجيل الاناجيل الكتاب_المقدس
