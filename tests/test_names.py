@@ -438,6 +438,9 @@ def test_a_name_of_h_w_and_y_only_is_rendered_by_a_rare_word_of_them_only():
     assert check_names('بثت حملة في ولاية "آيوا" ضده.', "A campaign was aired in Iowa against him.") == []
     swapped = check_names("بثت حملة في ولاية كاليفورنيا ضده.", "A campaign was aired in Iowa against him.")
     assert codes(swapped) == ["name-unsupported"]
+    # an Arabic word of such letters with ع, a hamza or ة, or one that takes the article, is no name
+    assert codes(check_names("ضرب إعصار فلوريدا وسط هواء ملوث.", "A hurricane hit Hawaii amid polluted air.")) == [
+        "name-unsupported"]
 
 
 def test_a_word_without_a_vowel_is_an_abbreviation_not_a_name():
@@ -471,11 +474,30 @@ def test_a_known_name_inside_an_optional_one_is_not_missing():
     assert check_names("سكر جوز الهند.", "coconut sugar.") == []
     assert check_names("سكر جوز الهند.", "palm sugar.") == []
     assert codes(check_names("زار الهند.", "He visited.")) == ["name-missing"]
+    # the same name elsewhere in the sentence is still a name
+    assert codes(check_names("الهند تصدر جوز الهند.", "Coconuts are exported.")) == ["name-missing"]
+
+
+def test_the_virgin_mary_scripture_and_the_lower_house_are_their_known_names():
+    assert check_names("أمام تمثال السيدة العذراء.", "before a statue of the Virgin Mary.") == []
+    assert check_names("أمام تمثال مريم العذراء.", "before a statue of the Virgin.") == []
+    assert check_names("بآيات من الكتاب المقدس.", "with verses from Scripture.") == []
+    assert check_names("صوت مجلس العموم على الاتفاق.", "The lower house voted on the deal.") == []
+
+
+def test_a_row_of_the_known_names_has_two_fields_or_a_third_that_says_optional():
+    with pytest.raises(ValueError):
+        name_module._fields("coconut | جوز_الهند | Optional")
+    with pytest.raises(ValueError):
+        name_module._fields("coconut")
+    assert name_module._fields("coconut | جوز_الهند | optional") == ["coconut", "جوز_الهند", "optional"]
 
 
 def test_a_word_english_does_not_know_starts_a_sentence_as_a_name():
     arabic = "أصيب إدغار فيغيا بجروح في الذراع."
     assert check_names(arabic, "Edgar Veguilla received arm wounds.") == []
-    assert codes(check_names(arabic, "Tsouvallaris received arm wounds.")) == ["name-unsupported"]
-    # a known English word at the start is not read as a name
+    assert codes(check_names(arabic, "Lealofi received arm wounds.")) == ["name-unsupported"]
+    # a known English word at the start is not read as a name, nor a new word made the English way
     assert check_names("المفاوضون وصلوا.", "Negotiators arrived.") == []
+    assert check_names("حذر علماء اللقاحات من موجة جديدة.", "Vaccinologists warned of a new wave.") == []
+    assert check_names("تحتوي الأطعمة فائقة المعالجة على السكر.", "Ultraprocessed foods contain sugar.") == []

@@ -117,10 +117,11 @@ arab, arabic | العرب العربي العربيه
 palestine, palestinian | فلسطين الفلسطيني الفلسطينيه الفلسطينيين
 korea, korean | كوريا الكوري الكوريه
 mediterranean | البحر_المتوسط المتوسطي المتوسطيه
-house of commons, commons | مجلس_العموم
+house of commons, commons, lower house | مجلس_العموم
 doctors without borders, medecins sans frontieres, MSF | اطباء_بلا_حدود | optional
-gospel, gospels, bible, biblical | الانجيل الاناجيل الكتاب_المقدس
-mary, marian, virgin mary | مريم المريمي المريميه
+gospel, gospels, bible, biblical, scripture, scriptures | الانجيل الاناجيل الكتاب_المقدس
+mary, marian, virgin mary, virgin | مريم المريمي المريميه
+virgin mary, virgin, mary, our lady | العذراء السيده_العذراء | optional
 sagittarius | مجره_القوس برج_القوس
 coconut, coconuts | جوز_الهند جوزه_الهند | optional
 casablanca | الدار_البيضاء
@@ -215,14 +216,22 @@ def _exonym(english: Sequence[str], arabic: Sequence[str], names: Sequence[str] 
 def _exonyms() -> tuple[Exonym, ...]:
     """The table above, then every country of the CLDR (:mod:`.place_names`) whose name the table
     does not hold."""
-    out = [_exonym(en.split(","), ar.split(), [] if optional.strip() == "optional" else None) for en, ar, optional in
-           ((*row.split("|"), "")[:3] for row in _EXONYM_ROWS.strip().splitlines())]
+    out = [_exonym(en.split(","), ar.split(), [] if rest == ["optional"] else None)
+           for en, ar, *rest in (_fields(row) for row in _EXONYM_ROWS.strip().splitlines())]
     held = {f for e in out for f in e.english}
     for country in countries():
         if _english_form(country.english[0]).lower() not in held:
             arabic = [a for name in country.arabic for a in (name, *_adjectives(name))]
             out.append(_exonym(country.english, arabic, country.arabic, country=True))
     return tuple(out)
+
+
+def _fields(row: str) -> list[str]:
+    """A row of :data:`_EXONYM_ROWS` cut into its fields: English | Arabic, and "optional" or nothing."""
+    fields = [f.strip() for f in row.split("|")]
+    if len(fields) not in (2, 3) or fields[2:] not in ([], ["optional"]):
+        raise ValueError(f"a row of the known names is English | Arabic [| optional]: {row!r}")
+    return fields
 
 
 def _adjectives(country: str) -> list[str]:
@@ -464,6 +473,9 @@ START_COMMON_ZIPF = 5.0
 # A word under this Zipf frequency in English is not in wordfreq's large English list, which holds every
 # word down to one in a hundred million: at a sentence start it is a name (Tsouvallaris, Bumthang).
 START_UNKNOWN_ZIPF = 1.0
+# ... unless it ends as an English plural or participle: a word too new for the lists (Megafires,
+# Vaccinologists, Ultraprocessed) is made that way, a foreign name rarely is.
+_NEW_WORD_ENDINGS = ("s", "ed")
 
 
 def _named_at_start(english: str, end: int, word: str) -> bool:
@@ -472,7 +484,8 @@ def _named_at_start(english: str, end: int, word: str) -> bool:
     Geopolitically, the move ...)."""
     from wordfreq import zipf_frequency
 
-    if word.isalpha() and zipf_frequency(word.lower(), "en", wordlist="large") < START_UNKNOWN_ZIPF:
+    if (word.isalpha() and not word.lower().endswith(_NEW_WORD_ENDINGS)
+            and zipf_frequency(word.lower(), "en", wordlist="large") < START_UNKNOWN_ZIPF):
         return True
     if not _NAMED_AT_START_RE.match(english, end) or _SAID_RE.match(english, end):
         return False
@@ -615,12 +628,17 @@ class ArabicSide:
 
     @cached_property
     def soft_word(self) -> bool:
-        """Whether the text has a rare word of vowels, h, w and y only (هاواي، آيوا، أوهايو): what renders a
-        name of those only (Hawaii, Iowa, Ohio), whose h, w and y a writer adds or drops as vowels."""
+        """Whether the text has a word of vowels, h, w and y only that reads as a foreign name (هاواي، آيوا،
+        أوهايو): what renders a name of those only (Hawaii, Iowa, Ohio), whose h, w and y a writer adds or
+        drops as vowels. An Arabic word of such letters is no name when it has ع, a hamza off the alif or a
+        ta marbuta (هواء، إيواء، وعي، هوية), or is a noun that takes the article (الهواء)."""
+        from wordfreq import zipf_frequency
+
         stop = _stopwords()
-        return any(len(t) >= 3 and not self.common[i] and t not in stop
+        return any(len(t) >= 3 and not self.common[i] and t not in stop and not _ARABIC_WORD_MARKS.intersection(raw)
                    and not any(s.translate(SOFT_CLASSES) for s in arabic_skeletons(t))
-                   for i, t in enumerate(self.tokens))
+                   and zipf_frequency("ال" + raw, "ar", wordlist="large") < ARTICLE_NOUN_ZIPF
+                   for i, (t, raw) in enumerate(zip(self.tokens, self.raw, strict=True)))
 
     def forms_at(self, i: int) -> frozenset[str]:
         """The word at ``i`` and its forms without a clitic; none past the end."""
@@ -633,7 +651,8 @@ class ArabicSide:
         name by chance (أكثر من and Tweezerman)."""
         if word.lower() in self.latin:
             return True
-        if self.soft_word and not any(s.translate(SOFT_CLASSES) for s in english_word_skeletons(word)):
+        skeletons = english_word_skeletons(word)
+        if skeletons and self.soft_word and not any(s.translate(SOFT_CLASSES) for s in skeletons):
             return True
         return any(self.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
                    or self._glued_holds(s) for s in english_word_skeletons(word))
@@ -663,6 +682,11 @@ def _spaceless(tokens: Sequence[str]) -> bool:
     long = [t for t in tokens if len(t) > GLUED]
     return len(long) >= 2 or any(len(t) > GLUED + 5 for t in long)
 
+
+# Letters a name spelt from another language rarely has and an Arabic word of vowels, h, w and y often
+# does (هواء، إيواء، وعي، هوية); and the frequency (Zipf) from which a word with the article is a noun (الهواء).
+_ARABIC_WORD_MARKS = frozenset("عءئؤة")
+ARTICLE_NOUN_ZIPF = 3.0
 
 # An Arabic word at least this frequent (Zipf, wordfreq) is a common word (يشير، عقب، منطقة), not a name
 # after a title: fitted on half the human-translated sentences.
@@ -870,9 +894,10 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     # known name is rendered by its English forms, or else by a word of exactly its sound: within the
     # usual deletion "virus" renders فرنسا (FRS, FRNS) and "urges" العراق
     covered = {word for row in english.rows if row in side.rows for word in side.rows[row].split()}
-    covered |= {_bare(word) for row, form in side.rows.items() if not EXONYMS[row].names for word in form.split()}
+    inside_optional = _inside_optional(side)
     out = [form for row, form in side.rows.items()
            if row not in english.rows and form not in covered and form in EXONYMS[row].names
+           and not (side.positions.get(form) and set(side.positions[form]) <= inside_optional)
            and not english.renders(form, allowed=0)]
     # a name inside another one missing is said with it (كوريا in كوريا الجنوبية)
     out = [form for form in out if not any(form != other and f" {form} " in f" {other} " for other in out)]
@@ -883,6 +908,20 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
         # the rest of the name: a translation drops a whole name, not its second word
         if side.tokens[k] not in out and k not in rendered and k - 1 not in rendered:
             out.append(side.tokens[k])
+    return out
+
+
+def _inside_optional(side: ArabicSide) -> set[int]:
+    """Where the words of an optional known name stand (جوز الهند: coconut): a known name written there is
+    part of it, while the same name elsewhere in the text is still a name (الهند تصدر جوز الهند)."""
+    out: set[int] = set()
+    for row, form in side.rows.items():
+        if EXONYMS[row].names:
+            continue
+        words = [_bare(w) for w in form.split()]
+        for i in side.positions.get(words[0], []):
+            if all(w in side.forms_at(i + j) for j, w in enumerate(words)):
+                out.update(range(i, i + len(words)))
     return out
 
 
