@@ -471,7 +471,7 @@ START_COMMON_ZIPF = 5.0
 
 
 # A word under this Zipf frequency in English is not in wordfreq's large English list, which holds every
-# word down to one in a hundred million: at a sentence start it is a name (Tsouvallaris, Bumthang).
+# word down to one in a hundred million: at a sentence start it is a name (Tsouvallaris, Lealofi).
 START_UNKNOWN_ZIPF = 1.0
 # ... unless it ends as an English plural or participle: a word too new for the lists (Megafires,
 # Vaccinologists, Ultraprocessed) is made that way, a foreign name rarely is.
@@ -918,10 +918,10 @@ def _inside_optional(side: ArabicSide) -> set[int]:
     for row, form in side.rows.items():
         if EXONYMS[row].names:
             continue
-        words = [_bare(w) for w in form.split()]
-        for i in side.positions.get(words[0], []):
-            if all(w in side.forms_at(i + j) for j, w in enumerate(words)):
-                out.update(range(i, i + len(words)))
+        parts = [_bare(w) for w in form.split()]
+        for i in side.positions.get(parts[0], []):
+            if all(w in side.forms_at(i + j) for j, w in enumerate(parts)):
+                out.update(range(i, i + len(parts)))
     return out
 
 
