@@ -594,11 +594,11 @@ class Pipeline:
                                 progress) -> _JoinedSummaries | None:
         """The written summaries' sentences join the articles' translation (no model reads a summary made
         of the article's sentences); None, and the job released, when the method writes none."""
-        written = [w for w in works if not w.result.summary.exact] if get_method(
-            options.summary_method).writes_summary else []
+        writes = get_method(options.summary_method).writes_summary
+        written = [w for w in works if not w.result.summary.exact] if writes else []
         if not written:
             job.release()
-            if get_method(options.summary_method).writes_summary:
+            if writes:
                 _share_time(works, "summary_en", 0.0)  # made of the article's own English: nothing to translate
             return None
         sentences = [split_sentences(w.result.summary_ar) for w in written]

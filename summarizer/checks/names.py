@@ -655,7 +655,7 @@ class ArabicSide:
         if skeletons and self.soft_word and not any(s.translate(SOFT_CLASSES) for s in skeletons):
             return True
         return any(self.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
-                   or self._glued_holds(s) for s in english_word_skeletons(word))
+                   or self._glued_holds(s) for s in skeletons)
 
     def _near(self, i: int, skeleton: str) -> bool:
         """Whether the word at ``i`` (or the pair it starts), whose skeleton is within a deletion of
