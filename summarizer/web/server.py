@@ -227,7 +227,11 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
         run_inputs = [article, method, long_input, translation_model, length, *more]
         # The button says it is busy, the progress shows under it, then the notes beside the summary;
         # a result reaches the page only under the text it was made from (settle).
-        started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private")
+        # "always_last": a press while the previous run's last steps are still pending (the translated
+        # document, a cancelled step) runs once they end; Gradio's default would drop it, and the button
+        # would seem dead. A press during a run cannot happen: busy disables the button.
+        started = run.click(webapp.busy, None, [run], queue=False, api_visibility="private",
+                            trigger_mode="always_last")
         done = started.then(on_summarize, run_inputs, [*outputs, made_from], api_name="summarize",
                             show_progress_on=[progress_slot])
         settle = partial(webapp.settle, state)
