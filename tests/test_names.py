@@ -116,6 +116,11 @@ def test_one_word_after_the_that_is_no_plural_is_read_as_a_name():
     assert codes(check_names("قال المكتب إنه مغلق.", "The Texas office said it was closed.")) == ["name-unsupported"]
     assert codes(check_names("عثروا على الجمجمة.", "They found the Erectus skull.")) == ["name-unsupported"]
     assert check_names("قال الديمقراطيون إنهم سيصوتون ضده.", "The Democrats said they would vote against it.") == []
+    # nor is one whose singular English hardly uses (massachusett): the Massachusetts government is a name
+    assert codes(check_names("حضت الحكومة الهندية على إجراءات.", "The Massachusetts government urged measures.")) == [
+        "name-unsupported"]
+    assert check_names("حضت حكومة ماساتشوستس على إجراءات.", "The Massachusetts government urged measures.") == []
+    assert check_names("فاز الرينجرز.", "The Rangers won.") == []
     # the names whose Arabic is a translation, not a transliteration, are known names
     for arabic, english in [("رفع الاحتياطي الفيدرالي الفائدة.", "The Fed raised rates."),
                             ("عادت إلى الدوري الألماني.", "She returned to the Bundesliga."),
@@ -123,6 +128,28 @@ def test_one_word_after_the_that_is_no_plural_is_read_as_a_name():
                             ("ارتفعت الأسعار في منطقة اليورو.", "Prices rose across the Eurozone."),
                             ("وُضع أبو الهول كخلفية للقصة.", "The Sphinx is the backdrop of the story.")]:
         assert check_names(arabic, english) == [], english
+
+
+def test_a_known_name_renders_only_its_own_english_by_sound():
+    # الهندي (Indian) is within a deletion of Kennedy; as a known name it stands for India alone
+    arabic = "تقع الجزر في المحيط الهندي قبالة الساحل."
+    assert codes(check_names(arabic, "The islands are in the Kennedy off the coast.")) == ["name-unsupported"]
+    assert check_names(arabic, "The islands are in the Indian Ocean off the coast.") == []
+    # the same name is rendered by the word of its row that sounds alike
+    assert check_names("وصل الرئيس الفرنسي.", "The French president arrived.") == []
+
+
+def test_a_function_word_renders_a_name_only_with_its_h_w_and_y():
+    # أن is Wayne, Noah or Owen less a w or an h: every sentence has such words
+    for name in ("Wayne", "Noah", "Owen"):
+        assert codes(check_names("أعلن أن الشركة ستغلق.", f"He announced that {name} would close.")) == [
+            "name-unsupported"], name
+    # a name written as a function word keeps them, and one with a clitic is read without it
+    assert check_names("هل يغلق هيل الشركة؟", "Will Hale close the firm?") == []
+    assert check_names("تقرير من مقاطعات بينيلاس ولي.", "A report from Pinellas and Lee counties.") == []
+    # a name that is no function word may lose an h as any name does
+    assert check_names("التقى سارة أمس.", "He met Sarah yesterday.") == []
+    assert check_names("التقى جون أمس.", "He met John yesterday.") == []
 
 
 def test_registered_on_pairs_and_summaries():

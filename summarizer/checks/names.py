@@ -545,11 +545,26 @@ def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
     return EnglishName(" ".join(w for w, _ in run), strong, usable)
 
 
+# A word ending in -s is a plural when a singular of it is about as frequent in English as it is (Zipf,
+# wordfreq, at most this much below): Rangers and ranger, Springboks and springbok, but not Massachusetts
+# (massachusett 1.2), Athens or Wales, names that merely end in -s.
+SINGULAR_BELOW = 1.0
+
+
+@lru_cache(maxsize=50_000)
 def _plural(word: str) -> bool:
     """Whether a capitalised word reads as a plural (the Allies, the Democrats): an -s that no singular
-    name ends in as often (Massachusetts, Erectus, Paris, Texas, Carlos)."""
+    name ends in as often (Erectus, Paris, Texas, Carlos), after a singular that English uses about as often
+    as the word (Massachusetts, Athens, Wales are names)."""
+    from wordfreq import zipf_frequency
+
     lower = word.lower()
-    return lower.endswith("s") and not lower.endswith(("ss", "us", "is", "as", "os"))
+    if not lower.endswith("s") or lower.endswith(("ss", "us", "is", "as", "os")):
+        return False
+    singulars = {lower[:-1]} | ({lower[:-2]} if lower.endswith("es") else set()) | (
+        {lower[:-3] + "y"} if lower.endswith("ies") else set())
+    floor = zipf_frequency(lower, "en", wordlist="large") - SINGULAR_BELOW
+    return any(zipf_frequency(s, "en", wordlist="large") >= floor for s in singulars)
 
 
 def _names_a_thing(words: list[str], after_the: bool) -> bool:
@@ -640,6 +655,22 @@ class ArabicSide:
                    and zipf_frequency("ال" + raw, "ar", wordlist="large") < ARTICLE_NOUN_ZIPF
                    for i, (t, raw) in enumerate(zip(self.tokens, self.raw, strict=True)))
 
+    @cached_property
+    def known_at(self) -> dict[int, set[int]]:
+        """Where the words of the known names (:data:`EXONYMS`) it gives stand (الهندي, المحيط الهندي), each
+        with the rows it stands for."""
+        out: dict[int, set[int]] = {}
+        for row, form in self.rows.items():
+            for i in self.spelt_at(form):
+                out.setdefault(i, set()).add(row)
+        return out
+
+    def spelt_at(self, form: str) -> set[int]:
+        """Where the words of a known name's Arabic ``form`` stand, each with or without a clitic."""
+        parts = [_bare(w) for w in form.split()]
+        return {i + j for i in self.positions.get(parts[0], [])
+                if all(w in self.forms_at(i + j) for j, w in enumerate(parts)) for j in range(len(parts))}
+
     def forms_at(self, i: int) -> frozenset[str]:
         """The word at ``i`` and its forms without a clitic; none past the end."""
         return _clitic_forms(self.tokens[i]) if i < len(self.tokens) else frozenset()
@@ -654,17 +685,34 @@ class ArabicSide:
         skeletons = english_word_skeletons(word)
         if skeletons and self.soft_word and not any(s.translate(SOFT_CLASSES) for s in skeletons):
             return True
-        return any(self.find(s, allowed=0) or any(self._near(i, s) for i in self.index.find(s))
+        rows = word_rows(word)
+        return any(self._sounds(s) or any(self._near(i, s, rows) for i in self.index.find(s))
                    or self._glued_holds(s) for s in skeletons)
 
-    def _near(self, i: int, skeleton: str) -> bool:
+    def _sounds(self, skeleton: str) -> bool:
+        """Whether a word, or two neighbours run together, has exactly the sound ``skeleton``. A function
+        word has it only with its h, w and y too: a writer adds or drops them in a name (Sarah سارة, Owen
+        أوين), but every sentence has function words, and one of one or two consonants is some name less
+        those by chance (Wayne, Noah and أن, Owen and إن), while a name written as a function word keeps
+        them (Hale هل, Lee لي; ولي after its clitic)."""
+        if self.pairs.find(skeleton, allowed=0):
+            return True
+        for i in self.index.find(skeleton, allowed=0):
+            token = self.tokens[i]
+            if (token not in _stopwords() or skeleton in arabic_skeletons(token)
+                    or (token[:1] in "وف" and skeleton in arabic_skeletons(token[1:]))):
+                return True
+        return False
+
+    def _near(self, i: int, skeleton: str, rows: frozenset[int] = frozenset()) -> bool:
         """Whether the word at ``i`` (or the pair it starts), whose skeleton is within a deletion of
         ``skeleton``, may render the name. A function word (في، بين، على) renders a name only by its very
         sound (Bean بين): Glen is not كان. Nor does a common word render a name of three classes or
         fewer within a deletion: among the words of a sentence some common one is that close by chance
         (Uppsala ``BSL`` and السلاح, Jean and كنا), while a name written as a common word is written
         exactly (روما Rome, كيم Kim)."""
-        return self.tokens[i] not in _stopwords() and (len(skeleton) > SHORT_SKELETON or not self.common[i])
+        return (self.tokens[i] not in _stopwords() and (i not in self.known_at or bool(rows & self.known_at[i]))
+                and (len(skeleton) > SHORT_SKELETON or not self.common[i]))
 
     def _glued_holds(self, skeleton: str) -> bool:
         """Whether words run together hold the skeleton, or (five classes or more) the skeleton less
@@ -914,15 +962,7 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
 def _inside_optional(side: ArabicSide) -> set[int]:
     """Where the words of an optional known name stand (جوز الهند: coconut): a known name written there is
     part of it, while the same name elsewhere in the text is still a name (الهند تصدر جوز الهند)."""
-    out: set[int] = set()
-    for row, form in side.rows.items():
-        if EXONYMS[row].names:
-            continue
-        parts = [_bare(w) for w in form.split()]
-        for i in side.positions.get(parts[0], []):
-            if all(w in side.forms_at(i + j) for j, w in enumerate(parts)):
-                out.update(range(i, i + len(parts)))
-    return out
+    return {i for row, form in side.rows.items() if not EXONYMS[row].names for i in side.spelt_at(form)}
 
 
 def as_written(side: ArabicSide, name: str) -> str:
