@@ -35,7 +35,7 @@ import re
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -556,17 +556,22 @@ def systems_flagged(root: Path, names: Sequence[str], limit: int | None, resampl
     return {"systems": out, "flagged_worse": worse}
 
 
-def negation_bad_inputs() -> dict:
-    """Seconds the negation check takes on long, strange pairs (best of 3; measured, never asserted)."""
+def _timed(check: Callable[[str, str], object], cases: Mapping[str, tuple[str, str]]) -> dict:
+    """Seconds ``check`` takes on each (Arabic, English) case, best of 3: measured, never asserted."""
     out = {}
-    for name, (arabic, english) in _BAD_INPUTS.items():
+    for name, (arabic, english) in cases.items():
         best = float("inf")
         for _ in range(3):
             started = time.perf_counter()
-            negation_check.check_negation(arabic, english)
+            check(arabic, english)
             best = min(best, time.perf_counter() - started)
         out[name] = {"chars": len(arabic) + len(english), "seconds": round(best, 4)}
     return out
+
+
+def negation_bad_inputs() -> dict:
+    """Seconds the negation check takes on long, strange pairs (best of 3)."""
+    return _timed(negation_check.check_negation, _BAD_INPUTS)
 
 
 def negation_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limit: int | None, resamples: int,
@@ -580,16 +585,37 @@ def negation_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, l
     }
 
 
+def _chrf_cells(s: dict) -> list[str]:
+    """A system's mean chrF of flagged and unflagged sentences and their difference [95% CI], "n/a" where
+    there is nothing to compare (no sentence flagged)."""
+    def mean(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1f}"
+
+    difference = ("n/a" if s["chrf_flagged"] is None or s["chrf_unflagged"] is None
+                  else f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]")
+    return [mean(s["chrf_flagged"]), mean(s["chrf_unflagged"]), difference]
+
+
+def _chrf_line(s: dict) -> str:
+    """:func:`_chrf_cells` as words, for the console."""
+    flagged, unflagged, difference = _chrf_cells(s)
+    return f"chrF flagged {flagged} unflagged {unflagged}, difference {difference}"
+
+
+def _lower_on(real_systems: dict, flagged: str = "Flagged sentences") -> str:
+    """How many systems' flagged sentences score lower, naming those with none flagged."""
+    systems = real_systems["systems"]
+    none = [name for name, s in systems.items() if s["chrf_flagged"] is None]
+    tail = f" ({', '.join(none)}: no sentence flagged)" if none else ""
+    return f"{flagged} score lower on {real_systems['flagged_worse']} of {len(systems)} systems{tail}."
+
+
 def _systems_and_bad_inputs_markdown(section: dict) -> list[str]:
     """A model-free check's real-system table (flagged against unflagged chrF) and its bad-input timings."""
-    systems = [[name, s["flagged"], f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
-                f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
-                f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]"]
-               for name, s in section["real_systems"]["systems"].items()]
+    systems = [[name, s["flagged"], *_chrf_cells(s)] for name, s in section["real_systems"]["systems"].items()]
     bad = [[name, v["chars"], f"{v['seconds']:.4f}"] for name, v in section["bad_inputs"].items()]
     return [
-        f"Flagged sentences score lower on {section['real_systems']['flagged_worse']} of "
-        f"{len(section['real_systems']['systems'])} systems.",
+        _lower_on(section["real_systems"]),
         markdown_table(["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"], systems),
         markdown_table(["bad input", "characters", "seconds"], bad),
     ]
@@ -618,9 +644,7 @@ def negation_summary_lines(section: dict) -> list[str]:
     lines += [f"negation recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
               for k, v in section["recall"].items()]
     systems = section["real_systems"]
-    lines += [f"negation system {name}: flagged {s['flagged']}, chrF flagged {s['chrf_flagged'] or 0:.2f} unflagged "
-              f"{s['chrf_unflagged'] or 0:.2f}, difference {s['chrf_difference']:+.2f} [{s['ci_low']:+.2f}, "
-              f"{s['ci_high']:+.2f}]" for name, s in systems["systems"].items()]
+    lines += [f"negation system {name}: flagged {s['flagged']}, " + _chrf_line(s) for name, s in systems["systems"].items()]
     lines.append(f"negation: flagged worse on {systems['flagged_worse']} of {len(systems['systems'])} systems")
     lines += [f"negation bad input {name}: {v['chars']} characters, {v['seconds']:.4f} s"
               for name, v in section["bad_inputs"].items()]
@@ -833,7 +857,7 @@ def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples:
 
 
 def name_bad_inputs() -> dict:
-    """Seconds the name check takes on pathological pairs of about 100,000 characters a side."""
+    """Seconds the name check takes on pathological pairs of about 100,000 characters a side (best of 3)."""
     capitals = " ".join(f"Name{i % 97}x Capital" for i in range(10_000))
     cases = {
         "capitalised words": (capitals, capitals),
@@ -844,12 +868,7 @@ def name_bad_inputs() -> dict:
             " ".join(f"الرئيس {chr(0x628 + i % 20)}{chr(0x628 + i // 20 % 20)}{chr(0x641 + i // 400 % 7)}ستون"
                      for i in range(2_500)), capitals),
     }
-    out = {}
-    for label, (arabic, english) in cases.items():
-        started = time.perf_counter()
-        name_check.check_names(arabic, english)
-        out[label] = {"chars": len(arabic) + len(english), "seconds": round(time.perf_counter() - started, 4)}
-    return out
+    return _timed(name_check.check_names, cases)
 
 
 def names_report(flores: Sequence[Pair], ntrex: Sequence[Pair], root: Path, limit: int | None, resamples: int,
@@ -921,14 +940,10 @@ def names_articles_markdown(articles: dict) -> list[str]:
     ]
     systems = articles.get("real_systems")
     if systems:
-        parts.append(f"Flagged sentences (whole documents) score lower on {systems['flagged_worse']} of "
-                     f"{len(systems['systems'])} systems.")
+        parts.append(_lower_on(systems, "Flagged sentences (whole documents)"))
         parts.append(markdown_table(
             ["system", "flagged", "chrF flagged", "chrF unflagged", "difference [95% CI]"],
-            [[name, x["flagged"], f"{x['chrf_flagged']:.1f}" if x["chrf_flagged"] is not None else "n/a",
-              f"{x['chrf_unflagged']:.1f}" if x["chrf_unflagged"] is not None else "n/a",
-              f"{x['chrf_difference']:+.1f} [{x['ci_low']:+.1f}, {x['ci_high']:+.1f}]"]
-             for name, x in systems["systems"].items()]))
+            [[name, x["flagged"], *_chrf_cells(x)] for name, x in systems["systems"].items()]))
     if articles["without_document_ids"]:
         parts.append("No document ids for: " + ", ".join(articles["without_document_ids"]) + " (not measured here).")
     parts += ["### Findings on whole documents that the pair check does not give", "\n".join(listed) or "none"]
@@ -942,9 +957,7 @@ def names_summary_lines(section: dict) -> list[str]:
         for name, r in section["false_alarms"].items()]
     lines += [f"names recall {k}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})"
               for k, v in section["recall"].items()]
-    lines += [f"names system {name}: flagged {s['flagged']}/{s['sentences']}, chrF flagged "
-              f"{s['chrf_flagged'] or 0:.2f} unflagged {s['chrf_unflagged'] or 0:.2f}, difference "
-              f"{s['chrf_difference']:+.2f} [{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]"
+    lines += [f"names system {name}: flagged {s['flagged']}/{s['sentences']}, " + _chrf_line(s)
               for name, s in section["real_systems"]["systems"].items()]
     lines.append(f"names: flagged worse on {section['real_systems']['flagged_worse']} of "
                  f"{len(section['real_systems']['systems'])} systems; bad inputs "
@@ -1024,9 +1037,7 @@ def markdown(payload: dict, chart_names: Sequence[str]) -> str:
                 for k, v in payload["recall"].items()]
     systems = payload["real_systems"]["systems"]
     sys_rows = [
-        [name, _pct(s["flagged_rate"]), f"{s['chrf_flagged']:.1f}" if s["chrf_flagged"] is not None else "n/a",
-         f"{s['chrf_unflagged']:.1f}" if s["chrf_unflagged"] is not None else "n/a",
-         f"{s['chrf_difference']:+.1f} [{s['ci_low']:+.1f}, {s['ci_high']:+.1f}]",
+        [name, _pct(s["flagged_rate"]), *_chrf_cells(s),
          ", ".join(f"{c} {n}" for c, n in s["per_check"].items()) or "-", s["html_entities"]]
         for name, s in systems.items()
     ]
@@ -1145,9 +1156,7 @@ def summary_lines(payload: dict) -> list[str]:
     for kind, v in payload["recall"].items():
         lines.append(f"recall {kind}: {v['caught']}/{v['injected']} ({_pct(v['recall'])})")
     for name, s in payload["real_systems"]["systems"].items():
-        lines.append(f"system {name}: flagged {_pct(s['flagged_rate'])}, chrF flagged {s['chrf_flagged'] or 0:.2f} "
-                     f"unflagged {s['chrf_unflagged'] or 0:.2f}, difference {s['chrf_difference']:+.2f} "
-                     f"[{s['ci_low']:+.2f}, {s['ci_high']:+.2f}]")
+        lines.append(f"system {name}: flagged {_pct(s['flagged_rate'])}, " + _chrf_line(s))
     summ = payload["summaries"]
     lines.append(f"summaries: {summ['any_flagged']}/{summ['articles']} headlines flagged ({_pct(summ['any_rate'])}); "
                  + ", ".join(f"recall {k} {_pct(v['recall'])}" for k, v in summ["recall"].items()))

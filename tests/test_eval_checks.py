@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from eval.checks import Pair, bootstrap_difference, inject, main
+from eval.checks import Pair, _chrf_cells, _lower_on, bootstrap_difference, inject, main
 from tests.conftest import NO_DATA, SHARED_DATA
 
 pytestmark = pytest.mark.slow  # eval.checks' report on a slice of the shared data
@@ -75,6 +75,19 @@ def test_bootstrap_difference():
     scores = np.where(flagged, 40.0, 60.0) + np.linspace(0, 1, 100)
     diff, low, high = bootstrap_difference(flagged, scores, 200, 0)
     assert low <= diff <= high and 19 < diff < 21
+
+
+def test_a_system_with_no_flagged_sentence_reads_n_a_not_nan():
+    flags = np.zeros(5, dtype=bool)
+    diff, low, high = bootstrap_difference(flags, np.arange(5.0), 50, 0)
+    none = {"flagged": 0, "chrf_flagged": None, "chrf_unflagged": 2.0, "chrf_difference": diff, "ci_low": low,
+            "ci_high": high}
+    some = {"flagged": 1, "chrf_flagged": 1.0, "chrf_unflagged": 2.0, "chrf_difference": 1.0, "ci_low": 0.5,
+            "ci_high": 1.5}
+    assert _chrf_cells(none) == ["n/a", "2.0", "n/a"]
+    assert _chrf_cells(some) == ["1.0", "2.0", "+1.0 [+0.5, +1.5]"]
+    line = _lower_on({"systems": {"a": some, "b": none}, "flagged_worse": 1})
+    assert line == "Flagged sentences score lower on 1 of 2 systems (b: no sentence flagged)."
 
 
 def test_negation_injections_look_like_mt_errors():

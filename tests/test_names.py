@@ -528,3 +528,26 @@ def test_a_word_english_does_not_know_starts_a_sentence_as_a_name():
     assert check_names("المفاوضون وصلوا.", "Negotiators arrived.") == []
     assert check_names("حذر علماء اللقاحات من موجة جديدة.", "Vaccinologists warned of a new wave.") == []
     assert check_names("تحتوي الأطعمة فائقة المعالجة على السكر.", "Ultraprocessed foods contain sugar.") == []
+    # a word made of a prefix or a word and a word is a new word, not a name (Lealofi is no lea + lofi:
+    # English hardly uses lofi)
+    assert check_names("المراصد غير الحديثة متاحف اليوم.", "Unmodern observatories are museums today.") == []
+    assert check_names("تحرك الجليد المتساقط.", "Icefall moved down the valley.") == []
+    assert codes(check_names("شرح المتهم الهجوم.", "Lealofi explained the attack.")) == ["name-unsupported"]
+
+
+def test_a_list_in_title_case_names_no_one():
+    arabic = "تشمل الترشيحات أفضل فيلم ومخرج وتصوير سينمائي وتصميم أزياء وموسيقى تصويرية وسيناريو أصلي."
+    english = ("Other nominations include Best Film, Director, Cinematography, Fashion Design, Soundtrack and "
+               "Original Screenplay.")
+    assert check_names(arabic, english) == []
+    # a list of names has few common English words: each is held to the Arabic
+    assert codes(check_names("استلهم من أدباء مثل غوته وشليغل.", "It drew on writers such as Goethe, Fichte, Herder "
+                             "and Schlegel.")) == ["name-unsupported"]
+    assert codes(check_names("زار فرنسا وإيطاليا وإسبانيا.", "He visited France, Italy, Spain and Kennedy.")) == [
+        "name-unsupported"]
+
+
+def test_sagittarius_is_the_archer_too():
+    arabic = "تجذب مجرة درب التبانة مجرة الرامي."
+    assert check_names(arabic, "The Milky Way attracts the Sagittarius galaxy.") == []
+    assert codes(check_names(arabic, "The Milky Way attracts the Thrower galaxy.")) == ["name-unsupported"]

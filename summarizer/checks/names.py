@@ -122,7 +122,7 @@ doctors without borders, medecins sans frontieres, MSF | اطباء_بلا_حد�
 gospel, gospels, bible, biblical, scripture, scriptures | الانجيل الاناجيل الكتاب_المقدس
 mary, marian, virgin mary, virgin | مريم المريمي المريميه
 virgin mary, virgin, mary, our lady | العذراء السيده_العذراء | optional
-sagittarius | مجره_القوس برج_القوس
+sagittarius | مجره_القوس برج_القوس مجره_الرامي برج_الرامي
 coconut, coconuts | جوز_الهند جوزه_الهند | optional
 casablanca | الدار_البيضاء
 hebron | الخليل
@@ -478,6 +478,22 @@ START_UNKNOWN_ZIPF = 1.0
 _NEW_WORD_ENDINGS = ("s", "ed")
 
 
+# The prefixes English makes new words with; a longer first part is any word of the language.
+_PREFIXES_EN = frozenset("un re co de in im ir il ex bi up".split())
+# Both parts of a compound are words at least this frequent (Zipf, wordfreq's English).
+COMPOUND_PART_ZIPF = 3.5
+
+
+def _compound(word: str) -> bool:
+    """Whether a lower-case word English does not list is made of two it does, as new words are
+    (Unmodern, Icefall, Rainband): a prefix or a word, then a word of four letters or more (not Saipov,
+    sai and pov)."""
+    from wordfreq import zipf_frequency
+
+    return any((word[:k] in _PREFIXES_EN if k == 2 else zipf_frequency(word[:k], "en") >= COMPOUND_PART_ZIPF)
+               and zipf_frequency(word[k:], "en") >= COMPOUND_PART_ZIPF for k in range(2, len(word) - 3))
+
+
 def _named_at_start(english: str, end: int, word: str) -> bool:
     """Whether the word ending at ``end``, which starts a sentence, is read as a name there: a word English
     does not know, or one a possessive or an apposition follows (an adverb before a comma is none:
@@ -485,7 +501,8 @@ def _named_at_start(english: str, end: int, word: str) -> bool:
     from wordfreq import zipf_frequency
 
     if (word.isalpha() and not word.lower().endswith(_NEW_WORD_ENDINGS)
-            and zipf_frequency(word.lower(), "en", wordlist="large") < START_UNKNOWN_ZIPF):
+            and zipf_frequency(word.lower(), "en", wordlist="large") < START_UNKNOWN_ZIPF
+            and not _compound(word.lower())):
         return True
     if not _NAMED_AT_START_RE.match(english, end) or _SAID_RE.match(english, end):
         return False
@@ -502,9 +519,10 @@ def english_names(english: str) -> list[EnglishName]:
     matches = list(_ENGLISH_TOKEN_RE.finditer(english))[:MAX_WORDS]
     if _is_heading(english, [m.group() for m in matches]):
         return []
-    runs: list[tuple[list[tuple[str, bool]], bool]] = []  # (words, after "the")
+    runs: list[tuple[list[tuple[str, bool]], bool, bool]] = []  # (words, after "the", listed after the last)
     run: list[tuple[str, bool]] = []  # (word, at a sentence start)
-    previous_end, previous, after_the = -1, "", False
+    previous_end, previous, after_the, listed = -1, "", False, False
+    between = ""  # what stands between the last run and the word read: a list's separators, or more
     for m in matches:
         word = _base(m.group())
         gap = english[previous_end:m.start()] if previous_end >= 0 else "."
@@ -513,19 +531,48 @@ def english_names(english: str) -> list[EnglishName]:
         previous_end = m.end()
         joins = not starts and gap.strip(" -'’") == "" and (word[0].isupper() or (run and word in _PARTICLES))
         if run and not joins:
-            runs.append((run, after_the))
-            run = []
+            runs.append((run, after_the, listed))
+            run, between = [], ""
         if word[0].isupper() or (run and word in _PARTICLES):
             if not run:
                 after_the = previous.lower() == "the" and not starts
+                listed = bool(runs) and _LIST_GAP_RE.fullmatch(between + gap) is not None
             run.append((word, starts))
+        else:
+            between += gap + word
         previous = word
     if run:
-        runs.append((run, after_the))
-    return [name for name in (_name(r, t) for r, t in runs) if name.words]
+        runs.append((run, after_the, listed))
+    in_list = _title_case_lists([r for r, _, _ in runs], [listed for _, _, listed in runs])
+    return [name for name in (_name(r, t, listing) for (r, t, _), listing in zip(runs, in_list, strict=True))
+            if name.words]
 
 
-def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
+# What separates the items of a list: a comma, "and", "or", "&".
+_LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+)")
+# A list of at least this many capitalised items, most of them common English words, is in title case.
+TITLE_LIST_ITEMS = 4
+
+
+def _title_case_lists(runs: Sequence[list[tuple[str, bool]]], listed: Sequence[bool]) -> list[bool]:
+    """Which runs are items of a list written in title case (Best Picture, Director, Cinematography,
+    Costume Design, Soundtrack and Original Screenplay): capitalised as a heading is, so a word among them
+    that is no common English word (Soundtrack, which other languages borrow) names no one. A list of names
+    (Goethe, Fichte and Schlegel; France, Italy and Spain) has few common English words."""
+    out = [False] * len(runs)
+    start = 0
+    for end in range(1, len(runs) + 1):
+        if end < len(runs) and listed[end]:
+            continue
+        items = runs[start:end]
+        common = sum(1 for run in items if any(common_english(w.lower()) and not word_rows(w) for w, _ in run))
+        if len(items) >= TITLE_LIST_ITEMS and common * 2 > len(items):
+            out[start:end] = [True] * len(items)
+        start = end
+    return out
+
+
+def _name(run: list[tuple[str, bool]], after_the: bool, in_title_case_list: bool = False) -> EnglishName:
     """A run of capitalised words as a name. A run that names a thing or a group (:func:`_names_a_thing`:
     the Allies, the Great Pyramid) may match an Arabic word, but is never flagged; one word after "the"
     that is no plural (the Kremlin, the Chelsea striker) is read as any other (a common English word
@@ -535,7 +582,7 @@ def _name(run: list[tuple[str, bool]], after_the: bool) -> EnglishName:
     if run and run[0][0].lower() == "the":
         run, after_the = run[1:], True
     named = [w for w, start in run if not start and not _weak(w) and w.lower() not in _MONTHS]
-    thing = _names_a_thing([w for w, _ in run], after_the)
+    thing = in_title_case_list or _names_a_thing([w for w, _ in run], after_the)
     strong = tuple(
         w for w, start in run if word_rows(w) or (not thing and not _weak(w) and w.lower() not in _PARTICLES
                                                   and not start
