@@ -545,6 +545,10 @@ def test_a_list_in_title_case_names_no_one():
                              "and Schlegel.")) == ["name-unsupported"]
     assert codes(check_names("زار فرنسا وإيطاليا وإسبانيا.", "He visited France, Italy, Spain and Kennedy.")) == [
         "name-unsupported"]
+    # nor is a list of people whose first names are common words
+    finding, = check_names("ضمت اللجنة مارك كارني وبيل غيتس وروز بيرن وتوم برايس.",
+                           "The panel included Mark Carney, Bill Gates, Rose Byrne, Tom Price and Ann Lealofi.")
+    assert "Lealofi" in finding.message
 
 
 def test_sagittarius_is_the_archer_too():

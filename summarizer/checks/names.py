@@ -552,22 +552,40 @@ def english_names(english: str) -> list[EnglishName]:
 _LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+)")
 # A list of at least this many capitalised items, most of them common English words, is in title case.
 TITLE_LIST_ITEMS = 4
+# ... in which a word at least this frequent in English (Zipf) is read as a word.
+LIST_WORD_ZIPF = 3.5
+
+
+def _common_word(word: str) -> bool:
+    """A capitalised word that English writes in lower case elsewhere: a common word or a title, no name."""
+    return not word_rows(word) and (word.lower() in _NOT_NAMES or word.lower() in _PARTICLES
+                                    or common_english(word.lower()))
+
+
+def _english_word(word: str) -> bool:
+    """A word English uses often enough (Zipf at least :data:`LIST_WORD_ZIPF`) that its capital may be
+    a heading's: Soundtrack, Fashion; not Lealofi, Carney."""
+    from wordfreq import zipf_frequency
+
+    return _common_word(word) or (not word_rows(word) and zipf_frequency(word.lower(), "en") >= LIST_WORD_ZIPF)
 
 
 def _title_case_lists(runs: Sequence[list[tuple[str, bool]]], listed: Sequence[bool]) -> list[bool]:
     """Which runs are items of a list written in title case (Best Picture, Director, Cinematography,
-    Costume Design, Soundtrack and Original Screenplay): capitalised as a heading is, so a word among them
-    that is no common English word (Soundtrack, which other languages borrow) names no one. A list of names
-    (Goethe, Fichte and Schlegel; France, Italy and Spain) has few common English words."""
+    Costume Design, Soundtrack and Original Screenplay: four items or more, most with a common English
+    word), whose capitals say no more than a heading's. An item of English words there names no one
+    (Soundtrack, which other languages borrow, so that it reads as a name elsewhere); one with a word
+    English hardly uses is still a name (Ann Lealofi in a list of Mark Carney, Bill Gates and Tom Price).
+    A list of names has few common English words (Goethe, Fichte and Schlegel; France, Italy and Spain)."""
     out = [False] * len(runs)
     start = 0
     for end in range(1, len(runs) + 1):
         if end < len(runs) and listed[end]:
             continue
         items = runs[start:end]
-        common = sum(1 for run in items if any(common_english(w.lower()) and not word_rows(w) for w, _ in run))
+        common = sum(1 for run in items if any(_common_word(w) for w, _ in run))
         if len(items) >= TITLE_LIST_ITEMS and common * 2 > len(items):
-            out[start:end] = [True] * len(items)
+            out[start:end] = [all(_english_word(w) for w, _ in run) for run in items]
         start = end
     return out
 
