@@ -539,7 +539,7 @@ def english_names(english: str) -> list[EnglishName]:
                 listed = bool(runs) and _LIST_GAP_RE.fullmatch(between + gap) is not None
             run.append((word, starts))
         else:
-            between += gap + word
+            between = (between + gap + word)[:_LIST_GAP_LONGEST]  # a separator is short: keep no more
         previous = word
     if run:
         runs.append((run, after_the, listed))
@@ -550,6 +550,7 @@ def english_names(english: str) -> list[EnglishName]:
 
 # What separates the items of a list: a comma, "and", "or", "&".
 _LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+)")
+_LIST_GAP_LONGEST = 12
 # A list of at least this many capitalised items, most of them common English words, is in title case.
 TITLE_LIST_ITEMS = 4
 # ... in which a word at least this frequent in English (Zipf) is read as a word.
