@@ -555,3 +555,18 @@ def test_sagittarius_is_the_archer_too():
     arabic = "تجذب مجرة درب التبانة مجرة الرامي."
     assert check_names(arabic, "The Milky Way attracts the Sagittarius galaxy.") == []
     assert codes(check_names(arabic, "The Milky Way attracts the Thrower galaxy.")) == ["name-unsupported"]
+
+
+def test_a_name_put_in_at_a_sentence_start_for_an_arabic_name():
+    arabic = "سيقوم مارتيلي بزيارة رسمية إلى كيوتو الشهر المقبل."
+    # the Arabic's rare name (مارتيلي) goes unrendered while a name English uses rarely, and other
+    # languages as often (Dunlap), starts the sentence and renders nothing
+    finding, = check_names(arabic, "Dunlap will pay an official visit to Kyoto next month.")
+    assert finding.code == "name-unsupported" and "Dunlap" in finding.message
+    assert check_names(arabic, "Martelly will pay an official visit to Kyoto next month.") == []
+    # a rare word of English's own or a new plural at the start is no such name, the Arabic's rare word
+    # notwithstanding
+    for start in ("Civilizational", "Rescuers"):
+        assert check_names(arabic, f"{start} will visit Kyoto next month.") == [], start
+    # nor is a start word without a rare Arabic word left over: the Arabic may name no one
+    assert check_names("قال المتحدث إن المحادثات فشلت.", "Dunlap said the talks failed.") == []

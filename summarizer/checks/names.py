@@ -394,11 +394,14 @@ def _stopwords() -> frozenset[str]:
 @dataclass(frozen=True)
 class EnglishName:
     """A run of capitalised English words: what it says, the words that make it a name (``strong``:
-    none, and it is never flagged) and the words that may match an Arabic name (``words``)."""
+    none, and it is never flagged alone), the words that may match an Arabic name (``words``) and the
+    word at a sentence start that reads as a name but for its place (``at_start``: see
+    :func:`unsupported_at_start`)."""
 
     text: str
     strong: tuple[str, ...]
     words: tuple[str, ...]
+    at_start: tuple[str, ...] = ()
 
 
 def _is_heading(text: str, tokens: Sequence[str]) -> bool:
@@ -443,6 +446,14 @@ COMMON_ZIPF, ENGLISH_ONLY = 3.0, 1.2
 
 
 @lru_cache(maxsize=50_000)
+def _others_median(word: str, wordlist: str) -> float:
+    """The median Zipf frequency of a word in :data:`_OTHER_LANGUAGES`."""
+    from wordfreq import zipf_frequency
+
+    others = sorted(zipf_frequency(word, lang, wordlist=wordlist) for lang in _OTHER_LANGUAGES)
+    return others[len(others) // 2]
+
+
 def common_english(word: str) -> bool:
     """Whether a lower-case word is a common English word rather than a name: Arabic translates such a
     word (Literature الأدب), so when capitalised it is not flagged for lack of a transliteration.
@@ -452,8 +463,20 @@ def common_english(word: str) -> bool:
     english = zipf_frequency(word, "en", wordlist="small")
     if english < COMMON_ZIPF:
         return False
-    others = sorted(zipf_frequency(word, lang, wordlist="small") for lang in _OTHER_LANGUAGES)
-    return english - others[len(others) // 2] >= ENGLISH_ONLY
+    return english - _others_median(word, "small") >= ENGLISH_ONLY
+
+
+@lru_cache(maxsize=50_000)
+def _name_like(word: str) -> bool:
+    """Whether a lower-case word English uses rarely (Zipf under :data:`COMMON_ZIPF`) reads as a name
+    by the test of :func:`common_english`: about as frequent in the other languages (Aerosmith), not a
+    rare word of English's own (Civilizational, Endotoxin, Icefall), nor made the way new English words
+    are (a plural or a participle: Rescuers)."""
+    from wordfreq import zipf_frequency
+
+    english = zipf_frequency(word, "en", wordlist="large")
+    return (len(word) >= 3 and english < COMMON_ZIPF and not word.endswith(_NEW_WORD_ENDINGS)
+            and english - _others_median(word, "best") < ENGLISH_ONLY)
 
 
 def _acronym(word: str) -> bool:
@@ -608,7 +631,14 @@ def _name(run: list[tuple[str, bool]], after_the: bool, in_title_case_list: bool
                                                   and (w.lower() not in _MONTHS or named)))
     usable = tuple(w for w, _ in run if word_rows(w) or (w.lower() not in _NOT_NAMES and w.lower() not in _PARTICLES
                                                           and len(w) > 1))
-    return EnglishName(" ".join(w for w, _ in run), strong, usable)
+    at_start = () if thing else _at_start(run)
+    return EnglishName(" ".join(w for w, _ in run), strong, usable, at_start)
+
+
+def _at_start(run: list[tuple[str, bool]]) -> tuple[str, ...]:
+    """The words of a run that start a sentence and would read as a name elsewhere (:func:`_name_like`)."""
+    return tuple(w for w, start in run if start and not _weak(w) and w.lower() not in _PARTICLES
+                 and w.lower() not in _MONTHS and _name_like(w.lower()))
 
 
 # A word ending in -s is a plural when a singular of it is about as frequent in English as it is (Zipf,
@@ -882,6 +912,28 @@ def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
             if not _supported(name, side) and not all(w.lower() in known for w in name.words)]
 
 
+# An Arabic word rarer than this (Zipf; wordfreq's small list starts here) that no English word renders
+# is a sign of a name the English does not give.
+RARE_ARABIC_ZIPF = 3.0
+
+
+def unsupported_at_start(english: str, side: ArabicSide, english_side: EnglishSide) -> list[EnglishName]:
+    """The names at a sentence start (:attr:`EnglishName.at_start`) that no Arabic word renders, when
+    the Arabic has a rare word that no English word renders: a capital there says nothing, so it takes a
+    name on each side that the other lacks (Robinson will be the only Asian city..., where the Arabic says
+    طوكيو) to read the word as a name put in for another."""
+    candidates = [name for name in english_names(english)[:MAX_NAMES] if not name.strong and name.at_start]
+    if not candidates:
+        return []
+    stop = _stopwords()
+    if not any(len(token) >= 3 and token not in stop and _zipf_arabic(raw) < RARE_ARABIC_ZIPF
+               and not inflected(raw) and not _after_clitic(raw) and not english_side.renders(token)
+               for token, raw in zip(side.tokens, side.raw, strict=True)):
+        return []
+    return [name for name in candidates
+            if not any(side.renders(w) or word_rows(w) & set(side.rows) for w in name.at_start)]
+
+
 def arabic_name_words(side: ArabicSide) -> list[int]:
     """Indexes of the Arabic words that the text marks as names: the words after a title (past up to
     :data:`_TITLE_REACH` words with the article, but not a relative pronoun: وزير الأعمال التي سيتركها) or
@@ -1065,13 +1117,15 @@ def compare_names(arabic: str, english: str) -> list[Finding]:
     side = ArabicSide.read(arabic)
     findings = []
     unsupported = list(dict.fromkeys(n.text for n in unsupported_names(english, side)))
+    english_side = EnglishSide.read(english)
+    unsupported += [n.text for n in unsupported_at_start(english, side, english_side) if n.text not in unsupported]
     if unsupported:
         findings.append(Finding(
             "name-unsupported", f"The English names {_listed(unsupported)}; the Arabic does not.",
             evidence={"names": unsupported,
                       "skeletons": {n: sorted({s for w in n.split() for s in english_word_skeletons(w)})
                                     for n in unsupported}}))
-    missing = [as_written(side, name) for name in missing_names(side, EnglishSide.read(english))]
+    missing = [as_written(side, name) for name in missing_names(side, english_side)]
     if missing:
         findings.append(Finding(
             "name-missing", f"The Arabic names {_listed(missing)}; the English does not.",
