@@ -49,7 +49,7 @@ def test_report_on_a_slice(tmp_path, capsys):
     assert "## False alarms on human translations" in markdown and "## Real systems" in markdown
     for section in ("## Negation check", "## Name check"):  # each with its systems and bad-input tables
         part = markdown.split(section, 1)[1].split("\n## ", 1)[0]
-        assert "Flagged sentences score lower on" in part and "| bad input | characters | seconds |" in part
+        assert "Flagged sentences score lower on" in part and "| bad input | characters | seconds, first run | seconds, best of 3 |" in part
     assert (out / "checks_systems.png").stat().st_size > 0 and (out / "checks_recall.png").stat().st_size > 0
 
 

@@ -505,14 +505,19 @@ _NEW_WORD_ENDINGS = ("s", "ed")
 _PREFIXES_EN = frozenset("un re co de in im ir il ex bi up".split())
 # Both parts of a compound are words at least this frequent (Zipf, wordfreq's English).
 COMPOUND_PART_ZIPF = 3.5
+# A word longer than this is read as no compound (and is not split: splitting costs the square of its length).
+COMPOUND_LONGEST = 24
 
 
+@lru_cache(maxsize=50_000)
 def _compound(word: str) -> bool:
     """Whether a lower-case word English does not list is made of two it does, as new words are
     (Unmodern, Icefall, Rainband): a prefix or a word, then a word of four letters or more (not Saipov,
     sai and pov)."""
     from wordfreq import zipf_frequency
 
+    if len(word) > COMPOUND_LONGEST:
+        return False
     return any((word[:k] in _PREFIXES_EN if k == 2 else zipf_frequency(word[:k], "en") >= COMPOUND_PART_ZIPF)
                and zipf_frequency(word[k:], "en") >= COMPOUND_PART_ZIPF for k in range(2, len(word) - 3))
 
@@ -545,7 +550,7 @@ def english_names(english: str) -> list[EnglishName]:
     runs: list[tuple[list[tuple[str, bool]], bool, bool]] = []  # (words, after "the", listed after the last)
     run: list[tuple[str, bool]] = []  # (word, at a sentence start)
     previous_end, previous, after_the, listed = -1, "", False, False
-    between = ""  # what stands between the last run and the word read: a list's separators, or more
+    between: str | None = ""  # what stands between the last run and the word read (None: too long for a separator)
     for m in matches:
         word = _base(m.group())
         gap = english[previous_end:m.start()] if previous_end >= 0 else "."
@@ -559,10 +564,12 @@ def english_names(english: str) -> list[EnglishName]:
         if word[0].isupper() or (run and word in _PARTICLES):
             if not run:
                 after_the = previous.lower() == "the" and not starts
-                listed = bool(runs) and _LIST_GAP_RE.fullmatch(between + gap) is not None
+                listed = bool(runs) and between is not None and _LIST_GAP_RE.fullmatch(between + gap) is not None
             run.append((word, starts))
         else:
-            between = (between + gap + word)[:_LIST_GAP_LONGEST]  # a separator is short: keep no more
+            # a separator is short: what is longer is no separator, and is not kept
+            between = None if between is None or len(between) + len(gap) + len(word) > _LIST_GAP_LONGEST \
+                else between + gap + word
         previous = word
     if run:
         runs.append((run, after_the, listed))
@@ -574,16 +581,11 @@ def english_names(english: str) -> list[EnglishName]:
 # What separates the items of a list: a comma, "and", "or", "&".
 _LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+)")
 _LIST_GAP_LONGEST = 12
-# A list of at least this many capitalised items, most of them common English words, is in title case.
+# A list of at least this many capitalised items, two thirds of them with a common English word, is in
+# title case.
 TITLE_LIST_ITEMS = 4
 # ... in which a word at least this frequent in English (Zipf) is read as a word.
 LIST_WORD_ZIPF = 3.5
-
-
-def _common_word(word: str) -> bool:
-    """A capitalised word that English writes in lower case elsewhere: a common word or a title, no name."""
-    return not word_rows(word) and (word.lower() in _NOT_NAMES or word.lower() in _PARTICLES
-                                    or common_english(word.lower()))
 
 
 def _english_word(word: str) -> bool:
@@ -591,25 +593,35 @@ def _english_word(word: str) -> bool:
     a heading's: Soundtrack, Fashion; not Lealofi, Carney."""
     from wordfreq import zipf_frequency
 
-    return _common_word(word) or (not word_rows(word) and zipf_frequency(word.lower(), "en") >= LIST_WORD_ZIPF)
+    return not word_rows(word) and (common_english(word.lower())
+                                    or zipf_frequency(word.lower(), "en") >= LIST_WORD_ZIPF)
+
+
+def _titled(word: str) -> bool:
+    """A title or a particle, which stands before a name (President, bin)."""
+    return word.lower() in _NOT_NAMES or word.lower() in _PARTICLES
 
 
 def _title_case_lists(runs: Sequence[list[tuple[str, bool]]], listed: Sequence[bool]) -> list[bool]:
     """Which runs are items of a list written in title case (Best Picture, Director, Cinematography,
-    Costume Design, Soundtrack and Original Screenplay: four items or more, most with a common English
-    word), whose capitals say no more than a heading's. An item of English words there names no one
-    (Soundtrack, which other languages borrow, so that it reads as a name elsewhere); one with a word
-    English hardly uses is still a name (Ann Lealofi in a list of Mark Carney, Bill Gates and Tom Price).
-    A list of names has few common English words (Goethe, Fichte and Schlegel; France, Italy and Spain)."""
+    Costume Design, Soundtrack and Original Screenplay: four items or more, two thirds of those without a
+    title or a particle with a common English word), whose capitals say no more than a heading's. An item of English words there
+    names no one (Soundtrack, which other languages borrow, so that it reads as a name elsewhere); one
+    with a word English hardly uses is still a name (Ann Lealofi among Bill Gates, Mark Carney and Tom
+    Price), and so is one with a title or a particle (President Joe Biden, Mohammed bin Salman), which
+    counts for nothing either way. A list of names has few common English words (Goethe, Fichte and
+    Schlegel; France, Italy and Spain)."""
     out = [False] * len(runs)
     start = 0
     for end in range(1, len(runs) + 1):
         if end < len(runs) and listed[end]:
             continue
         items = runs[start:end]
-        common = sum(1 for run in items if any(_common_word(w) for w, _ in run))
-        if len(items) >= TITLE_LIST_ITEMS and common * 2 > len(items):
-            out[start:end] = [all(_english_word(w) for w, _ in run) for run in items]
+        untitled = [run for run in items if not any(_titled(w) for w, _ in run)]
+        common = sum(1 for run in untitled if any(common_english(w.lower()) and not word_rows(w) for w, _ in run))
+        if len(items) >= TITLE_LIST_ITEMS and untitled and common * 3 >= 2 * len(untitled):
+            out[start:end] = [not any(_titled(w) for w, _ in run) and all(_english_word(w) for w, _ in run)
+                              for run in items]
         start = end
     return out
 
@@ -642,16 +654,16 @@ def _at_start(run: list[tuple[str, bool]]) -> tuple[str, ...]:
 
 
 # A word ending in -s is a plural when a singular of it is about as frequent in English as it is (Zipf,
-# wordfreq, at most this much below): Rangers and ranger, Springboks and springbok, but not Massachusetts
-# (massachusett 1.2), Athens or Wales, names that merely end in -s.
-SINGULAR_BELOW = 1.0
+# wordfreq, at most this much below): Rangers and ranger, Springboks, the Beatles and the Lakers (1.3 and
+# 1.1 below), but not Massachusetts (massachusett 3.1 below) or Athens (2.3), names that merely end in -s.
+SINGULAR_BELOW = 1.5
 
 
 @lru_cache(maxsize=50_000)
 def _plural(word: str) -> bool:
     """Whether a capitalised word reads as a plural (the Allies, the Democrats): an -s that no singular
     name ends in as often (Erectus, Paris, Texas, Carlos), after a singular that English uses about as often
-    as the word (Massachusetts, Athens, Wales are names)."""
+    as the word (Massachusetts and Athens are names)."""
     from wordfreq import zipf_frequency
 
     lower = word.lower()
@@ -710,11 +722,14 @@ class ArabicSide:
                 glued.add(arabic_skeleton(token[:GLUED_LETTERS]))
         # each skeleton, and each of two neighbours run together, indexed once (a repeated word costs nothing)
         words_at = {s: i for i in reversed(range(len(tokens))) for s in skeleton_sets[i]}
+        # and the first that is no function word: أن must not hide a later أوين from Owen (see _sounds)
+        words_at_too = {s: i for i in reversed(range(len(tokens))) if not _function_word(tokens[i])
+                        for s in skeleton_sets[i]}
         # the ة of a first word is a t before the second (هبة الله Hibatullah, رحمة الله Rahmatullah)
         pairs_at = {first + tied + second: i for i in reversed(range(len(tokens) - 1))
                     for first in skeleton_sets[i] for second in skeleton_sets[i + 1]
                     for tied in ({"", "T"} if raw[i].endswith("ة") else {""})}
-        for skeleton, at in words_at.items():
+        for skeleton, at in [*words_at.items(), *words_at_too.items()]:
             index.add(skeleton, at)
         for skeleton, at in pairs_at.items():
             pairs.add(skeleton, at)
@@ -782,32 +797,37 @@ class ArabicSide:
         if skeletons and self.soft_word and not any(s.translate(SOFT_CLASSES) for s in skeletons):
             return True
         rows = word_rows(word)
-        return any(self._sounds(s) or any(self._near(i, s, rows) for i in self.index.find(s))
+        return any(self._sounds(s, rows) or any(self._near(i, s, rows) for i in self.index.find(s))
                    or self._glued_holds(s) for s in skeletons)
 
-    def _sounds(self, skeleton: str) -> bool:
-        """Whether a word, or two neighbours run together, has exactly the sound ``skeleton``. A function
-        word has it only with its h, w and y too: a writer adds or drops them in a name (Sarah سارة, Owen
-        أوين), but every sentence has function words, and one of one or two consonants is some name less
-        those by chance (Wayne, Noah and أن, Owen and إن), while a name written as a function word keeps
-        them (Hale هل, Lee لي; ولي after its clitic)."""
+    def _sounds(self, skeleton: str, rows: frozenset[int] = frozenset()) -> bool:
+        """Whether a word, or two neighbours run together, has the sound ``skeleton`` with no deletion but
+        of h, w and y. A function word (أن، وإن) has it only with its h, w and y too, as written: a writer
+        adds or drops them in a name (Sarah سارة, Owen أوين), but every sentence has function words, and
+        one of one or two consonants is some name less those by chance (Wayne, Noah and أن, Owen and إن,
+        Yahya and فيها), while a name written as a function word keeps them (Hale هل, Lee لي and ولي, Vann
+        فان, Fleiss فليس: a clitic on a function word is read both ways). A known name's word does not sound
+        like another country's (Niger is not نيجيريا), though it may like a city's (Amman عمان, Oman's name)."""
         if self.pairs.find(skeleton, allowed=0):
             return True
         for i in self.index.find(skeleton, allowed=0):
             token = self.tokens[i]
-            if (token not in _stopwords() or skeleton in arabic_skeletons(token)
-                    or (token[:1] in "وف" and skeleton in arabic_skeletons(token[1:]))):
+            if _other_country(rows, self.known_at.get(i, set())):
+                continue
+            if not _function_word(token) or skeleton in {arabic_skeleton(token), arabic_skeleton(token[1:])
+                                                         if token not in _stopwords() else ""}:
                 return True
         return False
 
     def _near(self, i: int, skeleton: str, rows: frozenset[int] = frozenset()) -> bool:
         """Whether the word at ``i`` (or the pair it starts), whose skeleton is within a deletion of
-        ``skeleton``, may render the name. A function word (في، بين، على) renders a name only by its very
-        sound (Bean بين): Glen is not كان. Nor does a common word render a name of three classes or
+        ``skeleton``, may render the name. A function word (في، بين، على، وأن) renders a name only by its
+        very sound (Bean بين): Glen is not كان. Nor does a common word render a name of three classes or
         fewer within a deletion: among the words of a sentence some common one is that close by chance
         (Uppsala ``BSL`` and السلاح, Jean and كنا), while a name written as a common word is written
-        exactly (روما Rome, كيم Kim)."""
-        return (self.tokens[i] not in _stopwords() and (i not in self.known_at or bool(rows & self.known_at[i]))
+        exactly (روما Rome, كيم Kim). A word of a known name renders within a deletion only an English word
+        of the same name (``rows``): الهندي is India's adjective, not Kennedy."""
+        return (not _function_word(self.tokens[i]) and (i not in self.known_at or bool(rows & self.known_at[i]))
                 and (len(skeleton) > SHORT_SKELETON or not self.common[i]))
 
     def _glued_holds(self, skeleton: str) -> bool:
@@ -818,6 +838,20 @@ class ArabicSide:
         if self.glued.holds(skeleton):
             return True
         return len(skeleton) >= 5 and any(self.glued.holds(key) for key, _ in keys(skeleton) if len(key) >= 4)
+
+
+def _other_country(english_rows: frozenset[int], arabic_rows: set[int]) -> bool:
+    """Whether an English word and an Arabic one name countries of the CLDR's list, and not the same one:
+    two countries are never one word (Niger, نيجيريا), while a table's row may share a country's Arabic
+    (Amman, the capital of Jordan's row, and عمان, Oman)."""
+    return bool(english_rows and arabic_rows and not english_rows & arabic_rows
+                and all(EXONYMS[r].country for r in english_rows | arabic_rows))
+
+
+def _function_word(token: str) -> bool:
+    """Whether a normalised Arabic word is a function word, or one with و or ف before it (وأن، فإن)."""
+    stop = _stopwords()
+    return token in stop or (token[:1] in "وف" and token[1:] in stop)
 
 
 def _spaceless(tokens: Sequence[str]) -> bool:
