@@ -571,7 +571,7 @@ def _timed(check: Callable[[str, str], object], cases: Mapping[str, tuple[str, s
 
 
 def negation_bad_inputs() -> dict:
-    """Seconds the negation check takes on long, strange pairs (best of 3)."""
+    """Seconds the negation check takes on long, strange pairs (first run and best of 3)."""
     return _timed(negation_check.check_negation, _BAD_INPUTS)
 
 
@@ -858,7 +858,8 @@ def name_systems(root: Path, names: Sequence[str], limit: int | None, resamples:
 
 
 def name_bad_inputs() -> dict:
-    """Seconds the name check takes on pathological pairs of about 100,000 characters a side (best of 3)."""
+    """Seconds the name check takes on pathological pairs of about 100,000 characters a side (first run and
+    best of 3)."""
     capitals = " ".join(f"Name{i % 97}x Capital" for i in range(10_000))
     cases = {
         "capitalised words": (capitals, capitals),

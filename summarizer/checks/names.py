@@ -580,7 +580,7 @@ def english_names(english: str) -> list[EnglishName]:
 
 # What separates the items of a list: a comma, "and", "or", "&".
 _LIST_GAP_RE = re.compile(r"\s*(?:,\s*(?:(?:and|or|&)\s+)?|\s(?:and|or|&)\s+)")
-_LIST_GAP_LONGEST = 12
+_LIST_GAP_LONGEST = 12  # characters: a longer stretch between two runs is prose, no separator
 # A list of at least this many capitalised items, two thirds of them with a common English word, is in
 # title case.
 TITLE_LIST_ITEMS = 4
@@ -617,11 +617,12 @@ def _title_case_lists(runs: Sequence[list[tuple[str, bool]]], listed: Sequence[b
         if end < len(runs) and listed[end]:
             continue
         items = runs[start:end]
-        untitled = [run for run in items if not any(_titled(w) for w, _ in run)]
+        titled = [any(_titled(w) for w, _ in run) for run in items]
+        untitled = [run for run, has_title in zip(items, titled, strict=True) if not has_title]
         common = sum(1 for run in untitled if any(common_english(w.lower()) and not word_rows(w) for w, _ in run))
         if len(items) >= TITLE_LIST_ITEMS and untitled and common * 3 >= 2 * len(untitled):
-            out[start:end] = [not any(_titled(w) for w, _ in run) and all(_english_word(w) for w, _ in run)
-                              for run in items]
+            out[start:end] = [not has_title and all(_english_word(w) for w, _ in run)
+                              for run, has_title in zip(items, titled, strict=True)]
         start = end
     return out
 
@@ -934,11 +935,11 @@ def _supported(name: EnglishName, side: ArabicSide) -> bool:
     return any(len(word) > 1 and side.renders(word) for word in joined)
 
 
-def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
-    """The English names none of whose words has an Arabic counterpart. A known name of several words
-    that the Arabic gives supports each of its words, however the English run is cut (Cote in
-    Cote d'Ivoire, whose d'Ivoire starts no run)."""
-    unique = {(name.text, name.strong, name.words): name for name in english_names(english) if name.strong}
+def unsupported_names(english: str, names: Sequence[EnglishName], side: ArabicSide) -> list[EnglishName]:
+    """The English names (``names``: :func:`english_names` of ``english``) none of whose words has an
+    Arabic counterpart. A known name of several words that the Arabic gives supports each of its words,
+    however the English run is cut (Cote in Cote d'Ivoire, whose d'Ivoire starts no run)."""
+    unique = {(name.text, name.strong, name.words): name for name in names if name.strong}
     unique = dict(list(unique.items())[:MAX_NAMES])
     known = {word for row in english_rows(english) if row in side.rows
              for form in (*EXONYMS[row].english, *EXONYMS[row].acronyms) for word in form.lower().split()}
@@ -951,12 +952,12 @@ def unsupported_names(english: str, side: ArabicSide) -> list[EnglishName]:
 RARE_ARABIC_ZIPF = 3.0
 
 
-def unsupported_at_start(english: str, side: ArabicSide, english_side: EnglishSide) -> list[EnglishName]:
+def unsupported_at_start(names: Sequence[EnglishName], side: ArabicSide, english_side: EnglishSide) -> list[EnglishName]:
     """The names at a sentence start (:attr:`EnglishName.at_start`) that no Arabic word renders, when
     the Arabic has a rare word that no English word renders: a capital there says nothing, so it takes a
-    name on each side that the other lacks (Robinson will be the only Asian city..., where the Arabic says
-    طوكيو) to read the word as a name put in for another."""
-    candidates = [name for name in english_names(english)[:MAX_NAMES] if not name.strong and name.at_start]
+    name on each side that the other lacks (Dunlap will pay a visit..., where the Arabic says مارتيلي) to
+    read the word as a name put in for another."""
+    candidates = [name for name in names[:MAX_NAMES] if not name.strong and name.at_start]
     if not candidates:
         return []
     stop = _stopwords()
@@ -1150,9 +1151,9 @@ def compare_names(arabic: str, english: str) -> list[Finding]:
         return []
     side = ArabicSide.read(arabic)
     findings = []
-    unsupported = list(dict.fromkeys(n.text for n in unsupported_names(english, side)))
-    english_side = EnglishSide.read(english)
-    unsupported += [n.text for n in unsupported_at_start(english, side, english_side) if n.text not in unsupported]
+    names, english_side = english_names(english), EnglishSide.read(english)
+    unsupported = list(dict.fromkeys(n.text for n in unsupported_names(english, names, side)))
+    unsupported += [n.text for n in unsupported_at_start(names, side, english_side) if n.text not in unsupported]
     if unsupported:
         findings.append(Finding(
             "name-unsupported", f"The English names {_listed(unsupported)}; the Arabic does not.",
