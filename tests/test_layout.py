@@ -94,6 +94,7 @@ def test_wheel_has_no_top_level_eval_and_ships_the_examples(wheel):
     assert top_level == {"summarizer"}
     assert {f"summarizer/web/examples/{p.name}" for p in SEEDS} <= set(names)
     assert "summarizer/web/style.css" in names and "summarizer/web/page.js" in names
+    assert "summarizer/checks/place_words.txt" in names  # the name check's look of a foreign name
 
 
 def test_installed_wheel_runs_from_elsewhere_and_offers_the_examples(wheel, tmp_path):
@@ -112,9 +113,9 @@ def test_installed_wheel_runs_from_elsewhere_and_offers_the_examples(wheel, tmp_
     assert "Arabic summary (extractive-lexrank)" in run.stdout
     probe = subprocess.run(
         [sys.executable, "-c", "import summarizer, summarizer.web as w; print(summarizer.__file__); "
-         "print(len(w.examples()))"],
+         "print(len(w.examples())); from summarizer.checks.name_shape import place_words; print(len(place_words()))"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )
-    where, count = probe.stdout.split()
+    where, count, places = probe.stdout.split()
     assert Path(where).is_relative_to(target), where
-    assert int(count) == len(SEEDS)
+    assert int(count) == len(SEEDS) and int(places) > 10_000

@@ -14,8 +14,11 @@ after a title (قائلة، يشير) is the sentence going on, not a name.
 * ``name-missing``: a name in the Arabic that no English word renders. Arabic has no capitals, so a
   word counts as a name only where the text says so: a known name of :data:`EXONYMS` (countries,
   capitals, organisations); the words after a title (الرئيس، وزير الخارجية الروسي، السيد ...), after the
-  particles of foreign names (دي ميستورا، فون). Names elsewhere in the Arabic are not seen: this side
-  is built for few false alarms, not for recall.
+  particles of foreign names (دي ميستورا، فون); or, where no English word at all renders it and the
+  English has no personal pronoun, a word whose letters have the look of a name spelt from another
+  language (:mod:`.name_shape`: بيتسبرغ، سانتوروم). Other names in the Arabic are not seen (a name
+  written like the language's own words, or frequent enough to be one: ترامب): this side is built for
+  few false alarms, not for recall.
 
 * On a whole article (:func:`check_article_names`), ``name-missing`` also holds the names the article
   teaches: an Arabic word that an English name renders by skeleton in one pair (ترامب for Trump) is a
@@ -30,15 +33,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from types import MappingProxyType
 
 from summarizer.arabic import normalize_arabic, words
 
 from .findings import Finding
 from .markup import clean_markup
+from .name_shape import looks_foreign
 from .place_names import countries
 from .registry import ARTICLE, PAIR, SUMMARY, SUMMARY_TRANSLATION, FindingCode, register_check
 from .transliteration import (
@@ -159,6 +164,8 @@ bundestag, german parliament | البوندستاغ البرلمان_الالم�
 bundesliga, german league | البوندسليغا الدوري_الالماني
 bundesbank, german central bank | البوندسبنك البنك_المركزي_الالماني
 politburo | المكتب_السياسي
+the hague, hague | لاهاي
+GMT, UTC, greenwich, greenwich mean time | توقيت_غرينتش توقيت_جرينتش غرينتش جرينتش | optional
 """
 # An adjective of a known name (الأمريكية، البريطاني) is often folded into another word in English (USOC,
 # BST): only the names themselves are missed.
@@ -1065,22 +1072,45 @@ def inflected(raw: str) -> bool:
     return word.endswith("ت") and known(word[:-1], 4.0)
 
 
+# What a translation may write for a person the Arabic names again (وأقر سايبوف ... "He has pleaded").
+_PERSONAL_PRONOUNS = frozenset("he him his she her hers".split())
+
+
 @dataclass
 class EnglishSide:
-    """One English text read once: its words' skeleton index and the :data:`EXONYMS` rows it names."""
+    """One English text read once: its words' skeleton index and the :data:`EXONYMS` rows it names;
+    for the Arabic words that only look like names (:func:`foreign_name_words`), whether a personal
+    pronoun may stand for a name, and (read when first asked) every word's and two neighbours' skeletons."""
 
     index: SkeletonIndex
     rows: set[int]
+    tokens: tuple[str, ...] = ()
+    pronoun: bool = False
 
     @classmethod
     def read(cls, english: str) -> EnglishSide:
         index = SkeletonIndex()
-        for n, token in enumerate(_ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS]):
-            if _base(token).lower() in _NOT_NAMES:  # Minister is not ميستورا
+        tokens = tuple(_base(token) for token in _ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS])
+        for n, token in enumerate(tokens):
+            if token.lower() in _NOT_NAMES:  # Minister is not ميستورا
                 continue
-            for skeleton in english_word_skeletons(_base(token)):
+            for skeleton in english_word_skeletons(token):
                 index.add(skeleton, n)
-        return cls(index, english_rows(english))
+        pronoun = any(token.lower() in _PERSONAL_PRONOUNS for token in tokens)
+        return cls(index, english_rows(english), tokens, pronoun)
+
+    @cached_property
+    def every(self) -> SkeletonIndex:
+        """Every word's skeletons (Minister and North too), and those of two neighbours run together: an
+        Arabic word may be an English name of two words (كوازولوناتال KwaZulu-Natal)."""
+        every = SkeletonIndex()
+        for n, token in enumerate(self.tokens):
+            for skeleton in english_word_skeletons(token):
+                every.add(skeleton, n)
+        for n, (first, second) in enumerate(pairwise(self.tokens)):
+            for skeleton in english_word_skeletons(first + second.lower()):
+                every.add(skeleton, n)
+        return every
 
     def renders(self, arabic: str, *, allowed: int | None = None) -> bool:
         """Whether an English word sounds like the Arabic word(s) ``arabic`` (within ``allowed`` deletions;
@@ -1109,6 +1139,47 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
         # the rest of the name: a translation drops a whole name, not its second word
         if side.tokens[k] not in out and k not in rendered and k - 1 not in rendered:
             out.append(side.tokens[k])
+    # Arabic repeats a person's name where English says "he": a pronoun may be any name
+    if not english.pronoun:
+        out += [side.tokens[k] for k in foreign_name_words(side, skip=marked)
+                if side.tokens[k] not in out and not _rendered_anyhow(side, k, english)]
+    return out
+
+
+def _rendered_anyhow(side: ArabicSide, k: int, english: EnglishSide) -> bool:
+    """Whether any English word (Minister and North too: نورث، سنترال), or two English words run together,
+    render the Arabic word at ``k``, alone or run together with a neighbour (بيونج يانج Pyongyang)."""
+    tokens = side.tokens
+    forms = [tokens[k]]
+    if k > 0:
+        forms.append(tokens[k - 1] + tokens[k])
+    if k + 1 < len(tokens):
+        forms.append(tokens[k] + tokens[k + 1])
+    return any(english.every.find(s) for form in forms for s in arabic_skeletons(form))
+
+
+# An Arabic word must have this many letters to be read as a name by its look alone: a shorter one
+# is some name's look by chance.
+FOREIGN_MIN_LETTERS = 4
+
+
+def foreign_name_words(side: ArabicSide, skip: Collection[int] = ()) -> list[int]:
+    """Indexes of the Arabic words that no title marks but whose letters have the look of a name spelt
+    from another language (:mod:`.name_shape`: بيتسبرغ، سانتوروم), among the words that pass the guards of a
+    name after a title (no article or clitic on a word of the language, not frequent, not inflected)
+    and are no known name (the table's own rule holds those), nor a word with ع, a hamza off the alif
+    or a ta marbuta (وئام، هدوئه: the language's own letters). None in a text without its spaces, where
+    a word is often two run together. ``skip``: the indexes already read as names."""
+    if _spaceless(side.tokens):
+        return []
+    stop = _stopwords()
+    out = []
+    for k, (word, raw) in enumerate(zip(side.tokens, side.raw, strict=True)):
+        if (k not in skip and FOREIGN_MIN_LETTERS <= len(word) <= GLUED and word.isalpha() and not side.common[k]
+                and k not in side.known_at and word not in stop and word not in _TITLES
+                and word not in _LETTER_NAMES and not _ARABIC_WORD_MARKS & set(raw)
+                and not _after_clitic(raw) and not inflected(raw) and looks_foreign(word)):
+            out.append(k)
     return out
 
 
@@ -1221,7 +1292,7 @@ LEARNT_COMMON_ZIPF = 5.0
 # to this many classes (France FRNS is not فيروس FRS), one beyond.
 LEARNT_EXACT_UP_TO = 4
 # An English pronoun renders a name of several words (he for Donald Trump) in a sentence after the first.
-_PRONOUNS = frozenset("he him his she her hers they them their theirs".split())
+_PRONOUNS = _PERSONAL_PRONOUNS | frozenset("they them their theirs".split())
 
 
 @lru_cache(maxsize=50_000)

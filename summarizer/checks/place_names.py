@@ -49,6 +49,7 @@ _OTHER_ENGLISH = {
     "NZ": ("kiwi", "kiwis"),
     "OM": ("omani", "omanis"),
     "PE": ("peruvian", "peruvians"),
+    "PG": ("PNG",),
     "PH": ("filipino", "filipinos", "philippine"),
     "PL": ("polish",),
     "PT": ("portuguese",),

@@ -43,9 +43,9 @@ _VOWELS = frozenset("aeiouy")
 # Letters English reads two ways: ch as in Michael, c as in Recep (Turkish), th as in Merriweather (ز),
 # sh as in Welsh (ويلزي), p as in Singapore (سنغافورة), a silent gh as in Kavanaugh (كافانو) and one read
 # f as in Bough (بوف), Pinyin's zh and q as in Guizhou (قويتشو) and Qinghai (تشينغهاي); "^" marks a
-# reading at the start of a word only: a German st as in Steinem (شتاينم).
+# reading at the start of a word only: a German st as in Steinem (شتاينم); -ssi- read sh as in Mission (ميشن).
 _READINGS = (("ch", "k"), ("c", "j"), ("th", "z"), ("sh", "s"), ("p", "f"), ("gh", ""), ("gh", "f"),
-             ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"), ("^x", "sh"))
+             ("zh", "ch"), ("q", "ch"), ("^st", "sht"), ("ic$", "ich"), ("^x", "sh"), ("ssi", "shi"))
 # Classes a writer adds or drops between the scripts (h, w, y as vowel carriers).
 SOFT_CLASSES = str.maketrans("", "", "HWY")
 # A skeleton longer than this is looked up whole only (no deletion variants): no name is that long.
