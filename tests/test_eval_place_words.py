@@ -12,6 +12,7 @@ CITIES = [
     {"countrycode": "IN", "alternatenames": ["Uttar Pradesh", "أوتار برديش", "اوتار پرادش"]},  # Persian letters
     {"countrycode": "US", "alternatenames": ["Winston-Salem", "وينستون-سالم", "نيو يورك"]},
     {"countrycode": "EG", "alternatenames": ["Mansoura", "المنصورة", "منصورة"]},  # the Arab world
+    {"countrycode": "IR", "alternatenames": ["Zarand", "زرند"]},  # a language written in Arabic letters
     {"countrycode": "FR", "alternatenames": ["Le Havre", "الهافر", "لو هافر"]},  # the article; two letters
     {"countrycode": "JP", "alternatenames": None},
 ]

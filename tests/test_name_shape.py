@@ -49,7 +49,17 @@ def test_the_score_is_a_log_ratio_per_letter():
     assert math.isclose(shape_score(word), expected)
 
 
-def test_the_native_words_leave_out_the_place_words_and_short_words():
+def test_the_native_words_leave_out_the_place_words_short_words_and_latin_ones():
     native = name_shape.native_words(frozenset({"ترامب"}))
-    assert "ترامب" not in native and "حكومه" in native
-    assert all(len(w) >= 3 and w.isalpha() for w in native)
+    assert "ترامب" not in native and "حكومه" in native and "about" not in native
+    assert all(len(w) >= 3 and min(w) >= "\u0621" and max(w) <= "\u064a" for w in native)
+
+
+def test_a_model_remembers_a_bounded_number_of_grams(monkeypatch):
+    model = LetterModel(["لندن", "باريس"])
+    monkeypatch.setattr(name_shape, "REMEMBERED", 5)
+    before = model.log_probability("لندن")
+    for word in ("باريس", "برلين", "مدريد"):
+        model.log_probability(word)
+        assert len(model._logs) <= 5
+    assert model.log_probability("لندن") == before

@@ -631,6 +631,31 @@ def test_a_word_of_the_language_is_no_name_by_its_look():
     assert check_names("ساد وئام بين الجيران.", "Harmony reigned among the neighbours.") == []
 
 
+def test_a_name_by_its_look_is_said_once_however_often_the_arabic_repeats_it():
+    findings = check_names("وصل بيتسبرغ ثم غادر بيتسبرغ.", "The delegation came and left.")
+    assert findings[0].evidence["names"] == ["بيتسبرغ"]
+
+
+def test_a_name_english_shortens_to_one_of_its_words_is_no_name_missing():
+    assert check_names("خسر بايرن ميونخ المباراة.", "Bayern lost the match.") == []
+    assert check_names("هبط مؤشر داو جونز.", "The Dow fell.") == []
+
+
+def test_a_text_of_thousands_of_made_up_names_is_read_for_its_first_ones():
+    made = [f"{first}{second}" for first in ("بيتس", "ستولت", "روستن", "سانتو", "كوفات", "مونتا", "شتاين", "غوتير")
+            for second in ("برغ", "نبرغ", "روم", "يتش", "فيلد", "ستون", "هايم", "بورغ", "تيني", "غاردن")] * 3
+    side = ArabicSide.read(" ".join(made))
+    found = name_module.foreign_name_words(side)
+    assert found and all(k < len(made) for k in found)
+    read = name_module.MAX_NAMES
+    name_module.MAX_NAMES = 10
+    try:
+        fewer = name_module.foreign_name_words(side)
+    finally:
+        name_module.MAX_NAMES = read
+    assert set(fewer) < set(found) and len({side.tokens[k] for k in fewer}) <= 10
+
+
 def test_a_name_by_its_look_is_rendered_by_any_english_word_or_two():
     for arabic, english in [
             ("تقع الشواطئ في ضاحية ميشن باي.", "The beaches are in the suburb of Mission Bay."),

@@ -22,6 +22,7 @@ language, not frequent, not inflected) and that no English word renders.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -43,6 +44,9 @@ NATIVE_ZIPF = 3.0
 FOREIGN_SHAPE = 1.0
 
 _START, _END = "^", "$"
+_ARABIC_LETTERS_RE = re.compile("[\u0621-\u064a]+")
+# How many grams' log probabilities a model remembers (about 30 MB at most).
+REMEMBERED = 200_000
 # The file of place words: one normalised Arabic word a line; "#" starts a comment.
 PLACE_WORDS = "place_words.txt"
 
@@ -64,6 +68,7 @@ class LetterModel:
         self.totals = {context: sum(seen.values()) for context, seen in self.counts.items()}
         self.letters = frozenset(self.counts.get("", {}))
         self._uniform = 1.0 / (len(self.letters) + 1)  # one more for a letter never seen
+        self._logs: dict[str, float] = {}  # context + letter to its log probability, as asked
 
     def probability(self, context: str, letter: str) -> float:
         """P(``letter`` | the last ``order - 1`` letters of ``context``)."""
@@ -80,8 +85,17 @@ class LetterModel:
     def log_probability(self, word: str) -> float:
         """The natural log of the word's probability, its end included."""
         padded = _START * (self.order - 1) + word + _END
-        return sum(math.log(self.probability(padded[i - self.order + 1:i], padded[i]))
-                   for i in range(self.order - 1, len(padded)))
+        return sum(self._log(padded[i - self.order + 1:i + 1]) for i in range(self.order - 1, len(padded)))
+
+    def _log(self, gram: str) -> float:
+        """The log probability of a gram's last letter after the others, remembered: words share their
+        grams. Forgotten all at once past :data:`REMEMBERED` grams, so made-up letters cost no memory."""
+        log = self._logs.get(gram)
+        if log is None:
+            if len(self._logs) >= REMEMBERED:
+                self._logs.clear()
+            log = self._logs[gram] = math.log(self.probability(gram[:-1], gram[-1]))
+        return log
 
 
 def place_words() -> list[str]:
@@ -92,12 +106,12 @@ def place_words() -> list[str]:
 
 def native_words(exclude: frozenset[str] = frozenset()) -> list[str]:
     """The native model's words: Arabic words of three letters or more at :data:`NATIVE_ZIPF` or more,
-    normalised, less ``exclude``."""
+    normalised, less ``exclude`` (the Arabic list holds some English words too: about, android)."""
     from wordfreq import get_frequency_dict
 
     least = 10 ** (NATIVE_ZIPF - 9)  # Zipf is log10 of the frequency per billion words
     out = {normalize_arabic(w) for w, f in get_frequency_dict("ar", wordlist="large").items() if f >= least}
-    return sorted(w for w in out if len(w) >= 3 and w.isalpha() and w not in exclude)
+    return sorted(w for w in out if len(w) >= 3 and _ARABIC_LETTERS_RE.fullmatch(w) and w not in exclude)
 
 
 @lru_cache(maxsize=1)

@@ -62,8 +62,8 @@ from .transliteration import (
 # A text longer than this many words on a side is checked on its first words only: no sentence or
 # summary is that long, and the bound keeps any input's cost flat.
 MAX_WORDS = 5000
-# ... and for its first this many distinct English names: an article names a few hundred at most, and a
-# text of thousands of made-up names costs what these cost.
+# ... and for its first this many distinct English names (and Arabic words read by their look): an article
+# names a few hundred at most, and a text of thousands of made-up names costs what these cost.
 MAX_NAMES = 1000
 # An Arabic "word" longer than this is words run together (a text that lost its spaces): no Arabic word
 # is this long (والاستثمارات has 12 letters).
@@ -1141,9 +1141,18 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
             out.append(side.tokens[k])
     # Arabic repeats a person's name where English says "he": a pronoun may be any name
     if not english.pronoun:
-        out += [side.tokens[k] for k in foreign_name_words(side, skip=marked)
-                if side.tokens[k] not in out and not _rendered_anyhow(side, k, english)]
+        for k in foreign_name_words(side, skip=marked):
+            if side.tokens[k] not in out and not _rendered_anyhow(side, k, english) and not _beside_a_name(
+                    side, k, english):
+                out.append(side.tokens[k])
     return out
+
+
+def _beside_a_name(side: ArabicSide, k: int, english: EnglishSide) -> bool:
+    """Whether a neighbour of the word at ``k`` is a rare word the English renders: the two are one name,
+    which English often shortens to one of its words (بايرن ميونخ Bayern, داو جونز the Dow)."""
+    return any(0 <= j < len(side.tokens) and not side.common[j] and not _function_word(side.tokens[j])
+               and english.renders(side.tokens[j]) for j in (k - 1, k + 1))
 
 
 def _rendered_anyhow(side: ArabicSide, k: int, english: EnglishSide) -> bool:
@@ -1169,17 +1178,23 @@ def foreign_name_words(side: ArabicSide, skip: Collection[int] = ()) -> list[int
     name after a title (no article or clitic on a word of the language, not frequent, not inflected)
     and are no known name (the table's own rule holds those), nor a word with ع, a hamza off the alif
     or a ta marbuta (وئام، هدوئه: the language's own letters). None in a text without its spaces, where
-    a word is often two run together. ``skip``: the indexes already read as names."""
+    a word is often two run together. ``skip``: the indexes already read as names. Only the first
+    :data:`MAX_NAMES` distinct words that pass the guards are read, as on the English side."""
     if _spaceless(side.tokens):
         return []
     stop = _stopwords()
-    out = []
+    out: list[int] = []
+    read: set[str] = set()
     for k, (word, raw) in enumerate(zip(side.tokens, side.raw, strict=True)):
         if (k not in skip and FOREIGN_MIN_LETTERS <= len(word) <= GLUED and word.isalpha() and not side.common[k]
                 and k not in side.known_at and word not in stop and word not in _TITLES
                 and word not in _LETTER_NAMES and not _ARABIC_WORD_MARKS & set(raw)
-                and not _after_clitic(raw) and not inflected(raw) and looks_foreign(word)):
-            out.append(k)
+                and not _after_clitic(raw) and not inflected(raw)):
+            if word not in read and len(read) >= MAX_NAMES:
+                break
+            read.add(word)
+            if looks_foreign(word):
+                out.append(k)
     return out
 
 
