@@ -167,9 +167,12 @@ def warm_up(service: Service) -> float:
     Never fails: a problem is logged, and the first click meets it again with its own message."""
     import time
 
+    from summarizer.checks.name_shape import looks_foreign
+
     started = time.perf_counter()
     try:
         service.run(WARM_UP_ARTICLE)
+        looks_foreign("بيتسبرغ")  # the name check's letter models, built once (the article may not need them)
     except Exception as exc:
         log.warning("warming up the models failed: %s", exc)
     took = time.perf_counter() - started
