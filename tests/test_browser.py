@@ -149,6 +149,8 @@ def _load_example(page, n: int) -> str:
     # the status line and the live region both say it (the live region may follow a moment later)
     page.wait_for_function("() => ['#input-status', '#stage-live'].every("
                            "(s) => (document.querySelector(s)?.innerText || '').includes('Loaded the example'))")
+    # the same example again says the same words: the load's own end is what says it is in
+    page.wait_for_function("() => !window.summarizerPage.loading()")
     return page.input_value("#article textarea")
 
 
@@ -499,6 +501,34 @@ def _hold_and_run(page, app, then):
         then(page)
     page.wait_for_timeout(1500)  # the held run ends now: whatever it sends must not be shown
     page.wait_for_function("() => !document.querySelector('#summarize').disabled")
+
+
+def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, app):
+    """A press of Summarise before the example's text is in (a slow server) is made once it is: it is
+    neither run on the empty box nor cancelled by the arriving article."""
+    held = []
+
+    def hold_the_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    with opened(browser, app.url) as page:
+        page.route("**/queue/join*", hold_the_first)
+        page.locator("#examples button").nth(2).click()
+        _eventually(lambda: held or page.wait_for_timeout(50))
+        page.click("#summarize")
+        page.wait_for_timeout(500)
+        assert page.input_value("#article textarea") == "" and page.locator("#aligned table.aligned").count() == 0
+        assert "The article is loading" in page.inner_text("#stage-live")
+        held[0].continue_()
+        page.wait_for_selector("#aligned table.aligned td.ar")
+        page.wait_for_function("() => !document.querySelector('#summarize').disabled")
+        text = page.input_value("#article textarea")
+        assert text == webapp.examples()[2][1]
+        first = page.locator("#aligned td.ar").first.inner_text().strip()
+        assert first[:20] in text and "Error" not in page.inner_text("#status")
 
 
 @pytest.mark.parametrize("size", SIZES)

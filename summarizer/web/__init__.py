@@ -21,6 +21,7 @@ that owns it (``summarizer.web.handlers.write_exports``...).
 from .examples import examples
 from .handlers import summarize, text_digest
 from .page import (
+    ARTICLE_LOADED_JS,
     LENGTH_INFO,
     MARK_STALE_JS,
     RUN_LABEL,
@@ -54,6 +55,7 @@ from .state import (
 from .style import launch_style
 
 __all__ = [
+    "ARTICLE_LOADED_JS",
     "LENGTH_INFO",
     "MARK_STALE_JS",
     "RUN_LABEL",

@@ -345,6 +345,41 @@
     if (e.target instanceof Element && e.target.matches("#url-row input[type=file]")) inputAction = true;
   });
 
+  // 6a. An article on its way (an example, a fetched page, an upload): a press of Summarise meanwhile is
+  //     meant for that article. Gradio would run it on the box as it is (empty, or the text before) and
+  //     the arriving article would then cancel it, so the press is held and made once the article is in
+  //     (the load's last step calls articleLoaded). A load that never reports back (an upload the browser
+  //     refused) holds a press no longer than a minute: it is made then, as if nothing were loading.
+  const LOAD_PATIENCE_MS = 60000;
+  let loadingSince = null, pressHeld = false;
+  const loading = () => loadingSince !== null && performance.now() - loadingSince < LOAD_PATIENCE_MS;
+  const loadStarted = () => { loadingSince = performance.now(); };
+  const articleLoaded = () => {
+    loadingSince = null;
+    if (!pressHeld) return;
+    pressHeld = false;
+    byId("summarize")?.click();
+  };
+  document.addEventListener("click", (e) => {
+    if (!(e.target instanceof Element)) return;
+    if (e.target.closest("#clear")) { loadingSince = null; pressHeld = false; return; }
+    if (e.target.closest("#examples button, #fetch")) { loadStarted(); return; }
+    if (e.target.closest("#summarize") && loading()) {
+      e.preventDefault();
+      e.stopImmediatePropagation();  // in the capture phase: Gradio's own handler never sees this press
+      if (!pressHeld) setTimeout(() => { if (pressHeld && !loading()) articleLoaded(); },
+                                 LOAD_PATIENCE_MS - (performance.now() - loadingSince) + 50);
+      pressHeld = true;
+      say("The article is loading: Summarise starts once it is in.");
+    }
+  }, true);
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && e.target instanceof Element && e.target.closest("#url")) loadStarted();
+  }, true);
+  document.addEventListener("change", (e) => {
+    if (e.target instanceof Element && e.target.matches("#url-row input[type=file]")) loadStarted();
+  }, true);
+
   // 6b. Copy: one sentence's English, or the whole English (one line per Arabic sentence).
   // A sentence's English as the table shows it, without the marks and notes around it.
   const sentenceText = (td) => {
@@ -437,6 +472,6 @@
   };
 
   window.summarizerPage = { count: (text, max) => counted(text, max), setLimit: (max) => { limit = max; },
-                            markStale, openLink, copyEnglish };
+                            markStale, openLink, copyEnglish, articleLoaded, loading };
   mark();  // last: every helper above is defined by now
 }

@@ -483,6 +483,9 @@ def link_choices(state: AppState, request: Any) -> list[Any]:
 
 
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
+# The last step of every load of an article (an example, a fetch, an upload): a Summarise pressed while
+# it loaded is made now, on that article (page.js, 6a).
+ARTICLE_LOADED_JS = "() => { window.summarizerPage?.articleLoaded(); }"
 def on_page_load_js(limit: int) -> str:
     """Once the page is connected: the counter's limit, and a link's article opened (``/?url=…``)."""
     return f"() => {{ window.summarizerPage?.setLimit({int(limit)}); window.summarizerPage?.openLink(); }}"
