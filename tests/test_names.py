@@ -624,6 +624,18 @@ def test_a_name_no_title_marks_is_missing_by_its_look():
     assert check_names(arabic, "He arrived in the city yesterday.") == []
 
 
+def test_a_pronoun_stands_only_for_a_name_the_article_gives_somewhere():
+    """In a pair with "he" the look is off (the pair check); on a whole article, a name with a foreign
+    look that no English sentence gives is missing all the same, and one given elsewhere is not."""
+    opening = ("وصل الوفد إلى المدينة.", "The delegation arrived in the city.")
+    pair = ("وقال ستولتنبرغ إن الزيارة ناجحة.", "He said the visit was a success.")
+    assert check_names(*pair) == []
+    first, second = check_article_names([opening, pair])
+    assert first == [] and codes(second) == ["name-missing"] and second[0].evidence["names"] == ["ستولتنبرغ"]
+    named = ("وصل ينس ستولتنبرغ إلى المدينة.", "Jens Stoltenberg arrived in the city.")
+    assert check_article_names([named, pair]) == [[], []]
+
+
 def test_a_word_of_the_language_is_no_name_by_its_look():
     assert check_names("عقدت الحكومة اجتماعا في المستشفى.", "The government met at the hospital.") == []
     # a word with a hamza off the alif is the language's own, whatever its look

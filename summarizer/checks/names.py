@@ -1419,10 +1419,23 @@ def article_names(pairs: Sequence[tuple[str, str]], findings: Sequence[list[Find
     cleaned = [(clean_markup(a), fold_latin(clean_markup(e))) for a, e in pairs]
     sides = [ArabicSide.read(a) for a, _ in cleaned]
     learnt = learn_names(sides, [e for _, e in cleaned])
-    return [_with_missing(list(found), [as_written(side, w) for w in learnt_missing(side, english, learnt)])
+    whole = EnglishSide.read(" ".join(e for _, e in cleaned))
+    return [_with_missing(list(found), [as_written(side, w) for w in
+                                        [*learnt_missing(side, english, learnt), *named_nowhere(side, english, whole)]])
             if arabic.strip() and english.strip()
             else list(found)
             for (arabic, english), side, found in zip(cleaned, sides, findings, strict=True)]
+
+
+def named_nowhere(side: ArabicSide, english: str, whole: EnglishSide) -> list[str]:
+    """In a pair whose English has a personal pronoun (which turns the look of a name off for the pair,
+    :func:`missing_names`), the Arabic words with the look of a name that no English sentence of the
+    article renders: a pronoun stands for a name the translation gives somewhere, not for one it never
+    gives."""
+    if not EnglishSide.read(english).pronoun:
+        return []
+    return [side.tokens[k] for k in foreign_name_words(side, skip=arabic_name_words(side))
+            if not _rendered_anyhow(side, k, whole) and not _beside_a_name(side, k, whole)]
 
 
 def _with_missing(findings: list[Finding], extra: Sequence[str]) -> list[Finding]:
