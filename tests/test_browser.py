@@ -531,6 +531,23 @@ def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, 
         assert first[:20] in text and "Error" not in page.inner_text("#status")
 
 
+def test_a_file_too_big_to_upload_holds_no_press_of_summarise(browser, app, tmp_path):
+    """Gradio refuses a file over the server's limit without running the load, so nothing would report
+    its end: such a file starts no load, and Summarise is not held."""
+    from summarizer.inputs.documents import MAX_DOCUMENT_BYTES
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (MAX_DOCUMENT_BYTES // 2**20 * 2**20 + 1))
+    small = tmp_path / "small.txt"
+    small.write_text("\n".join(ARTICLE_LINES), encoding="utf-8")
+    with opened(browser, app.url) as page:
+        page.set_input_files("#url-row input[type=file]", str(big))
+        assert not page.evaluate("() => window.summarizerPage.loading()")
+        page.set_input_files("#url-row input[type=file]", str(small))  # one within the limit: held till it is in
+        assert page.evaluate("() => window.summarizerPage.loading()")
+        page.wait_for_function("() => !window.summarizerPage.loading()")
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_a_result_never_appears_under_another_text(browser, app, size):
     """An example or Clear while a summary runs: the run is cancelled, and its results never show up

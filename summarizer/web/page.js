@@ -5,6 +5,7 @@
   const STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]|[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/;
   const UPLOAD_TYPES = __UPLOAD_TYPES__;
   const OVER_LIMIT = __OVER_LIMIT__;
+  const MAX_UPLOAD_BYTES = __MAX_UPLOAD_BYTES__;  // Gradio refuses a larger file itself, and loads nothing
   const byId = (id) => document.getElementById(id);
 
   // A live region of the page's own, outside Gradio's components: the stage a summary is at, said
@@ -377,7 +378,8 @@
     if (e.key === "Enter" && e.target instanceof Element && e.target.closest("#url")) loadStarted();
   }, true);
   document.addEventListener("change", (e) => {
-    if (e.target instanceof Element && e.target.matches("#url-row input[type=file]")) loadStarted();
+    const input = e.target instanceof Element && e.target.matches("#url-row input[type=file]") ? e.target : null;
+    if (input && [...input.files].some((f) => f.size <= MAX_UPLOAD_BYTES)) loadStarted();
   }, true);
 
   // 6b. Copy: one sentence's English, or the whole English (one line per Arabic sentence).

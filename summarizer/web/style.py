@@ -18,13 +18,14 @@ def js() -> str:
     """Run once when the page loads: languages, live regions, sentence highlighting, stale results."""
     import json
 
-    from ..inputs.documents import DOCUMENT_SUFFIXES
+    from ..inputs.documents import DOCUMENT_SUFFIXES, MAX_DOCUMENT_BYTES
 
     text = resources.files(__package__).joinpath("page.js").read_text(encoding="utf-8")
     from .page import OVER_LIMIT
 
     return (text.replace("__UPLOAD_TYPES__", json.dumps(",".join(DOCUMENT_SUFFIXES)))
-            .replace("__OVER_LIMIT__", json.dumps(OVER_LIMIT)))
+            .replace("__OVER_LIMIT__", json.dumps(OVER_LIMIT))
+            .replace("__MAX_UPLOAD_BYTES__", str(MAX_DOCUMENT_BYTES // 2**20 * 2**20)))  # the server's max_file_size
 
 
 def launch_style() -> dict[str, Any]:
