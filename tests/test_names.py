@@ -634,6 +634,15 @@ def test_a_pronoun_stands_only_for_a_name_the_article_gives_somewhere():
     assert first == [] and codes(second) == ["name-missing"] and second[0].evidence["names"] == ["ستولتنبرغ"]
     named = ("وصل ينس ستولتنبرغ إلى المدينة.", "Jens Stoltenberg arrived in the city.")
     assert check_article_names([named, pair]) == [[], []]
+    # named once, late in a long document: read to its end, past the bound of one text
+    filler = [("عقد الاجتماع في القاعة.", " ".join(["The meeting was held in the hall."] * 100))] * 10
+    assert all(found == [] for found in check_article_names([pair, *filler, named]))
+
+
+def test_a_pronoun_is_a_whole_word():
+    assert name_module.has_pronoun("He said so.") and name_module.has_pronoun("she’s there")
+    assert not name_module.has_pronoun("HER2 drives the growth of cancers.")  # a protein, not "her"
+    assert not name_module.has_pronoun("Hershey and others, then Shelby.")
 
 
 def test_a_word_of_the_language_is_no_name_by_its_look():

@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -62,6 +62,9 @@ from .transliteration import (
 # A text longer than this many words on a side is checked on its first words only: no sentence or
 # summary is that long, and the bound keeps any input's cost flat.
 MAX_WORDS = 5000
+# A whole article's English is read up to this many words for the names it gives anywhere
+# (:func:`named_nowhere`): a long document (a 20-page report is about 10,000 words) to its end.
+ARTICLE_WORDS = 20 * MAX_WORDS
 # ... and for its first this many distinct English names (and Arabic words read by their look): an article
 # names a few hundred at most, and a text of thousands of made-up names costs what these cost.
 MAX_NAMES = 1000
@@ -1074,6 +1077,12 @@ def inflected(raw: str) -> bool:
 
 # What a translation may write for a person the Arabic names again (وأقر سايبوف ... "He has pleaded").
 _PERSONAL_PRONOUNS = frozenset("he him his she her hers".split())
+_PERSONAL_PRONOUN_RE = re.compile(r"\b(?:" + "|".join(sorted(_PERSONAL_PRONOUNS)) + r")\b", re.IGNORECASE)
+
+
+def has_pronoun(english: str) -> bool:
+    """Whether an English text has a personal pronoun (he's too), which may stand for any name."""
+    return _PERSONAL_PRONOUN_RE.search(english) is not None
 
 
 @dataclass
@@ -1088,15 +1097,15 @@ class EnglishSide:
     pronoun: bool = False
 
     @classmethod
-    def read(cls, english: str) -> EnglishSide:
+    def read(cls, english: str, *, limit: int = MAX_WORDS) -> EnglishSide:
         index = SkeletonIndex()
-        tokens = tuple(_base(token) for token in _ENGLISH_TOKEN_RE.findall(english)[:MAX_WORDS])
+        tokens = tuple(_base(token) for token in _ENGLISH_TOKEN_RE.findall(english)[:limit])
         for n, token in enumerate(tokens):
             if token.lower() in _NOT_NAMES:  # Minister is not ميستورا
                 continue
             for skeleton in english_word_skeletons(token):
                 index.add(skeleton, n)
-        pronoun = any(token.lower() in _PERSONAL_PRONOUNS for token in tokens)
+        pronoun = has_pronoun(english)
         return cls(index, english_rows(english), tokens, pronoun)
 
     @cached_property
@@ -1419,7 +1428,7 @@ def article_names(pairs: Sequence[tuple[str, str]], findings: Sequence[list[Find
     cleaned = [(clean_markup(a), fold_latin(clean_markup(e))) for a, e in pairs]
     sides = [ArabicSide.read(a) for a, _ in cleaned]
     learnt = learn_names(sides, [e for _, e in cleaned])
-    whole = EnglishSide.read(" ".join(e for _, e in cleaned))
+    whole = cache(lambda: EnglishSide.read(" ".join(e for _, e in cleaned), limit=ARTICLE_WORDS))  # when asked
     return [_with_missing(list(found), [as_written(side, w) for w in
                                         [*learnt_missing(side, english, learnt), *named_nowhere(side, english, whole)]])
             if arabic.strip() and english.strip()
@@ -1427,15 +1436,15 @@ def article_names(pairs: Sequence[tuple[str, str]], findings: Sequence[list[Find
             for (arabic, english), side, found in zip(cleaned, sides, findings, strict=True)]
 
 
-def named_nowhere(side: ArabicSide, english: str, whole: EnglishSide) -> list[str]:
+def named_nowhere(side: ArabicSide, english: str, whole: Callable[[], EnglishSide]) -> list[str]:
     """In a pair whose English has a personal pronoun (which turns the look of a name off for the pair,
     :func:`missing_names`), the Arabic words with the look of a name that no English sentence of the
     article renders: a pronoun stands for a name the translation gives somewhere, not for one it never
-    gives."""
-    if not EnglishSide.read(english).pronoun:
+    gives. ``whole``: the article's English, read (once) when a pair needs it."""
+    if not has_pronoun(english):
         return []
     return [side.tokens[k] for k in foreign_name_words(side, skip=arabic_name_words(side))
-            if not _rendered_anyhow(side, k, whole) and not _beside_a_name(side, k, whole)]
+            if not _rendered_anyhow(side, k, whole()) and not _beside_a_name(side, k, whole())]
 
 
 def _with_missing(findings: list[Finding], extra: Sequence[str]) -> list[Finding]:
