@@ -503,9 +503,8 @@ def _hold_and_run(page, app, then):
     page.wait_for_function("() => !document.querySelector('#summarize').disabled")
 
 
-def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, app):
-    """A press of Summarise before the example's text is in (a slow server) is made once it is: it is
-    neither run on the empty box nor cancelled by the arriving article."""
+def _hold_first_join(page) -> list:
+    """Holds the page's first queued request (a load's) until the test lets it go; the others pass."""
     held = []
 
     def hold_the_first(route):
@@ -514,14 +513,33 @@ def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, 
         else:
             held.append(route)
 
+    page.route("**/queue/join*", hold_the_first)
+    return held
+
+
+def _press_while_held(page, held) -> None:
+    _eventually(lambda: held or page.wait_for_timeout(50))
+    page.click("#summarize")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.summarizerPage.loading()")
+    assert page.locator("#aligned table.aligned").count() == 0 and not page.locator("#summarize").is_disabled()
+
+
+def _no_run_follows(page) -> None:
+    page.wait_for_timeout(1500)
+    assert not page.evaluate("() => window.summarizerPage.loading()")
+    assert page.locator("#aligned table.aligned").count() == 0 and "Done" not in page.inner_text("#status")
+    assert not page.locator("#summarize").is_disabled()
+
+
+def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, app):
+    """A press of Summarise before the example's text is in (a slow server) is made once it is: it is
+    neither run on the empty box nor cancelled by the arriving article."""
     with opened(browser, app.url) as page:
-        page.route("**/queue/join*", hold_the_first)
+        held = _hold_first_join(page)
         page.locator("#examples button").nth(2).click()
-        _eventually(lambda: held or page.wait_for_timeout(50))
-        page.click("#summarize")
-        page.wait_for_timeout(500)
-        assert page.input_value("#article textarea") == "" and page.locator("#aligned table.aligned").count() == 0
-        assert "The article is loading" in page.inner_text("#stage-live")
+        _press_while_held(page, held)
+        assert page.input_value("#article textarea") == ""
         held[0].continue_()
         page.wait_for_selector("#aligned table.aligned td.ar")
         page.wait_for_function("() => !document.querySelector('#summarize').disabled")
@@ -529,6 +547,31 @@ def test_summarise_pressed_while_an_example_loads_runs_on_that_example(browser, 
         assert text == webapp.examples()[2][1]
         first = page.locator("#aligned td.ar").first.inner_text().strip()
         assert first[:20] in text and "Error" not in page.inner_text("#status")
+
+
+def test_a_press_held_for_a_load_that_fails_is_dropped(browser, app, monkeypatch):
+    """A Fetch that loads nothing (its message says why) drops the press held for it: nothing runs on
+    the text that was there; nor after a load that raised (Gradio runs no .then step after it)."""
+    with opened(browser, app.url) as page:
+        _load_example(page, 1)
+        held = _hold_first_join(page)
+        page.fill("#url textarea, #url input", "not an address")
+        page.click("#fetch")
+        _press_while_held(page, held)
+        held[0].continue_()
+        page.wait_for_selector("#input-status .msg-error", state="attached")
+        _no_run_follows(page)
+
+    def broken():
+        raise RuntimeError("the examples could not be read")
+
+    monkeypatch.setattr("summarizer.web.page.examples", broken)
+    with opened(browser, app.url) as page:
+        held = _hold_first_join(page)
+        page.locator("#examples button").nth(1).click()
+        _press_while_held(page, held)
+        held[0].continue_()
+        _no_run_follows(page)
 
 
 def test_a_file_too_big_to_upload_holds_no_press_of_summarise(browser, app, tmp_path):

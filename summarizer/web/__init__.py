@@ -21,17 +21,18 @@ that owns it (``summarizer.web.handlers.write_exports``...).
 from .examples import examples
 from .handlers import summarize, text_digest
 from .page import (
-    ARTICLE_LOADED_JS,
     LENGTH_INFO,
     MARK_STALE_JS,
     RUN_LABEL,
     SUMMARY_AR_LABEL,
+    article_loaded_js,
     busy,
     clear_all,
     counter_html,
     counter_js,
     length_choices,
     load_example,
+    load_failed_js,
     load_link,
     long_input_update,
     more_page_options,
@@ -55,12 +56,12 @@ from .state import (
 from .style import launch_style
 
 __all__ = [
-    "ARTICLE_LOADED_JS",
     "LENGTH_INFO",
     "MARK_STALE_JS",
     "RUN_LABEL",
     "SUMMARY_AR_LABEL",
     "AppState",
+    "article_loaded_js",
     "busy",
     "clear_all",
     "counter_html",
@@ -70,6 +71,7 @@ __all__ = [
     "length_choices",
     "load_app",
     "load_example",
+    "load_failed_js",
     "load_link",
     "long_input_choices",
     "long_input_update",

@@ -349,37 +349,57 @@
   // 6a. An article on its way (an example, a fetched page, an upload): a press of Summarise meanwhile is
   //     meant for that article. Gradio would run it on the box as it is (empty, or the text before) and
   //     the arriving article would then cancel it, so the press is held and made once the article is in
-  //     (the load's last step calls articleLoaded). A load that never reports back (an upload the browser
-  //     refused) holds a press no longer than a minute: it is made then, as if nothing were loading.
+  //     (each load's last step calls articleLoaded with its source and whether it loaded anything). A
+  //     load that failed drops the press (its message says why); one that never reports back (an upload
+  //     the browser refused) holds it no longer than a minute, and it is made then.
   const LOAD_PATIENCE_MS = 60000;
-  let loadingSince = null, pressHeld = false;
-  const loading = () => loadingSince !== null && performance.now() - loadingSince < LOAD_PATIENCE_MS;
-  const loadStarted = () => { loadingSince = performance.now(); };
-  const articleLoaded = () => {
-    loadingSince = null;
+  const loads = new Map();  // source (example, fetch, url, upload) -> when its load started
+  let pressHeld = false, heldTimer = null;
+  const loading = () => {
+    const now = performance.now();
+    for (const [source, since] of loads) if (now - since >= LOAD_PATIENCE_MS) loads.delete(source);
+    return loads.size > 0;
+  };
+  const loadStarted = (source) => { loads.set(source, performance.now()); };
+  const dropHeld = () => { pressHeld = false; clearTimeout(heldTimer); heldTimer = null; };
+  const release = () => {  // the held press, made once nothing is loading any more
+    clearTimeout(heldTimer);
+    heldTimer = null;
     if (!pressHeld) return;
+    if (loading()) {  // woken by the first load to run out of patience: wait for the next
+      heldTimer = setTimeout(release, LOAD_PATIENCE_MS - (performance.now() - Math.min(...loads.values())) + 50);
+      return;
+    }
     pressHeld = false;
     byId("summarize")?.click();
   };
+  const articleLoaded = (source, loaded) => {
+    loads.delete(source);
+    if (loaded) release();
+    else dropHeld();
+  };
   document.addEventListener("click", (e) => {
     if (!(e.target instanceof Element)) return;
-    if (e.target.closest("#clear")) { loadingSince = null; pressHeld = false; return; }
-    if (e.target.closest("#examples button, #fetch")) { loadStarted(); return; }
-    if (e.target.closest("#summarize") && loading()) {
+    if (e.target.closest("#clear")) { loads.clear(); dropHeld(); return; }
+    if (e.target.closest("#examples button")) loadStarted("example");
+    else if (e.target.closest("#fetch")) loadStarted("fetch");
+    else if (e.target.closest("#summarize")) {
+      if (!loading()) { dropHeld(); return; }  // this press goes through: none is held any more
       e.preventDefault();
       e.stopImmediatePropagation();  // in the capture phase: Gradio's own handler never sees this press
-      if (!pressHeld) setTimeout(() => { if (pressHeld && !loading()) articleLoaded(); },
-                                 LOAD_PATIENCE_MS - (performance.now() - loadingSince) + 50);
       pressHeld = true;
+      if (!heldTimer) release();  // arms the timer
       say("The article is loading: Summarise starts once it is in.");
     }
   }, true);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.target instanceof Element && e.target.closest("#url")) loadStarted();
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.target instanceof Element && e.target.closest("#url")) {
+      loadStarted("url");
+    }
   }, true);
   document.addEventListener("change", (e) => {
     const input = e.target instanceof Element && e.target.matches("#url-row input[type=file]") ? e.target : null;
-    if (input && [...input.files].some((f) => f.size <= MAX_UPLOAD_BYTES)) loadStarted();
+    if (input && [...input.files].some((f) => f.size <= MAX_UPLOAD_BYTES)) loadStarted("upload");
   }, true);
 
   // 6b. Copy: one sentence's English, or the whole English (one line per Arabic sentence).

@@ -7,6 +7,7 @@ These functions return what the page's components show, in the order ``app.py`` 
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -22,6 +23,7 @@ from ..render import aligned_html, describe_method, md_text, reasons_text, summa
 from ..stages.methods import METHODS, get_method, method_of
 from .examples import examples
 from .handlers import (
+    ERROR_MARK,
     LENGTH_LABELS,
     Outputs,
     error_markdown,
@@ -483,9 +485,17 @@ def link_choices(state: AppState, request: Any) -> list[Any]:
 
 
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
-# The last step of every load of an article (an example, a fetch, an upload): a Summarise pressed while
-# it loaded is made now, on that article (page.js, 6a).
-ARTICLE_LOADED_JS = "() => { window.summarizerPage?.articleLoaded(); }"
+def article_loaded_js(source: str) -> str:
+    """The last step of a load of an article from ``source`` (example, fetch, url, upload), given the
+    message under the inputs: a Summarise pressed while it loaded is made now, on that article, or
+    dropped when nothing was loaded (page.js, 6a)."""
+    return (f"(message) => {{ window.summarizerPage?.articleLoaded({json.dumps(source)}, "
+            f"!String(message ?? '').includes({json.dumps(ERROR_MARK)})); }}")
+
+
+def load_failed_js(source: str) -> str:
+    """The step after a load of an article that raised (a full queue): a press held for it is dropped."""
+    return f"() => {{ window.summarizerPage?.articleLoaded({json.dumps(source)}, false); }}"
 def on_page_load_js(limit: int) -> str:
     """Once the page is connected: the counter's limit, and a link's article opened (``/?url=…``)."""
     return f"() => {{ window.summarizerPage?.setLimit({int(limit)}); window.summarizerPage?.openLink(); }}"

@@ -306,23 +306,27 @@ def build_demo(state: webapp.AppState, *, concurrency: int = 1, max_queue: int =
             return loader
 
         renewed = [*loaded, run, made_from, brief_file, translated_file, source_document]
-        article_loaded = {"fn": None, "js": webapp.ARTICLE_LOADED_JS, "queue": False}  # a press held meanwhile
-        examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=runs,
-                       api_visibility="private").then(**article_loaded)
+        def reported(load, source: str) -> None:
+            """The end of a load, told to the page: a Summarise pressed meanwhile is made or dropped."""
+            load.then(None, [input_status], None, js=webapp.article_loaded_js(source), queue=False)
+            load.failure(None, None, None, js=webapp.load_failed_js(source), queue=False)
+
+        reported(examples.click(with_ready(partial(webapp.load_example, state)), [examples], renewed, cancels=runs,
+                                api_visibility="private"), "example")
 
         def load_upload_then_ready(path):  # where the article came from is kept: its brief, its translation
             loaded_now, source = webapp.read_upload(state, path)
             return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
-        upload.upload(load_upload_then_ready, [upload], renewed, cancels=runs,
-                      api_visibility="private", show_progress_on=[input_status]).then(**article_loaded)
+        reported(upload.upload(load_upload_then_ready, [upload], renewed, cancels=runs,
+                               api_visibility="private", show_progress_on=[input_status]), "upload")
         def load_url_then_ready(address, request: gr.Request):  # the request: its client's share of fetches
             loaded_now, source = webapp.read_url(state, address, request)
             return [*loaded_now, webapp.ready(), None, no_brief(), no_translated(), source]
 
-        for trigger in (fetch.click, url.submit):
-            trigger(load_url_then_ready, [url], renewed, cancels=runs,
-                    api_visibility="private", show_progress_on=[input_status], **FETCH).then(**article_loaded)
+        for trigger, source in ((fetch.click, "fetch"), (url.submit, "url")):
+            reported(trigger(load_url_then_ready, [url], renewed, cancels=runs,
+                             api_visibility="private", show_progress_on=[input_status], **FETCH), source)
         clear.click(lambda: [*webapp.clear_all(), webapp.ready(), None, no_brief(), no_translated(), None], None,
                     [article, url, input_status, *outputs, run, made_from, brief_file, translated_file,
                      source_document], queue=False, cancels=runs, api_visibility="private")
