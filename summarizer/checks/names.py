@@ -1112,14 +1112,13 @@ class EnglishSide:
     def every(self) -> SkeletonIndex:
         """Every word's skeletons (Minister and North too), and those of two neighbours run together: an
         Arabic word may be an English name of two words (كوازولوناتال KwaZulu-Natal)."""
-        every = SkeletonIndex()
-        for n, token in enumerate(self.tokens):
-            for skeleton in english_word_skeletons(token):
-                every.add(skeleton, n)
-        for n, (first, second) in enumerate(pairwise(self.tokens)):
-            for skeleton in english_word_skeletons(first + second.lower()):
-                every.add(skeleton, n)
-        return every
+        return _word_index(self.tokens, pairs=True)
+
+    @cached_property
+    def every_word(self) -> SkeletonIndex:
+        """Every word's skeletons, without the neighbours run together: what a whole article's English is
+        read by (its pairs of neighbours would cost five times as much)."""
+        return _word_index(self.tokens, pairs=False)
 
     def renders(self, arabic: str, *, allowed: int | None = None) -> bool:
         """Whether an English word sounds like the Arabic word(s) ``arabic`` (within ``allowed`` deletions;
@@ -1151,7 +1150,7 @@ def missing_names(side: ArabicSide, english: EnglishSide) -> list[str]:
     # Arabic repeats a person's name where English says "he": a pronoun may be any name
     if not english.pronoun:
         for k in foreign_name_words(side, skip=marked):
-            if side.tokens[k] not in out and not _rendered_anyhow(side, k, english) and not _beside_a_name(
+            if side.tokens[k] not in out and not _rendered_anyhow(side, k, english.every) and not _beside_a_name(
                     side, k, english):
                 out.append(side.tokens[k])
     return out
@@ -1164,16 +1163,28 @@ def _beside_a_name(side: ArabicSide, k: int, english: EnglishSide) -> bool:
                and english.renders(side.tokens[j]) for j in (k - 1, k + 1))
 
 
-def _rendered_anyhow(side: ArabicSide, k: int, english: EnglishSide) -> bool:
-    """Whether any English word (Minister and North too: نورث، سنترال), or two English words run together,
-    render the Arabic word at ``k``, alone or run together with a neighbour (بيونج يانج Pyongyang)."""
+def _word_index(tokens: Sequence[str], *, pairs: bool) -> SkeletonIndex:
+    index = SkeletonIndex()
+    for n, token in enumerate(tokens):
+        for skeleton in english_word_skeletons(token):
+            index.add(skeleton, n)
+    for n, (first, second) in enumerate(pairwise(tokens) if pairs else ()):
+        for skeleton in english_word_skeletons(first + second.lower()):
+            index.add(skeleton, n)
+    return index
+
+
+def _rendered_anyhow(side: ArabicSide, k: int, every: SkeletonIndex) -> bool:
+    """Whether any English word of ``every`` (Minister and North too: نورث، سنترال; and two English words
+    run together, where it holds them) renders the Arabic word at ``k``, alone or run together with a
+    neighbour (بيونج يانج Pyongyang)."""
     tokens = side.tokens
     forms = [tokens[k]]
     if k > 0:
         forms.append(tokens[k - 1] + tokens[k])
     if k + 1 < len(tokens):
         forms.append(tokens[k] + tokens[k + 1])
-    return any(english.every.find(s) for form in forms for s in arabic_skeletons(form))
+    return any(every.find(s) for form in forms for s in arabic_skeletons(form))
 
 
 # An Arabic word must have this many letters to be read as a name by its look alone: a shorter one
@@ -1440,11 +1451,16 @@ def named_nowhere(side: ArabicSide, english: str, whole: Callable[[], EnglishSid
     """In a pair whose English has a personal pronoun (which turns the look of a name off for the pair,
     :func:`missing_names`), the Arabic words with the look of a name that no English sentence of the
     article renders: a pronoun stands for a name the translation gives somewhere, not for one it never
-    gives. ``whole``: the article's English, read (once) when a pair needs it."""
+    gives. ``whole``: the article's English, read (once) when a pair needs it; the pair's own English is
+    read as the pair check reads it (a very long article's whole may stop before it)."""
     if not has_pronoun(english):
         return []
-    return [side.tokens[k] for k in foreign_name_words(side, skip=arabic_name_words(side))
-            if not _rendered_anyhow(side, k, whole()) and not _beside_a_name(side, k, whole())]
+    found = foreign_name_words(side, skip=arabic_name_words(side))
+    own = EnglishSide.read(english) if found else None
+    return list(dict.fromkeys(
+        side.tokens[k] for k in found
+        if own is not None and not _rendered_anyhow(side, k, own.every) and not _beside_a_name(side, k, own)
+        and not _rendered_anyhow(side, k, whole().every_word) and not _beside_a_name(side, k, whole())))
 
 
 def _with_missing(findings: list[Finding], extra: Sequence[str]) -> list[Finding]:
