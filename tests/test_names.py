@@ -632,6 +632,8 @@ def test_a_pronoun_stands_only_for_a_name_the_article_gives_somewhere():
     assert check_names(*pair) == []
     first, second = check_article_names([opening, pair])
     assert first == [] and codes(second) == ["name-missing"] and second[0].evidence["names"] == ["ستولتنبرغ"]
+    twice = ("وقال ستولتنبرغ إن ستولتنبرغ سيزور المدينة.", "He said he would visit the city.")
+    assert check_article_names([opening, twice])[1][0].evidence["names"] == ["ستولتنبرغ"]  # said once
     named = ("وصل ينس ستولتنبرغ إلى المدينة.", "Jens Stoltenberg arrived in the city.")
     assert check_article_names([named, pair]) == [[], []]
     # named once, late in a long document: read to its end, past the bound of one text
