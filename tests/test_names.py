@@ -636,6 +636,9 @@ def test_a_pronoun_stands_only_for_a_name_the_article_gives_somewhere():
     assert check_article_names([opening, twice])[1][0].evidence["names"] == ["ستولتنبرغ"]  # said once
     named = ("وصل ينس ستولتنبرغ إلى المدينة.", "Jens Stoltenberg arrived in the city.")
     assert check_article_names([named, pair]) == [[], []]
+    # a name English writes in two words and Arabic in one, given in another pair
+    opened = ("وصل المطر إلى سانفرانسيسكو أمس.", "Rain reached San Francisco yesterday.")
+    assert check_article_names([opened, ("وقال إن سانفرانسيسكو تضررت كثيرا.", "He said it was badly hit.")]) == [[], []]
     # named once, late in a long document: read to its end, past the bound of one text
     filler = [("عقد الاجتماع في القاعة.", " ".join(["The meeting was held in the hall."] * 100))] * 10
     assert all(found == [] for found in check_article_names([pair, *filler, named]))

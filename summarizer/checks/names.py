@@ -1112,13 +1112,14 @@ class EnglishSide:
     def every(self) -> SkeletonIndex:
         """Every word's skeletons (Minister and North too), and those of two neighbours run together: an
         Arabic word may be an English name of two words (كوازولوناتال KwaZulu-Natal)."""
-        return _word_index(self.tokens, pairs=True)
+        return _word_index(self.tokens, names_only=False)
 
     @cached_property
     def every_word(self) -> SkeletonIndex:
-        """Every word's skeletons, without the neighbours run together: what a whole article's English is
-        read by (its pairs of neighbours would cost five times as much)."""
-        return _word_index(self.tokens, pairs=False)
+        """Every word's skeletons, and two neighbours run together only where the second is capitalised
+        (San Francisco for سانفرانسيسكو): what a whole article's English is read by (every pair of
+        neighbours would cost five times as much)."""
+        return _word_index(self.tokens, names_only=True)
 
     def renders(self, arabic: str, *, allowed: int | None = None) -> bool:
         """Whether an English word sounds like the Arabic word(s) ``arabic`` (within ``allowed`` deletions;
@@ -1163,14 +1164,17 @@ def _beside_a_name(side: ArabicSide, k: int, english: EnglishSide) -> bool:
                and english.renders(side.tokens[j]) for j in (k - 1, k + 1))
 
 
-def _word_index(tokens: Sequence[str], *, pairs: bool) -> SkeletonIndex:
+def _word_index(tokens: Sequence[str], *, names_only: bool) -> SkeletonIndex:
+    """Each word's skeletons, and those of two neighbours run together (``names_only``: where the second
+    is capitalised)."""
     index = SkeletonIndex()
     for n, token in enumerate(tokens):
         for skeleton in english_word_skeletons(token):
             index.add(skeleton, n)
-    for n, (first, second) in enumerate(pairwise(tokens) if pairs else ()):
-        for skeleton in english_word_skeletons(first + second.lower()):
-            index.add(skeleton, n)
+    for n, (first, second) in enumerate(pairwise(tokens)):
+        if not names_only or second[:1].isupper():
+            for skeleton in english_word_skeletons(first + second.lower()):
+                index.add(skeleton, n)
     return index
 
 
@@ -1451,8 +1455,9 @@ def named_nowhere(side: ArabicSide, english: str, whole: Callable[[], EnglishSid
     """In a pair whose English has a personal pronoun (which turns the look of a name off for the pair,
     :func:`missing_names`), the Arabic words with the look of a name that no English sentence of the
     article renders: a pronoun stands for a name the translation gives somewhere, not for one it never
-    gives. ``whole``: the article's English, read (once) when a pair needs it; the pair's own English is
-    read as the pair check reads it (a very long article's whole may stop before it)."""
+    gives. ``whole``: the article's English, read (once) when a pair needs it, by :attr:`EnglishSide.every_word`;
+    the pair's own English is read as the pair check reads it (a very long article's whole may stop
+    before it)."""
     if not has_pronoun(english):
         return []
     found = foreign_name_words(side, skip=arabic_name_words(side))
