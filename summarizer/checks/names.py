@@ -1461,10 +1461,12 @@ def named_nowhere(side: ArabicSide, english: str, whole: Callable[[], EnglishSid
     if not has_pronoun(english):
         return []
     found = foreign_name_words(side, skip=arabic_name_words(side))
-    own = EnglishSide.read(english) if found else None
+    if not found:
+        return []
+    own = EnglishSide.read(english)
     return list(dict.fromkeys(
         side.tokens[k] for k in found
-        if own is not None and not _rendered_anyhow(side, k, own.every) and not _beside_a_name(side, k, own)
+        if not _rendered_anyhow(side, k, own.every) and not _beside_a_name(side, k, own)
         and not _rendered_anyhow(side, k, whole().every_word) and not _beside_a_name(side, k, whole())))
 
 

@@ -485,6 +485,8 @@ def link_choices(state: AppState, request: Any) -> list[Any]:
 
 
 MARK_STALE_JS = "() => { window.summarizerPage?.markStale(); }"
+
+
 def article_loaded_js(source: str) -> str:
     """The last step of a load of an article from ``source`` (example, fetch, url, upload), given the
     message under the inputs: a Summarise pressed while it loaded is made now, on that article, or
@@ -496,6 +498,8 @@ def article_loaded_js(source: str) -> str:
 def load_failed_js(source: str) -> str:
     """The step after a load of an article that raised (a full queue): a press held for it is dropped."""
     return f"() => {{ window.summarizerPage?.articleLoaded({json.dumps(source)}, false); }}"
+
+
 def on_page_load_js(limit: int) -> str:
     """Once the page is connected: the counter's limit, and a link's article opened (``/?url=…``)."""
     return f"() => {{ window.summarizerPage?.setLimit({int(limit)}); window.summarizerPage?.openLink(); }}"
